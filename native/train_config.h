@@ -1,0 +1,30 @@
+// Everything a training run depends on, read from a JSON config file and overridden by
+// command-line flags; stored beside the checkpoint so that --resume and export know it.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "network_shape.h"
+
+namespace tiae {
+
+struct TrainConfig {
+  std::string kind = "tiae";  // "tiae": invariance + restoration + sparseness; "ae": plain reconstruction
+  NetworkShape network;
+  int epochs = 60;
+  int batch = 128;
+  double lr = 3e-4;
+  double lr_final = 3e-5;   // cosine decay from lr to lr_final over the run
+  int views = 2;            // K: random shifts per image per step for C_inv
+  int max_shift = 8;        // shifts dx, dy in [-max_shift, max_shift]
+  double lambda_inv = 1.0, lambda_res = 1.0, lambda_spa = 0.0;
+  uint64_t seed = 1;
+  int train_samples = 0;    // 0: all 8,000 training digits; else the first N (tests)
+  int threads = 0;          // 0: all hardware threads
+};
+void to_json(nlohmann::json& j, const TrainConfig& c);
+// Unknown keys are an error (a typo must not silently train the wrong model).
+void from_json(const nlohmann::json& j, TrainConfig& c);
+
+}  // namespace tiae

@@ -1,0 +1,198 @@
+#include "trainer.h"
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "mnist_data.h"
+#include "network.h"
+#include "progress_bar.h"
+#include "terms.h"
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path.string());
+  return nlohmann::json::parse(in);
+}
+
+void write_json(const fs::path& path, const nlohmann::json& j) {
+  std::ofstream out(path);
+  out << j.dump(2) << "\n";
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// The checkpoint of a run: its folder, or the previous one if a kill landed between the
+// two renames of save_checkpoint.
+fs::path checkpoint_dir(const fs::path& run) {
+  if (fs::exists(run / "checkpoint" / "state.json")) return run / "checkpoint";
+  if (fs::exists(run / "checkpoint.old" / "state.json")) return run / "checkpoint.old";
+  return {};
+}
+
+void save_checkpoint(const fs::path& run, AutoEncoder& model, torch::optim::Adam& optimizer, int epochs_done,
+                     long steps_done) {
+  const fs::path tmp = run / "checkpoint.tmp", final = run / "checkpoint", old = run / "checkpoint.old";
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  save_weights(*model, (tmp / "weights.bin").string());
+  torch::save(optimizer, (tmp / "optimizer.pt").string());
+  write_json(tmp / "state.json", {{"epochs_done", epochs_done}, {"steps_done", steps_done}});
+  fs::remove_all(old);
+  if (fs::exists(final)) fs::rename(final, old);
+  fs::rename(tmp, final);
+  fs::remove_all(old);
+}
+
+// Keeps the log lines of the epochs the checkpoint holds (a killed run may have logged one more).
+void trim_log(const fs::path& log, int epochs_done) {
+  std::ifstream in(log);
+  std::vector<std::string> kept;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && nlohmann::json::parse(line).value("epoch", 0) <= epochs_done) kept.push_back(line);
+  in.close();
+  std::ofstream out(log, std::ios::trunc);
+  for (const auto& l : kept) out << l << "\n";
+}
+
+struct TermSums {
+  double loss = 0, inv = 0, res = 0, spa = 0, rec = 0;
+  long batches = 0;
+};
+
+}  // namespace
+
+void train(TrainConfig config, const RunOptions& options) {
+  const fs::path run(options.out_dir);
+  int start_epoch = 0;
+  long step = 0;
+  fs::path resume_from;
+  if (options.resume) {
+    resume_from = checkpoint_dir(run);
+    if (resume_from.empty()) throw std::runtime_error("--resume: no checkpoint in " + run.string());
+    const auto state = read_json(resume_from / "state.json");
+    start_epoch = state.at("epochs_done").get<int>();
+    step = state.at("steps_done").get<long>();
+  } else {
+    if (!checkpoint_dir(run).empty())
+      throw std::runtime_error(run.string() + " already holds a run: add --resume to continue it, or choose another folder");
+    fs::create_directories(run);
+    fs::remove(run / "log.jsonl");
+  }
+  write_json(run / "config.json", config);  // on resume: with any overridden epochs
+
+  const unsigned threads = config.threads > 0 ? unsigned(config.threads) : std::max(1u, std::thread::hardware_concurrency());
+  torch::set_num_threads(int(threads));  // Debian's build defaults to 1
+  const torch::Device device = choose_device(options.device);
+  torch::manual_seed(config.seed);
+
+  AutoEncoder model(config.network);
+  model->to(device);
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(config.lr));
+  if (options.resume) {
+    load_weights(*model, (resume_from / "weights.bin").string());
+    torch::load(optimizer, (resume_from / "optimizer.pt").string(), device);
+    trim_log(run / "log.jsonl", start_epoch);
+  }
+
+  const auto split = load_mnist_split(find_mnist_package());
+  const int n = config.train_samples > 0 ? std::min(config.train_samples, split.train.count()) : split.train.count();
+  const int s = config.network.size;
+  if (s != DigitSet::kSize || config.network.channels != 1)
+    throw std::runtime_error("MNIST training needs a 1-channel, 32x32 network");
+  const auto images = torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, s, s}).clone().to(device);
+
+  const int B = config.batch, K = config.views, m = config.max_shift;
+  const long steps_per_epoch = (n + B - 1) / B;
+  const long total_steps = steps_per_epoch * config.epochs;
+  std::ofstream log(run / "log.jsonl", std::ios::app);
+  fmt::print("training {} on {} ({} threads): {} digits, epochs {}..{}\n", config.kind, device.str(), threads, n,
+             start_epoch + 1, config.epochs);
+
+  for (int epoch = start_epoch; epoch < config.epochs; ++epoch) {
+    // All of this epoch's randomness: the order of digits and every shift.
+    std::mt19937_64 rng(config.seed * 1000003ull + uint64_t(epoch));
+    std::vector<int64_t> order(n);
+    for (int i = 0; i < n; ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), rng);
+    std::uniform_int_distribution<int64_t> shift_dist(-m, m);
+
+    model->train();
+    TermSums sums;
+    ProgressBar bar(fmt::format("epoch {}/{}", epoch + 1, config.epochs), steps_per_epoch, options.progress);
+    for (long b = 0; b < steps_per_epoch; ++b, ++step) {
+      const double t = double(step) / std::max(1L, total_steps - 1);
+      const double lr = config.lr_final + 0.5 * (config.lr - config.lr_final) * (1 + std::cos(M_PI * t));
+      for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+
+      const int64_t lo = b * B, bs = std::min<int64_t>(B, n - lo);
+      const auto index = torch::from_blob(order.data() + lo, {bs}, torch::kLong).to(device);
+      const auto digits = images.index_select(0, index);
+      const int views = config.kind == "tiae" ? K + 1 : 1;
+      std::vector<int64_t> shift_values(size_t(views) * bs * 2);
+      for (auto& v : shift_values) v = shift_dist(rng);
+      const auto shifts = torch::from_blob(shift_values.data(), {views * bs, 2}, torch::kLong).to(device);
+      // View 0 is the input I; views 1..K are T_theta I for random theta (of the same digit).
+      const auto inputs = shift_images(digits.repeat({views, 1, 1, 1}), shifts);
+
+      const auto descriptors = model->encoder->forward(inputs);
+      const auto recon = model->decoder->forward(descriptors);
+      torch::Tensor loss;
+      if (config.kind == "tiae") {
+        const auto reference = recon.narrow(0, 0, bs);
+        const auto c_inv = invariance_term(reference, recon.narrow(0, bs, K * bs).view({K, bs, 1, s, s})).mean();
+        const auto c_res = restoration_term(recon, inputs, m).distance.mean();
+        const auto c_spa = sparseness_term(descriptors).mean();
+        loss = config.lambda_inv * c_inv + config.lambda_res * c_res + config.lambda_spa * c_spa;
+        sums.inv += c_inv.item<double>();
+        sums.res += c_res.item<double>();
+        sums.spa += c_spa.item<double>();
+      } else {
+        loss = (recon - inputs).pow(2).flatten(1).sum(1).mean();  // ||D(E(I)) - I||^2
+        sums.rec += loss.item<double>();
+      }
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      sums.loss += loss.item<double>();
+      ++sums.batches;
+      const double rate = double(lo + bs) / std::max(1e-9, bar.seconds());
+      bar.update(b + 1, config.kind == "tiae"
+                            ? fmt::format("loss {:.2f} inv {:.2f} res {:.2f} spa {:.2f} | {:.0f} samples/s",
+                                          sums.loss / sums.batches, sums.inv / sums.batches,
+                                          sums.res / sums.batches, sums.spa / sums.batches, rate)
+                            : fmt::format("loss {:.2f} | {:.0f} samples/s", sums.loss / sums.batches, rate));
+    }
+    bar.finish();
+    const double seconds = bar.seconds();
+    const double k = 1.0 / sums.batches;
+    nlohmann::json line = {{"epoch", epoch + 1},       {"loss", sums.loss * k},  {"lr", optimizer.param_groups()[0].options().get_lr()},
+                           {"samples_per_s", n / seconds}, {"seconds", seconds}};
+    if (config.kind == "tiae") {
+      line["c_inv"] = sums.inv * k;
+      line["c_res"] = sums.res * k;
+      line["c_spa"] = sums.spa * k;
+    } else {
+      line["c_rec"] = sums.rec * k;
+    }
+    log << line.dump() << "\n" << std::flush;
+    save_checkpoint(run, model, optimizer, epoch + 1, step);
+    fmt::print("epoch {:>3}/{}  loss {:8.3f}{}  lr {:.2e}  {:.0f} samples/s  {:.1f} s\n", epoch + 1, config.epochs,
+               sums.loss * k,
+               config.kind == "tiae" ? fmt::format("  inv {:7.3f}  res {:8.3f}  spa {:6.3f}", sums.inv * k, sums.res * k, sums.spa * k)
+                                     : std::string(),
+               line["lr"].get<double>(), n / seconds, seconds);
+    std::fflush(stdout);
+  }
+}
+
+}  // namespace tiae
