@@ -6,7 +6,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "evaluate.h"
+#include "infer.h"
 #include "trainer.h"
+#ifdef TIAE_HAVE_ONNX
+#include "onnx_export.h"
+#endif
 
 namespace fs = std::filesystem;
 using namespace tiae;
@@ -55,6 +60,36 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--train-samples", samples, "use only the first N training digits (0: all)");
   train_cmd->add_option("--threads", threads, "CPU threads (0: all)");
 
+  // ---- eval
+  auto* eval_cmd = app.add_subcommand("eval", "evaluate runs on the 2,000 shifted test digits: metrics JSON and pictures");
+  std::vector<std::string> eval_runs;
+  std::string eval_out;
+  uint64_t eval_seed = 7;
+  eval_cmd->add_option("runs", eval_runs, "training run folders (e.g. runs/mnist-shift-tiae runs/mnist-shift-ae)")->required();
+  eval_cmd->add_option("-o,--out", eval_out, "output folder: metrics.json, reconstructions.png, shifts.png, scatter-*.png")->required();
+  eval_cmd->add_option("--device", device, "auto, cpu or cuda");
+  eval_cmd->add_option("--seed", eval_seed, "seed of the protocol's random shifts and pairs");
+  eval_cmd->add_flag("--no-progress", no_progress, "no progress bar");
+
+  // ---- export
+  auto* export_cmd = app.add_subcommand("export", "write encoder.onnx, decoder.onnx and model.json of a run");
+  std::string export_run, export_out, export_eval;
+  bool fp16 = false;
+  export_cmd->add_option("run", export_run, "training run folder")->required();
+  export_cmd->add_option("-o,--out", export_out, "model folder, e.g. models/mnist-shift-tiae")->required();
+  export_cmd->add_flag("--fp16", fp16, "store weights as float16 (cast to float32 in the graph)");
+  export_cmd->add_option("--eval", export_eval, "`tiae eval` output folder whose metrics and pictures to include");
+
+  // ---- infer
+  auto* infer_cmd = app.add_subcommand("infer", "descriptor, canonical image and estimated shift of images (LibTorch)");
+  std::string infer_run, infer_raw, infer_out;
+  std::vector<std::string> infer_images;
+  infer_cmd->add_option("run", infer_run, "training run folder")->required();
+  infer_cmd->add_option("images", infer_images, "32x32 grayscale image files");
+  infer_cmd->add_option("--raw", infer_raw, "raw float32 file of N x 32 x 32 values in [0, 1]");
+  infer_cmd->add_option("-o,--out", infer_out, "JSON output file (default: stdout)");
+  infer_cmd->add_option("--device", device, "auto, cpu or cuda");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -84,6 +119,30 @@ int main(int argc, char** argv) {
       if (samples > 0) j["train_samples"] = samples;
       if (threads > 0) j["threads"] = threads;
       train(j.get<TrainConfig>(), RunOptions{out_dir, device, resume, !no_progress});
+    } else if (*eval_cmd) {
+      EvalOptions options;
+      options.out_dir = eval_out;
+      options.device = device;
+      options.seed = eval_seed;
+      options.progress = !no_progress;
+      evaluate(eval_runs, options);
+      fmt::print("wrote {}/metrics.json and pictures\n", eval_out);
+    } else if (*export_cmd) {
+#ifdef TIAE_HAVE_ONNX
+      export_model(export_run, ExportOptions{export_out, fp16, export_eval});
+      fmt::print("wrote {}/encoder.onnx, decoder.onnx, model.json\n", export_out);
+#else
+      throw std::runtime_error("this build has no ONNX export (libonnx was not found at configure time)");
+#endif
+    } else if (*infer_cmd) {
+      const auto result = infer(infer_run, InferInput{infer_raw, infer_images}, device, read_run_config(infer_run).max_shift);
+      if (infer_out.empty()) {
+        fmt::print("{}\n", result.dump());
+      } else {
+        std::ofstream out(infer_out);
+        out << result.dump() << "\n";
+        if (!out) throw std::runtime_error("cannot write " + infer_out);
+      }
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "tiae: error: {}\n", e.what());

@@ -34,10 +34,7 @@ struct AutoEncoderImpl : torch::nn::Module {
 };
 TORCH_MODULE(AutoEncoder);
 
-// Portable weights file: every named parameter as float32, independent of the LibTorch
-// version, so a model trained with CUDA LibTorch 2.x exports on a CPU machine with 1.13.
-// Format: "TIAEW1\n", uint32 count, then per tensor: uint32 name length, name, uint32 ndim,
-// int64 dims, float32 data (little-endian).
+// The run's portable weights file (weights_file.h) <-> the module's parameters.
 void save_weights(torch::nn::Module& module, const std::string& path);
 // Throws std::runtime_error for a missing file, a foreign format, or a name/shape mismatch.
 void load_weights(torch::nn::Module& module, const std::string& path);

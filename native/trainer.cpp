@@ -71,6 +71,16 @@ struct TermSums {
 
 }  // namespace
 
+TrainConfig read_run_config(const std::string& run_dir) {
+  return read_json(fs::path(run_dir) / "config.json").get<TrainConfig>();
+}
+
+std::string run_weights_path(const std::string& run_dir) {
+  const auto dir = checkpoint_dir(run_dir);
+  if (dir.empty()) throw std::runtime_error(run_dir + " is not a training run with a checkpoint");
+  return (dir / "weights.bin").string();
+}
+
 void train(TrainConfig config, const RunOptions& options) {
   const fs::path run(options.out_dir);
   int start_epoch = 0;

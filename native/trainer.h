@@ -24,3 +24,9 @@ struct RunOptions {
 void train(TrainConfig config, const RunOptions& options);
 
 }  // namespace tiae
+
+namespace tiae {
+// A finished (or interrupted) run folder: its config and the weights of its last checkpoint.
+TrainConfig read_run_config(const std::string& run_dir);
+std::string run_weights_path(const std::string& run_dir);  // throws if the run has no checkpoint
+}  // namespace tiae

@@ -1,0 +1,31 @@
+// `tiae eval`: the protocol of the shifted-MNIST experiment, on the 2,000 test digits, each
+// at a random shift (seeded):
+//   one_nn_accuracy   1-NN label accuracy of descriptors against the 8,000 training digits,
+//                     each also at a random shift;
+//   invariance_ratio  mean ||E(T_a I) - E(T_b I)|| over random shift pairs (a, b) divided by
+//                     mean ||E(I) - E(J)|| over random pairs of different test digits;
+//   kmeans_nmi        NMI of k-means (k = 10) clusters of test descriptors against labels;
+//   c_res_mean        mean exact restoration term min_theta ||D(E(I)) - T I||^2 per image;
+//   shift_consistency fraction of digits whose estimated shifts of T_a I and T_b I differ
+//                     by exactly a - b (within 1 px per axis).
+// Writes <out>/metrics.json, reconstructions.png (input and each model's D(E(I))),
+// shifts.png (one digit at several shifts), scatter-<model>.png (2-D PCA of descriptors).
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace tiae {
+
+struct EvalOptions {
+  std::string out_dir;
+  std::string device = "auto";
+  uint64_t seed = 7;
+  int max_shift = 8;
+  bool progress = true;
+};
+
+// `runs`: training run folders; each model is named by its folder's name.
+nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options);
+
+}  // namespace tiae

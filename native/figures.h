@@ -1,0 +1,22 @@
+// PNG pictures of `tiae eval` (OpenCV): labelled grids of images and descriptor scatters.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace tiae {
+
+struct ImageRow {
+  std::string label;                 // drawn left of the row
+  std::vector<const float*> images;  // size x size values in [0, 1]
+  std::vector<std::string> captions; // optional, one per image, drawn under it
+};
+
+// One row per ImageRow, images magnified `scale` times (nearest neighbour).
+void write_image_grid(const std::string& path, const std::string& title, const std::vector<ImageRow>& rows,
+                      int size, int scale = 3);
+
+// Points coloured by label 0..9 (tab10 colours), with a legend.
+void write_scatter(const std::string& path, const std::string& title, const std::vector<float>& xy,
+                   const std::vector<int>& labels);
+
+}  // namespace tiae

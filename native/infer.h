@@ -1,0 +1,20 @@
+// `tiae infer`: LibTorch inference of a run on given images — descriptor E(I), canonical
+// image D(E(I)) and estimated shift theta_hat per image — as JSON. The reference the ONNX
+// exports are checked against, and a way to inspect a model on one's own images.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace tiae {
+
+struct InferInput {
+  std::string raw_path;             // raw float32 file of N x C x S x S values in [0, 1], or
+  std::vector<std::string> images;  // image files (grayscale, S x S), read with OpenCV
+};
+
+// {"descriptors": [[...]], "canonical": [[...]], "shifts": [[dx, dy]], "distances": [...]}.
+// Throws with the file's name for unreadable or wrongly sized input.
+nlohmann::json infer(const std::string& run_dir, const InferInput& input, const std::string& device, int max_shift);
+
+}  // namespace tiae

