@@ -174,8 +174,10 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
     const auto projection = fit_pca_2d(a.descriptors.data(), n_test, dim);
     std::vector<float> xy(size_t(n_test) * 2);
     for (int i = 0; i < n_test; ++i) projection.apply(&a.descriptors[size_t(i) * dim], &xy[size_t(i) * 2]);
+#ifdef TIAE_HAVE_OPENCV
     write_scatter((fs::path(options.out_dir) / ("scatter-" + name + ".png")).string(),
                   fmt::format("{}: descriptors of shifted test digits (2-D PCA)", name), xy, split.test.labels);
+#endif
 
     keep.push_back(a.reconstructions);
     ImageRow rr{name, {}, {}};
@@ -193,10 +195,14 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
                metrics["kmeans_nmi"].get<double>(), metrics["c_res_mean"].get<double>(),
                metrics["shift_consistency"].get<double>());
   }
+#ifdef TIAE_HAVE_OPENCV
   write_image_grid((fs::path(options.out_dir) / "reconstructions.png").string(),
                    "shifted test digits and D(E(I)) of each model", recon_rows, kSide);
   write_image_grid((fs::path(options.out_dir) / "shifts.png").string(),
                    "one digit at several shifts (dx,dy); ^ = estimated shift", shift_rows, kSide);
+#else
+  fmt::print("built without OpenCV: no pictures written\n");
+#endif
   std::ofstream(fs::path(options.out_dir) / "metrics.json") << result.dump(2) << "\n";
   return result;
 }

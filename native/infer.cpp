@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#ifdef TIAE_HAVE_OPENCV
 #include <opencv2/imgcodecs.hpp>
+#endif
 
 #include "network.h"
 #include "terms.h"
@@ -24,6 +26,9 @@ std::vector<float> read_inputs(const InferInput& input, int per_image) {
     in.seekg(0);
     in.read(reinterpret_cast<char*>(values.data()), std::streamsize(bytes));
   }
+#ifndef TIAE_HAVE_OPENCV
+  if (!input.images.empty()) throw std::runtime_error("this build has no OpenCV: give images with --raw");
+#else
   for (const auto& path : input.images) {
     const cv::Mat img = cv::imread(path, cv::IMREAD_GRAYSCALE);
     if (img.empty()) throw std::runtime_error(path + ": not a readable image");
@@ -33,6 +38,7 @@ std::vector<float> read_inputs(const InferInput& input, int per_image) {
     for (int y = 0; y < img.rows; ++y)
       for (int x = 0; x < img.cols; ++x) values.push_back(img.at<uint8_t>(y, x) / 255.f);
   }
+#endif
   if (values.empty()) throw std::runtime_error("infer: no input images");
   return values;
 }

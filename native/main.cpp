@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "benchmark.h"
 #include "evaluate.h"
 #include "infer.h"
 #include "trainer.h"
@@ -90,6 +91,17 @@ int main(int argc, char** argv) {
   infer_cmd->add_option("-o,--out", infer_out, "JSON output file (default: stdout)");
   infer_cmd->add_option("--device", device, "auto, cpu or cuda");
 
+  // ---- bench
+  auto* bench_cmd = app.add_subcommand("bench", "training speed and the cost of the exact restoration term");
+  BenchOptions bench;
+  std::string bench_out;
+  bench_cmd->add_option("--device", bench.device, "auto, cpu or cuda");
+  bench_cmd->add_option("--views", bench.views, "K shifted views per digit");
+  bench_cmd->add_option("--batch", bench.batch, "digits per step");
+  bench_cmd->add_option("--steps", bench.steps, "timed training steps");
+  bench_cmd->add_option("--threads", bench.threads, "CPU threads (0: all)");
+  bench_cmd->add_option("-o,--out", bench_out, "also write the figures to this JSON file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -134,6 +146,9 @@ int main(int argc, char** argv) {
 #else
       throw std::runtime_error("this build has no ONNX export (libonnx was not found at configure time)");
 #endif
+    } else if (*bench_cmd) {
+      const auto figures = run_benchmark(bench);
+      if (!bench_out.empty()) std::ofstream(bench_out) << figures.dump(2) << "\n";
     } else if (*infer_cmd) {
       const auto result = infer(infer_run, InferInput{infer_raw, infer_images}, device, read_run_config(infer_run).max_shift);
       if (infer_out.empty()) {

@@ -65,4 +65,24 @@ torch::Tensor sparseness_term(const torch::Tensor& descriptors) {
   return descriptors.abs().sum(1).pow(2) / (descriptors.pow(2).sum(1) + 1e-8);
 }
 
+Objective objective(AutoEncoder& model, const torch::Tensor& digits, const torch::Tensor& shifts, const TrainConfig& config) {
+  const int64_t bs = digits.size(0), s = digits.size(2);
+  const int64_t views = shifts.size(0) / bs;
+  const auto inputs = shift_images(digits.repeat({views, 1, 1, 1}), shifts);
+  const auto descriptors = model->encoder->forward(inputs);
+  const auto recon = model->decoder->forward(descriptors);
+  Objective o;
+  if (config.kind == "tiae") {
+    const auto reference = recon.narrow(0, 0, bs);
+    o.c_inv = invariance_term(reference, recon.narrow(0, bs, (views - 1) * bs).view({views - 1, bs, -1, s, s})).mean();
+    o.c_res = restoration_term(recon, inputs, config.max_shift).distance.mean();
+    o.c_spa = sparseness_term(descriptors).mean();
+    o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa;
+  } else {
+    o.c_rec = (recon - inputs).pow(2).flatten(1).sum(1).mean();
+    o.loss = o.c_rec;
+  }
+  return o;
+}
+
 }  // namespace tiae

@@ -5,6 +5,9 @@
 #pragma once
 #include <torch/torch.h>
 
+#include "network.h"
+#include "train_config.h"
+
 namespace tiae {
 
 // T(dx, dy) per image with zero fill: out[n](y, x) = images[n](y - dy, x - dx).
@@ -31,5 +34,17 @@ Restoration restoration_term_by_loop(const torch::Tensor& reconstruction, const 
 
 // Sparseness term: ||E(I)||_1^2 / ||E(I)||_2^2 per descriptor [N, D] -> [N].
 torch::Tensor sparseness_term(const torch::Tensor& descriptors);
+
+struct Objective {
+  torch::Tensor loss;               // the scalar to minimise
+  torch::Tensor c_inv, c_res, c_spa; // batch means (kind "tiae")
+  torch::Tensor c_rec;               // batch mean of ||D(E(I)) - I||^2 (kind "ae")
+};
+
+// One training step's objective. `digits` [B, 1, S, S]; `shifts` [(K + 1) B, 2] for "tiae"
+// (view 0 is the input I, views 1..K are T_theta I of the same digits), [B, 2] for "ae".
+//   tiae: l_inv * C_inv + l_res * C_res (on every view) + l_spa * C_spa
+//   ae:   ||D(E(I)) - I||^2, the ordinary auto-encoder on the same shifted digits
+Objective objective(AutoEncoder& model, const torch::Tensor& digits, const torch::Tensor& shifts, const TrainConfig& config);
 
 }  // namespace tiae

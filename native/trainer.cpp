@@ -151,24 +151,14 @@ void train(TrainConfig config, const RunOptions& options) {
       std::vector<int64_t> shift_values(size_t(views) * bs * 2);
       for (auto& v : shift_values) v = shift_dist(rng);
       const auto shifts = torch::from_blob(shift_values.data(), {views * bs, 2}, torch::kLong).to(device);
-      // View 0 is the input I; views 1..K are T_theta I for random theta (of the same digit).
-      const auto inputs = shift_images(digits.repeat({views, 1, 1, 1}), shifts);
-
-      const auto descriptors = model->encoder->forward(inputs);
-      const auto recon = model->decoder->forward(descriptors);
-      torch::Tensor loss;
+      const auto o = objective(model, digits, shifts, config);
+      const auto& loss = o.loss;
       if (config.kind == "tiae") {
-        const auto reference = recon.narrow(0, 0, bs);
-        const auto c_inv = invariance_term(reference, recon.narrow(0, bs, K * bs).view({K, bs, 1, s, s})).mean();
-        const auto c_res = restoration_term(recon, inputs, m).distance.mean();
-        const auto c_spa = sparseness_term(descriptors).mean();
-        loss = config.lambda_inv * c_inv + config.lambda_res * c_res + config.lambda_spa * c_spa;
-        sums.inv += c_inv.item<double>();
-        sums.res += c_res.item<double>();
-        sums.spa += c_spa.item<double>();
+        sums.inv += o.c_inv.item<double>();
+        sums.res += o.c_res.item<double>();
+        sums.spa += o.c_spa.item<double>();
       } else {
-        loss = (recon - inputs).pow(2).flatten(1).sum(1).mean();  // ||D(E(I)) - I||^2
-        sums.rec += loss.item<double>();
+        sums.rec += o.c_rec.item<double>();
       }
       optimizer.zero_grad();
       loss.backward();

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, each thing only once: Debian packages
+# (apt, only those missing) and the npm packages of package-lock.json (only when changed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(
+  build-essential cmake git pkg-config
+  libtorch-dev libopenblas0-pthread  # LibTorch; without OpenBLAS it uses a reference BLAS (~20x slower)
+  libgloo-dev                        # headers LibTorch's CMake config expects
+  libopencv-dev                      # image files and pictures
+  libonnx-dev libprotobuf-dev protobuf-compiler  # writing ONNX files
+  catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
+)
+missing=()
+for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+# npm writes node_modules/.package-lock.json on each install: newer than the lock file
+# means the installed packages are current.
+if ! [ node_modules/.package-lock.json -nt package-lock.json ]; then
+  echo "setup: installing npm packages"
+  # onnxruntime-node ships its CPU binaries; skip its post-install download of GPU ones.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
+fi
