@@ -187,7 +187,8 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
     ImageRow sr{name, {}, {}};
     for (int i = 0; i < n_demo; ++i) {
       sr.images.push_back(&keep.back()[size_t(i) * kPixels]);
-      sr.captions.push_back(fmt::format("^({},{})", demo.estimated[2 * i], demo.estimated[2 * i + 1]));
+      // -theta_hat: where the input sits relative to the canonical shape, comparable to (dx, dy).
+      sr.captions.push_back(fmt::format("^({},{})", -demo.estimated[2 * i], -demo.estimated[2 * i + 1]));
     }
     shift_rows.push_back(sr);
     fmt::print("{:<24} 1-NN {:.3f}  invariance ratio {:.3f}  k-means NMI {:.3f}  C_res {:.2f}  shift consistency {:.3f}\n",
@@ -199,7 +200,7 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
   write_image_grid((fs::path(options.out_dir) / "reconstructions.png").string(),
                    "shifted test digits and D(E(I)) of each model", recon_rows, kSide);
   write_image_grid((fs::path(options.out_dir) / "shifts.png").string(),
-                   "one digit at several shifts (dx,dy); ^ = estimated shift", shift_rows, kSide);
+                   "one digit at several shifts (dx,dy); ^ = its estimated shift from the canonical shape", shift_rows, kSide);
 #else
   fmt::print("built without OpenCV: no pictures written\n");
 #endif

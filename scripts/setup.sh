@@ -12,6 +12,7 @@ apt_packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler  # writing ONNX files
   catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
   emscripten                         # the portable core (shared/) as WebAssembly
+  chromium                           # headless browser for the page's end-to-end tests
 )
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
