@@ -174,6 +174,10 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
     const auto projection = fit_pca_2d(a.descriptors.data(), n_test, dim);
     std::vector<float> xy(size_t(n_test) * 2);
     for (int i = 0; i < n_test; ++i) projection.apply(&a.descriptors[size_t(i) * dim], &xy[size_t(i) * 2]);
+    // The same projection for the page's descriptor-space panel (web/, wasm/app.cpp).
+    std::ofstream(fs::path(options.out_dir) / ("descriptor-space-" + name + ".json"))
+        << nlohmann::json{{"dim", dim}, {"mean", projection.mean}, {"axes", projection.axes}, {"xy", xy},
+                          {"labels", split.test.labels}}.dump() << "\n";
 #ifdef TIAE_HAVE_OPENCV
     write_scatter((fs::path(options.out_dir) / ("scatter-" + name + ".png")).string(),
                   fmt::format("{}: descriptors of shifted test digits (2-D PCA)", name), xy, split.test.labels);

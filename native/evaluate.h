@@ -9,7 +9,8 @@
 //   shift_consistency fraction of digits whose estimated shifts of T_a I and T_b I differ
 //                     by exactly a - b (within 1 px per axis).
 // Writes <out>/metrics.json, reconstructions.png (input and each model's D(E(I))),
-// shifts.png (one digit at several shifts), scatter-<model>.png (2-D PCA of descriptors).
+// shifts.png (one digit at several shifts), scatter-<model>.png (2-D PCA of descriptors) and
+// descriptor-space-<model>.json (that projection and the points, for the page).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>

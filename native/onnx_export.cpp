@@ -204,10 +204,13 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
     if (!metrics["models"].contains(run_name)) throw std::runtime_error(eval.string() + "/metrics.json has no model " + run_name);
     card["metrics"] = metrics["models"][run_name];
     card["metrics"]["protocol"] = metrics["protocol"];
-    for (const std::string& pic : std::vector<std::string>{"scatter-" + run_name + ".png", "reconstructions.png", "shifts.png"})
-      if (fs::exists(eval / pic))
-        fs::copy_file(eval / pic, out / (pic.rfind("scatter-", 0) == 0 ? "scatter.png" : pic),
-                      fs::copy_options::overwrite_existing);
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"scatter-" + run_name + ".png", "scatter.png"},
+        {"descriptor-space-" + run_name + ".json", "descriptor-space.json"},
+        {"reconstructions.png", "reconstructions.png"},
+        {"shifts.png", "shifts.png"}};
+    for (const auto& [from, to] : files)
+      if (fs::exists(eval / from)) fs::copy_file(eval / from, out / to, fs::copy_options::overwrite_existing);
   }
   std::ofstream(out / "model.json") << card.dump(2) << "\n";
   return card;

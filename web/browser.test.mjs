@@ -115,3 +115,25 @@ for (const backend of ['wasm', 'webgpu']) {
     assert.deepEqual(foreign, []);
   });
 }
+
+test('mouse strokes on the canvas change the canonical panel (screenshot kept)', async () => {
+  const { page, foreign } = await openPage('wasm');
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.waitForFunction(() => window.tiaeApp && window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 30000 });
+  const before = await page.evaluate(() => window.tiaeApp.canonicalSum(1));
+  // A "7": the drawing area sits at the top left of the app, below one line of text.
+  const box = await page.locator('#canvas').boundingBox();
+  const at = (x, y) => [box.x + 8 + x, box.y + 30 + y];
+  await page.mouse.move(...at(70, 70));
+  await page.mouse.down();
+  for (const [x, y] of [[120, 68], [170, 66], [210, 66], [190, 110], [165, 160], [145, 210], [135, 245]])
+    await page.mouse.move(...at(x, y), { steps: 6 });
+  await page.mouse.up();
+  await page.waitForFunction((b) => Math.abs(window.tiaeApp.canonicalSum(1) - b) > 1, before, { timeout: 30000 });
+  await page.waitForTimeout(500);  // let the last result render
+  await page.screenshot({ path: path.join(artifacts, 'page-after-drawing.png') });
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
+});

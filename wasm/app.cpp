@@ -1,0 +1,294 @@
+// The demo's canvas: Dear ImGui on GLFW + OpenGL ES 3 (WebGL2). A visitor draws a digit;
+// every change is resampled to 32x32 (shared/resample.h) and handed to the page, which
+// runs window.tiae.analyze for each model (the API's own code path) and hands the results
+// back. Inference is asynchronous: at most one request is in flight, and the latest
+// drawing is sent when it returns, so the UI never waits on the network.
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <emscripten/emscripten.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+#include "projection.h"
+#include "resample.h"
+
+namespace {
+
+constexpr int kDraw = 280;  // drawing resolution (pixels of the drawing buffer)
+constexpr int kSide = 32;
+constexpr int kModels = 2;  // 0: ordinary AE, 1: TIAE
+const char* kModelTitles[kModels] = {"ordinary auto-encoder", "shift-invariant auto-encoder (TIAE)"};
+const ImU32 kDigitColours[10] = {IM_COL32(31, 119, 180, 255), IM_COL32(255, 127, 14, 255), IM_COL32(44, 160, 44, 255),
+                                 IM_COL32(214, 39, 40, 255),  IM_COL32(148, 103, 189, 255), IM_COL32(140, 86, 75, 255),
+                                 IM_COL32(227, 119, 194, 255), IM_COL32(127, 127, 127, 255), IM_COL32(188, 189, 34, 255),
+                                 IM_COL32(23, 190, 207, 255)};
+
+struct Texture {
+  GLuint id = 0;
+  void upload(const float* values, int w, int h) {
+    std::vector<unsigned char> rgba(size_t(w) * h * 4);
+    for (int i = 0; i < w * h; ++i) {
+      const auto v = (unsigned char)std::lround(std::clamp(values[i], 0.f, 1.f) * 255);
+      rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = v;
+      rgba[4 * i + 3] = 255;
+    }
+    if (!id) glGenTextures(1, &id);
+    glBindTexture(GL_TEXTURE_2D, id);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  }
+  ImTextureID imgui() const { return (ImTextureID)(intptr_t)id; }
+};
+
+struct ModelView {
+  bool has_result = false;
+  std::vector<float> descriptor, canonical = std::vector<float>(kSide * kSide), restored = canonical;
+  int dx = 0, dy = 0;
+  Texture canonical_tex, restored_tex;
+  // Descriptor space: the MNIST test digits' 2-D points and the projection that made them.
+  std::vector<float> points;  // x, y pairs
+  std::vector<int> labels;
+  tiae::Projection2D projection;
+  float lo[2] = {0, 0}, hi[2] = {1, 1};
+};
+
+struct App {
+  GLFWwindow* window = nullptr;
+  std::vector<float> drawing = std::vector<float>(kDraw * kDraw, 0.f);
+  std::vector<std::vector<float>> undo;
+  Texture drawing_tex, input_tex;
+  std::vector<float> input = std::vector<float>(kSide * kSide, 0.f);
+  float brush = 11.f;
+  bool dirty = true, in_flight = false, pending = false;
+  ImVec2 last_pen{-1, -1};
+  std::array<ModelView, kModels> models;
+  std::string status = "loading the models...";
+};
+App app;
+
+void paint(ImVec2 from, ImVec2 to) {
+  // A round brush stamped along the segment, soft at its edge.
+  const float r = app.brush, len = std::hypot(to.x - from.x, to.y - from.y);
+  const int steps = std::max(1, int(len / (r * 0.25f)));
+  for (int s = 0; s <= steps; ++s) {
+    const float cx = from.x + (to.x - from.x) * s / steps, cy = from.y + (to.y - from.y) * s / steps;
+    for (int y = std::max(0, int(cy - r - 1)); y < std::min(kDraw, int(cy + r + 2)); ++y)
+      for (int x = std::max(0, int(cx - r - 1)); x < std::min(kDraw, int(cx + r + 2)); ++x) {
+        const float d = std::hypot(x + 0.5f - cx, y + 0.5f - cy);
+        const float v = std::clamp(r - d + 0.5f, 0.f, 1.f);
+        float& p = app.drawing[size_t(y) * kDraw + x];
+        p = std::max(p, v);
+      }
+  }
+  app.dirty = true;
+}
+
+void request_analysis() {
+  if (app.in_flight) {
+    app.pending = true;
+    return;
+  }
+  app.in_flight = true;
+  app.pending = false;
+  // The page's bridge runs tiae.analyze for each model and calls app_set_result.
+  EM_ASM({ Module.tiaeAnalyze(HEAPF32.slice($0 >> 2, ($0 >> 2) + 1024)); }, app.input.data());
+}
+
+void image_panel(const char* label, const Texture& tex, float size) {
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(label);
+  if (tex.id) ImGui::Image(tex.imgui(), ImVec2(size, size));
+  else ImGui::Dummy(ImVec2(size, size));
+  ImGui::EndGroup();
+}
+
+void descriptor_space(ModelView& m, ImVec2 size) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1(p0.x + size.x, p0.y + size.y);
+  dl->AddRectFilled(p0, p1, IM_COL32(20, 20, 24, 255));
+  dl->AddRect(p0, p1, IM_COL32(90, 90, 100, 255));
+  auto to_screen = [&](float x, float y) {
+    return ImVec2(p0.x + 6 + (x - m.lo[0]) / (m.hi[0] - m.lo[0]) * (size.x - 12),
+                  p1.y - 6 - (y - m.lo[1]) / (m.hi[1] - m.lo[1]) * (size.y - 12));
+  };
+  for (size_t i = 0; i < m.labels.size(); ++i)
+    dl->AddCircleFilled(to_screen(m.points[2 * i], m.points[2 * i + 1]), 1.6f, kDigitColours[m.labels[i] % 10] & 0xb0ffffff);
+  if (m.has_result && m.projection.dim == int(m.descriptor.size())) {
+    float xy[2];
+    m.projection.apply(m.descriptor.data(), xy);
+    const ImVec2 c = to_screen(std::clamp(xy[0], m.lo[0], m.hi[0]), std::clamp(xy[1], m.lo[1], m.hi[1]));
+    dl->AddCircleFilled(c, 7, IM_COL32(255, 255, 255, 255));
+    dl->AddCircle(c, 7, IM_COL32(0, 0, 0, 255), 0, 2);
+  }
+  ImGui::Dummy(size);
+}
+
+void frame() {
+  glfwPollEvents();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+
+  int width, height;
+  glfwGetFramebufferSize(app.window, &width, &height);
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(float(width), float(height)));
+  ImGui::Begin("TIAE", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+
+  // ---- the drawing
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("Draw a digit, then draw it again elsewhere");
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("canvas", ImVec2(kDraw, kDraw));
+  const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
+  if (ImGui::IsItemActivated()) {
+    app.undo.push_back(app.drawing);
+    if (app.undo.size() > 30) app.undo.erase(app.undo.begin());
+    app.last_pen = ImVec2(-1, -1);
+  }
+  if (active) {
+    const ImVec2 pen(ImGui::GetIO().MousePos.x - origin.x, ImGui::GetIO().MousePos.y - origin.y);
+    paint(app.last_pen.x < 0 ? pen : app.last_pen, pen);
+    app.last_pen = pen;
+  }
+  if (app.dirty) {
+    app.drawing_tex.upload(app.drawing.data(), kDraw, kDraw);
+    app.input = tiae::resample_area(app.drawing.data(), kDraw, kDraw, kSide);
+    app.input_tex.upload(app.input.data(), kSide, kSide);
+    app.dirty = false;
+    request_analysis();
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddImage(app.drawing_tex.imgui(), origin, ImVec2(origin.x + kDraw, origin.y + kDraw));
+  dl->AddRect(origin, ImVec2(origin.x + kDraw, origin.y + kDraw), hovered ? IM_COL32(120, 170, 255, 255) : IM_COL32(90, 90, 100, 255));
+  ImGui::SetNextItemWidth(140);
+  ImGui::SliderFloat("brush", &app.brush, 4.f, 24.f, "%.0f px");
+  if (ImGui::Button("Clear")) {
+    app.undo.push_back(app.drawing);
+    std::fill(app.drawing.begin(), app.drawing.end(), 0.f);
+    app.dirty = true;
+  }
+  ImGui::SameLine();
+  ImGui::BeginDisabled(app.undo.empty());
+  if (ImGui::Button("Undo")) {
+    app.drawing = app.undo.back();
+    app.undo.pop_back();
+    app.dirty = true;
+  }
+  ImGui::EndDisabled();
+  image_panel("network input (32x32)", app.input_tex, 96);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + kDraw);
+  ImGui::TextDisabled("Move your digit around: the TIAE's canonical shape, descriptor and point stay put while "
+                      "its estimated shift follows the digit; the ordinary auto-encoder's all move.");
+  ImGui::TextWrapped("%s", app.status.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+
+  // ---- one column per model
+  for (int k = 0; k < kModels; ++k) {
+    ModelView& m = app.models[k];
+    ImGui::SameLine(0, 24);
+    ImGui::BeginGroup();
+    ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kModelTitles[k]);
+    image_panel("canonical D(E(I))", m.canonical_tex, 128);
+    ImGui::SameLine(0, 14);
+    image_panel("restored (moved)", m.restored_tex, 128);
+    if (m.has_result) ImGui::Text("estimated shift (dx, dy) = (%+d, %+d)", m.dx, m.dy);
+    else ImGui::TextUnformatted("estimated shift: -");
+    if (!m.descriptor.empty())
+      ImGui::PlotHistogram("##descriptor", m.descriptor.data(), int(m.descriptor.size()), 0, "descriptor E(I)", FLT_MAX,
+                           FLT_MAX, ImVec2(270, 70));
+    ImGui::TextUnformatted("descriptor space (white: your drawing)");
+    descriptor_space(m, ImVec2(270, 200));
+    for (int d = 0; d < 10; ++d) {  // legend: the test digits' colours
+      if (d) ImGui::SameLine(0, 4);
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kDigitColours[d]), "%d", d);
+    }
+    ImGui::EndGroup();
+  }
+  ImGui::End();
+
+  ImGui::Render();
+  glViewport(0, 0, width, height);
+  glClearColor(0.12f, 0.12f, 0.14f, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+}  // namespace
+
+extern "C" {
+
+// Results of tiae.analyze for one model (0: AE, 1: TIAE).
+EMSCRIPTEN_KEEPALIVE void app_set_result(int model, const float* descriptor, int dim, const float* canonical,
+                                         const float* restored, int dx, int dy) {
+  if (model < 0 || model >= kModels) return;
+  ModelView& m = app.models[model];
+  m.descriptor.assign(descriptor, descriptor + dim);
+  m.canonical.assign(canonical, canonical + kSide * kSide);
+  m.restored.assign(restored, restored + kSide * kSide);
+  m.dx = dx, m.dy = dy;
+  m.has_result = true;
+  m.canonical_tex.upload(m.canonical.data(), kSide, kSide);
+  m.restored_tex.upload(m.restored.data(), kSide, kSide);
+}
+
+// All models answered: send the latest drawing if it changed meanwhile.
+EMSCRIPTEN_KEEPALIVE void app_analysis_done() {
+  app.in_flight = false;
+  if (app.pending) request_analysis();
+}
+
+// The descriptor space of a model: n points (x, y) with labels, and the PCA that made them.
+EMSCRIPTEN_KEEPALIVE void app_set_space(int model, const float* xy, const int* labels, int n, const float* mean,
+                                        const float* axes, int dim) {
+  if (model < 0 || model >= kModels) return;
+  ModelView& m = app.models[model];
+  m.points.assign(xy, xy + 2 * n);
+  m.labels.assign(labels, labels + n);
+  m.projection.dim = dim;
+  m.projection.mean.assign(mean, mean + dim);
+  m.projection.axes.assign(axes, axes + 2 * dim);
+  for (int a = 0; a < 2; ++a) {
+    m.lo[a] = 1e30f, m.hi[a] = -1e30f;
+    for (int i = 0; i < n; ++i) m.lo[a] = std::min(m.lo[a], xy[2 * i + a]), m.hi[a] = std::max(m.hi[a], xy[2 * i + a]);
+    if (m.hi[a] <= m.lo[a]) m.hi[a] = m.lo[a] + 1;
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE void app_set_status(const char* text) { app.status = text; }
+
+// For tests: the sum of a model's canonical image (0 before any result).
+EMSCRIPTEN_KEEPALIVE float app_canonical_sum(int model) {
+  if (model < 0 || model >= kModels || !app.models[model].has_result) return 0;
+  float s = 0;
+  for (float v : app.models[model].canonical) s += v;
+  return s;
+}
+
+}  // extern "C"
+
+int main() {
+  if (!glfwInit()) return 1;
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  app.window = glfwCreateWindow(1180, 640, "TIAE", nullptr, nullptr);
+  if (!app.window) return 1;
+  glfwMakeContextCurrent(app.window);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;
+  ImGui::StyleColorsDark();
+  ImGui_ImplGlfw_InitForOpenGL(app.window, true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  emscripten_set_main_loop(frame, 0, false);
+  return 0;
+}
