@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The demo on the shipped models: shifted test digits through the released shift-invariant
-# auto-encoder and the ordinary auto-encoder (ONNX Runtime), drawn in the terminal.
+# The demo on the shipped models: builds the page's WebAssembly and serves the page on
+# 127.0.0.1 with the COOP/COEP headers wasm threads need. Works offline: everything comes
+# from this server. Usage: scripts/demo.sh [--port 8080]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-node scripts/shipped-models-demo.mjs "$@"
+scripts/build.sh wasm
+exec node web/server.mjs "$@"

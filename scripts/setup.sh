@@ -11,7 +11,7 @@ apt_packages=(
   libopencv-dev                      # image files and pictures
   libonnx-dev libprotobuf-dev protobuf-compiler  # writing ONNX files
   catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
-  emscripten                         # the portable core (shared/) as WebAssembly
+  emscripten dpkg-dev                # the core and the canvas app as WebAssembly; apt-get source
   chromium                           # headless browser for the page's end-to-end tests
 )
 missing=()
@@ -23,6 +23,29 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+# Dear ImGui: Debian's libimgui-dev ships no sources, its source package does. Enable source
+# packages with the machine's own apt sources (deb -> deb-src), then fetch them once.
+if ! [ -f third_party/imgui/imgui.cpp ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  if ! grep -rqsE '^(Types: deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+      sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | $sudo tee /etc/apt/sources.list.d/debian-src.sources >/dev/null
+    else
+      sed -n 's/^deb /deb-src /p' /etc/apt/sources.list | $sudo tee /etc/apt/sources.list.d/debian-src.list >/dev/null
+    fi
+    $sudo apt-get update -qq
+  fi
+  echo "setup: fetching the Dear ImGui sources (Debian source package imgui)"
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"  # apt's download user must be able to write there
+  (cd "$tmp" && apt-get source -qq imgui >/dev/null)
+  mkdir -p third_party
+  rm -rf third_party/imgui
+  mv "$tmp"/imgui-*/ third_party/imgui
+  rm -rf "$tmp"
 fi
 
 # npm writes node_modules/.package-lock.json on each install: newer than the lock file

@@ -280,7 +280,7 @@ int main() {
   if (!glfwInit()) return 1;
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  app.window = glfwCreateWindow(1180, 640, "TIAE", nullptr, nullptr);
+  app.window = glfwCreateWindow(960, 620, "TIAE", nullptr, nullptr);
   if (!app.window) return 1;
   glfwMakeContextCurrent(app.window);
   IMGUI_CHECKVERSION();

@@ -53,10 +53,9 @@ async function loadModel(ort, name, backend) {
   if (!response.ok) throw new Error(`model ${name}: model.json not found (HTTP ${response.status})`);
   const card = await response.json();
   const options = { executionProviders: [backend] };
-  const [encoder, decoder] = await Promise.all([
-    ort.InferenceSession.create(base + card.files.encoder, options),
-    ort.InferenceSession.create(base + card.files.decoder, options),
-  ]);
+  // One after the other: the WebGPU provider refuses to create two sessions at once.
+  const encoder = await ort.InferenceSession.create(base + card.files.encoder, options);
+  const decoder = await ort.InferenceSession.create(base + card.files.decoder, options);
   return { name, card, encoder, decoder };
 }
 
@@ -101,7 +100,16 @@ function withHeap(core, arrays, fn) {
 
 const state = start();
 
-async function analyze(pixels, model = 'mnist-shift-tiae') {
+// Calls run one at a time, in order: ONNX Runtime's WebGPU provider breaks on concurrent
+// runs, and the canvas app and scripts may call at the same time.
+let queue = Promise.resolve();
+function analyze(pixels, model = 'mnist-shift-tiae') {
+  const job = queue.then(() => analyzeNow(pixels, model));
+  queue = job.catch(() => {});
+  return job;
+}
+
+async function analyzeNow(pixels, model) {
   const { core, ort, models } = await state;
   if (!(pixels instanceof Float32Array) || pixels.length !== PIXELS)
     throw new TypeError(`analyze: pixels must be a Float32Array of ${PIXELS} values`);
