@@ -37,7 +37,6 @@ int main(int argc, char** argv) {
   auto* train_cmd = app.add_subcommand("train", "train a TIAE or the ordinary auto-encoder on shifted MNIST");
   std::string config_path, out_dir, device = "auto";
   bool resume = false, no_progress = false;
-  nlohmann::json overrides = nlohmann::json::object();
   std::string kind;
   int epochs = 0, batch = 0, views = 0, max_shift = -1, samples = 0, threads = 0;
   double lr = 0, lr_final = 0, l_inv = -1, l_res = -1, l_spa = -1;

@@ -195,6 +195,20 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
                     {"config", config}}},
       {"seed", config.seed},
       {"code_revision", code_revision()}};
+  // The per-epoch log (loss terms, learning rate) documents how the model was trained,
+  // including resumed or extended runs.
+  const fs::path log = fs::path(run_dir) / "log.jsonl";
+  if (fs::exists(log)) {
+    fs::copy_file(log, out / "training-log.jsonl", fs::copy_options::overwrite_existing);
+    std::ifstream in(log);
+    nlohmann::json last;
+    int lines = 0;
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) last = nlohmann::json::parse(line), ++lines;
+    card["training"]["log"] = "training-log.jsonl";
+    card["training"]["epochs_trained"] = lines;
+    card["training"]["final_epoch"] = last;
+  }
   if (!options.eval_dir.empty()) {
     const fs::path eval(options.eval_dir);
     std::ifstream in(eval / "metrics.json");

@@ -72,6 +72,8 @@ struct TermSums {
 }  // namespace
 
 TrainConfig read_run_config(const std::string& run_dir) {
+  if (!fs::exists(fs::path(run_dir) / "config.json"))
+    throw std::runtime_error(run_dir + " is not a training run (it has no config.json)");
   return read_json(fs::path(run_dir) / "config.json").get<TrainConfig>();
 }
 
