@@ -43,9 +43,9 @@ nlohmann::json run_benchmark(const BenchOptions& o) {
   // Digit-like inputs (sparse strokes); speed does not depend on their content.
   const int64_t B = o.batch, V = o.views + 1, S = config.network.size, m = config.max_shift;
   const auto digits = (torch::rand({B, 1, S, S}) * (torch::rand({B, 1, S, S}) < 0.2)).to(device);
-  const auto shifts = torch::randint(-m, m + 1, {V * B, 2}, torch::kLong).to(device);
-  const auto step = [&] {
-    const auto obj = objective(model, digits, shifts, config);
+  std::mt19937_64 rng(1);
+  const auto step = [&] {  // as in the trainer: draw the shifted views, then one Adam step
+    const auto obj = objective(model, draw_batch(digits, rng, config, nullptr), config);
     optimizer.zero_grad();
     obj.loss.backward();
     optimizer.step();
@@ -53,7 +53,7 @@ nlohmann::json run_benchmark(const BenchOptions& o) {
   for (int i = 0; i < o.warmup; ++i) step();
   const double step_s = seconds_per_call(device, o.steps, step);
 
-  const auto target = shift_images(digits.repeat({V, 1, 1, 1}), shifts);
+  const auto target = draw_batch(digits, rng, config, nullptr).inputs;
   const auto recon = torch::sigmoid(torch::randn_like(target)).requires_grad_(true);
   const int reps_fast = 10, reps_loop = device.is_cuda() ? 10 : 2;
   const double exact_fwd = seconds_per_call(device, reps_fast, [&] { restoration_term(recon, target, int(m)); });

@@ -90,6 +90,10 @@ double mean_distance(const std::vector<float>& a, const std::vector<float>& b, c
 
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options) {
   if (runs.empty()) throw std::runtime_error("eval: give at least one run folder");
+  int foreground = 0;
+  for (const auto& run : runs) foreground += read_run_config(run).kind == "fg";
+  if (foreground == int(runs.size())) return evaluate_foreground(runs, options);
+  if (foreground > 0) throw std::runtime_error("eval: foreground-extraction runs (kind fg) are evaluated apart from shift runs");
   fs::create_directories(options.out_dir);
   const torch::Device device = choose_device(options.device);
   torch::NoGradGuard no_grad;

@@ -26,7 +26,15 @@ struct EvalOptions {
   bool progress = true;
 };
 
-// `runs`: training run folders; each model is named by its folder's name.
+// `runs`: training run folders; each model is named by its folder's name. Runs of kind
+// "fg" go to evaluate_foreground (all runs of one call must be of the same family).
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options);
+
+// Foreground extraction, on the 2,000 test digits composited over noise, over crops of
+// the held-out photos, and over held-out photos at random shifts (seeded, the same for
+// every model): mean PSNR of D(E(I)) against the digit alone, and mean ink-mask IoU
+// (threshold 0.5). Writes <out>/metrics.json and foreground-<condition>.png grids
+// (input, truth, each model's output).
+nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const EvalOptions& options);
 
 }  // namespace tiae

@@ -34,10 +34,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   // ---- train
-  auto* train_cmd = app.add_subcommand("train", "train a TIAE or the ordinary auto-encoder on shifted MNIST");
+  auto* train_cmd = app.add_subcommand("train", "train a TIAE, the ordinary auto-encoder or a foreground extractor on MNIST");
   std::string config_path, out_dir, device = "auto";
   bool resume = false, no_progress = false;
-  std::string kind;
+  std::string kind, background;
   int epochs = 0, batch = 0, views = 0, max_shift = -1, samples = 0, threads = 0;
   double lr = 0, lr_final = 0, l_inv = -1, l_res = -1, l_spa = -1;
   long long seed = -1;
@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--device", device, "auto (CUDA when present), cpu or cuda");
   train_cmd->add_flag("--resume", resume, "continue the run in --out from its last checkpoint");
   train_cmd->add_flag("--no-progress", no_progress, "no progress bar");
-  train_cmd->add_option("--kind", kind, "tiae or ae");
+  train_cmd->add_option("--kind", kind, "tiae, ae, or fg (foreground extraction)");
+  train_cmd->add_option("--background", background, "kind fg: noise or photo backgrounds");
   train_cmd->add_option("--epochs", epochs, "number of epochs (with --resume: may extend the run)");
   train_cmd->add_option("--batch", batch, "digits per step");
   train_cmd->add_option("--lr", lr, "initial learning rate (Adam)");
@@ -117,6 +118,7 @@ int main(int argc, char** argv) {
       }
       nlohmann::json j = config;
       if (!kind.empty()) j["kind"] = kind;
+      if (!background.empty()) j["background"] = background;
       if (epochs > 0) j["epochs"] = epochs;
       if (batch > 0) j["batch"] = batch;
       if (lr > 0) j["lr"] = lr;

@@ -108,4 +108,21 @@ double normalized_mutual_information(const std::vector<int>& a, const std::vecto
   return mi / ((ha + hb) / 2);
 }
 
+double psnr(const float* image, const float* truth, size_t n) {
+  double se = 0;
+  for (size_t i = 0; i < n; ++i) se += (double(image[i]) - truth[i]) * (double(image[i]) - truth[i]);
+  const double mse = se / double(n);
+  return mse <= 1e-10 ? 100.0 : 10.0 * std::log10(1.0 / mse);
+}
+
+double ink_iou(const float* image, const float* truth, size_t n, float threshold) {
+  size_t both = 0, either = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const bool a = image[i] > threshold, b = truth[i] > threshold;
+    both += a && b;
+    either += a || b;
+  }
+  return either == 0 ? 1.0 : double(both) / double(either);
+}
+
 }  // namespace tiae

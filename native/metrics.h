@@ -1,5 +1,6 @@
 // Descriptor-quality metrics of `tiae eval` (torch-free; descriptors are row-major floats).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -18,5 +19,11 @@ std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64
 // Normalised mutual information of two labelings, I(A; B) / ((H(A) + H(B)) / 2)
 // (the arithmetic normalisation, as scikit-learn's default). 1 when they agree up to names.
 double normalized_mutual_information(const std::vector<int>& a, const std::vector<int>& b);
+
+// Foreground extraction: peak signal-to-noise ratio (peak 1) of `image` against `truth`,
+// 10 log10(1 / MSE) in dB (capped at 100 for identical images), and the intersection over
+// union of their ink masks (value > threshold); 1 when both masks are empty.
+double psnr(const float* image, const float* truth, size_t n);
+double ink_iou(const float* image, const float* truth, size_t n, float threshold = 0.5f);
 
 }  // namespace tiae

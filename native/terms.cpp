@@ -65,23 +65,61 @@ torch::Tensor sparseness_term(const torch::Tensor& descriptors) {
   return descriptors.abs().sum(1).pow(2) / (descriptors.pow(2).sum(1) + 1e-8);
 }
 
-Objective objective(AutoEncoder& model, const torch::Tensor& digits, const torch::Tensor& shifts, const TrainConfig& config) {
+Composite composite(const torch::Tensor& digits, const torch::Tensor& backgrounds, const torch::Tensor& appearance) {
+  const auto a = appearance.to(digits.device(), torch::kFloat32).view({-1, 3, 1, 1});
+  const auto ink = a.select(1, 0).unsqueeze(1), low = a.select(1, 1).unsqueeze(1), high = a.select(1, 2).unsqueeze(1);
+  const auto paper = low + (high - low) * backgrounds.to(digits.device());
+  return {(1 - digits) * paper + digits * ink, digits};
+}
+
+Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& config,
+                 const BackgroundSource* backgrounds) {
   const int64_t bs = digits.size(0), s = digits.size(2);
-  const int64_t views = shifts.size(0) / bs;
-  const auto inputs = shift_images(digits.repeat({views, 1, 1, 1}), shifts);
+  Batch batch;
+  batch.views = config.kind == "ae" ? 1 : config.views + 1;
+  std::vector<int64_t> shift_values(size_t(batch.views * bs * 2), 0);
+  std::uniform_int_distribution<int64_t> shift_dist(-config.max_shift, config.max_shift);
+  if (config.max_shift > 0)
+    for (auto& v : shift_values) v = shift_dist(rng);
+  const auto shifts = torch::from_blob(shift_values.data(), {batch.views * bs, 2}, torch::kLong).clone();
+  const auto shifted = shift_images(digits.repeat({batch.views, 1, 1, 1}), shifts);
+  if (config.kind != "fg") {
+    batch.inputs = batch.targets = shifted;
+    return batch;
+  }
+  if (!backgrounds) throw std::logic_error("draw_batch: kind fg needs backgrounds");
+  const int64_t n = batch.views * bs;
+  std::vector<float> bg(size_t(n * s * s)), look(size_t(n * 3));
+  for (int64_t i = 0; i < n; ++i) {
+    backgrounds->draw(rng, &bg[size_t(i * s * s)], int(s));
+    const Appearance a = random_appearance(rng);
+    look[size_t(3 * i)] = a.ink;
+    look[size_t(3 * i + 1)] = a.paper_low;
+    look[size_t(3 * i + 2)] = a.paper_high;
+  }
+  const auto c = composite(shifted, torch::from_blob(bg.data(), {n, 1, s, s}).clone(), torch::from_blob(look.data(), {n, 3}).clone());
+  batch.inputs = c.image;
+  batch.targets = c.truth;
+  return batch;
+}
+
+Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& config) {
+  const auto& inputs = batch.inputs;
+  const int64_t views = batch.views, bs = inputs.size(0) / views, s = inputs.size(2);
   const auto descriptors = model->encoder->forward(inputs);
   const auto recon = model->decoder->forward(descriptors);
   Objective o;
-  if (config.kind == "tiae") {
-    const auto reference = recon.narrow(0, 0, bs);
-    o.c_inv = invariance_term(reference, recon.narrow(0, bs, (views - 1) * bs).view({views - 1, bs, -1, s, s})).mean();
-    o.c_res = restoration_term(recon, inputs, config.max_shift).distance.mean();
-    o.c_spa = sparseness_term(descriptors).mean();
-    o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa;
-  } else {
+  if (config.kind == "ae") {
     o.c_rec = (recon - inputs).pow(2).flatten(1).sum(1).mean();
     o.loss = o.c_rec;
+    return o;
   }
+  const auto reference = recon.narrow(0, 0, bs);
+  o.c_inv = invariance_term(reference, recon.narrow(0, bs, (views - 1) * bs).view({views - 1, bs, -1, s, s})).mean();
+  o.c_res = config.max_shift > 0 ? restoration_term(recon, batch.targets, config.max_shift).distance.mean()
+                                 : (recon - batch.targets).pow(2).flatten(1).sum(1).mean();
+  o.c_spa = sparseness_term(descriptors).mean();
+  o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa;
   return o;
 }
 

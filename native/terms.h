@@ -5,6 +5,9 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <random>
+
+#include "backgrounds.h"
 #include "network.h"
 #include "train_config.h"
 
@@ -35,16 +38,39 @@ Restoration restoration_term_by_loop(const torch::Tensor& reconstruction, const 
 // Sparseness term: ||E(I)||_1^2 / ||E(I)||_2^2 per descriptor [N, D] -> [N].
 torch::Tensor sparseness_term(const torch::Tensor& descriptors);
 
+// A digit drawn over a background (METHOD.md use 4, the background-change transform).
+// digits d [N, 1, S, S] in [0, 1] (ink amount, the digit on a zero background);
+// backgrounds b [N, 1, S, S] in [0, 1]; appearance [N, 3] = (ink, paper_low, paper_high)
+// (see Appearance in backgrounds.h):
+//   image = (1 - d) * (paper_low + (paper_high - paper_low) * b) + d * ink
+//   truth = d   (what foreground extraction must give back)
+struct Composite {
+  torch::Tensor image, truth;
+};
+Composite composite(const torch::Tensor& digits, const torch::Tensor& backgrounds, const torch::Tensor& appearance);
+
+// One step's inputs: V views of the same B digits, view-major ([V B, 1, S, S], view 0 first).
+//   tiae: V = K + 1 random shifts, targets = inputs;  ae: V = 1 random shift;
+//   fg:   V = K + 1 composites over random backgrounds with random appearance (and random
+//         shifts when max_shift > 0), targets = the digits alone, shifted alike.
+struct Batch {
+  torch::Tensor inputs, targets;
+  int64_t views = 1;
+};
+// `backgrounds` is needed for kind "fg" only. All randomness comes from `rng`.
+Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& config,
+                 const BackgroundSource* backgrounds);
+
 struct Objective {
   torch::Tensor loss;               // the scalar to minimise
   torch::Tensor c_inv, c_res, c_spa; // batch means (kind "tiae")
   torch::Tensor c_rec;               // batch mean of ||D(E(I)) - I||^2 (kind "ae")
 };
 
-// One training step's objective. `digits` [B, 1, S, S]; `shifts` [(K + 1) B, 2] for "tiae"
-// (view 0 is the input I, views 1..K are T_theta I of the same digits), [B, 2] for "ae".
-//   tiae: l_inv * C_inv + l_res * C_res (on every view) + l_spa * C_spa
-//   ae:   ||D(E(I)) - I||^2, the ordinary auto-encoder on the same shifted digits
-Objective objective(AutoEncoder& model, const torch::Tensor& digits, const torch::Tensor& shifts, const TrainConfig& config);
+// One training step's objective on a Batch:
+//   tiae, fg: l_inv * C_inv + l_res * C_res (on every view) + l_spa * C_spa, where C_res is
+//             the exact minimum over shifts when max_shift > 0, else ||D(E(I)) - target||^2;
+//   ae:       ||D(E(I)) - I||^2, the ordinary auto-encoder on the same shifted digits.
+Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& config);
 
 }  // namespace tiae

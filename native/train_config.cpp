@@ -6,6 +6,7 @@ namespace tiae {
 
 void to_json(nlohmann::json& j, const TrainConfig& c) {
   j = {{"kind", c.kind},
+       {"background", c.background},
        {"network", c.network},
        {"epochs", c.epochs},
        {"batch", c.batch},
@@ -27,6 +28,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     const auto& k = it.key();
     const auto& v = it.value();
     if (k == "kind") c.kind = v.get<std::string>();
+    else if (k == "background") c.background = v.get<std::string>();
     else if (k == "network") c.network = v.get<NetworkShape>();
     else if (k == "epochs") c.epochs = v.get<int>();
     else if (k == "batch") c.batch = v.get<int>();
@@ -43,7 +45,9 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     else if (k == "comment") continue;
     else throw std::runtime_error("unknown training setting '" + k + "'");
   }
-  if (c.kind != "tiae" && c.kind != "ae") throw std::runtime_error("kind must be \"tiae\" or \"ae\"");
+  if (c.kind != "tiae" && c.kind != "ae" && c.kind != "fg") throw std::runtime_error("kind must be \"tiae\", \"ae\" or \"fg\"");
+  if (c.background != "noise" && c.background != "photo") throw std::runtime_error("background must be \"noise\" or \"photo\"");
+  if (c.kind == "tiae" && c.max_shift < 1) throw std::runtime_error("kind tiae needs max_shift >= 1");
   if (c.epochs < 1 || c.batch < 1 || c.views < 1 || c.max_shift < 0 || c.lr <= 0 || c.lr_final <= 0)
     throw std::runtime_error("epochs, batch and views must be >= 1, max_shift >= 0, learning rates > 0");
   if (c.max_shift > c.network.size) throw std::runtime_error("max_shift larger than the image");

@@ -10,14 +10,18 @@
 namespace tiae {
 
 struct TrainConfig {
-  std::string kind = "tiae";  // "tiae": invariance + restoration + sparseness; "ae": plain reconstruction
+  // "tiae": shift invariance + restoration + sparseness; "ae": plain reconstruction;
+  // "fg": foreground extraction, invariance to background changes (and shifts when
+  // max_shift > 0) with the digit alone as the restoration target.
+  std::string kind = "tiae";
+  std::string background = "noise";  // kind "fg": "noise" or "photo" (backgrounds.h)
   NetworkShape network;
   int epochs = 60;
   int batch = 128;
   double lr = 3e-4;
   double lr_final = 3e-5;   // cosine decay from lr to lr_final over the run
   int views = 2;            // K: random shifts per image per step for C_inv
-  int max_shift = 8;        // shifts dx, dy in [-max_shift, max_shift]
+  int max_shift = 8;        // shifts dx, dy in [-max_shift, max_shift]; 0: no shifts
   double lambda_inv = 1.0, lambda_res = 1.0, lambda_spa = 0.0;
   uint64_t seed = 1;
   int train_samples = 0;    // 0: all 8,000 training digits; else the first N (tests)

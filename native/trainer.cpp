@@ -123,7 +123,11 @@ void train(TrainConfig config, const RunOptions& options) {
     throw std::runtime_error("MNIST training needs a 1-channel, 32x32 network");
   const auto images = torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, s, s}).clone().to(device);
 
-  const int B = config.batch, K = config.views, m = config.max_shift;
+  const int B = config.batch;
+  std::unique_ptr<BackgroundSource> backgrounds;
+  if (config.kind == "fg")
+    backgrounds = std::make_unique<BackgroundSource>(config.background, config.background == "photo" ? training_photos()
+                                                                                                      : std::vector<std::string>{});
   const long steps_per_epoch = (n + B - 1) / B;
   const long total_steps = steps_per_epoch * config.epochs;
   std::ofstream log(run / "log.jsonl", std::ios::app);
@@ -131,12 +135,11 @@ void train(TrainConfig config, const RunOptions& options) {
              start_epoch + 1, config.epochs);
 
   for (int epoch = start_epoch; epoch < config.epochs; ++epoch) {
-    // All of this epoch's randomness: the order of digits and every shift.
+    // All of this epoch's randomness: the order of digits, every shift and background.
     std::mt19937_64 rng(config.seed * 1000003ull + uint64_t(epoch));
     std::vector<int64_t> order(n);
     for (int i = 0; i < n; ++i) order[i] = i;
     std::shuffle(order.begin(), order.end(), rng);
-    std::uniform_int_distribution<int64_t> shift_dist(-m, m);
 
     model->train();
     TermSums sums;
@@ -149,13 +152,9 @@ void train(TrainConfig config, const RunOptions& options) {
       const int64_t lo = b * B, bs = std::min<int64_t>(B, n - lo);
       const auto index = torch::from_blob(order.data() + lo, {bs}, torch::kLong).to(device);
       const auto digits = images.index_select(0, index);
-      const int views = config.kind == "tiae" ? K + 1 : 1;
-      std::vector<int64_t> shift_values(size_t(views) * bs * 2);
-      for (auto& v : shift_values) v = shift_dist(rng);
-      const auto shifts = torch::from_blob(shift_values.data(), {views * bs, 2}, torch::kLong).to(device);
-      const auto o = objective(model, digits, shifts, config);
+      const auto o = objective(model, draw_batch(digits, rng, config, backgrounds.get()), config);
       const auto& loss = o.loss;
-      if (config.kind == "tiae") {
+      if (config.kind != "ae") {
         sums.inv += o.c_inv.item<double>();
         sums.res += o.c_res.item<double>();
         sums.spa += o.c_spa.item<double>();
@@ -168,7 +167,7 @@ void train(TrainConfig config, const RunOptions& options) {
       sums.loss += loss.item<double>();
       ++sums.batches;
       const double rate = double(lo + bs) / std::max(1e-9, bar.seconds());
-      bar.update(b + 1, config.kind == "tiae"
+      bar.update(b + 1, config.kind != "ae"
                             ? fmt::format("loss {:.2f} inv {:.2f} res {:.2f} spa {:.2f} | {:.0f} samples/s",
                                           sums.loss / sums.batches, sums.inv / sums.batches,
                                           sums.res / sums.batches, sums.spa / sums.batches, rate)
@@ -179,7 +178,7 @@ void train(TrainConfig config, const RunOptions& options) {
     const double k = 1.0 / sums.batches;
     nlohmann::json line = {{"epoch", epoch + 1},       {"loss", sums.loss * k},  {"lr", optimizer.param_groups()[0].options().get_lr()},
                            {"samples_per_s", n / seconds}, {"seconds", seconds}};
-    if (config.kind == "tiae") {
+    if (config.kind != "ae") {
       line["c_inv"] = sums.inv * k;
       line["c_res"] = sums.res * k;
       line["c_spa"] = sums.spa * k;
@@ -190,7 +189,7 @@ void train(TrainConfig config, const RunOptions& options) {
     save_checkpoint(run, model, optimizer, epoch + 1, step);
     fmt::print("epoch {:>3}/{}  loss {:8.3f}{}  lr {:.2e}  {:.0f} samples/s  {:.1f} s\n", epoch + 1, config.epochs,
                sums.loss * k,
-               config.kind == "tiae" ? fmt::format("  inv {:7.3f}  res {:8.3f}  spa {:6.3f}", sums.inv * k, sums.res * k, sums.spa * k)
+               config.kind != "ae" ? fmt::format("  inv {:7.3f}  res {:8.3f}  spa {:6.3f}", sums.inv * k, sums.res * k, sums.spa * k)
                                      : std::string(),
                line["lr"].get<double>(), n / seconds, seconds);
     std::fflush(stdout);

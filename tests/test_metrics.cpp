@@ -37,3 +37,14 @@ TEST_CASE("1-NN accuracy against a brute-force count") {
   const std::vector<float> q = {1, 1, 9, 9, 1, 9, 9, 1};
   CHECK(tiae::nearest_neighbour_accuracy(ref, ref_labels, q, {1, 2, 3, 3}, 2) == Approx(0.75));
 }
+
+TEST_CASE("PSNR and ink IoU match hand computations") {
+  const std::vector<float> truth = {0, 1, 1, 0}, image = {0, 1, 0.5f, 0.6f};
+  // MSE = (0 + 0 + 0.25 + 0.36) / 4
+  CHECK(tiae::psnr(image.data(), truth.data(), 4) == Approx(10 * std::log10(4 / 0.61)));
+  CHECK(tiae::psnr(truth.data(), truth.data(), 4) == Approx(100));
+  // masks (> 0.5): image {0,1,0,1}, truth {0,1,1,0}: 1 in both, 3 in either
+  CHECK(tiae::ink_iou(image.data(), truth.data(), 4) == Approx(1.0 / 3));
+  const std::vector<float> blank = {0, 0, 0, 0};
+  CHECK(tiae::ink_iou(blank.data(), blank.data(), 4) == 1.0);
+}

@@ -118,3 +118,44 @@ TEST_CASE("gradients of C_inv and C_res reach every parameter, those of C_spa ev
     else CHECK(norm == 0);  // the sparseness term depends on E(I) alone
   }
 }
+
+TEST_CASE("composite: the formula per pixel; paper where there is no ink, the ink level under full ink") {
+  const int n = 4;
+  const auto digits = digit_like(n, 9).to(torch::kFloat32);
+  torch::manual_seed(10);
+  const auto backgrounds = torch::rand({n, 1, S, S});
+  const auto look = torch::tensor({0.9f, 0.1f, 0.4f, 0.05f, 0.6f, 1.0f, 1.0f, 0.0f, 0.3f, 0.2f, 0.7f, 0.9f}).view({n, 3});
+  const auto c = tiae::composite(digits, backgrounds, look);
+  CHECK(torch::equal(c.truth, digits));
+  const auto d = as_floats(digits), b = as_floats(backgrounds), img = as_floats(c.image), a = as_floats(look);
+  for (int i = 0; i < n; ++i)
+    for (int p = 0; p < S * S; ++p) {
+      const float ink = a[3 * i], low = a[3 * i + 1], high = a[3 * i + 2], dd = d[i * S * S + p];
+      const float paper = low + (high - low) * b[i * S * S + p];
+      REQUIRE(img[i * S * S + p] == Approx((1 - dd) * paper + dd * ink).margin(1e-6));
+    }
+}
+
+TEST_CASE("foreground batches: K background replacements of the same digits; targets are the digits alone") {
+  tiae::TrainConfig config;
+  config.kind = "fg";
+  config.views = 3;
+  config.max_shift = 0;
+  const auto digits = digit_like(5, 11).to(torch::kFloat32);
+  const tiae::BackgroundSource noise("noise");
+  std::mt19937_64 rng(1);
+  const auto batch = tiae::draw_batch(digits, rng, config, &noise);
+  REQUIRE(batch.views == 4);
+  CHECK(torch::equal(batch.targets, digits.repeat({4, 1, 1, 1})));
+  CHECK(batch.inputs.min().item<float>() >= 0);
+  CHECK(batch.inputs.max().item<float>() <= 1);
+  // every view of a digit has another background
+  for (int v = 1; v < 4; ++v) CHECK((batch.inputs.narrow(0, 5 * v, 5) - batch.inputs.narrow(0, 0, 5)).abs().max().item<float>() > 0.1);
+  // with shifts, the targets are the shifted digits, and the same generator gives the same batch
+  config.max_shift = 8;
+  std::mt19937_64 r1(2), r2(2);
+  const auto s1 = tiae::draw_batch(digits, r1, config, &noise), s2 = tiae::draw_batch(digits, r2, config, &noise);
+  CHECK(torch::equal(s1.inputs, s2.inputs));
+  CHECK(s1.targets.sum().item<float>() <= digits.sum().item<float>() * 4 + 1e-3);
+  CHECK_FALSE(torch::equal(s1.targets, digits.repeat({4, 1, 1, 1})));
+}

@@ -1,0 +1,153 @@
+#include "extract.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace tiae {
+
+namespace {
+
+struct Tap {
+  int index;
+  float weight;
+};
+
+// For each output position along one axis, the input positions and weights it mixes.
+std::vector<std::vector<Tap>> axis_taps(int in, int out) {
+  std::vector<std::vector<Tap>> taps(out);
+  const double scale = double(in) / out;  // input pixels per output pixel
+  for (int o = 0; o < out; ++o) {
+    if (scale >= 1) {  // shrinking: the mean over [o * scale, (o + 1) * scale)
+      const double lo = o * scale, hi = (o + 1) * scale;
+      for (int i = int(lo); i < std::min(in, int(std::ceil(hi))); ++i) {
+        const double w = std::min(hi, i + 1.0) - std::max(lo, double(i));
+        if (w > 1e-12) taps[o].push_back({i, float(w / scale)});
+      }
+    } else {  // enlarging: linear between the two nearest input pixel centres
+      const double x = std::clamp((o + 0.5) * scale - 0.5, 0.0, double(in - 1));
+      const int i = std::min(int(x), in - 1), j = std::min(i + 1, in - 1);
+      const float f = float(x - i);
+      taps[o].push_back({i, 1 - f});
+      if (j != i) taps[o].push_back({j, f});
+    }
+  }
+  return taps;
+}
+
+// Window corners along an axis: every `stride`, plus one flush with the far border.
+std::vector<int> window_starts(int size, int patch, int stride) {
+  std::vector<int> starts;
+  if (size <= patch) return {0};
+  for (int s = 0; s < size - patch; s += stride) starts.push_back(s);
+  starts.push_back(size - patch);
+  return starts;
+}
+
+std::vector<int> coverage(int size, int patch, const std::vector<int>& starts) {
+  std::vector<int> c(size, 0);
+  for (int s : starts)
+    for (int i = s; i < std::min(size, s + patch); ++i) ++c[i];
+  return c;
+}
+
+}  // namespace
+
+std::vector<float> gray_from_rgba8(const uint8_t* rgba, int width, int height) {
+  std::vector<float> gray(size_t(width) * height);
+  for (size_t i = 0; i < gray.size(); ++i) {
+    const uint8_t* p = rgba + 4 * i;
+    const float luma = (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f;
+    const float alpha = p[3] / 255.0f;
+    gray[i] = alpha * luma + (1 - alpha);
+  }
+  return gray;
+}
+
+std::vector<float> resize_image(const float* pixels, int width, int height, int out_width, int out_height) {
+  if (width < 1 || height < 1 || out_width < 1 || out_height < 1) throw std::invalid_argument("resize_image: empty image");
+  const auto tx = axis_taps(width, out_width), ty = axis_taps(height, out_height);
+  std::vector<float> rows(size_t(out_width) * height);  // horizontal pass
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < out_width; ++x) {
+      float v = 0;
+      for (const auto& t : tx[x]) v += t.weight * pixels[size_t(y) * width + t.index];
+      rows[size_t(y) * out_width + x] = v;
+    }
+  std::vector<float> out(size_t(out_width) * out_height);
+  for (int y = 0; y < out_height; ++y)
+    for (const auto& t : ty[y])
+      for (int x = 0; x < out_width; ++x) out[size_t(y) * out_width + x] += t.weight * rows[size_t(t.index) * out_width + x];
+  return out;
+}
+
+ForegroundExtraction::ForegroundExtraction(std::vector<float> gray, int width, int height, const ExtractOptions& options)
+    : options_(options), width_(width), height_(height) {
+  if (width < 1 || height < 1) throw std::invalid_argument("the image is empty (" + std::to_string(width) + "x" + std::to_string(height) + ")");
+  if (double(width) * height > double(kMaxExtractPixels))
+    throw std::invalid_argument("the image is too large: " + std::to_string(width) + "x" + std::to_string(height) +
+                                " pixels (the limit is " + std::to_string(kMaxExtractPixels / 1'000'000) + " megapixels)");
+  if (gray.size() != size_t(width) * height) throw std::invalid_argument("gray image size does not match width x height");
+  if (!(options.glyph_size > 0) || !(options.model_glyph_size > 0) || options.stride < 1 || options.batch < 1 ||
+      options.patch < 1)
+    throw std::invalid_argument("glyph sizes, stride, batch and patch must be positive");
+  const double scale = options.model_glyph_size / options.glyph_size;
+  work_w_ = std::max(1, int(std::lround(width * scale)));
+  work_h_ = std::max(1, int(std::lround(height * scale)));
+  if (double(work_w_) * work_h_ > double(kMaxExtractPixels))
+    throw std::invalid_argument("the glyph size asks for a rescaled image of " + std::to_string(work_w_) + "x" +
+                                std::to_string(work_h_) + " pixels, over the limit");
+  work_ = (work_w_ == width && work_h_ == height) ? std::move(gray) : resize_image(gray.data(), width, height, work_w_, work_h_);
+  const auto xs = window_starts(work_w_, options.patch, options.stride), ys = window_starts(work_h_, options.patch, options.stride);
+  cover_x_ = coverage(work_w_, options.patch, xs);
+  cover_y_ = coverage(work_h_, options.patch, ys);
+  windows_.reserve(xs.size() * ys.size());
+  for (int y : ys)
+    for (int x : xs) windows_.push_back({x, y});
+  sum_.assign(work_.size(), 0.0f);
+  accepted_.assign(size_t(batches()), false);
+}
+
+int ForegroundExtraction::batch_size(int b) const {
+  if (b < 0 || b >= batches()) throw std::out_of_range("no batch " + std::to_string(b));
+  return int(std::min<size_t>(options_.batch, windows_.size() - size_t(b) * options_.batch));
+}
+
+void ForegroundExtraction::inputs(int b, float* out) const {
+  const int n = batch_size(b), p = options_.patch;
+  for (int k = 0; k < n; ++k) {
+    const auto [x0, y0] = windows_[size_t(b) * options_.batch + k];
+    float* dst = out + size_t(k) * p * p;
+    for (int y = 0; y < p; ++y) {
+      const int sy = std::min(y0 + y, work_h_ - 1);
+      for (int x = 0; x < p; ++x) dst[y * p + x] = work_[size_t(sy) * work_w_ + std::min(x0 + x, work_w_ - 1)];
+    }
+  }
+}
+
+void ForegroundExtraction::accept(int b, const float* outputs) {
+  const int n = batch_size(b), p = options_.patch;
+  if (accepted_[b]) throw std::logic_error("batch " + std::to_string(b) + " was already accepted");
+  for (int k = 0; k < n; ++k) {
+    const auto [x0, y0] = windows_[size_t(b) * options_.batch + k];
+    const float* src = outputs + size_t(k) * p * p;
+    for (int y = 0; y < std::min(p, work_h_ - y0); ++y)
+      for (int x = 0; x < std::min(p, work_w_ - x0); ++x) sum_[size_t(y0 + y) * work_w_ + x0 + x] += src[y * p + x];
+  }
+  accepted_[b] = true;
+  ++accepted_count_;
+}
+
+std::vector<float> ForegroundExtraction::result() const {
+  if (accepted_count_ != batches())
+    throw std::logic_error("result: " + std::to_string(batches() - accepted_count_) + " batches not accepted yet");
+  std::vector<float> mean(sum_.size());
+  for (int y = 0; y < work_h_; ++y)
+    for (int x = 0; x < work_w_; ++x)
+      mean[size_t(y) * work_w_ + x] = sum_[size_t(y) * work_w_ + x] / float(cover_x_[x] * cover_y_[y]);
+  if (work_w_ == width_ && work_h_ == height_) return mean;
+  return resize_image(mean.data(), work_w_, work_h_, width_, height_);
+}
+
+}  // namespace tiae

@@ -1,0 +1,67 @@
+// Foreground extraction of a whole image with a 32x32 network (METHOD.md use 4), staged so
+// that the network can run anywhere: natively (LibTorch) and in the browser (ONNX Runtime
+// Web, asynchronously). The steps:
+//   1. gray_from_rgba8: the image as gray values in [0, 1] (alpha over white paper);
+//   2. ForegroundExtraction plans: rescale so characters of `glyph_size` px come out at
+//      the model's glyph size, then 32x32 windows every `stride` px, grouped in batches;
+//   3. for each batch: inputs(b) -> run the network -> accept(b, outputs), in any order;
+//   4. result(): overlapping outputs averaged per pixel, rescaled back to the input size.
+// Memory is a few floats per pixel, whatever the number of windows.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace tiae {
+
+constexpr long long kMaxExtractPixels = 50'000'000;  // larger photos are refused (memory)
+
+// 8-bit RGBA (a canvas's ImageData layout) -> gray in [0, 1]: Rec. 601 luma, composited
+// over white where alpha < 255.
+std::vector<float> gray_from_rgba8(const uint8_t* rgba, int width, int height);
+
+// Resizing: area averaging when shrinking, bilinear (pixel centres aligned, edges clamped)
+// when enlarging; each axis on its own.
+std::vector<float> resize_image(const float* pixels, int width, int height, int out_width, int out_height);
+
+struct ExtractOptions {
+  double glyph_size = 20;        // height of the image's characters, px
+  double model_glyph_size = 20;  // what the model was trained on (MNIST digits: ~20 px)
+  int stride = 8;                // px between windows, in the rescaled image
+  int batch = 256;               // windows per network call
+  int patch = 32;                // the network's input side
+};
+
+class ForegroundExtraction {
+ public:
+  // `gray`: width x height values in [0, 1]. Throws std::invalid_argument for an empty or
+  // too large image or bad options.
+  ForegroundExtraction(std::vector<float> gray, int width, int height, const ExtractOptions& options);
+
+  int batches() const { return int((windows_.size() + options_.batch - 1) / options_.batch); }
+  int batch_size(int b) const;
+  long windows() const { return long(windows_.size()); }
+  int work_width() const { return work_w_; }  // the rescaled image the windows tile
+  int work_height() const { return work_h_; }
+
+  // Batch b's windows, batch_size(b) x patch x patch values (beyond the image's border the
+  // nearest edge pixel is repeated).
+  void inputs(int b, float* out) const;
+  // The network's outputs for batch b, same layout: added into the result.
+  void accept(int b, const float* outputs);
+  int accepted() const { return accepted_count_; }
+  // The foreground, width x height values in [0, 1]. Throws std::logic_error if a batch
+  // has not been accepted.
+  std::vector<float> result() const;
+
+ private:
+  ExtractOptions options_;
+  int width_, height_, work_w_, work_h_;
+  std::vector<float> work_;  // the rescaled gray image
+  std::vector<float> sum_;   // overlap-added outputs
+  std::vector<int> cover_x_, cover_y_;  // windows covering each column / row
+  std::vector<std::pair<int, int>> windows_;  // top-left corners
+  std::vector<bool> accepted_;
+  int accepted_count_ = 0;
+};
+
+}  // namespace tiae
