@@ -58,17 +58,20 @@ std::vector<std::string> held_out_photos() {
 }
 
 Appearance random_appearance(std::mt19937_64& rng) {
+  // The background keeps from 10% to all of its contrast; the ink stays 0.3 away from the
+  // paper's middle level, so it is visible on average but not everywhere.
+  const float span = uniform(rng, 0.1f, 1.0f);
   Appearance a;
-  const float low = uniform(rng, 0.0f, 0.3f), span = uniform(rng, 0.1f, 0.4f);
+  float middle;
   if (rng() & 1) {  // light ink on a dark background
-    a.paper_low = low;
-    a.paper_high = low + span;
-    a.ink = uniform(rng, std::min(1.0f, (a.paper_low + a.paper_high) / 2 + 0.3f), 1.0f);
+    middle = uniform(rng, span / 2, std::min(0.7f, 1 - span / 2));
+    a.ink = uniform(rng, middle + 0.3f, 1.0f);
   } else {  // dark ink on a light background
-    a.paper_high = 1.0f - low;
-    a.paper_low = a.paper_high - span;
-    a.ink = uniform(rng, 0.0f, std::max(0.0f, (a.paper_low + a.paper_high) / 2 - 0.3f));
+    middle = uniform(rng, std::max(0.3f, span / 2), 1 - span / 2);
+    a.ink = uniform(rng, 0.0f, middle - 0.3f);
   }
+  a.paper_low = middle - span / 2;
+  a.paper_high = middle + span / 2;
   return a;
 }
 
@@ -82,7 +85,7 @@ BackgroundSource::BackgroundSource(const std::string& kind, const std::vector<st
     if (gray.empty()) throw std::runtime_error("cannot decode photo " + path);
     cv::Mat f;
     gray.convertTo(f, CV_32F, 1.0 / 255);
-    for (double scale : {1.0, 0.5, 0.25}) {
+    for (double scale : {1.0, 0.5, 0.25, 0.125}) {
       cv::Mat s;
       if (scale == 1.0) s = f;
       else cv::resize(f, s, cv::Size(), scale, scale, cv::INTER_AREA);

@@ -2,7 +2,7 @@
 // transform T_theta replaces the background behind a digit. Two sources:
 //   noise  four kinds: uniform, Gaussian, salt and pepper, smooth (low-frequency);
 //   photo  32x32 crops of photographs shipped by Debian packages (opencv-doc's
-//          examples/data, python3-skimage's data), grayscale, at scales 1, 1/2 and 1/4,
+//          examples/data, python3-skimage's data), grayscale, at scales 1 to 1/8,
 //          randomly mirrored. A fixed set of photos is held out of training (evaluation
 //          only); see training_photos() and held_out_photos().
 // Torch-free; photos need OpenCV to decode.
@@ -19,9 +19,10 @@ std::vector<std::string> training_photos();
 std::vector<std::string> held_out_photos();
 
 // How a digit is drawn over its background (see composite() in terms.h): the background's
-// [0, 1] values are mapped to [paper_low, paper_high] and the ink has level `ink`. Half the
-// draws are light ink on a dark background (as MNIST), half dark ink on a light one
-// (handwriting on paper); ink and paper differ by at least 0.3 on average.
+// [0, 1] values are mapped to [paper_low, paper_high] (from 10% to all of the background's
+// contrast) and the ink has level `ink`. Half the draws are light ink on a dark background
+// (as MNIST), half dark ink on a light one (handwriting on paper); the ink is at least 0.3
+// from the paper's middle level.
 struct Appearance {
   float ink = 1, paper_low = 0, paper_high = 0;
 };

@@ -8,6 +8,9 @@
 
 #include "benchmark.h"
 #include "evaluate.h"
+#ifdef TIAE_HAVE_OPENCV
+#include "extract_photo.h"
+#endif
 #include "infer.h"
 #include "trainer.h"
 #ifdef TIAE_HAVE_ONNX
@@ -38,7 +41,7 @@ int main(int argc, char** argv) {
   std::string config_path, out_dir, device = "auto";
   bool resume = false, no_progress = false;
   std::string kind, background;
-  int epochs = 0, batch = 0, views = 0, max_shift = -1, samples = 0, threads = 0;
+  int epochs = 0, batch = 0, views = 0, max_shift = -1, jitter = -1, samples = 0, threads = 0;
   double lr = 0, lr_final = 0, l_inv = -1, l_res = -1, l_spa = -1;
   long long seed = -1;
   train_cmd->add_option("-c,--config", config_path, "JSON config (see configs/); flags override it");
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--lr-final", lr_final, "learning rate at the end of the cosine decay");
   train_cmd->add_option("--views", views, "K: random shifts per digit per step for the invariance term");
   train_cmd->add_option("--max-shift", max_shift, "shifts in [-max, max] pixels");
+  train_cmd->add_option("--jitter", jitter, "kind fg: digits at random places in [-jitter, jitter], kept in place");
   train_cmd->add_option("--lambda-inv", l_inv, "weight of the invariance term");
   train_cmd->add_option("--lambda-res", l_res, "weight of the restoration term");
   train_cmd->add_option("--lambda-spa", l_spa, "weight of the sparseness term");
@@ -102,6 +106,20 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--threads", bench.threads, "CPU threads (0: all)");
   bench_cmd->add_option("-o,--out", bench_out, "also write the figures to this JSON file");
 
+  // ---- extract
+  auto* extract_cmd = app.add_subcommand("extract", "the foreground (handwriting) of a whole photo, with a foreground extractor");
+  std::string extract_in, extract_out, extract_model = "models/mnist-fg-photo";
+  double glyph_size = 20;
+  int stride = 8, extract_batch = 256;
+  extract_cmd->add_option("input", extract_in, "photo (PNG, JPEG, ...)")->required();
+  extract_cmd->add_option("-o,--out", extract_out, "foreground image to write (.png): ink white on black, the input's size")->required();
+  extract_cmd->add_option("-m,--model", extract_model, "model folder (models/...) or training run")->capture_default_str();
+  extract_cmd->add_option("--glyph-size", glyph_size, "height of the photo's characters in px; rescaled to the model's 20 px")->capture_default_str();
+  extract_cmd->add_option("--stride", stride, "px between 32x32 windows (after rescaling)")->capture_default_str();
+  extract_cmd->add_option("--batch", extract_batch, "windows per network call")->capture_default_str();
+  extract_cmd->add_option("--device", device, "auto, cpu or cuda");
+  extract_cmd->add_flag("--no-progress", no_progress, "no progress bar");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -125,6 +143,7 @@ int main(int argc, char** argv) {
       if (lr_final > 0) j["lr_final"] = lr_final;
       if (views > 0) j["views"] = views;
       if (max_shift >= 0) j["max_shift"] = max_shift;
+      if (jitter >= 0) j["jitter"] = jitter;
       if (l_inv >= 0) j["lambda_inv"] = l_inv;
       if (l_res >= 0) j["lambda_res"] = l_res;
       if (l_spa >= 0) j["lambda_spa"] = l_spa;
@@ -146,6 +165,19 @@ int main(int argc, char** argv) {
       fmt::print("wrote {}/encoder.onnx, decoder.onnx, model.json\n", export_out);
 #else
       throw std::runtime_error("this build has no ONNX export (libonnx was not found at configure time)");
+#endif
+    } else if (*extract_cmd) {
+#ifdef TIAE_HAVE_OPENCV
+      ExtractPhotoOptions options;
+      options.model = extract_model;
+      options.device = device;
+      options.core.glyph_size = glyph_size;
+      options.core.stride = stride;
+      options.core.batch = extract_batch;
+      options.progress = !no_progress;
+      fmt::print("{}\n", extract_photo(extract_in, extract_out, options));
+#else
+      throw std::runtime_error("this build has no image files (OpenCV was not found at configure time)");
 #endif
     } else if (*bench_cmd) {
       const auto figures = run_benchmark(bench);

@@ -46,8 +46,9 @@ void save_weights(torch::nn::Module& module, const std::string& path) {
   write_weights_file(path, weights);
 }
 
-void load_weights(torch::nn::Module& module, const std::string& path) {
-  auto stored = read_weights_file(path);
+void load_weights(torch::nn::Module& module, const std::string& path) { load_weights(module, read_weights_file(path), path); }
+
+void load_weights(torch::nn::Module& module, const WeightMap& stored, const std::string& path) {
   torch::NoGradGuard no_grad;
   for (auto& item : module.named_parameters()) {
     const auto it = stored.find(item.key());
@@ -55,7 +56,7 @@ void load_weights(torch::nn::Module& module, const std::string& path) {
     if (!item.value().sizes().equals(it->second.dims))
       throw std::runtime_error(path + ": tensor " + item.key() + " has shape " + c10::str(c10::IntArrayRef(it->second.dims)) +
                                ", the network expects " + c10::str(item.value().sizes()));
-    item.value().copy_(torch::from_blob(it->second.data.data(), it->second.dims, torch::kFloat32));
+    item.value().copy_(torch::from_blob(const_cast<float*>(it->second.data.data()), it->second.dims, torch::kFloat32));
   }
 }
 

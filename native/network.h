@@ -7,6 +7,7 @@
 #include <string>
 
 #include "network_shape.h"
+#include "weights_file.h"
 
 namespace tiae {
 
@@ -38,6 +39,8 @@ TORCH_MODULE(AutoEncoder);
 void save_weights(torch::nn::Module& module, const std::string& path);
 // Throws std::runtime_error for a missing file, a foreign format, or a name/shape mismatch.
 void load_weights(torch::nn::Module& module, const std::string& path);
+// The same from weights in memory; `origin` names them in errors.
+void load_weights(torch::nn::Module& module, const WeightMap& weights, const std::string& origin);
 
 }  // namespace tiae
 

@@ -6,6 +6,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -243,6 +244,38 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
   }
   std::ofstream(out / "model.json") << card.dump(2) << "\n";
   return card;
+}
+
+WeightMap read_onnx_weights(const std::string& onnx_path) {
+  std::ifstream in(onnx_path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + onnx_path);
+  onnx::ModelProto model;
+  if (!model.ParseFromIstream(&in) || model.producer_name() != "tiae")
+    throw std::runtime_error(onnx_path + " is not an ONNX model written by `tiae export`");
+  WeightMap weights;
+  for (const auto& init : model.graph().initializer()) {
+    std::string name = init.name();
+    NamedTensor t{{init.dims().begin(), init.dims().end()}, {}};
+    size_t count = 1;
+    for (auto d : t.dims) count *= size_t(d);
+    const std::string& raw = init.raw_data();
+    if (init.data_type() == onnx::TensorProto::FLOAT && raw.size() == 4 * count) {
+      t.data.resize(count);
+      std::memcpy(t.data.data(), raw.data(), raw.size());
+    } else if (init.data_type() == onnx::TensorProto::FLOAT16 && raw.size() == 2 * count) {
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".fp16") == 0) name.resize(name.size() - 5);
+      t.data.resize(count);
+      for (size_t i = 0; i < count; ++i) {
+        c10::Half h;
+        h.x = uint16_t(uint8_t(raw[2 * i]) | (uint8_t(raw[2 * i + 1]) << 8));
+        t.data[i] = float(h);
+      }
+    } else {
+      continue;  // shapes and other constants
+    }
+    weights[name] = std::move(t);
+  }
+  return weights;
 }
 
 }  // namespace tiae

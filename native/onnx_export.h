@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "weights_file.h"
+
 namespace tiae {
 
 struct ExportOptions {
@@ -18,5 +20,10 @@ struct ExportOptions {
 
 // Returns the model card written to <out_dir>/model.json.
 nlohmann::json export_model(const std::string& run_dir, const ExportOptions& options);
+
+// The other way: the weights of exported files (float32 or float16 initializers), named
+// as in the network ("encoder.fc1.weight", ...), so that LibTorch can run a released model.
+// Throws naming the file when it is missing or not an ONNX model of this project.
+WeightMap read_onnx_weights(const std::string& onnx_path);
 
 }  // namespace tiae

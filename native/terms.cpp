@@ -82,7 +82,14 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   if (config.max_shift > 0)
     for (auto& v : shift_values) v = shift_dist(rng);
   const auto shifts = torch::from_blob(shift_values.data(), {batch.views * bs, 2}, torch::kLong).clone();
-  const auto shifted = shift_images(digits.repeat({batch.views, 1, 1, 1}), shifts);
+  auto placed = digits;
+  if (config.kind == "fg" && config.jitter > 0) {  // one place per digit, shared by its views and target
+    std::vector<int64_t> offsets(size_t(bs * 2));
+    std::uniform_int_distribution<int64_t> jitter_dist(-config.jitter, config.jitter);
+    for (auto& v : offsets) v = jitter_dist(rng);
+    placed = shift_images(digits, torch::from_blob(offsets.data(), {bs, 2}, torch::kLong).clone());
+  }
+  const auto shifted = shift_images(placed.repeat({batch.views, 1, 1, 1}), shifts);
   if (config.kind != "fg") {
     batch.inputs = batch.targets = shifted;
     return batch;

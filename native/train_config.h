@@ -22,6 +22,10 @@ struct TrainConfig {
   double lr_final = 3e-5;   // cosine decay from lr to lr_final over the run
   int views = 2;            // K: random shifts per image per step for C_inv
   int max_shift = 8;        // shifts dx, dy in [-max_shift, max_shift]; 0: no shifts
+  // kind "fg": each digit sits at a random offset in [-jitter, jitter]^2, the same in
+  // every view and in the target, so that the extractor keeps ink in place wherever it
+  // is in the window (what sliding windows over a photo need).
+  int jitter = 0;
   double lambda_inv = 1.0, lambda_res = 1.0, lambda_spa = 0.0;
   uint64_t seed = 1;
   int train_samples = 0;    // 0: all 8,000 training digits; else the first N (tests)

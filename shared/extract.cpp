@@ -8,6 +8,7 @@
 namespace tiae {
 
 namespace {
+constexpr double M_PI_ = 3.14159265358979323846;
 
 struct Tap {
   int index;
@@ -45,14 +46,20 @@ std::vector<int> window_starts(int size, int patch, int stride) {
   return starts;
 }
 
-std::vector<int> coverage(int size, int patch, const std::vector<int>& starts) {
-  std::vector<int> c(size, 0);
+// Summed window weights over each column (or row) of the image.
+std::vector<float> coverage(int size, int patch, const std::vector<int>& starts) {
+  std::vector<float> c(size, 0.0f);
   for (int s : starts)
-    for (int i = s; i < std::min(size, s + patch); ++i) ++c[i];
+    for (int i = s; i < std::min(size, s + patch); ++i) c[i] += window_weight(i - s, patch);
   return c;
 }
 
 }  // namespace
+
+float window_weight(int i, int patch) {
+  const double v = std::sin(M_PI_ * (i + 0.5) / patch);
+  return float(v * v);
+}
 
 std::vector<float> gray_from_rgba8(const uint8_t* rgba, int width, int height) {
   std::vector<float> gray(size_t(width) * height);
@@ -106,6 +113,7 @@ ForegroundExtraction::ForegroundExtraction(std::vector<float> gray, int width, i
   for (int y : ys)
     for (int x : xs) windows_.push_back({x, y});
   sum_.assign(work_.size(), 0.0f);
+  for (int i = 0; i < options.patch; ++i) weight_.push_back(window_weight(i, options.patch));
   accepted_.assign(size_t(batches()), false);
 }
 
@@ -133,7 +141,8 @@ void ForegroundExtraction::accept(int b, const float* outputs) {
     const auto [x0, y0] = windows_[size_t(b) * options_.batch + k];
     const float* src = outputs + size_t(k) * p * p;
     for (int y = 0; y < std::min(p, work_h_ - y0); ++y)
-      for (int x = 0; x < std::min(p, work_w_ - x0); ++x) sum_[size_t(y0 + y) * work_w_ + x0 + x] += src[y * p + x];
+      for (int x = 0; x < std::min(p, work_w_ - x0); ++x)
+        sum_[size_t(y0 + y) * work_w_ + x0 + x] += weight_[y] * weight_[x] * src[y * p + x];
   }
   accepted_[b] = true;
   ++accepted_count_;
@@ -145,7 +154,7 @@ std::vector<float> ForegroundExtraction::result() const {
   std::vector<float> mean(sum_.size());
   for (int y = 0; y < work_h_; ++y)
     for (int x = 0; x < work_w_; ++x)
-      mean[size_t(y) * work_w_ + x] = sum_[size_t(y) * work_w_ + x] / float(cover_x_[x] * cover_y_[y]);
+      mean[size_t(y) * work_w_ + x] = sum_[size_t(y) * work_w_ + x] / (cover_x_[x] * cover_y_[y]);
   if (work_w_ == width_ && work_h_ == height_) return mean;
   return resize_image(mean.data(), work_w_, work_h_, width_, height_);
 }

@@ -5,7 +5,9 @@
 //   2. ForegroundExtraction plans: rescale so characters of `glyph_size` px come out at
 //      the model's glyph size, then 32x32 windows every `stride` px, grouped in batches;
 //   3. for each batch: inputs(b) -> run the network -> accept(b, outputs), in any order;
-//   4. result(): overlapping outputs averaged per pixel, rescaled back to the input size.
+//   4. result(): overlapping outputs averaged per pixel, weighted by window_weight (high at
+//      a window's centre, near 0 at its border: each pixel is decided by the windows that
+//      hold it near their centre, where the model saw its digits), rescaled back.
 // Memory is a few floats per pixel, whatever the number of windows.
 #pragma once
 #include <cstdint>
@@ -14,6 +16,9 @@
 namespace tiae {
 
 constexpr long long kMaxExtractPixels = 50'000'000;  // larger photos are refused (memory)
+
+// Weight of a window's pixel i (of `patch`) along one axis in the average: sin^2(pi (i + 0.5) / patch).
+float window_weight(int i, int patch);
 
 // 8-bit RGBA (a canvas's ImageData layout) -> gray in [0, 1]: Rec. 601 luma, composited
 // over white where alpha < 255.
@@ -58,7 +63,8 @@ class ForegroundExtraction {
   int width_, height_, work_w_, work_h_;
   std::vector<float> work_;  // the rescaled gray image
   std::vector<float> sum_;   // overlap-added outputs
-  std::vector<int> cover_x_, cover_y_;  // windows covering each column / row
+  std::vector<float> weight_;           // window_weight along one axis
+  std::vector<float> cover_x_, cover_y_;  // summed weights of the windows over each column / row
   std::vector<std::pair<int, int>> windows_;  // top-left corners
   std::vector<bool> accepted_;
   int accepted_count_ = 0;

@@ -1,5 +1,6 @@
 // The staged whole-image extraction of shared/extract.h against brute force: every pixel
-// is the mean, over all windows that cover it, of the network's output there.
+// is the mean, over all windows that cover it, of the network's output there, weighted by
+// sin^2 of its place in the window.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
@@ -58,8 +59,9 @@ std::vector<float> brute_force(const std::vector<float>& img, int w, int h, int 
       fake_network(window.data(), out.data(), 1, p);
       for (int y = y0; y < std::min(h, y0 + p); ++y)
         for (int x = x0; x < std::min(w, x0 + p); ++x) {
-          sum[size_t(y) * w + x] += out[(y - y0) * p + (x - x0)];
-          count[size_t(y) * w + x] += 1;
+          const double wy = std::pow(std::sin(M_PI * (y - y0 + 0.5) / p), 2), wx = std::pow(std::sin(M_PI * (x - x0 + 0.5) / p), 2);
+          sum[size_t(y) * w + x] += wx * wy * out[(y - y0) * p + (x - x0)];
+          count[size_t(y) * w + x] += wx * wy;
         }
     }
   std::vector<float> r(img.size());

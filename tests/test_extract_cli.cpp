@@ -1,0 +1,164 @@
+// `tiae extract` end to end, through the real program: good photos of every pixel type give
+// a foreground of the input's size; every kind of bad file gives one clear message, a
+// non-zero exit and no output file.
+#include <cstddef>
+#include <cstdio>
+
+#include <jpeglib.h>  // needs size_t and FILE declared first
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int status;
+  std::string output;
+};
+
+Result run(const std::string& args) {
+  const std::string command = std::string(TIAE_CLI) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// A tiny foreground run (one epoch on 64 digits): these tests are about files, not quality.
+const fs::path& work() {
+  static const fs::path dir = [] {
+    const fs::path d = fs::temp_directory_path() / ("tiae-extract-test-" + std::to_string(getpid()));
+    fs::remove_all(d);
+    fs::create_directories(d);
+    const auto r = run("train --kind fg --background noise --max-shift 0 --jitter 4 --epochs 1 --train-samples 64 --batch 64 "
+                       "--threads 1 --no-progress -o " + (d / "run").string());
+    REQUIRE(r.status == 0);
+    return d;
+  }();
+  return dir;
+}
+
+cv::Mat flyer(int w, int h) {  // dark strokes on a light textured page
+  cv::Mat img(h, w, CV_8UC3, cv::Scalar(200, 210, 220));
+  cv::randu(img, cv::Scalar(170, 180, 190), cv::Scalar(230, 240, 250));
+  cv::putText(img, "Hello 42", {10, h / 2 + 8}, cv::FONT_HERSHEY_SCRIPT_SIMPLEX, 0.8, cv::Scalar(30, 30, 30), 2);
+  return img;
+}
+
+Result extract(const fs::path& in, const fs::path& out) {
+  return run("extract " + in.string() + " -o " + out.string() + " -m " + (work() / "run").string() + " --no-progress");
+}
+
+void write_bytes(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
+
+std::string read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_cmyk_jpeg(const fs::path& p, int w, int h) {
+  jpeg_compress_struct c;
+  jpeg_error_mgr err;
+  c.err = jpeg_std_error(&err);
+  jpeg_create_compress(&c);
+  FILE* f = fopen(p.c_str(), "wb");
+  jpeg_stdio_dest(&c, f);
+  c.image_width = JDIMENSION(w);
+  c.image_height = JDIMENSION(h);
+  c.input_components = 4;
+  c.in_color_space = JCS_CMYK;
+  jpeg_set_defaults(&c);
+  jpeg_start_compress(&c, TRUE);
+  std::vector<JSAMPLE> row(size_t(w) * 4);
+  while (c.next_scanline < c.image_height) {
+    for (int x = 0; x < w; ++x) {
+      const bool ink = (x / 6 + int(c.next_scanline) / 6) % 5 == 0;
+      row[4 * x] = row[4 * x + 1] = row[4 * x + 2] = 0;
+      row[4 * x + 3] = ink ? 230 : 20;  // K: black ink on white
+    }
+    JSAMPROW r = row.data();
+    jpeg_write_scanlines(&c, &r, 1);
+  }
+  jpeg_finish_compress(&c);
+  jpeg_destroy_compress(&c);
+  fclose(f);
+}
+
+}  // namespace
+
+TEST_CASE("tiae extract: 8-bit gray, RGB, RGBA, 16-bit and CMYK photos give a foreground of their size") {
+  const auto& d = work();
+  const cv::Mat rgb = flyer(120, 50);
+  cv::Mat gray, rgba, gray16;
+  cv::cvtColor(rgb, gray, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(rgb, rgba, cv::COLOR_BGR2BGRA);
+  gray.convertTo(gray16, CV_16U, 257);  // the same picture with 16 bits per pixel
+  REQUIRE(cv::imwrite((d / "gray.png").string(), gray));
+  REQUIRE(cv::imwrite((d / "rgb.jpg").string(), rgb));
+  REQUIRE(cv::imwrite((d / "rgba.png").string(), rgba));
+  REQUIRE(cv::imwrite((d / "gray16.png").string(), gray16));
+  write_cmyk_jpeg(d / "cmyk.jpg", 90, 40);
+  for (const std::string name : {"gray.png", "rgb.jpg", "rgba.png", "gray16.png", "cmyk.jpg"}) {
+    const auto out = d / ("fg-" + name + ".png");
+    const auto r = extract(d / name, out);
+    INFO(name << ": " << r.output);
+    REQUIRE(r.status == 0);
+    const cv::Mat fg = cv::imread(out.string(), cv::IMREAD_UNCHANGED);
+    REQUIRE(!fg.empty());
+    CHECK(fg.type() == CV_8UC1);
+    CHECK(fg.cols == (name == "cmyk.jpg" ? 90 : 120));
+    CHECK(fg.rows == (name == "cmyk.jpg" ? 40 : 50));
+  }
+  // 16 bits of the same picture, and opaque RGBA, give the 8-bit result exactly
+  const cv::Mat a = cv::imread((d / "fg-gray.png.png").string(), cv::IMREAD_UNCHANGED);
+  CHECK(cv::norm(a, cv::imread((d / "fg-gray16.png.png").string(), cv::IMREAD_UNCHANGED), cv::NORM_INF) == 0);
+}
+
+TEST_CASE("tiae extract: bad files end in one clear message, exit status 1, and no output") {
+  const auto& d = work();
+  REQUIRE(cv::imwrite((d / "good.png").string(), flyer(100, 40)));
+  REQUIRE(cv::imwrite((d / "good.jpg").string(), flyer(100, 40)));
+  const std::string png = read_bytes(d / "good.png"), jpg = read_bytes(d / "good.jpg");
+  const auto with_size = [&](uint32_t w, uint32_t h) {  // the PNG header's width and height replaced
+    std::string b = png;
+    for (int i = 0; i < 4; ++i) b[16 + i] = char(w >> (24 - 8 * i)), b[20 + i] = char(h >> (24 - 8 * i));
+    return b;
+  };
+  std::string scrambled = png;  // header and end intact, compressed data garbage
+  for (size_t i = 41; i + 20 < scrambled.size(); ++i) scrambled[i] = char(scrambled[i] * 7 + 3);
+  write_bytes(d / "notes.png", "these are my notes, not a picture\n");
+  write_bytes(d / "empty.png", "");
+  write_bytes(d / "truncated.png", png.substr(0, png.size() / 2));
+  write_bytes(d / "truncated.jpg", jpg.substr(0, jpg.size() / 2));
+  write_bytes(d / "scrambled.png", scrambled);
+  write_bytes(d / "zero.png", with_size(0, 40));
+  write_bytes(d / "huge.png", with_size(100000, 100000));
+  struct Case {
+    std::string file, message;
+  };
+  for (const auto& c : {Case{"notes.png", "not an image"}, Case{"empty.png", "empty"}, Case{"missing.png", "cannot open"},
+                        Case{"truncated.png", "truncated"}, Case{"truncated.jpg", "truncated"},
+                        Case{"scrambled.png", "could not be decoded"}, Case{"zero.png", "zero size"},
+                        Case{"huge.png", "too large"}}) {
+    const auto out = d / ("out-" + c.file + ".png");
+    const auto r = extract(d / c.file, out);
+    INFO(c.file << ": " << r.output);
+    CHECK(r.status == 1);
+    CHECK(r.output.find("tiae: error: ") != std::string::npos);
+    CHECK(r.output.find(c.message) != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+  }
+  // a model folder that is not one
+  const auto r = run("extract " + (d / "good.png").string() + " -o " + (d / "x.png").string() + " -m " + d.string());
+  CHECK(r.status == 1);
+  CHECK(r.output.find("neither a model folder") != std::string::npos);
+}
