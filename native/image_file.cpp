@@ -6,68 +6,20 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
-#include "extract.h"
+#include "image_header.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
-
-namespace {
-
-uint32_t big_endian(const std::string& b, size_t at, int bytes) {
-  uint32_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | uint8_t(b[at + i]);
-  return v;
-}
-
-void check_size(const std::string& path, long long w, long long h) {
-  if (w <= 0 || h <= 0) throw std::runtime_error(path + ": the image has zero size (" + std::to_string(w) + "x" + std::to_string(h) + ")");
-  if (w * h > kMaxExtractPixels)
-    throw std::runtime_error(path + ": the photo is too large (" + std::to_string(w) + "x" + std::to_string(h) +
-                             " pixels; the limit is " + std::to_string(kMaxExtractPixels / 1'000'000) + " megapixels)");
-}
-
-// PNG and JPEG: size from the header and a complete end, before any decoding.
-void check_png(const std::string& path, const std::string& bytes) {
-  if (bytes.size() < 33 || bytes.compare(12, 4, "IHDR") != 0) throw std::runtime_error(path + ": a damaged PNG file (no header)");
-  check_size(path, big_endian(bytes, 16, 4), big_endian(bytes, 20, 4));
-  if (bytes.size() < 45 || bytes.find("IEND", bytes.size() - 12) == std::string::npos)
-    throw std::runtime_error(path + ": the PNG file is truncated (it has no end chunk)");
-}
-
-void check_jpeg(const std::string& path, const std::string& bytes) {
-  bool sized = false;
-  for (size_t i = 2; i + 9 < bytes.size();) {
-    if (uint8_t(bytes[i]) != 0xFF) throw std::runtime_error(path + ": a damaged JPEG file (bad marker)");
-    const uint8_t marker = uint8_t(bytes[i + 1]);
-    if (marker == 0xFF) { ++i; continue; }
-    const uint32_t length = big_endian(bytes, i + 2, 2);
-    // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC): height and width follow the precision.
-    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-      check_size(path, big_endian(bytes, i + 7, 2), big_endian(bytes, i + 5, 2));
-      sized = true;
-      break;
-    }
-    if (marker == 0xDA) break;  // start of scan before any frame header
-    i += 2 + length;
-  }
-  if (!sized) throw std::runtime_error(path + ": a damaged JPEG file (no frame header)");
-  const size_t tail = bytes.size() > 4096 ? bytes.size() - 4096 : 0;
-  if (bytes.find("\xFF\xD9", tail) == std::string::npos)
-    throw std::runtime_error(path + ": the JPEG file is truncated (it has no end marker)");
-}
-
-}  // namespace
 
 RgbaImage read_image_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in || fs::is_directory(path)) throw std::runtime_error(path + ": cannot open the file");
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.empty()) throw std::runtime_error(path + ": the file is empty");
-  const bool png = bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0;
-  const bool jpeg = bytes.size() > 3 && uint8_t(bytes[0]) == 0xFF && uint8_t(bytes[1]) == 0xD8 && uint8_t(bytes[2]) == 0xFF;
-  if (png) check_png(path, bytes);
-  if (jpeg) check_jpeg(path, bytes);
-  if (!png && !jpeg && !cv::haveImageReader(path))
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  const ImageHeader header = check_image_bytes(data, bytes.size());
+  if (!header.error.empty()) throw std::runtime_error(path + ": " + header.error);
+  const bool jpeg = header.format == "jpeg";
+  if (header.format == "other" && !cv::haveImageReader(path))
     throw std::runtime_error(path + ": not an image file (no known image format)");
 
   const std::vector<uint8_t> buffer(bytes.begin(), bytes.end());
@@ -80,7 +32,7 @@ RgbaImage read_image_file(const std::string& path) {
     throw std::runtime_error(path + ": the image could not be decoded (" + e.msg + ")");
   }
   if (img.empty()) throw std::runtime_error(path + ": the image could not be decoded (corrupt or unsupported)");
-  check_size(path, img.cols, img.rows);
+  if (const auto e = check_image_size(img.cols, img.rows); !e.empty()) throw std::runtime_error(path + ": " + e);
 
   cv::Mat eight;
   switch (img.depth()) {

@@ -8,7 +8,8 @@ apt_packages=(
   build-essential cmake git pkg-config
   libtorch-dev libopenblas0-pthread  # LibTorch; without OpenBLAS it uses a reference BLAS (~20x slower)
   libgloo-dev                        # headers LibTorch's CMake config expects
-  libopencv-dev                      # image files and pictures
+  libopencv-dev libjpeg-dev          # image files and pictures; libjpeg writes a CMYK JPEG in a test
+  opencv-doc python3-skimage         # photographs: backgrounds for foreground extraction, test photos
   libonnx-dev libprotobuf-dev protobuf-compiler  # writing ONNX files
   catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
   emscripten dpkg-dev                # the core and the canvas app as WebAssembly; apt-get source

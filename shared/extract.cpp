@@ -1,5 +1,7 @@
 #include "extract.h"
 
+#include "image_header.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -89,22 +91,30 @@ std::vector<float> resize_image(const float* pixels, int width, int height, int 
   return out;
 }
 
-ForegroundExtraction::ForegroundExtraction(std::vector<float> gray, int width, int height, const ExtractOptions& options)
-    : options_(options), width_(width), height_(height) {
-  if (width < 1 || height < 1) throw std::invalid_argument("the image is empty (" + std::to_string(width) + "x" + std::to_string(height) + ")");
-  if (double(width) * height > double(kMaxExtractPixels))
-    throw std::invalid_argument("the image is too large: " + std::to_string(width) + "x" + std::to_string(height) +
-                                " pixels (the limit is " + std::to_string(kMaxExtractPixels / 1'000'000) + " megapixels)");
-  if (gray.size() != size_t(width) * height) throw std::invalid_argument("gray image size does not match width x height");
+namespace {
+int scaled(int size, const ExtractOptions& o) {
+  return std::max(1, int(std::lround(size * (o.model_glyph_size / o.glyph_size))));
+}
+}  // namespace
+
+std::string ForegroundExtraction::check(int width, int height, const ExtractOptions& options) {
+  if (const auto e = check_image_size(width, height); !e.empty()) return e;
   if (!(options.glyph_size > 0) || !(options.model_glyph_size > 0) || options.stride < 1 || options.batch < 1 ||
       options.patch < 1)
-    throw std::invalid_argument("glyph sizes, stride, batch and patch must be positive");
-  const double scale = options.model_glyph_size / options.glyph_size;
-  work_w_ = std::max(1, int(std::lround(width * scale)));
-  work_h_ = std::max(1, int(std::lround(height * scale)));
-  if (double(work_w_) * work_h_ > double(kMaxExtractPixels))
-    throw std::invalid_argument("the glyph size asks for a rescaled image of " + std::to_string(work_w_) + "x" +
-                                std::to_string(work_h_) + " pixels, over the limit");
+    return "glyph sizes, stride, batch and patch must be positive";
+  const int w = scaled(width, options), h = scaled(height, options);
+  if (double(w) * h > double(kMaxExtractPixels))
+    return "the glyph size asks for a rescaled image of " + std::to_string(w) + "x" + std::to_string(h) +
+           " pixels, over the limit";
+  return "";
+}
+
+ForegroundExtraction::ForegroundExtraction(std::vector<float> gray, int width, int height, const ExtractOptions& options)
+    : options_(options), width_(width), height_(height) {
+  if (const auto e = check(width, height, options); !e.empty()) throw std::invalid_argument(e);
+  if (gray.size() != size_t(width) * height) throw std::invalid_argument("gray image size does not match width x height");
+  work_w_ = scaled(width, options);
+  work_h_ = scaled(height, options);
   work_ = (work_w_ == width && work_h_ == height) ? std::move(gray) : resize_image(gray.data(), width, height, work_w_, work_h_);
   const auto xs = window_starts(work_w_, options.patch, options.stride), ys = window_starts(work_h_, options.patch, options.stride);
   cover_x_ = coverage(work_w_, options.patch, xs);

@@ -11,6 +11,7 @@
 // Memory is a few floats per pixel, whatever the number of windows.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tiae {
@@ -38,9 +39,11 @@ struct ExtractOptions {
 
 class ForegroundExtraction {
  public:
-  // `gray`: width x height values in [0, 1]. Throws std::invalid_argument for an empty or
-  // too large image or bad options.
+  // `gray`: width x height values in [0, 1]. Throws std::invalid_argument with check()'s
+  // message for an empty or too large image or bad options.
   ForegroundExtraction(std::vector<float> gray, int width, int height, const ExtractOptions& options);
+  // "" when such a job can be made, else why not (for callers without exceptions: wasm).
+  static std::string check(int width, int height, const ExtractOptions& options);
 
   int batches() const { return int((windows_.size() + options_.batch - 1) / options_.batch); }
   int batch_size(int b) const;

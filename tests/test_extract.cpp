@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "extract.h"
+#include "image_header.h"
 
 namespace {
 
@@ -169,4 +170,40 @@ TEST_CASE("empty, oversized images and bad options are refused with a message") 
   o.stride = 8;
   o.glyph_size = 0.01;  // would blow a small image up past the limit
   CHECK_THROWS_WITH(tiae::ForegroundExtraction(std::vector<float>(1000000, 0.f), 1000, 1000, o), Catch::Contains("over the limit"));
+}
+
+TEST_CASE("image headers: sizes read before decoding, truncated and over-large files refused") {
+  // A minimal PNG: signature, IHDR (width, height), a stand-in data chunk, IEND.
+  const auto png = [](uint32_t w, uint32_t h, bool with_end) {
+    std::vector<uint8_t> b = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    for (uint32_t v : {w, h})
+      for (int i = 3; i >= 0; --i) b.push_back(uint8_t(v >> (8 * i)));
+    b.insert(b.end(), {8, 0, 0, 0, 0, 0, 0, 0, 0});  // depth, colour, ..., CRC
+    b.insert(b.end(), {0, 0, 0, 2, 'I', 'D', 'A', 'T', 1, 2, 0, 0, 0, 0});
+    if (with_end) b.insert(b.end(), {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82});
+    return b;
+  };
+  auto h = tiae::check_image_bytes(png(640, 480, true).data(), png(640, 480, true).size());
+  CHECK(h.format == "png");
+  CHECK(h.width == 640);
+  CHECK(h.height == 480);
+  CHECK(h.error.empty());
+  CHECK_THAT(tiae::check_image_bytes(png(640, 480, false).data(), png(640, 480, false).size()).error, Catch::Contains("truncated"));
+  CHECK_THAT(tiae::check_image_bytes(png(0, 480, true).data(), png(0, 480, true).size()).error, Catch::Contains("zero size"));
+  CHECK_THAT(tiae::check_image_bytes(png(100000, 100000, true).data(), png(100000, 100000, true).size()).error, Catch::Contains("too large"));
+
+  // A JPEG: SOI, an APP0 segment to skip, SOF0 with height 300 and width 400, EOI.
+  std::vector<uint8_t> jpeg = {0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 1, 44, 1, 144, 1, 1, 17, 0};
+  auto whole = jpeg;
+  whole.insert(whole.end(), {0xFF, 0xD9});
+  h = tiae::check_image_bytes(whole.data(), whole.size());
+  CHECK(h.format == "jpeg");
+  CHECK(h.width == 400);
+  CHECK(h.height == 300);
+  CHECK(h.error.empty());
+  CHECK_THAT(tiae::check_image_bytes(jpeg.data(), jpeg.size()).error, Catch::Contains("truncated"));
+
+  const uint8_t text[] = "not a picture";
+  CHECK(tiae::check_image_bytes(text, sizeof text).format == "other");
+  CHECK_THAT(tiae::check_image_bytes(text, 0).error, Catch::Contains("empty"));
 }

@@ -1,8 +1,10 @@
-// The demo's canvas: Dear ImGui on GLFW + OpenGL ES 3 (WebGL2). A visitor draws a digit;
-// every change is resampled to 32x32 (shared/resample.h) and handed to the page, which
-// runs window.tiae.analyze for each model (the API's own code path) and hands the results
-// back. Inference is asynchronous: at most one request is in flight, and the latest
-// drawing is sent when it returns, so the UI never waits on the network.
+// The demo's canvas: Dear ImGui on GLFW + OpenGL ES 3 (WebGL2), two tabs.
+// Draw: a visitor draws a digit; every change is resampled to 32x32 (shared/resample.h)
+// and handed to the page, which runs window.tiae.analyze for each model (the API's own
+// code path) and hands the results back. Inference is asynchronous: at most one request
+// is in flight, and the latest drawing is sent when it returns, so the UI never waits.
+// Extract: a photo (file picker or dropped on the canvas) goes through window.tiae.extract
+// in the page; the app shows it, the progress, the foreground, and offers the download.
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten/emscripten.h>
@@ -60,6 +62,15 @@ struct ModelView {
   float lo[2] = {0, 0}, hi[2] = {1, 1};
 };
 
+struct ExtractView {
+  GLuint photo = 0, result = 0;  // RGBA textures (previews at most 1024 px wide)
+  int photo_w = 0, photo_h = 0, result_w = 0, result_h = 0;
+  std::string photo_name, message;
+  bool busy = false, failed = false, select_tab = false;
+  float progress = 0, glyph_size = 20;
+  int stride = 8;
+};
+
 struct App {
   GLFWwindow* window = nullptr;
   std::vector<float> drawing = std::vector<float>(kDraw * kDraw, 0.f);
@@ -71,6 +82,7 @@ struct App {
   ImVec2 last_pen{-1, -1};
   std::array<ModelView, kModels> models;
   std::string status = "loading the models...";
+  ExtractView extract;
 };
 App app;
 
@@ -131,18 +143,74 @@ void descriptor_space(ModelView& m, ImVec2 size) {
   ImGui::Dummy(size);
 }
 
-void frame() {
-  glfwPollEvents();
-  ImGui_ImplOpenGL3_NewFrame();
-  ImGui_ImplGlfw_NewFrame();
-  ImGui::NewFrame();
+void upload_rgba(GLuint& id, const unsigned char* rgba, int w, int h) {
+  if (!id) glGenTextures(1, &id);
+  glBindTexture(GL_TEXTURE_2D, id);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+}
 
-  int width, height;
-  glfwGetFramebufferSize(app.window, &width, &height);
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(ImVec2(float(width), float(height)));
-  ImGui::Begin("TIAE", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+// An image fitted into a box, keeping its aspect ratio.
+void fitted_image(GLuint tex, int w, int h, ImVec2 box, const char* empty_text) {
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p0, ImVec2(p0.x + box.x, p0.y + box.y), IM_COL32(20, 20, 24, 255));
+  if (tex && w > 0 && h > 0) {
+    const float scale = std::min(box.x / w, box.y / h);
+    const ImVec2 size(w * scale, h * scale), at(p0.x + (box.x - size.x) / 2, p0.y + (box.y - size.y) / 2);
+    dl->AddImage((ImTextureID)(intptr_t)tex, at, ImVec2(at.x + size.x, at.y + size.y));
+  } else {
+    const ImVec2 t = ImGui::CalcTextSize(empty_text);
+    dl->AddText(ImVec2(p0.x + (box.x - t.x) / 2, p0.y + (box.y - t.y) / 2), IM_COL32(140, 140, 150, 255), empty_text);
+  }
+  dl->AddRect(p0, ImVec2(p0.x + box.x, p0.y + box.y), IM_COL32(90, 90, 100, 255));
+  ImGui::Dummy(box);
+}
 
+void extract_tab() {
+  ExtractView& e = app.extract;
+  ImGui::TextUnformatted("Pull handwriting out of a photo: the foreground-extraction auto-encoder runs on every 32x32 window.");
+  if (ImGui::Button("Open photo...")) EM_ASM({ Module.tiaeOpenPhoto(); });
+  ImGui::SameLine();
+  ImGui::TextDisabled("or drop an image file on this canvas");
+  ImGui::SetNextItemWidth(220);
+  ImGui::SliderFloat("glyph size (px of the photo's characters)", &e.glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
+  ImGui::SetNextItemWidth(220);
+  ImGui::SliderInt("stride (px between windows)", &e.stride, 2, 32);
+  ImGui::BeginDisabled(e.busy || !e.photo);
+  if (ImGui::Button("Extract")) {
+    e.busy = true;
+    e.failed = false;
+    e.progress = 0;
+    e.message = "extracting...";
+    EM_ASM({ Module.tiaeExtract($0, $1); }, e.glyph_size, e.stride);
+  }
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(e.busy || !e.result);
+  if (ImGui::Button("Download PNG")) EM_ASM({ Module.tiaeDownload(); });
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(260);
+  ImGui::ProgressBar(e.progress, ImVec2(260, 0));
+  if (!e.message.empty()) {
+    if (e.failed) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e.message.c_str());
+    else ImGui::TextWrapped("%s", e.message.c_str());
+  }
+  const float w = (ImGui::GetContentRegionAvail().x - 16) / 2, h = ImGui::GetContentRegionAvail().y - 24;
+  ImGui::BeginGroup();
+  ImGui::Text("photo %s", e.photo_name.c_str());
+  fitted_image(e.photo, e.photo_w, e.photo_h, ImVec2(w, h), "no photo yet");
+  ImGui::EndGroup();
+  ImGui::SameLine(0, 16);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("foreground (ink white)");
+  fitted_image(e.result, e.result_w, e.result_h, ImVec2(w, h), e.busy ? "working..." : "press Extract");
+  ImGui::EndGroup();
+}
+
+void draw_tab() {
   // ---- the drawing
   ImGui::BeginGroup();
   ImGui::TextUnformatted("Draw a digit, then draw it again elsewhere");
@@ -214,6 +282,33 @@ void frame() {
     }
     ImGui::EndGroup();
   }
+}
+
+void frame() {
+  glfwPollEvents();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+
+  int width, height;
+  glfwGetFramebufferSize(app.window, &width, &height);
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(float(width), float(height)));
+  ImGui::Begin("TIAE", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  if (ImGui::BeginTabBar("views")) {
+    if (ImGui::BeginTabItem("Draw a digit")) {
+      draw_tab();
+      ImGui::EndTabItem();
+    }
+    // A dropped or chosen photo brings this tab forward.
+    const ImGuiTabItemFlags flags = app.extract.select_tab ? ImGuiTabItemFlags_SetSelected : 0;
+    app.extract.select_tab = false;
+    if (ImGui::BeginTabItem("Extract handwriting from a photo", nullptr, flags)) {
+      extract_tab();
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
   ImGui::End();
 
   ImGui::Render();
@@ -265,6 +360,33 @@ EMSCRIPTEN_KEEPALIVE void app_set_space(int model, const float* xy, const int* l
 }
 
 EMSCRIPTEN_KEEPALIVE void app_set_status(const char* text) { app.status = text; }
+
+// Extract tab. which 0: the photo (named), 1: the foreground; rgba previews.
+EMSCRIPTEN_KEEPALIVE void app_extract_image(int which, const unsigned char* rgba, int w, int h, const char* name) {
+  ExtractView& e = app.extract;
+  if (which == 0) {
+    upload_rgba(e.photo, rgba, w, h);
+    e.photo_w = w, e.photo_h = h;
+    e.photo_name = name;
+    if (e.result) glDeleteTextures(1, &e.result);
+    e.result = 0;
+    e.progress = 0;
+    e.message.clear();
+    e.failed = false;
+    e.select_tab = true;
+  } else {
+    upload_rgba(e.result, rgba, w, h);
+    e.result_w = w, e.result_h = h;
+  }
+}
+EMSCRIPTEN_KEEPALIVE void app_extract_progress(float fraction) { app.extract.progress = fraction; }
+// The end of a request: a message, and whether it failed.
+EMSCRIPTEN_KEEPALIVE void app_extract_done(const char* message, int failed) {
+  app.extract.busy = false;
+  app.extract.message = message;
+  app.extract.failed = failed != 0;
+  if (failed) app.extract.select_tab = true;
+}
 
 // For tests: the sum of a model's canonical image (0 before any result).
 EMSCRIPTEN_KEEPALIVE float app_canonical_sum(int model) {

@@ -3,7 +3,10 @@
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
+#include <string>
 
+#include "extract.h"
+#include "image_header.h"
 #include "resample.h"
 #include "shift_search.h"
 
@@ -29,5 +32,69 @@ EMSCRIPTEN_KEEPALIVE float tiae_estimate_shift(const float* canonical, const flo
 EMSCRIPTEN_KEEPALIVE void tiae_shift_image(const float* src, float* dst, int size, int channels, int dx, int dy) {
   tiae::shift_image(src, dst, size, channels, dx, dy);
 }
+
+// ---- whole-image foreground extraction, staged (shared/extract.h); no exceptions cross
+// into JavaScript: requests are checked first and refused with a message.
+namespace {
+std::string last_error;
+}
+
+// The last refusal's message ("" if none).
+EMSCRIPTEN_KEEPALIVE const char* tiae_last_error() { return last_error.c_str(); }
+
+// Checks an image file's bytes before decoding (shared/image_header.h): returns 0 and
+// writes width, height (-1 when unknown) to out_size, or returns 1 (see tiae_last_error).
+EMSCRIPTEN_KEEPALIVE int tiae_check_image(const uint8_t* bytes, int size, int* out_size) {
+  const auto h = tiae::check_image_bytes(bytes, size_t(size));
+  last_error = h.error;
+  out_size[0] = int(h.width);
+  out_size[1] = int(h.height);
+  return h.error.empty() ? 0 : 1;
+}
+
+EMSCRIPTEN_KEEPALIVE void tiae_gray_from_rgba8(const uint8_t* rgba, int width, int height, float* out) {
+  const auto g = tiae::gray_from_rgba8(rgba, width, height);
+  std::copy(g.begin(), g.end(), out);
+}
+
+namespace {
+tiae::ExtractOptions extract_options(double glyph_size, double model_glyph_size, int stride, int batch) {
+  tiae::ExtractOptions o;
+  o.glyph_size = glyph_size;
+  o.model_glyph_size = model_glyph_size;
+  o.stride = stride;
+  o.batch = batch;
+  return o;
+}
+}  // namespace
+
+// 0 when a job of this size and these options can be made, else 1 (see tiae_last_error).
+EMSCRIPTEN_KEEPALIVE int tiae_extract_check(int width, int height, double glyph_size, double model_glyph_size, int stride,
+                                            int batch) {
+  last_error = tiae::ForegroundExtraction::check(width, height, extract_options(glyph_size, model_glyph_size, stride, batch));
+  return last_error.empty() ? 0 : 1;
+}
+
+// A job over gray (width x height), or null when refused (see tiae_last_error).
+EMSCRIPTEN_KEEPALIVE tiae::ForegroundExtraction* tiae_extract_begin(const float* gray, int width, int height,
+                                                                    double glyph_size, double model_glyph_size,
+                                                                    int stride, int batch) {
+  const auto o = extract_options(glyph_size, model_glyph_size, stride, batch);
+  last_error = tiae::ForegroundExtraction::check(width, height, o);
+  if (!last_error.empty()) return nullptr;
+  return new tiae::ForegroundExtraction(std::vector<float>(gray, gray + size_t(width) * height), width, height, o);
+}
+EMSCRIPTEN_KEEPALIVE int tiae_extract_batches(const tiae::ForegroundExtraction* job) { return job->batches(); }
+EMSCRIPTEN_KEEPALIVE int tiae_extract_batch_size(const tiae::ForegroundExtraction* job, int b) { return job->batch_size(b); }
+EMSCRIPTEN_KEEPALIVE void tiae_extract_inputs(const tiae::ForegroundExtraction* job, int b, float* out) { job->inputs(b, out); }
+EMSCRIPTEN_KEEPALIVE void tiae_extract_accept(tiae::ForegroundExtraction* job, int b, const float* outputs) {
+  job->accept(b, outputs);
+}
+// The foreground, width x height values, into out.
+EMSCRIPTEN_KEEPALIVE void tiae_extract_result(const tiae::ForegroundExtraction* job, float* out) {
+  const auto r = job->result();
+  std::copy(r.begin(), r.end(), out);
+}
+EMSCRIPTEN_KEEPALIVE void tiae_extract_end(tiae::ForegroundExtraction* job) { delete job; }
 
 }  // extern "C"

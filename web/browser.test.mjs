@@ -1,9 +1,12 @@
 // End-to-end tests of the page in Debian's headless Chromium (playwright-core), on both
 // backends: the page becomes ready; tiae.analyze matches onnxruntime-node on the same
 // inputs (max abs diff <= 1e-4); shift estimates of shifted copies differ by the shift;
-// no request leaves the page's origin. Run: node --test web/browser.test.mjs
+// no request leaves the page's origin; tiae.extract gives the foreground `tiae extract`
+// gives for the same file, and refuses bad files with messages.
+// Run: node --test web/browser.test.mjs (after scripts/build.sh: it runs build/native/tiae)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -124,7 +127,7 @@ test('mouse strokes on the canvas change the canonical panel (screenshot kept)',
   const before = await page.evaluate(() => window.tiaeApp.canonicalSum(1));
   // A "7": the drawing area sits at the top left of the app, below one line of text.
   const box = await page.locator('#canvas').boundingBox();
-  const at = (x, y) => [box.x + 8 + x, box.y + 30 + y];
+  const at = (x, y) => [box.x + 8 + x, box.y + 53 + y];  // below the tab bar and a line of text
   await page.mouse.move(...at(70, 70));
   await page.mouse.down();
   for (const [x, y] of [[120, 68], [170, 66], [210, 66], [190, 110], [165, 160], [145, 210], [135, 245]])
@@ -133,6 +136,109 @@ test('mouse strokes on the canvas change the canonical panel (screenshot kept)',
   await page.waitForFunction((b) => Math.abs(window.tiaeApp.canonicalSum(1) - b) > 1, before, { timeout: 30000 });
   await page.waitForTimeout(500);  // let the last result render
   await page.screenshot({ path: path.join(artifacts, 'page-after-drawing.png') });
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
+});
+
+// ---- foreground extraction
+
+const FG_MODEL = 'mnist-fg-photo';
+const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/text.png';  // handwriting on paper (python3-skimage)
+
+// An image file in the page -> tiae.extract -> the foreground's gray values (or the error).
+async function extractInPage(page, bytes, name, options = {}) {
+  return page.evaluate(async ([data, name, options]) => {
+    try {
+      const fg = await window.tiae.extract(new File([new Uint8Array(data)], name), options);
+      const gray = [];
+      for (let i = 0; i < fg.data.length; i += 4) gray.push(fg.data[i]);
+      return { width: fg.width, height: fg.height, gray };
+    } catch (e) {
+      return { error: e.message };
+    }
+  }, [[...bytes], name, options]);
+}
+
+// A PNG file decoded by the browser (lossless), as gray values.
+async function decodeInPage(page, bytes) {
+  return page.evaluate(async (data) => {
+    const bitmap = await createImageBitmap(new Blob([new Uint8Array(data)]));
+    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const rgba = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data, gray = [];
+    for (let i = 0; i < rgba.length; i += 4) gray.push(rgba[i]);
+    return { width: bitmap.width, height: bitmap.height, gray };
+  }, [...bytes]);
+}
+
+test("extract: the page gives the foreground the CLI gives for the same photo, on both backends", async () => {
+  const cliOut = path.join(artifacts, 'text-foreground-cli.png');
+  execFileSync(path.join(root, 'build/native/tiae'),
+               ['extract', PHOTO, '-o', cliOut, '-m', path.join(root, 'models', FG_MODEL), '--glyph-size', '24', '--no-progress']);
+  for (const backend of ['wasm', 'webgpu']) {
+    const { page, foreign } = await openPage(backend);
+    const inPage = await extractInPage(page, fs.readFileSync(PHOTO), 'text.png', { glyphSize: 24 });
+    assert.equal(inPage.error, undefined);
+    const cli = await decodeInPage(page, fs.readFileSync(cliOut));
+    await page.close();
+    assert.equal(inPage.width, cli.width);
+    assert.equal(inPage.height, cli.height);
+    let sum = 0, ink = 0;
+    inPage.gray.forEach((v, i) => { sum += Math.abs(v - cli.gray[i]); ink += v; });
+    const meanDiff = sum / inPage.gray.length / 255;
+    console.log(`${backend}: page vs CLI foreground, mean |diff| ${(meanDiff * 255).toFixed(3)}/255`);
+    assert.ok(ink > 0, 'the foreground is not blank');
+    assert.ok(meanDiff <= 1 / 255, `mean abs diff ${meanDiff * 255}/255`);
+    assert.deepEqual(foreign, []);
+  }
+});
+
+test("extract: bad files give the CLI's messages in the page, which keeps working", async () => {
+  const png = fs.readFileSync(PHOTO);
+  const withSize = (w, h) => {
+    const b = Buffer.from(png);
+    b.writeUInt32BE(w, 16);
+    b.writeUInt32BE(h, 20);
+    return b;
+  };
+  const scrambled = Buffer.from(png);
+  for (let i = 41; i + 20 < scrambled.length; i++) scrambled[i] = (scrambled[i] * 7 + 3) & 255;
+  const cases = [
+    ['notes.png', Buffer.from('these are my notes, not a picture\n'), 'could not be decoded'],
+    ['empty.png', Buffer.alloc(0), 'empty'],
+    ['truncated.png', png.subarray(0, png.length >> 1), 'truncated'],
+    ['scrambled.png', scrambled, 'could not be decoded'],
+    ['zero.png', withSize(0, 40), 'zero size'],
+    ['huge.png', withSize(100000, 100000), 'too large'],
+  ];
+  const { page } = await openPage('wasm');
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  for (const [name, bytes, message] of cases) {
+    const r = await extractInPage(page, bytes, name);
+    assert.ok(r.error && r.error.includes(message), `${name}: ${JSON.stringify(r.error)}`);
+  }
+  // still working: a digit analyses, a good photo extracts
+  const r = await page.evaluate(async () => (await window.tiae.analyze(new Float32Array(1024))).canonical.length);
+  assert.equal(r, 1024);
+  assert.equal((await extractInPage(page, png, 'text.png')).error, undefined);
+  await page.close();
+  assert.deepEqual(errors, []);
+});
+
+test('the Extract tab: a dropped photo, the Extract button, the result beside it (screenshot kept)', async () => {
+  const { page, foreign } = await openPage('wasm');
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.waitForFunction(() => window.tiaeApp);
+  await page.evaluate((data) => window.tiaeApp.openPhoto(new File([new Uint8Array(data)], 'text.png')), [...fs.readFileSync(PHOTO)]);
+  await page.waitForTimeout(300);  // the tab comes forward
+  const box = await page.locator('#canvas').boundingBox();
+  await page.mouse.click(box.x + 30, box.y + 131);  // the Extract button
+  await page.waitForFunction(() => window.tiaeApp.foreground(), null, { timeout: 60000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(artifacts, 'page-extract.png') });
   await page.close();
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);

@@ -7,6 +7,13 @@
 //       canonical = D(E(I)); shift = where the input sits relative to the canonical shape
 //       (-theta_hat, with theta_hat = argmin ||D(E(I)) - T_theta I||^2 on the extended
 //       canvas, computed by the C++ core compiled to wasm); restored = T_shift(canonical).
+//   tiae.extract(image, { model = 'mnist-fg-photo', glyphSize = 20, stride = 8, onProgress })
+//       image: ImageData, ImageBitmap or Blob (a file) -> Promise of ImageData, the
+//       foreground (ink white on black) at the image's size; the staged core of
+//       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
+//       runs each batch. onProgress(fraction) after each batch. Bad files reject with the
+//       same messages as `tiae extract`.
+// Models whose card says "foreground" load on first use; the others at start.
 // Backend: WebGPU when an adapter exists and is not a software fallback, wasm otherwise;
 // ?backend=wasm or ?backend=webgpu forces one. Everything loads from the page's origin.
 import createTiaeCore from '/wasm/tiae-core.mjs';
@@ -69,6 +76,8 @@ async function start() {
     let gpuFailure = null;
     for (const name of index.models) {
       try {
+        const card = await (await fetch(`/models/${name}/model.json`)).json().catch(() => ({}));
+        if (card.kind === 'foreground') continue;  // loaded by extract() when first asked for
         models.set(name, await loadModel(ort, name, backend));
       } catch (e) {
         if (backend === 'webgpu') {
@@ -78,7 +87,7 @@ async function start() {
         note('error', `could not load model ${name}: ${e.message}`);
       }
     }
-    if (!gpuFailure) return { core, ort, backend, models };
+    if (!gpuFailure) return { core, ort, backend, models, available: index.models };
     note('warning', gpuFailure);
     backend = 'wasm';
   }
@@ -132,9 +141,121 @@ async function analyzeNow(pixels, model) {
   return { descriptor: desc, canonical, shift, restored };
 }
 
+// ---- whole-image foreground extraction
+
+const EXTRACT_BATCH = 256;
+
+async function foregroundModel(name) {
+  const s = await state;
+  if (!s.models.has(name)) {
+    if (!s.available.includes(name)) throw new Error(`extract: no model '${name}' (models: ${s.available.join(', ')})`);
+    s.models.set(name, await loadModel(s.ort, name, s.backend));
+  }
+  return s.models.get(name);
+}
+
+function coreError(core) {
+  return core.UTF8ToString(core._tiae_last_error());
+}
+
+// The image as 8-bit RGBA, refusing bad files with the command line's messages.
+async function toImageData(core, image) {
+  if (image instanceof ImageData) return image;
+  let bitmap = image;
+  if (image instanceof Blob) {
+    const bytes = new Uint8Array(await image.arrayBuffer());
+    const p = core._malloc(Math.max(1, bytes.length)), size = core._malloc(8);
+    try {
+      core.HEAPU8.set(bytes, p);
+      if (core._tiae_check_image(p, bytes.length, size)) throw new Error(coreError(core));
+    } finally {
+      core._free(p);
+      core._free(size);
+    }
+    try {
+      bitmap = await createImageBitmap(image, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    } catch (e) {
+      throw new Error('the image could not be decoded (not an image, corrupt, or a format this browser cannot read)');
+    }
+  }
+  if (!(bitmap instanceof ImageBitmap)) throw new TypeError('extract: image must be an ImageData, ImageBitmap or Blob');
+  if (bitmap.width * bitmap.height === 0) throw new Error(`the image has zero size (${bitmap.width}x${bitmap.height})`);
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(bitmap, 0, 0);
+  return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+}
+
+function extract(image, options = {}) {
+  const job = queue.then(() => extractNow(image, options));
+  queue = job.catch(() => {});
+  return job;
+}
+
+async function extractNow(image, { model = 'mnist-fg-photo', glyphSize = 20, stride = 8, onProgress } = {}) {
+  const { core, ort } = await state;
+  const m = await foregroundModel(model);
+  const modelGlyph = m.card.glyph_size ?? 20;
+  const data = await toImageData(core, image);
+  const { width, height } = data;
+  const n = width * height;
+  if (core._tiae_extract_check(width, height, glyphSize, modelGlyph, stride, EXTRACT_BATCH)) throw new Error(coreError(core));
+  const rgba = core._malloc(n * 4);
+  if (!rgba) throw new Error(`the photo is too large (${width}x${height} pixels) for this browser's memory`);
+  const gray = core._malloc(n * 4);
+  let job = 0;
+  try {
+    core.HEAPU8.set(data.data, rgba);
+    core._tiae_gray_from_rgba8(rgba, width, height, gray);
+    core._free(rgba);
+    job = core._tiae_extract_begin(gray, width, height, glyphSize, modelGlyph, stride, EXTRACT_BATCH);
+    if (!job) throw new Error(coreError(core));
+    core._free(gray);
+  } catch (e) {
+    core._free(rgba);
+    core._free(gray);
+    throw e;
+  }
+  try {
+    const batches = core._tiae_extract_batches(job);
+    const buffer = core._malloc(EXTRACT_BATCH * PIXELS * 4);
+    try {
+      for (let b = 0; b < batches; ++b) {
+        const count = core._tiae_extract_batch_size(job, b);
+        core._tiae_extract_inputs(job, b, buffer);
+        const input = new ort.Tensor('float32', core.HEAPF32.slice(buffer >> 2, (buffer >> 2) + count * PIXELS), [count, 1, SIZE, SIZE]);
+        const { descriptor } = await m.encoder.run({ image: input });
+        const { image: out } = await m.decoder.run({ descriptor });
+        core.HEAPF32.set(await out.getData(), buffer >> 2);  // the heap may have grown: index afresh
+        core._tiae_extract_accept(job, b, buffer);
+        onProgress?.((b + 1) / batches);
+      }
+    } finally {
+      core._free(buffer);
+    }
+    const result = core._malloc(n * 4);
+    try {
+      core._tiae_extract_result(job, result);
+      const fg = core.HEAPF32.subarray(result >> 2, (result >> 2) + n);
+      const pixels = new Uint8ClampedArray(n * 4);
+      for (let i = 0; i < n; ++i) {
+        const v = Math.round(fg[i] * 255);
+        pixels[4 * i] = pixels[4 * i + 1] = pixels[4 * i + 2] = v;
+        pixels[4 * i + 3] = 255;
+      }
+      return new ImageData(pixels, width, height);
+    } finally {
+      core._free(result);
+    }
+  } finally {
+    core._tiae_extract_end(job);
+  }
+}
+
 window.tiae = {
   ready: state.then(({ backend, models }) => ({ backend, models: [...models.keys()] })),
   analyze,
+  extract,
   notes,
   onNote: (fn) => listeners.push(fn),
 };
