@@ -9,6 +9,7 @@
 #include "figures.h"
 #include "metrics.h"
 #include "mnist_data.h"
+#include "model_folder.h"
 #include "network.h"
 #include "progress_bar.h"
 #include "projection.h"
@@ -91,7 +92,7 @@ double mean_distance(const std::vector<float>& a, const std::vector<float>& b, c
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options) {
   if (runs.empty()) throw std::runtime_error("eval: give at least one run folder");
   int foreground = 0;
-  for (const auto& run : runs) foreground += read_run_config(run).kind == "fg";
+  for (const auto& run : runs) foreground += read_model_config(run).kind == "fg";
   if (foreground == int(runs.size())) return evaluate_foreground(runs, options);
   if (foreground > 0) throw std::runtime_error("eval: foreground-extraction runs (kind fg) are evaluated apart from shift runs");
   fs::create_directories(options.out_dir);
@@ -141,11 +142,9 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
   for (const auto& run : runs) {
     const std::string name = fs::path(run).filename().empty() ? fs::path(run).parent_path().filename().string()
                                                               : fs::path(run).filename().string();
-    const auto config = read_run_config(run);
-    AutoEncoder model(config.network);
-    load_weights(*model, run_weights_path(run));
-    model->to(device);
-    model->eval();
+    auto loaded = load_model(run, device);
+    const auto& config = loaded.config;
+    auto& model = loaded.network;
     const int dim = config.network.descriptor;
 
     ProgressBar bar("eval " + name, 2L * n_test + n_train + n_demo, options.progress);

@@ -26,7 +26,8 @@ struct EvalOptions {
   bool progress = true;
 };
 
-// `runs`: training run folders; each model is named by its folder's name. Runs of kind
+// `runs`: training run folders or released model folders (model_folder.h); each model is
+// named by its folder's name. Runs of kind
 // "fg" go to evaluate_foreground (all runs of one call must be of the same family).
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options);
 

@@ -8,6 +8,7 @@
 #include "figures.h"
 #include "metrics.h"
 #include "mnist_data.h"
+#include "model_folder.h"
 #include "network.h"
 #include "progress_bar.h"
 #include "terms.h"
@@ -94,12 +95,10 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
   for (const auto& run : runs) {
     const std::string name = fs::path(run).filename().empty() ? fs::path(run).parent_path().filename().string()
                                                               : fs::path(run).filename().string();
-    const auto config = read_run_config(run);
-    if (config.kind != "fg") throw std::runtime_error(name + " is not a foreground-extraction run (kind " + config.kind + ")");
-    AutoEncoder model(config.network);
-    load_weights(*model, run_weights_path(run));
-    model->to(device);
-    model->eval();
+    auto loaded = load_model(run, device);
+    const auto& config = loaded.config;
+    auto& model = loaded.network;
+    if (config.kind != "fg") throw std::runtime_error(name + " is not a foreground-extraction model (kind " + config.kind + ")");
 
     nlohmann::json metrics = {{"background", config.background}, {"max_shift", config.max_shift}};
     std::string line = fmt::format("{:<24}", name);

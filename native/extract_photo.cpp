@@ -17,8 +17,8 @@ std::string extract_photo(const std::string& in, const std::string& out, const E
                            options.core);
   const torch::Device device = choose_device(options.device);
   auto model = load_model(options.model, device);
-  if (model.kind != "fg")
-    fmt::print(stderr, "tiae: note: {} is a {} model, not a foreground extractor\n", options.model, model.kind);
+  if (model.config.kind != "fg")
+    fmt::print(stderr, "tiae: note: {} is a {} model, not a foreground extractor\n", options.model, model.config.kind);
   torch::NoGradGuard no_grad;
   const int p = options.core.patch;
   std::vector<float> inputs;

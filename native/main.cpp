@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> eval_runs;
   std::string eval_out;
   uint64_t eval_seed = 7;
-  eval_cmd->add_option("runs", eval_runs, "training run folders (e.g. runs/mnist-shift-tiae runs/mnist-shift-ae)")->required();
+  eval_cmd->add_option("runs", eval_runs, "training runs or model folders (e.g. runs/mnist-shift-tiae models/mnist-shift-ae)")->required();
   eval_cmd->add_option("-o,--out", eval_out, "output folder: metrics.json, reconstructions.png, shifts.png, scatter-*.png")->required();
   eval_cmd->add_option("--device", device, "auto, cpu or cuda");
   eval_cmd->add_option("--seed", eval_seed, "seed of the protocol's random shifts and pairs");

@@ -5,14 +5,18 @@
 #include <string>
 
 #include "network.h"
+#include "train_config.h"
 
 namespace tiae {
 
+// The training settings of a run, or those recorded in a model card.
+// Throws std::runtime_error naming the folder when it is neither.
+TrainConfig read_model_config(const std::string& folder);
+
 struct LoadedModel {
   AutoEncoder network{nullptr};
-  std::string kind;      // "tiae", "ae", "fg"
-  int max_shift = 0;     // shift range of training (0: none)
-  std::string origin;    // the folder
+  TrainConfig config;   // kind, shift range, network shape...
+  std::string origin;   // the folder
 };
 
 // Throws std::runtime_error naming the folder when it is neither, or its files are wrong.

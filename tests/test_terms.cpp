@@ -1,10 +1,11 @@
 // The objective's terms (LibTorch fast paths) against independent computations: the
 // portable core's plain loops and the definitions written out.
-#include <catch2/catch.hpp>
-
 #include "network.h"
 #include "shift_search.h"
 #include "terms.h"
+// LibTorch's logging defines a CHECK macro of its own: Catch's must be the one in force.
+#undef CHECK
+#include <catch2/catch.hpp>
 
 namespace {
 constexpr int S = 32, M = 8;
