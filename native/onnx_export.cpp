@@ -238,7 +238,10 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
         {"scatter-" + run_name + ".png", "scatter.png"},
         {"descriptor-space-" + run_name + ".json", "descriptor-space.json"},
         {"reconstructions.png", "reconstructions.png"},
-        {"shifts.png", "shifts.png"}};
+        {"shifts.png", "shifts.png"},
+        {"foreground-noise.png", "foreground-noise.png"},
+        {"foreground-photo.png", "foreground-photo.png"},
+        {"foreground-photo_shift.png", "foreground-photo_shift.png"}};
     for (const auto& [from, to] : files)
       if (fs::exists(eval / from)) fs::copy_file(eval / from, out / to, fs::copy_options::overwrite_existing);
   }

@@ -1,7 +1,13 @@
 // Benchmark of the page (not a test): for each backend, page load to tiae.ready, bytes
 // downloaded, and ms per tiae.analyze (one 32x32 digit, mean over repeated calls after a
-// warm-up), in headless Chromium. Usage: node web/bench.mjs [out.json]
+// warm-up), in headless Chromium; then seconds to extract the foreground of a 1 MP and a
+// 12 MP photo-like image in the page (wasm; WebGPU only on a real adapter) and with the
+// native `tiae extract` (build/native/tiae) on the same PNG files.
+// Usage: node web/bench.mjs [out.json]
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from './server.mjs';
 
@@ -36,6 +42,44 @@ for (const backend of ['wasm', 'webgpu']) {
               `${perCall.toFixed(2)} ms per analyze (ran on ${ready.backend})`);
   await page.close();
 }
+// ---- whole-photo extraction: a page of dark strokes on a textured background
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const work = path.join(root, 'build', 'bench');
+fs.mkdirSync(work, { recursive: true });
+results.extract = {};
+const page = await browser.newPage();
+await page.goto(`${origin}/?backend=wasm`);
+await page.evaluate(() => window.tiae.ready);
+for (const [name, w, h] of [['1MP', 1200, 833], ['12MP', 4000, 3000]]) {
+  const png = Buffer.from(await page.evaluate(async ([w, h]) => {
+    const canvas = new OffscreenCanvas(w, h), ctx = canvas.getContext('2d');
+    const g = ctx.createLinearGradient(0, 0, w, h);
+    g.addColorStop(0, '#d8d2c4');
+    g.addColorStop(1, '#9aa4ad');
+    ctx.fillStyle = g;
+    ctx.fillRect(0, 0, w, h);
+    ctx.font = `${Math.round(h / 40)}px serif`;
+    ctx.fillStyle = '#222';
+    for (let y = h / 30; y < h; y += h / 20) ctx.fillText('Meeting on Tuesday 7pm, room 12 - all welcome!', 20, y);
+    return [...new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer())];
+  }, [w, h]));
+  const file = path.join(work, `photo-${name}.png`);
+  fs.writeFileSync(file, png);
+  const glyph = Math.round(h / 40);
+  const t0 = Date.now();
+  execFileSync(path.join(root, 'build/native/tiae'),
+               ['extract', file, '-o', path.join(work, `fg-${name}.png`), '-m', path.join(root, 'models/mnist-fg-photo'),
+                '--glyph-size', String(glyph), '--no-progress']);
+  const nativeS = (Date.now() - t0) / 1000;
+  const pageS = await page.evaluate(async ([data, glyph]) => {
+    const t = performance.now();
+    await window.tiae.extract(new Blob([new Uint8Array(data)]), { glyphSize: glyph });
+    return (performance.now() - t) / 1000;
+  }, [[...png], glyph]);
+  results.extract[name] = { width: w, height: h, glyph_size: glyph, native_s: nativeS, page_wasm_s: Number(pageS.toFixed(2)) };
+  console.log(`extract ${name} (${w}x${h}, glyph ${glyph} px): native ${nativeS.toFixed(1)} s, page (wasm) ${pageS.toFixed(1)} s`);
+}
+await page.close();
 await browser.close();
 server.close();
 if (process.argv[2]) fs.writeFileSync(process.argv[2], JSON.stringify(results, null, 2) + '\n');
