@@ -140,8 +140,7 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
                              {"kmeans_k", 10}}},
                            {"models", nlohmann::json::object()}};
   for (const auto& run : runs) {
-    const std::string name = fs::path(run).filename().empty() ? fs::path(run).parent_path().filename().string()
-                                                              : fs::path(run).filename().string();
+    const std::string name = model_name(run);
     auto loaded = load_model(run, device);
     const auto& config = loaded.config;
     auto& model = loaded.network;

@@ -24,8 +24,7 @@ constexpr int kPixels = kSide * kSide;
 
 struct Condition {
   std::string name, title;
-  Batch batch;        // inputs and truths of the 2,000 test digits
-  bool shifted = false;
+  Batch batch;  // inputs and truths of the 2,000 test digits
 };
 
 std::vector<float> to_vector(const torch::Tensor& t) {
@@ -53,10 +52,10 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
   draw.views = 0;  // one view per digit
   std::vector<Condition> conditions;
   draw.max_shift = 0;
-  conditions.push_back({"noise", "over noise", draw_batch(test, rng, draw, &noise), false});
-  conditions.push_back({"photo", "over held-out photos", draw_batch(test, rng, draw, &photos), false});
+  conditions.push_back({"noise", "over noise", draw_batch(test, rng, draw, &noise)});
+  conditions.push_back({"photo", "over held-out photos", draw_batch(test, rng, draw, &photos)});
   draw.max_shift = options.max_shift;
-  conditions.push_back({"photo_shift", "over held-out photos, shifted", draw_batch(test, rng, draw, &photos), true});
+  conditions.push_back({"photo_shift", "over held-out photos, shifted", draw_batch(test, rng, draw, &photos)});
 
   std::vector<int> examples;  // the first test digit of each class, for the pictures
   for (int c = 0; c < 10; ++c)
@@ -93,8 +92,7 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
 
   fmt::print("{:<24} {:>16} {:>16} {:>16}\n", "model (PSNR dB / IoU)", "noise", "held-out photos", "photos+shifts");
   for (const auto& run : runs) {
-    const std::string name = fs::path(run).filename().empty() ? fs::path(run).parent_path().filename().string()
-                                                              : fs::path(run).filename().string();
+    const std::string name = model_name(run);
     auto loaded = load_model(run, device);
     const auto& config = loaded.config;
     auto& model = loaded.network;

@@ -25,6 +25,11 @@ TrainConfig read_model_config(const std::string& folder) {
   throw std::runtime_error(folder + " is neither a model folder (model.json) nor a training run (config.json)");
 }
 
+std::string model_name(const std::string& folder) {
+  const fs::path p(folder);
+  return (p.filename().empty() ? p.parent_path().filename() : p.filename()).string();
+}
+
 LoadedModel load_model(const std::string& folder, torch::Device device) {
   LoadedModel m;
   m.origin = folder;

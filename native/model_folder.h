@@ -19,6 +19,9 @@ struct LoadedModel {
   std::string origin;   // the folder
 };
 
+// The model's name: its folder's name ("runs/mnist-shift-tiae/" -> "mnist-shift-tiae").
+std::string model_name(const std::string& folder);
+
 // Throws std::runtime_error naming the folder when it is neither, or its files are wrong.
 LoadedModel load_model(const std::string& folder, torch::Device device);
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "model_folder.h"
 #include "trainer.h"
 #include "weights_file.h"
 
@@ -179,7 +180,7 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
     save_model(model, out / "decoder.onnx");
   }
 
-  const std::string name = fs::path(options.out_dir).filename().string();
+  const std::string name = model_name(options.out_dir);
   const bool fg = config.kind == "fg";
   nlohmann::json transform = {{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
                               {"restoration", "exact minimum over all shifts on the extended canvas"}};
@@ -230,7 +231,7 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
     std::ifstream in(eval / "metrics.json");
     if (!in) throw std::runtime_error("no metrics.json in " + eval.string() + " (run `tiae eval` first)");
     const auto metrics = nlohmann::json::parse(in);
-    const std::string run_name = fs::path(run_dir).filename().string();
+    const std::string run_name = model_name(run_dir);
     if (!metrics["models"].contains(run_name)) throw std::runtime_error(eval.string() + "/metrics.json has no model " + run_name);
     card["metrics"] = metrics["models"][run_name];
     card["metrics"]["protocol"] = metrics["protocol"];
