@@ -70,4 +70,32 @@ void write_scatter(const std::string& path, const std::string& title, const std:
   save(path, canvas);
 }
 
+void write_picture_rows(const std::string& path, const std::string& title, const std::vector<std::vector<Picture>>& rows,
+                        int height) {
+  const int gap = 6, caption_h = 18, title_h = 28, row_h = caption_h + height + gap;
+  int width = 0;
+  for (const auto& row : rows) {
+    int w = gap;
+    for (const auto& p : row) w += int(std::lround(double(p.width) * height / p.height)) + gap;
+    width = std::max(width, w);
+  }
+  cv::Mat canvas(title_h + int(rows.size()) * row_h, std::max(width, 400), CV_8UC3, kWhite);
+  text(canvas, title, {8, 19}, 0.55);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    int x = gap;
+    const int y = title_h + int(r) * row_h;
+    for (const auto& p : rows[r]) {
+      const int w = int(std::lround(double(p.width) * height / p.height));
+      cv::Mat img(p.height, p.width, CV_32F, const_cast<float*>(p.values)), small, grey, bgr;
+      cv::resize(img, small, {w, height}, 0, 0, cv::INTER_AREA);
+      small.convertTo(grey, CV_8U, 255.0);
+      cv::cvtColor(grey, bgr, cv::COLOR_GRAY2BGR);
+      bgr.copyTo(canvas(cv::Rect(x, y + caption_h, w, height)));
+      text(canvas, p.caption, {x, y + caption_h - 5}, 0.4);
+      x += w + gap;
+    }
+  }
+  save(path, canvas);
+}
+
 }  // namespace tiae

@@ -10,6 +10,7 @@
 #include "evaluate.h"
 #ifdef TIAE_HAVE_OPENCV
 #include "extract_photo.h"
+#include "flyers.h"
 #endif
 #include "infer.h"
 #include "trainer.h"
@@ -120,6 +121,13 @@ int main(int argc, char** argv) {
   extract_cmd->add_option("--device", device, "auto, cpu or cuda");
   extract_cmd->add_flag("--no-progress", no_progress, "no progress bar");
 
+  // ---- flyers
+  auto* flyers_cmd = app.add_subcommand("flyers", "write the synthetic flyers of the evaluation and their true ink masks");
+  std::string flyers_out;
+  int flyer_count = 6;
+  flyers_cmd->add_option("-o,--out", flyers_out, "folder for flyer-<i>.png and flyer-<i>-ink.png")->required();
+  flyers_cmd->add_option("--count", flyer_count, "how many (the evaluation uses the first 6)")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -176,6 +184,13 @@ int main(int argc, char** argv) {
       options.core.batch = extract_batch;
       options.progress = !no_progress;
       fmt::print("{}\n", extract_photo(extract_in, extract_out, options));
+#else
+      throw std::runtime_error("this build has no image files (OpenCV was not found at configure time)");
+#endif
+    } else if (*flyers_cmd) {
+#ifdef TIAE_HAVE_OPENCV
+      const auto glyphs = write_flyers(flyers_out, flyer_count);
+      for (size_t i = 0; i < glyphs.size(); ++i) fmt::print("{}/flyer-{}.png  glyph size {:.1f} px\n", flyers_out, i, glyphs[i]);
 #else
       throw std::runtime_error("this build has no image files (OpenCV was not found at configure time)");
 #endif

@@ -10,6 +10,7 @@ apt_packages=(
   libgloo-dev                        # headers LibTorch's CMake config expects
   libopencv-dev libjpeg-dev          # image files and pictures; libjpeg writes a CMYK JPEG in a test
   opencv-doc python3-skimage         # photographs: backgrounds for foreground extraction, test photos
+  fonts-bwht fonts-klee              # handwriting fonts of the synthetic flyers
   libonnx-dev libprotobuf-dev protobuf-compiler  # writing ONNX files
   catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
   emscripten dpkg-dev                # the core and the canvas app as WebAssembly; apt-get source

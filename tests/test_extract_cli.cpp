@@ -162,3 +162,18 @@ TEST_CASE("tiae extract: bad files end in one clear message, exit status 1, and 
   CHECK(r.status == 1);
   CHECK(r.output.find("neither a model folder") != std::string::npos);
 }
+
+TEST_CASE("tiae flyers: the same flyers every time, dark ink exactly where the true mask says") {
+  const auto& d = work();
+  REQUIRE(run("flyers --count 2 -o " + (d / "flyers-a").string()).status == 0);
+  REQUIRE(run("flyers --count 2 -o " + (d / "flyers-b").string()).status == 0);
+  for (const std::string name : {"flyer-0.png", "flyer-0-ink.png", "flyer-1.png", "flyer-1-ink.png"})
+    CHECK(read_bytes(d / "flyers-a" / name) == read_bytes(d / "flyers-b" / name));
+  const cv::Mat img = cv::imread((d / "flyers-a" / "flyer-0.png").string(), cv::IMREAD_GRAYSCALE);
+  const cv::Mat ink = cv::imread((d / "flyers-a" / "flyer-0-ink.png").string(), cv::IMREAD_GRAYSCALE);
+  REQUIRE(img.size() == ink.size());
+  const double inked = cv::mean(img, ink > 230)[0], bare = cv::mean(img, ink == 0)[0];
+  CHECK(cv::countNonZero(ink > 230) > 500);
+  CHECK(inked < 0.25 * 255);
+  CHECK(bare > 0.45 * 255);
+}

@@ -1,0 +1,117 @@
+#include "flyers.h"
+
+#include <filesystem>
+#include <opencv2/freetype.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <random>
+#include <stdexcept>
+
+#include "backgrounds.h"
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kFonts[] = {"/usr/share/fonts/opentype/bwht/BecauseWeLearn-Regular.otf",
+                              "/usr/share/fonts/opentype/bwht/BecauseWeCreate-Regular.otf",
+                              "/usr/share/fonts/opentype/bwht/BecauseWeOrganize-Regular.otf",
+                              "/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf"};
+
+const char* const kLines[] = {"Garage sale Saturday", "Lost cat - call Anna", "Piano lessons", "Bake sale at noon",
+                              "Room for rent", "Free kittens", "Yoga in the park", "Bikes repaired",
+                              "Choir needs tenors", "Found: blue scarf"};
+
+cv::Mat load_gray(const std::string& path, int w, int h) {
+  cv::Mat img = cv::imread(path, cv::IMREAD_GRAYSCALE);
+  if (img.empty()) throw std::runtime_error("cannot read photo " + path);
+  cv::Mat f, out;
+  img.convertTo(f, CV_32F, 1.0 / 255);
+  cv::resize(f, out, {w, h}, 0, 0, cv::INTER_AREA);
+  return out;
+}
+
+}  // namespace
+
+Flyer make_flyer(int index, const DigitSet& test_digits) {
+  const int w = 640, h = 480;
+  std::mt19937_64 rng(9000 + uint64_t(index));
+  const auto photos = held_out_photos();
+  cv::Mat paper = load_gray(photos[size_t(index) % photos.size()], w, h);
+  // Paper-like: the photo lightened and flattened toward white, as a print or a wall.
+  paper = 0.45 + 0.5 * paper;
+
+  const std::string font_path = kFonts[size_t(index) % std::size(kFonts)];
+  if (!fs::exists(font_path))
+    throw std::runtime_error("font " + font_path + " is missing: install fonts-bwht and fonts-klee (scripts/setup.sh does)");
+  auto font = cv::freetype::createFreeType2();
+  font->loadFontData(font_path, 0);
+
+  Flyer f;
+  f.width = w;
+  f.height = h;
+  f.glyph_size = std::uniform_real_distribution<double>(20, 30)(rng);
+  cv::Mat text_ink(h, w, CV_8UC3, cv::Scalar(0, 0, 0));  // FreeType2::putText draws on 3 channels only
+  // The font size whose capitals are glyph_size high (fonts differ in how much of the size they use).
+  int baseline = 0;
+  const double cap_per_size = font->getTextSize("H", 100, -1, &baseline).height / 100.0;
+  const int font_height = int(std::lround(f.glyph_size / std::max(0.2, cap_per_size)));
+  int y = int(f.glyph_size * 2);
+  for (int line = 0; line < 4 && y < h - 3 * f.glyph_size; ++line) {
+    const std::string text = kLines[rng() % std::size(kLines)];
+    const int x = 20 + int(rng() % 80);
+    font->putText(text_ink, text, {x, y}, font_height, cv::Scalar(255, 255, 255), -1, cv::LINE_AA, false);
+    y += int(f.glyph_size * std::uniform_real_distribution<double>(2.2, 3.0)(rng));
+  }
+  cv::Mat ink;
+  cv::extractChannel(text_ink, ink, 0);
+  // A row of MNIST test digits (their 20 px of ink scaled to the glyph size).
+  y += int(f.glyph_size * 0.6);  // clear of the last line's descenders
+  const double scale = f.glyph_size / 20.0;
+  const int side = int(std::lround(28 * scale));
+  int x = 20 + int(rng() % 60);
+  for (int k = 0; k < 6 && x + side < w && y + side < h; ++k) {
+    const int i = int(rng() % uint64_t(test_digits.count()));
+    cv::Mat digit(28, 28, CV_32F), big;
+    for (int r = 0; r < 28; ++r)
+      for (int c = 0; c < 28; ++c) digit.at<float>(r, c) = test_digits.image(i)[(r + 2) * DigitSet::kSize + c + 2];
+    cv::resize(digit, big, {side, side}, 0, 0, cv::INTER_LINEAR);
+    cv::Mat roi = ink(cv::Rect(x, y - side + int(4 * scale), side, side));
+    cv::Mat big8;
+    big.convertTo(big8, CV_8U, 255.0);
+    cv::max(roi, big8, roi);
+    x += side + int(rng() % 10);
+  }
+
+  const float ink_level = std::uniform_real_distribution<float>(0.0f, 0.2f)(rng);
+  f.image.resize(size_t(w) * h);
+  f.ink.resize(size_t(w) * h);
+  for (int r = 0; r < h; ++r)
+    for (int c = 0; c < w; ++c) {
+      const float a = ink.at<uint8_t>(r, c) / 255.0f;
+      f.ink[size_t(r) * w + c] = a;
+      f.image[size_t(r) * w + c] = (1 - a) * paper.at<float>(r, c) + a * ink_level;
+    }
+  return f;
+}
+
+std::vector<double> write_flyers(const std::string& dir, int count) {
+  fs::create_directories(dir);
+  const auto split = load_mnist_split(find_mnist_package());
+  std::vector<double> glyphs;
+  for (int i = 0; i < count; ++i) {
+    const Flyer f = make_flyer(i, split.test);
+    cv::Mat img(f.height, f.width, CV_32F, const_cast<float*>(f.image.data())), ink(f.height, f.width, CV_32F,
+                                                                                     const_cast<float*>(f.ink.data()));
+    cv::Mat a, b;
+    img.convertTo(a, CV_8U, 255.0);
+    ink.convertTo(b, CV_8U, 255.0);
+    const std::string base = (fs::path(dir) / ("flyer-" + std::to_string(i))).string();
+    if (!cv::imwrite(base + ".png", a) || !cv::imwrite(base + "-ink.png", b)) throw std::runtime_error("cannot write " + base);
+    glyphs.push_back(f.glyph_size);
+  }
+  return glyphs;
+}
+
+}  // namespace tiae
