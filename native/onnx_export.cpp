@@ -242,7 +242,8 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
         {"shifts.png", "shifts.png"},
         {"foreground-noise.png", "foreground-noise.png"},
         {"foreground-photo.png", "foreground-photo.png"},
-        {"foreground-photo_shift.png", "foreground-photo_shift.png"}};
+        {"foreground-photo_shift.png", "foreground-photo_shift.png"},
+        {"flyers.png", "flyers.png"}};
     for (const auto& [from, to] : files)
       if (fs::exists(eval / from)) fs::copy_file(eval / from, out / to, fs::copy_options::overwrite_existing);
   }
