@@ -22,12 +22,12 @@ RgbaImage read_image_file(const std::string& path) {
   if (header.format == "other" && !cv::haveImageReader(path))
     throw std::runtime_error(path + ": not an image file (no known image format)");
 
-  const std::vector<uint8_t> buffer(bytes.begin(), bytes.end());
   // JPEG: decoded to BGR, which applies EXIF orientation and converts CMYK; others keep
   // their depth and alpha.
   cv::Mat img;
   try {
-    img = cv::imdecode(buffer, jpeg ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED);
+    const cv::Mat encoded(1, int(bytes.size()), CV_8U, const_cast<uint8_t*>(data));  // a view, no copy
+    img = cv::imdecode(encoded, jpeg ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception& e) {
     throw std::runtime_error(path + ": the image could not be decoded (" + e.msg + ")");
   }

@@ -8,7 +8,7 @@
 
 #include "network.h"
 #include "terms.h"
-#include "trainer.h"
+#include "model_folder.h"
 
 namespace tiae {
 
@@ -44,17 +44,15 @@ std::vector<float> read_inputs(const InferInput& input, int per_image) {
 }
 }  // namespace
 
-nlohmann::json infer(const std::string& run_dir, const InferInput& input, const std::string& device_name, int max_shift) {
-  const auto config = read_run_config(run_dir);
+nlohmann::json infer(const std::string& folder, const InferInput& input, const std::string& device_name) {
+  const auto config = read_model_config(folder);
   const auto& s = config.network;
-  auto values = read_inputs(input, s.channels * s.size * s.size);
+  auto values = read_inputs(input, s.channels * s.size * s.size);  // bad input fails before the model loads
   const int64_t n = int64_t(values.size()) / (s.channels * s.size * s.size);
   const torch::Device device = choose_device(device_name);
   torch::NoGradGuard no_grad;
-  AutoEncoder model(s);
-  load_weights(*model, run_weights_path(run_dir));
-  model->to(device);
-  model->eval();
+  auto model = load_model(folder, device).network;
+  const int max_shift = config.max_shift;
   const auto images = torch::from_blob(values.data(), {n, s.channels, s.size, s.size}).to(device);
   const auto desc = model->encoder->forward(images).cpu().contiguous();
   const auto recon = model->decoder->forward(desc.to(device));

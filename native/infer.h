@@ -13,8 +13,10 @@ struct InferInput {
   std::vector<std::string> images;  // image files (grayscale, S x S), read with OpenCV
 };
 
+// `folder`: a training run or a released model folder (model_folder.h); shifts are searched
+// over the model's training range.
 // {"descriptors": [[...]], "canonical": [[...]], "shifts": [[dx, dy]], "distances": [...]}.
 // Throws with the file's name for unreadable or wrongly sized input.
-nlohmann::json infer(const std::string& run_dir, const InferInput& input, const std::string& device, int max_shift);
+nlohmann::json infer(const std::string& folder, const InferInput& input, const std::string& device);
 
 }  // namespace tiae

@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   auto* infer_cmd = app.add_subcommand("infer", "descriptor, canonical image and estimated shift of images (LibTorch)");
   std::string infer_run, infer_raw, infer_out;
   std::vector<std::string> infer_images;
-  infer_cmd->add_option("run", infer_run, "training run folder")->required();
+  infer_cmd->add_option("run", infer_run, "training run or model folder")->required();
   infer_cmd->add_option("images", infer_images, "32x32 grayscale image files");
   infer_cmd->add_option("--raw", infer_raw, "raw float32 file of N x 32 x 32 values in [0, 1]");
   infer_cmd->add_option("-o,--out", infer_out, "JSON output file (default: stdout)");
@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
       const auto figures = run_benchmark(bench);
       if (!bench_out.empty()) std::ofstream(bench_out) << figures.dump(2) << "\n";
     } else if (*infer_cmd) {
-      const auto result = infer(infer_run, InferInput{infer_raw, infer_images}, device, read_run_config(infer_run).max_shift);
+      const auto result = infer(infer_run, InferInput{infer_raw, infer_images}, device);
       if (infer_out.empty()) {
         fmt::print("{}\n", result.dump());
       } else {

@@ -81,7 +81,6 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   std::uniform_int_distribution<int64_t> shift_dist(-config.max_shift, config.max_shift);
   if (config.max_shift > 0)
     for (auto& v : shift_values) v = shift_dist(rng);
-  const auto shifts = torch::from_blob(shift_values.data(), {batch.views * bs, 2}, torch::kLong).clone();
   auto placed = digits;
   if (config.kind == "fg" && config.jitter > 0) {  // one place per digit, shared by its views and target
     std::vector<int64_t> offsets(size_t(bs * 2));
@@ -89,7 +88,9 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
     for (auto& v : offsets) v = jitter_dist(rng);
     placed = shift_images(digits, torch::from_blob(offsets.data(), {bs, 2}, torch::kLong).clone());
   }
-  const auto shifted = shift_images(placed.repeat({batch.views, 1, 1, 1}), shifts);
+  auto shifted = placed.repeat({batch.views, 1, 1, 1});
+  if (config.max_shift > 0)
+    shifted = shift_images(shifted, torch::from_blob(shift_values.data(), {batch.views * bs, 2}, torch::kLong).clone());
   if (config.kind != "fg") {
     batch.inputs = batch.targets = shifted;
     return batch;

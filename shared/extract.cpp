@@ -10,7 +10,7 @@
 namespace tiae {
 
 namespace {
-constexpr double M_PI_ = 3.14159265358979323846;
+constexpr double kPi = 3.14159265358979323846;
 
 struct Tap {
   int index;
@@ -59,7 +59,7 @@ std::vector<float> coverage(int size, int patch, const std::vector<int>& starts)
 }  // namespace
 
 float window_weight(int i, int patch) {
-  const double v = std::sin(M_PI_ * (i + 0.5) / patch);
+  const double v = std::sin(kPi * (i + 0.5) / patch);
   return float(v * v);
 }
 

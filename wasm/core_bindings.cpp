@@ -34,7 +34,7 @@ EMSCRIPTEN_KEEPALIVE void tiae_shift_image(const float* src, float* dst, int siz
 }
 
 // ---- whole-image foreground extraction, staged (shared/extract.h); no exceptions cross
-// into JavaScript: requests are checked first and refused with a message.
+// into JavaScript: refusals come back as null / 1 with a message (tiae_last_error).
 namespace {
 std::string last_error;
 }
@@ -79,10 +79,14 @@ EMSCRIPTEN_KEEPALIVE int tiae_extract_check(int width, int height, double glyph_
 EMSCRIPTEN_KEEPALIVE tiae::ForegroundExtraction* tiae_extract_begin(const float* gray, int width, int height,
                                                                     double glyph_size, double model_glyph_size,
                                                                     int stride, int batch) {
-  const auto o = extract_options(glyph_size, model_glyph_size, stride, batch);
-  last_error = tiae::ForegroundExtraction::check(width, height, o);
-  if (!last_error.empty()) return nullptr;
-  return new tiae::ForegroundExtraction(std::vector<float>(gray, gray + size_t(width) * height), width, height, o);
+  try {
+    last_error.clear();
+    return new tiae::ForegroundExtraction(std::vector<float>(gray, gray + size_t(width) * height), width, height,
+                                          extract_options(glyph_size, model_glyph_size, stride, batch));
+  } catch (const std::exception& e) {  // the constructor refuses with check()'s message
+    last_error = e.what();
+    return nullptr;
+  }
 }
 EMSCRIPTEN_KEEPALIVE int tiae_extract_batches(const tiae::ForegroundExtraction* job) { return job->batches(); }
 EMSCRIPTEN_KEEPALIVE int tiae_extract_batch_size(const tiae::ForegroundExtraction* job, int b) { return job->batch_size(b); }

@@ -200,22 +200,18 @@ async function extractNow(image, { model = 'mnist-fg-photo', glyphSize = 20, str
   const { width, height } = data;
   const n = width * height;
   if (core._tiae_extract_check(width, height, glyphSize, modelGlyph, stride, EXTRACT_BATCH)) throw new Error(coreError(core));
-  const rgba = core._malloc(n * 4);
-  if (!rgba) throw new Error(`the photo is too large (${width}x${height} pixels) for this browser's memory`);
-  const gray = core._malloc(n * 4);
+  const rgba = core._malloc(n * 4), gray = core._malloc(n * 4);
   let job = 0;
   try {
+    if (!rgba || !gray) throw new Error(`the photo is too large (${width}x${height} pixels) for this browser's memory`);
     core.HEAPU8.set(data.data, rgba);
     core._tiae_gray_from_rgba8(rgba, width, height, gray);
-    core._free(rgba);
-    job = core._tiae_extract_begin(gray, width, height, glyphSize, modelGlyph, stride, EXTRACT_BATCH);
-    if (!job) throw new Error(coreError(core));
+    job = core._tiae_extract_begin(gray, width, height, glyphSize, modelGlyph, stride, EXTRACT_BATCH);  // copies gray
+  } finally {
+    core._free(rgba);  // free(0) is a no-op
     core._free(gray);
-  } catch (e) {
-    core._free(rgba);
-    core._free(gray);
-    throw e;
   }
+  if (!job) throw new Error(coreError(core));
   try {
     const batches = core._tiae_extract_batches(job);
     const buffer = core._malloc(EXTRACT_BATCH * PIXELS * 4);
