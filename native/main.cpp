@@ -41,8 +41,8 @@ int main(int argc, char** argv) {
   auto* train_cmd = app.add_subcommand("train", "train a TIAE, the ordinary auto-encoder or a foreground extractor on MNIST");
   std::string config_path, out_dir, device = "auto";
   bool resume = false, no_progress = false;
-  std::string kind, background;
-  int epochs = 0, batch = 0, views = 0, max_shift = -1, jitter = -1, samples = 0, threads = 0;
+  std::string kind, background, layout, init;
+  int epochs = 0, batch = 0, views = 0, max_shift = -1, samples = 0, threads = 0;
   double lr = 0, lr_final = 0, l_inv = -1, l_res = -1, l_spa = -1;
   long long seed = -1;
   train_cmd->add_option("-c,--config", config_path, "JSON config (see configs/); flags override it");
@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--lr-final", lr_final, "learning rate at the end of the cosine decay");
   train_cmd->add_option("--views", views, "K: random shifts per digit per step for the invariance term");
   train_cmd->add_option("--max-shift", max_shift, "shifts in [-max, max] pixels");
-  train_cmd->add_option("--jitter", jitter, "kind fg: digits at random places in [-jitter, jitter], kept in place");
+  train_cmd->add_option("--layout", layout, "kind fg: centred (digits as MNIST) or text (windows over lines of glyphs)");
+  train_cmd->add_option("--init", init, "start from this run's or model folder's weights (same network)");
   train_cmd->add_option("--lambda-inv", l_inv, "weight of the invariance term");
   train_cmd->add_option("--lambda-res", l_res, "weight of the restoration term");
   train_cmd->add_option("--lambda-spa", l_spa, "weight of the sparseness term");
@@ -151,7 +152,8 @@ int main(int argc, char** argv) {
       if (lr_final > 0) j["lr_final"] = lr_final;
       if (views > 0) j["views"] = views;
       if (max_shift >= 0) j["max_shift"] = max_shift;
-      if (jitter >= 0) j["jitter"] = jitter;
+      if (!layout.empty()) j["layout"] = layout;
+      if (!init.empty()) j["init"] = init;
       if (l_inv >= 0) j["lambda_inv"] = l_inv;
       if (l_res >= 0) j["lambda_res"] = l_res;
       if (l_spa >= 0) j["lambda_spa"] = l_spa;

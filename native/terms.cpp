@@ -1,5 +1,7 @@
 #include "terms.h"
 
+#include "text_layout.h"
+
 namespace tiae {
 
 torch::Tensor shift_images(const torch::Tensor& images, const torch::Tensor& shifts) {
@@ -81,13 +83,9 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   std::uniform_int_distribution<int64_t> shift_dist(-config.max_shift, config.max_shift);
   if (config.max_shift > 0)
     for (auto& v : shift_values) v = shift_dist(rng);
-  auto placed = digits;
-  if (config.kind == "fg" && config.jitter > 0) {  // one place per digit, shared by its views and target
-    std::vector<int64_t> offsets(size_t(bs * 2));
-    std::uniform_int_distribution<int64_t> jitter_dist(-config.jitter, config.jitter);
-    for (auto& v : offsets) v = jitter_dist(rng);
-    placed = shift_images(digits, torch::from_blob(offsets.data(), {bs, 2}, torch::kLong).clone());
-  }
+  // Layout "text": windows over lines of glyphs (text_layout.h), the same in every view
+  // and in the target.
+  const auto placed = config.layout == "text" ? text_windows(digits, rng) : digits;
   auto shifted = placed.repeat({batch.views, 1, 1, 1});
   if (config.max_shift > 0)
     shifted = shift_images(shifted, torch::from_blob(shift_values.data(), {batch.views * bs, 2}, torch::kLong).clone());

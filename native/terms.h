@@ -53,7 +53,7 @@ Composite composite(const torch::Tensor& digits, const torch::Tensor& background
 //   tiae: V = K + 1 random shifts, targets = inputs;  ae: V = 1 random shift;
 //   fg:   V = K + 1 composites over random backgrounds with random appearance (and random
 //         shifts when max_shift > 0), targets = the digits alone, shifted alike; with
-//         jitter > 0 each digit first moves to one random place, kept in all its views.
+//         layout "text" each image is a window over lines of glyphs (text_layout.h).
 struct Batch {
   torch::Tensor inputs, targets;
   int64_t views = 1;

@@ -14,7 +14,8 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"lr_final", c.lr_final},
        {"views", c.views},
        {"max_shift", c.max_shift},
-       {"jitter", c.jitter},
+       {"layout", c.layout},
+       {"init", c.init},
        {"lambda_inv", c.lambda_inv},
        {"lambda_res", c.lambda_res},
        {"lambda_spa", c.lambda_spa},
@@ -37,7 +38,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     else if (k == "lr_final") c.lr_final = v.get<double>();
     else if (k == "views") c.views = v.get<int>();
     else if (k == "max_shift") c.max_shift = v.get<int>();
-    else if (k == "jitter") c.jitter = v.get<int>();
+    else if (k == "layout") c.layout = v.get<std::string>();
+    else if (k == "init") c.init = v.get<std::string>();
     else if (k == "lambda_inv") c.lambda_inv = v.get<double>();
     else if (k == "lambda_res") c.lambda_res = v.get<double>();
     else if (k == "lambda_spa") c.lambda_spa = v.get<double>();
@@ -53,8 +55,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (c.epochs < 1 || c.batch < 1 || c.views < 1 || c.max_shift < 0 || c.lr <= 0 || c.lr_final <= 0)
     throw std::runtime_error("epochs, batch and views must be >= 1, max_shift >= 0, learning rates > 0");
   if (c.max_shift > c.network.size) throw std::runtime_error("max_shift larger than the image");
-  if (c.jitter < 0 || c.jitter > c.network.size / 2) throw std::runtime_error("jitter must be in [0, size / 2]");
-  if (c.jitter > 0 && c.kind != "fg") throw std::runtime_error("jitter is a setting of kind fg");
+  if (c.layout != "centred" && c.layout != "text") throw std::runtime_error("layout must be \"centred\" or \"text\"");
+  if (c.layout == "text" && c.kind != "fg") throw std::runtime_error("layout \"text\" is a setting of kind fg");
 }
 
 }  // namespace tiae

@@ -22,10 +22,12 @@ struct TrainConfig {
   double lr_final = 3e-5;   // cosine decay from lr to lr_final over the run
   int views = 2;            // K: random shifts per image per step for C_inv
   int max_shift = 8;        // shifts dx, dy in [-max_shift, max_shift]; 0: no shifts
-  // kind "fg": each digit sits at a random offset in [-jitter, jitter]^2, the same in
-  // every view and in the target, so that the extractor keeps ink in place wherever it
-  // is in the window (what sliding windows over a photo need).
-  int jitter = 0;
+  // kind "fg": "centred" (one digit in the middle, as MNIST) or "text" (windows over lines
+  // of glyphs at any offset, as `tiae extract` sees a page; text_layout.h).
+  std::string layout = "centred";
+  // Start from the weights of this training run or model folder (same network) instead of
+  // random ones: fine-tuning, e.g. a page extractor from a centred-digit one.
+  std::string init;
   double lambda_inv = 1.0, lambda_res = 1.0, lambda_spa = 0.0;
   uint64_t seed = 1;
   int train_samples = 0;    // 0: all 8,000 training digits; else the first N (tests)

@@ -10,7 +10,11 @@
 #include <thread>
 
 #include "mnist_data.h"
+#include "model_folder.h"
 #include "network.h"
+#ifdef TIAE_HAVE_OPENCV
+#include "figures.h"
+#endif
 #include "progress_bar.h"
 #include "terms.h"
 
@@ -39,18 +43,27 @@ fs::path checkpoint_dir(const fs::path& run) {
   return {};
 }
 
+// The checkpoint folder holds only these files. They are removed one by one rather than with
+// fs::remove_all: PyTorch's pip wheels export a std::filesystem::remove_all of their own
+// from libtorch.so, which crashes when called from code built with a newer libstdc++.
+void remove_checkpoint_folder(const fs::path& dir) {
+  std::error_code ignored;
+  for (const char* name : {"weights.bin", "optimizer.pt", "state.json"}) fs::remove(dir / name, ignored);
+  fs::remove(dir, ignored);
+}
+
 void save_checkpoint(const fs::path& run, AutoEncoder& model, torch::optim::Adam& optimizer, int epochs_done,
                      long steps_done) {
   const fs::path tmp = run / "checkpoint.tmp", final = run / "checkpoint", old = run / "checkpoint.old";
-  fs::remove_all(tmp);
+  remove_checkpoint_folder(tmp);
   fs::create_directories(tmp);
   save_weights(*model, (tmp / "weights.bin").string());
   torch::save(optimizer, (tmp / "optimizer.pt").string());
   write_json(tmp / "state.json", {{"epochs_done", epochs_done}, {"steps_done", steps_done}});
-  fs::remove_all(old);
+  remove_checkpoint_folder(old);
   if (fs::exists(final)) fs::rename(final, old);
   fs::rename(tmp, final);
-  fs::remove_all(old);
+  remove_checkpoint_folder(old);
 }
 
 // Keeps the log lines of the epochs the checkpoint holds (a killed run may have logged one more).
@@ -68,6 +81,28 @@ struct TermSums {
   double loss = 0, inv = 0, res = 0, spa = 0, rec = 0;
   long batches = 0;
 };
+
+#ifdef TIAE_HAVE_OPENCV
+// A picture of what the model is trained on: each view of a few digits, then the targets.
+// Its own generator, so that the run's randomness does not depend on it.
+void write_batch_picture(const fs::path& path, const torch::Tensor& digits, const TrainConfig& config,
+                         const BackgroundSource* backgrounds) {
+  std::mt19937_64 rng(config.seed);
+  const auto batch = draw_batch(digits, rng, config, backgrounds);
+  const int64_t count = digits.size(0), s = digits.size(2);
+  const auto inputs = batch.inputs.to(torch::kCPU).contiguous(), targets = batch.targets.to(torch::kCPU).contiguous();
+  std::vector<ImageRow> rows;
+  for (int64_t v = 0; v < batch.views; ++v) {
+    rows.push_back({v == 0 ? "input" : fmt::format("view {}", v), {}, {}});
+    for (int64_t i = 0; i < count; ++i) rows.back().images.push_back(inputs.data_ptr<float>() + (v * count + i) * s * s);
+  }
+  rows.push_back({"target", {}, {}});
+  for (int64_t i = 0; i < count; ++i) rows.back().images.push_back(targets.data_ptr<float>() + i * s * s);
+  write_image_grid(path.string(), fmt::format("training batch: kind {}, layout {}, background {}", config.kind,
+                                              config.layout, config.kind == "fg" ? config.background : "none"),
+                   rows, int(s));
+}
+#endif
 
 }  // namespace
 
@@ -110,6 +145,15 @@ void train(TrainConfig config, const RunOptions& options) {
   AutoEncoder model(config.network);
   model->to(device);
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(config.lr));
+  if (!options.resume && !config.init.empty()) {
+    const auto init = load_model(config.init, device);
+    if (nlohmann::json(init.config.network) != nlohmann::json(config.network))
+      throw std::runtime_error("--init " + config.init + " has another network shape than this run");
+    torch::NoGradGuard no_grad;
+    auto from = init.network->parameters(), to = model->parameters();
+    for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
+    fmt::print("starting from the weights of {}\n", config.init);
+  }
   if (options.resume) {
     load_weights(*model, (resume_from / "weights.bin").string());
     torch::load(optimizer, (resume_from / "optimizer.pt").string(), device);
@@ -131,6 +175,9 @@ void train(TrainConfig config, const RunOptions& options) {
   const long steps_per_epoch = (n + B - 1) / B;
   const long total_steps = steps_per_epoch * config.epochs;
   std::ofstream log(run / "log.jsonl", std::ios::app);
+#ifdef TIAE_HAVE_OPENCV
+  write_batch_picture(run / "training-batch.png", images.narrow(0, 0, std::min(n, 12)), config, backgrounds.get());
+#endif
   fmt::print("training {} on {} ({} threads): {} digits, epochs {}..{}\n", config.kind, device.str(), threads, n,
              start_epoch + 1, config.epochs);
 

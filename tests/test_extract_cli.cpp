@@ -39,7 +39,7 @@ const fs::path& work() {
     const fs::path d = fs::temp_directory_path() / ("tiae-extract-test-" + std::to_string(getpid()));
     fs::remove_all(d);
     fs::create_directories(d);
-    const auto r = run("train --kind fg --background noise --max-shift 0 --jitter 4 --epochs 1 --train-samples 64 --batch 64 "
+    const auto r = run("train --kind fg --background noise --max-shift 0 --layout text --epochs 1 --train-samples 64 --batch 64 "
                        "--threads 1 --no-progress -o " + (d / "run").string());
     REQUIRE(r.status == 0);
     return d;

@@ -3,6 +3,7 @@
 #include "network.h"
 #include "shift_search.h"
 #include "terms.h"
+#include "text_layout.h"
 // LibTorch's logging defines a CHECK macro of its own: Catch's must be the one in force.
 #undef CHECK
 #include <catch2/catch.hpp>
@@ -159,4 +160,84 @@ TEST_CASE("foreground batches: K background replacements of the same digits; tar
   CHECK(torch::equal(s1.inputs, s2.inputs));
   CHECK(s1.targets.sum().item<float>() <= digits.sum().item<float>() * 4 + 1e-3);
   CHECK_FALSE(torch::equal(s1.targets, digits.repeat({4, 1, 1, 1})));
+}
+
+TEST_CASE("text windows: lines of the batch's glyphs at any offset, the same in every view") {
+  // Glyphs: filled 10x20 boxes placed as MNIST centres its digits.
+  const int n = 256;
+  auto glyphs = torch::zeros({n, 1, S, S});
+  glyphs.narrow(2, 6, 20).narrow(3, 11, 10).fill_(1);
+  std::mt19937_64 r1(5), r2(5);
+  const auto windows = tiae::text_windows(glyphs, r1);
+  REQUIRE(windows.sizes() == glyphs.sizes());
+  CHECK(torch::equal(windows, tiae::text_windows(glyphs, r2)));
+  CHECK(windows.min().item<float>() >= 0);
+  CHECK(windows.max().item<float>() <= 1);
+  // Ink reaches the borders about as often as the middle (centred glyphs never do), and
+  // some windows are bare background.
+  auto border_ink = [](const torch::Tensor& w) { return w.narrow(3, 0, 4).mean().item<double>() + w.narrow(3, S - 4, 4).mean().item<double>(); };
+  auto middle_ink = [](const torch::Tensor& w) { return 2 * w.narrow(2, 12, 8).narrow(3, 12, 8).mean().item<double>(); };
+  CHECK(border_ink(glyphs) == 0);
+  CHECK(border_ink(windows) > 0.5 * middle_ink(windows));
+  const double empty = (windows.flatten(1).amax(1) == 0).to(torch::kFloat64).mean().item<double>();
+  CHECK(empty > 0.03);
+  CHECK(empty < 0.2);
+  // In a foreground batch the window is kept in every view and in the target.
+  tiae::TrainConfig config;
+  config.kind = "fg";
+  config.layout = "text";
+  config.max_shift = 0;
+  const tiae::BackgroundSource noise("noise");
+  std::mt19937_64 r3(6);
+  const auto batch = tiae::draw_batch(glyphs.narrow(0, 0, 8), r3, config, &noise);
+  CHECK(torch::equal(batch.targets.narrow(0, 0, 8), batch.targets.narrow(0, 8, 8)));
+  CHECK(batch.targets.narrow(2, 0, 4).sum().item<double>() + batch.targets.narrow(2, S - 4, 4).sum().item<double>() > 0);
+}
+
+TEST_CASE("on CUDA, the objective and its gradients equal the CPU's (skipped without a GPU)") {
+  if (!torch::cuda::is_available()) {
+    WARN("no CUDA device: nothing compared");
+    return;
+  }
+  const torch::Device gpu(torch::kCUDA);
+  // Full float32 on both sides (Hopper's default TF32 convolutions round to 10 bits).
+  at::globalContext().setAllowTF32CuDNN(false);
+  at::globalContext().setAllowTF32CuBLAS(false);
+  torch::manual_seed(9);
+  tiae::NetworkShape shape;
+  shape.hidden1 = 64, shape.hidden2 = 32, shape.descriptor = 8;
+  tiae::AutoEncoder cpu_model(shape), gpu_model(shape);
+  {
+    torch::NoGradGuard no_grad;
+    auto source = cpu_model->parameters(), target = gpu_model->parameters();
+    for (size_t i = 0; i < source.size(); ++i) target[i].copy_(source[i]);
+  }
+  gpu_model->to(gpu);
+  const auto digits = digit_like(6, 12).to(torch::kFloat32);
+  const tiae::BackgroundSource noise("noise");
+  for (const std::string kind : {"tiae", "fg"}) {
+    tiae::TrainConfig config;
+    config.kind = kind;
+    config.max_shift = kind == "tiae" ? 8 : 0;
+    if (kind == "fg") config.layout = "text";
+    // The same generator state gives the same batch on either device.
+    std::mt19937_64 r1(4), r2(4);
+    const auto on_cpu = tiae::draw_batch(digits, r1, config, &noise);
+    const auto on_gpu = tiae::draw_batch(digits.to(gpu), r2, config, &noise);
+    REQUIRE(on_gpu.inputs.device().is_cuda());
+    CHECK((on_gpu.inputs.cpu() - on_cpu.inputs).abs().max().item<double>() < 1e-6);
+    cpu_model->zero_grad(), gpu_model->zero_grad();
+    const auto a = tiae::objective(cpu_model, on_cpu, config), b = tiae::objective(gpu_model, on_gpu, config);
+    a.loss.backward(), b.loss.backward();
+    INFO(kind << ": loss " << a.loss.item<double>() << " vs " << b.loss.item<double>());
+    CHECK(std::abs(a.loss.item<double>() - b.loss.item<double>()) < 1e-4 * std::abs(a.loss.item<double>()));
+    auto ga = cpu_model->parameters(), gb = gpu_model->parameters();
+    for (size_t i = 0; i < ga.size(); ++i)
+      CHECK((ga[i].grad() - gb[i].grad().cpu()).abs().max().item<double>() < 1e-3 * (ga[i].grad().abs().max().item<double>() + 1e-6));
+  }
+  // The exact restoration term's argmin shifts agree too.
+  const auto recon = digit_like(6, 13).to(torch::kFloat32), target = digit_like(6, 14).to(torch::kFloat32);
+  const auto rc = tiae::restoration_term(recon, target, M), rg = tiae::restoration_term(recon.to(gpu), target.to(gpu), M);
+  CHECK(torch::equal(rc.shift, rg.shift.cpu()));
+  CHECK((rc.distance - rg.distance.cpu()).abs().max().item<double>() < 1e-3);
 }
