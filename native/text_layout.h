@@ -11,8 +11,8 @@
 namespace tiae {
 
 // digits [N, 1, S, S] in [0, 1] (glyphs on a zero background, any device) ->
-// [N, 1, S, S] windows on the same device. Window n's lines are made of digit n and
-// other digits of the batch; all randomness comes from `rng`.
+// [N, 1, S, S] windows on the same device, each made of digits of the batch drawn at
+// random; all randomness comes from `rng`.
 torch::Tensor text_windows(const torch::Tensor& digits, std::mt19937_64& rng);
 
 }  // namespace tiae
