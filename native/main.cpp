@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--views", views, "K: random shifts per digit per step for the invariance term");
   train_cmd->add_option("--max-shift", max_shift, "shifts in [-max, max] pixels");
   train_cmd->add_option("--layout", layout, "kind fg: centred (digits as MNIST) or text (windows over lines of glyphs)");
-  train_cmd->add_option("--init", init, "start from this run's or model folder's weights (same network)");
+  train_cmd->add_option("--init", init, "start from this run's or model folder's weights (those of matching shape)");
   train_cmd->add_option("--lambda-inv", l_inv, "weight of the invariance term");
   train_cmd->add_option("--lambda-res", l_res, "weight of the restoration term");
   train_cmd->add_option("--lambda-spa", l_spa, "weight of the sparseness term");

@@ -1,5 +1,6 @@
 #include "terms.h"
 
+#include "extract.h"
 #include "text_layout.h"
 
 namespace tiae {
@@ -109,6 +110,14 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   return batch;
 }
 
+torch::Tensor extraction_weights(int64_t size) {
+  std::vector<float> w(static_cast<size_t>(size));
+  for (int64_t i = 0; i < size; ++i) w[size_t(i)] = window_weight(int(i), int(size));
+  const auto axis = torch::from_blob(w.data(), {size}).clone();
+  const auto plane = axis.view({size, 1}) * axis.view({1, size});
+  return plane / plane.mean();
+}
+
 Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& config) {
   const auto& inputs = batch.inputs;
   const int64_t views = batch.views, bs = inputs.size(0) / views, s = inputs.size(2);
@@ -120,10 +129,18 @@ Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& c
     o.loss = o.c_rec;
     return o;
   }
-  const auto reference = recon.narrow(0, 0, bs);
-  o.c_inv = invariance_term(reference, recon.narrow(0, bs, (views - 1) * bs).view({views - 1, bs, -1, s, s})).mean();
-  o.c_res = config.max_shift > 0 ? restoration_term(recon, batch.targets, config.max_shift).distance.mean()
-                                 : (recon - batch.targets).pow(2).flatten(1).sum(1).mean();
+  // Layout "text": errors weighted as `extract` weighs a window's outputs (window_weight,
+  // mean 1), so the network spends itself on the middle, which decides the page.
+  torch::Tensor out = recon, targets = batch.targets;
+  if (config.layout == "text") {
+    const auto root = extraction_weights(s).to(recon.device()).sqrt();
+    out = recon * root;
+    targets = targets * root;
+  }
+  const auto reference = out.narrow(0, 0, bs);
+  o.c_inv = invariance_term(reference, out.narrow(0, bs, (views - 1) * bs).view({views - 1, bs, -1, s, s})).mean();
+  o.c_res = config.max_shift > 0 ? restoration_term(out, targets, config.max_shift).distance.mean()
+                                 : (out - targets).pow(2).flatten(1).sum(1).mean();
   o.c_spa = sparseness_term(descriptors).mean();
   o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa;
   return o;

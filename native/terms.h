@@ -68,9 +68,14 @@ struct Objective {
   torch::Tensor c_rec;               // batch mean of ||D(E(I)) - I||^2 (kind "ae")
 };
 
+// The weight `tiae extract` gives each pixel of a window (window_weight in shared/extract.h,
+// a product of sin^2 profiles), scaled to mean 1: [size, size].
+torch::Tensor extraction_weights(int64_t size);
+
 // One training step's objective on a Batch:
 //   tiae, fg: l_inv * C_inv + l_res * C_res (on every view) + l_spa * C_spa, where C_res is
 //             the exact minimum over shifts when max_shift > 0, else ||D(E(I)) - target||^2;
+//             With layout "text" both terms weigh each pixel by extraction_weights.
 //   ae:       ||D(E(I)) - I||^2, the ordinary auto-encoder on the same shifted digits.
 Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& config);
 

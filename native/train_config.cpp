@@ -56,7 +56,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     throw std::runtime_error("epochs, batch and views must be >= 1, max_shift >= 0, learning rates > 0");
   if (c.max_shift > c.network.size) throw std::runtime_error("max_shift larger than the image");
   if (c.layout != "centred" && c.layout != "text") throw std::runtime_error("layout must be \"centred\" or \"text\"");
-  if (c.layout == "text" && c.kind != "fg") throw std::runtime_error("layout \"text\" is a setting of kind fg");
+  if (c.layout == "text" && (c.kind != "fg" || c.max_shift != 0))
+    throw std::runtime_error("layout \"text\" is a setting of kind fg without shifts (max_shift 0)");
 }
 
 }  // namespace tiae

@@ -25,8 +25,8 @@ struct TrainConfig {
   // kind "fg": "centred" (one digit in the middle, as MNIST) or "text" (windows over lines
   // of glyphs at any offset, as `tiae extract` sees a page; text_layout.h).
   std::string layout = "centred";
-  // Start from the weights of this training run or model folder (same network) instead of
-  // random ones: fine-tuning, e.g. a page extractor from a centred-digit one.
+  // Start from the weights of this training run or model folder instead of random ones
+  // (fine-tuning): every parameter of the same name and shape is copied.
   std::string init;
   double lambda_inv = 1.0, lambda_res = 1.0, lambda_spa = 0.0;
   uint64_t seed = 1;

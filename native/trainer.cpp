@@ -1,6 +1,7 @@
 #include "trainer.h"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <filesystem>
@@ -146,13 +147,21 @@ void train(TrainConfig config, const RunOptions& options) {
   model->to(device);
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(config.lr));
   if (!options.resume && !config.init.empty()) {
+    // Every tensor whose name and shape match is copied; the others (a resized
+    // descriptor, say) keep their random start.
     const auto init = load_model(config.init, device);
-    if (nlohmann::json(init.config.network) != nlohmann::json(config.network))
-      throw std::runtime_error("--init " + config.init + " has another network shape than this run");
+    auto from = init.network->named_parameters();
+    std::vector<std::string> kept_random;
     torch::NoGradGuard no_grad;
-    auto from = init.network->parameters(), to = model->parameters();
-    for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
-    fmt::print("starting from the weights of {}\n", config.init);
+    for (auto& item : model->named_parameters()) {
+      const auto* source = from.find(item.key());
+      if (source && source->sizes() == item.value().sizes()) item.value().copy_(*source);
+      else kept_random.push_back(item.key());
+    }
+    if (kept_random.size() == model->parameters().size())
+      throw std::runtime_error("--init " + config.init + " shares no parameter shape with this network");
+    fmt::print("starting from the weights of {}{}\n", config.init,
+               kept_random.empty() ? std::string() : " except " + fmt::format("{}", fmt::join(kept_random, ", ")) + " (random)");
   }
   if (options.resume) {
     load_weights(*model, (resume_from / "weights.bin").string());

@@ -107,3 +107,33 @@ TEST_CASE("training into a folder that already holds a run, without --resume, re
   CHECK(run_to_end(with(args, run.string())) == 1);
   CHECK(fs::last_write_time(run / "checkpoint" / "weights.bin") == before);
 }
+
+TEST_CASE("starting from another run (init) copies the parameters of matching shape and leaves the others random") {
+  const fs::path base = fs::absolute("resume_test") / "init";
+  fs::remove_all(base);
+  fs::create_directories(base);
+  auto args = kArgs;
+  args[3] = "1";  // one epoch
+  REQUIRE(run_to_end(with(args, (base / "source").string())) == 0);
+  // A wider descriptor, and a learning rate so small that one epoch keeps the start.
+  std::ofstream(base / "wider.json") << R"({"network": {"descriptor": 12}, "lr": 1e-12, "lr_final": 1e-12})";
+  auto wider = args;
+  wider.insert(wider.end(), {"-c", (base / "wider.json").string(), "--init", (base / "source").string()});
+  REQUIRE(run_to_end(with(wider, (base / "wider").string())) == 0);
+  const auto source = tiae::read_weights_file((base / "source" / "checkpoint" / "weights.bin").string());
+  const auto target = tiae::read_weights_file((base / "wider" / "checkpoint" / "weights.bin").string());
+  int copied = 0;
+  for (const auto& [name, t] : target) {
+    const auto& s = source.at(name);
+    if (s.dims != t.dims) {
+      CHECK((name.rfind("encoder.fc3", 0) == 0 || name == "decoder.fc1.weight"));
+      continue;
+    }
+    float max_diff = 0;
+    for (size_t i = 0; i < t.data.size(); ++i) max_diff = std::max(max_diff, std::abs(t.data[i] - s.data[i]));
+    INFO(name);
+    CHECK(max_diff < 1e-6f);
+    ++copied;
+  }
+  CHECK(copied == int(target.size()) - 3);
+}

@@ -241,3 +241,29 @@ TEST_CASE("on CUDA, the objective and its gradients equal the CPU's (skipped wit
   CHECK(torch::equal(rc.shift, rg.shift.cpu()));
   CHECK((rc.distance - rg.distance.cpu()).abs().max().item<double>() < 1e-3);
 }
+
+TEST_CASE("layout text weighs both terms by extract's window weights") {
+  const auto w = tiae::extraction_weights(S);
+  CHECK(std::abs(w.mean().item<double>() - 1) < 1e-6);
+  // the product of sin^2 profiles: high in the middle, near 0 at the border
+  const double profile = std::pow(std::sin(M_PI * 15.5 / S), 2), edge = std::pow(std::sin(M_PI * 0.5 / S), 2);
+  CHECK(w[15][0].item<double>() / w[15][15].item<double>() == Approx(edge / profile).epsilon(1e-5));
+  torch::manual_seed(5);
+  tiae::NetworkShape shape;
+  shape.hidden1 = 64, shape.hidden2 = 32, shape.descriptor = 8;
+  tiae::AutoEncoder model(shape);
+  tiae::TrainConfig config;
+  config.kind = "fg";
+  config.layout = "text";
+  config.max_shift = 0;
+  tiae::Batch batch;
+  batch.views = 2;
+  batch.inputs = torch::rand({6, 1, S, S});
+  batch.targets = digit_like(3, 21).to(torch::kFloat32).repeat({2, 1, 1, 1});
+  const auto o = tiae::objective(model, batch, config);
+  const auto recon = model->decoder->forward(model->encoder->forward(batch.inputs));
+  const auto res = (w * (recon - batch.targets).pow(2)).flatten(1).sum(1).mean();
+  const auto inv = (w * (recon.narrow(0, 3, 3) - recon.narrow(0, 0, 3)).pow(2)).flatten(1).sum(1).mean();
+  CHECK(o.c_res.item<double>() == Approx(res.item<double>()).epsilon(1e-5));
+  CHECK(o.c_inv.item<double>() == Approx(inv.item<double>()).epsilon(1e-5));
+}
