@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
 
   // ---- extract
   auto* extract_cmd = app.add_subcommand("extract", "the foreground (handwriting) of a whole photo, with a foreground extractor");
-  std::string extract_in, extract_out, extract_model = "models/mnist-fg-photo";
+  std::string extract_in, extract_out, extract_model = "models/mnist-fg-photo-text";
   double glyph_size = 20;
   int stride = 8, extract_batch = 256;
   extract_cmd->add_option("input", extract_in, "photo (PNG, JPEG, ...)")->required();

@@ -68,7 +68,7 @@ for (const [name, w, h] of [['1MP', 1200, 833], ['12MP', 4000, 3000]]) {
   const glyph = Math.round(h / 40);
   const t0 = Date.now();
   execFileSync(path.join(root, 'build/native/tiae'),
-               ['extract', file, '-o', path.join(work, `fg-${name}.png`), '-m', path.join(root, 'models/mnist-fg-photo'),
+               ['extract', file, '-o', path.join(work, `fg-${name}.png`), '-m', path.join(root, 'models/mnist-fg-photo-text'),
                 '--glyph-size', String(glyph), '--no-progress']);
   const nativeS = (Date.now() - t0) / 1000;
   const pageS = await page.evaluate(async ([data, glyph]) => {

@@ -143,7 +143,7 @@ test('mouse strokes on the canvas change the canonical panel (screenshot kept)',
 
 // ---- foreground extraction
 
-const FG_MODEL = 'mnist-fg-photo';
+const FG_MODEL = 'mnist-fg-photo-text';
 const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/text.png';  // handwriting on paper (python3-skimage)
 
 // An image file in the page -> tiae.extract -> the foreground's gray values (or the error).

@@ -7,7 +7,7 @@
 //       canonical = D(E(I)); shift = where the input sits relative to the canonical shape
 //       (-theta_hat, with theta_hat = argmin ||D(E(I)) - T_theta I||^2 on the extended
 //       canvas, computed by the C++ core compiled to wasm); restored = T_shift(canonical).
-//   tiae.extract(image, { model = 'mnist-fg-photo', glyphSize = 20, stride = 8, onProgress })
+//   tiae.extract(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, onProgress })
 //       image: ImageData, ImageBitmap or Blob (a file) -> Promise of ImageData, the
 //       foreground (ink white on black) at the image's size; the staged core of
 //       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
@@ -192,7 +192,7 @@ function extract(image, options = {}) {
   return job;
 }
 
-async function extractNow(image, { model = 'mnist-fg-photo', glyphSize = 20, stride = 8, onProgress } = {}) {
+async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, onProgress } = {}) {
   const { core, ort } = await state;
   const m = await foregroundModel(model);
   const modelGlyph = m.card.glyph_size ?? 20;
