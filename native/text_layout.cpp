@@ -50,7 +50,7 @@ torch::Tensor text_windows(const torch::Tensor& digits, std::mt19937_64& rng) {
   // The batch at a few glyph sizes (0.6 to 1.2 of MNIST's): after `tiae extract` rescales
   // a page, capitals and digits are about MNIST's size and small letters are smaller.
   const std::vector<float> scales{0.6f, 0.75f, 0.9f, 1.05f, 1.2f};
-  std::vector<torch::Tensor> sized;
+  std::vector<torch::Tensor> sized;  // holds the pixels the glyphs point into
   std::vector<std::vector<Glyph>> glyphs;
   for (float scale : scales) {
     const int side = int(std::lround(s * scale));
