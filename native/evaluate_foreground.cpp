@@ -163,8 +163,6 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
   for (size_t k = 0; k < conditions.size(); ++k)
     write_image_grid((fs::path(options.out_dir) / ("foreground-" + conditions[k].name + ".png")).string(),
                      "test digits " + conditions[k].title + ": input, truth, each model's D(E(I))", grids[k], kSide);
-#endif
-#ifdef TIAE_HAVE_OPENCV
   write_picture_rows((fs::path(options.out_dir) / "flyers.png").string(),
                      "synthetic flyers (held-out photos, handwriting fonts, MNIST test digits): input, truth, each model",
                      flyer_rows, 180);

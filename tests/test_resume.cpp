@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 const std::vector<std::string> kArgs = {"--kind", "tiae", "--epochs", "4", "--train-samples", "384", "--batch", "64",
                                         "--views", "2", "--threads", "2", "--seed", "11", "--no-progress",
-                                        // bit-identical on the CPU; CUDA kernels that sum with atomics
-                                        // make two runs differ in the last bits (seen on an H200)
+                                        // bit-identical on the CPU; on CUDA the resumed weights differed
+                                        // in the last bits (seen on an H200)
                                         "--device", "cpu"};
 
 pid_t spawn(const std::vector<std::string>& args) {
