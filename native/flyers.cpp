@@ -34,6 +34,8 @@ cv::Mat load_gray(const std::string& path, int w, int h) {
 
 }  // namespace
 
+std::vector<std::string> flyer_fonts() { return {std::begin(kFonts), std::end(kFonts)}; }
+
 Flyer make_flyer(int index, const DigitSet& test_digits) {
   const int w = 640, h = 480;
   std::mt19937_64 rng(9000 + uint64_t(index));

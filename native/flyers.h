@@ -19,6 +19,9 @@ struct Flyer {
   double glyph_size = 20;    // height of digits and capitals, px
 };
 
+// The flyers' font files (fonts-bwht, fonts-klee), none of them used in training.
+std::vector<std::string> flyer_fonts();
+
 // Flyer `index` (deterministic): photo index % (held-out photos), 640x480.
 Flyer make_flyer(int index, const DigitSet& test_digits);
 

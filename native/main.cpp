@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   bool resume = false, no_progress = false;
   std::string kind, background, layout, init;
   int epochs = 0, batch = 0, views = 0, max_shift = -1, samples = 0, threads = 0;
-  double lr = 0, lr_final = 0, l_inv = -1, l_res = -1, l_spa = -1;
+  double lr = 0, lr_final = 0, letters = -1, l_inv = -1, l_res = -1, l_spa = -1;
   long long seed = -1;
   train_cmd->add_option("-c,--config", config_path, "JSON config (see configs/); flags override it");
   train_cmd->add_option("-o,--out", out_dir, "run folder: config, log.jsonl, checkpoint")->required();
@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--views", views, "K: random shifts per digit per step for the invariance term");
   train_cmd->add_option("--max-shift", max_shift, "shifts in [-max, max] pixels");
   train_cmd->add_option("--layout", layout, "kind fg: centred (digits as MNIST) or text (windows over lines of glyphs)");
+  train_cmd->add_option("--letters", letters, "layout text: fraction of glyphs that are font letters, not digits");
   train_cmd->add_option("--init", init, "start from this run's or model folder's weights (those of matching shape)");
   train_cmd->add_option("--lambda-inv", l_inv, "weight of the invariance term");
   train_cmd->add_option("--lambda-res", l_res, "weight of the restoration term");
@@ -153,6 +154,7 @@ int main(int argc, char** argv) {
       if (views > 0) j["views"] = views;
       if (max_shift >= 0) j["max_shift"] = max_shift;
       if (!layout.empty()) j["layout"] = layout;
+      if (letters >= 0) j["letters"] = letters;
       if (!init.empty()) j["init"] = init;
       if (l_inv >= 0) j["lambda_inv"] = l_inv;
       if (l_res >= 0) j["lambda_res"] = l_res;

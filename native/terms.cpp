@@ -76,7 +76,7 @@ Composite composite(const torch::Tensor& digits, const torch::Tensor& background
 }
 
 Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& config,
-                 const BackgroundSource* backgrounds) {
+                 const BackgroundSource* backgrounds, const torch::Tensor& letters) {
   const int64_t bs = digits.size(0), s = digits.size(2);
   Batch batch;
   batch.views = config.kind == "ae" ? 1 : config.views + 1;
@@ -85,8 +85,21 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   if (config.max_shift > 0)
     for (auto& v : shift_values) v = shift_dist(rng);
   // Layout "text": windows over lines of glyphs (text_layout.h), the same in every view
-  // and in the target.
-  const auto placed = config.layout == "text" ? text_windows(digits, rng) : digits;
+  // and in the target. With letters, the glyphs are the batch's digits and enough random
+  // letters to make up the asked fraction of them.
+  auto placed = digits;
+  if (config.layout == "text") {
+    auto glyphs = digits;
+    if (config.letters > 0) {
+      if (!letters.defined() || letters.size(0) == 0) throw std::logic_error("draw_batch: letters asked for but none given");
+      const auto count = int64_t(std::lround(double(bs) * config.letters / (1 - config.letters)));
+      std::vector<int64_t> pick(static_cast<size_t>(count));
+      for (auto& i : pick) i = int64_t(rng() % uint64_t(letters.size(0)));
+      const auto index = torch::from_blob(pick.data(), {count}, torch::kLong).clone().to(letters.device());
+      glyphs = torch::cat({digits, letters.index_select(0, index).to(digits.device())});
+    }
+    placed = text_windows(glyphs, bs, rng);
+  }
   auto shifted = placed.repeat({batch.views, 1, 1, 1});
   if (config.max_shift > 0)
     shifted = shift_images(shifted, torch::from_blob(shift_values.data(), {batch.views * bs, 2}, torch::kLong).clone());

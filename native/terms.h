@@ -58,9 +58,11 @@ struct Batch {
   torch::Tensor inputs, targets;
   int64_t views = 1;
 };
-// `backgrounds` is needed for kind "fg" only. All randomness comes from `rng`.
+// `backgrounds` is needed for kind "fg" only; `letters` ([L, 1, S, S], font_glyphs.h) when
+// config.letters > 0: that fraction of a text window's glyphs are letters drawn from it.
+// All randomness comes from `rng`.
 Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& config,
-                 const BackgroundSource* backgrounds);
+                 const BackgroundSource* backgrounds, const torch::Tensor& letters = {});
 
 struct Objective {
   torch::Tensor loss;               // the scalar to minimise

@@ -42,16 +42,16 @@ int paste(const Glyph& g, std::vector<float>& canvas, int side, int left, int bo
 
 }  // namespace
 
-torch::Tensor text_windows(const torch::Tensor& digits, std::mt19937_64& rng) {
-  const int64_t n = digits.size(0);
-  const int s = int(digits.size(2));
+torch::Tensor text_windows(const torch::Tensor& glyphs, int64_t count, std::mt19937_64& rng) {
+  const int64_t n = glyphs.size(0);
+  const int s = int(glyphs.size(2));
   namespace F = torch::nn::functional;
-  const auto cpu = digits.to(torch::kCPU, torch::kFloat32).contiguous();
-  // The batch at a few glyph sizes (0.6 to 1.2 of MNIST's): after `tiae extract` rescales
+  const auto cpu = glyphs.to(torch::kCPU, torch::kFloat32).contiguous();
+  // The glyphs at a few sizes (0.6 to 1.2 of MNIST's): after `tiae extract` rescales
   // a page, capitals and digits are about MNIST's size and small letters are smaller.
   const std::vector<float> scales{0.6f, 0.75f, 0.9f, 1.05f, 1.2f};
   std::vector<torch::Tensor> sized;  // holds the pixels the glyphs point into
-  std::vector<std::vector<Glyph>> glyphs;
+  std::vector<std::vector<Glyph>> boxed;
   for (float scale : scales) {
     const int side = int(std::lround(s * scale));
     auto opts = F::InterpolateFuncOptions().size(std::vector<int64_t>{side, side});
@@ -61,18 +61,18 @@ torch::Tensor text_windows(const torch::Tensor& digits, std::mt19937_64& rng) {
     std::vector<Glyph> boxes;
     for (int64_t i = 0; i < n; ++i) boxes.push_back(find_box(t[i].data_ptr<float>(), side));
     sized.push_back(t);
-    glyphs.push_back(std::move(boxes));
+    boxed.push_back(std::move(boxes));
   }
 
   // Each window is the middle of a 3S x 3S canvas, so that lines and glyphs run past its
   // borders on every side.
   const int side = 3 * s;
-  auto out = torch::zeros({n, 1, s, s});
+  auto out = torch::zeros({count, 1, s, s});
   std::vector<float> canvas(size_t(side) * side);
-  for (int64_t w = 0; w < n; ++w) {
+  for (int64_t w = 0; w < count; ++w) {
     std::fill(canvas.begin(), canvas.end(), 0.0f);
     const size_t size_index = rng() % scales.size();
-    const auto& set = glyphs[size_index];
+    const auto& set = boxed[size_index];
     const float height = 0.65f * s * scales[size_index];  // about an MNIST digit's height
     auto pick = [&]() -> const Glyph& { return set[rng() % uint64_t(n)]; };
     const float mode = uniform(rng, 0, 1);
@@ -96,7 +96,7 @@ torch::Tensor text_windows(const torch::Tensor& digits, std::mt19937_64& rng) {
     for (int y = 0; y < s; ++y)
       for (int x = 0; x < s; ++x) window[y * s + x] = canvas[size_t(y + s) * side + x + s];
   }
-  return out.to(digits.device());
+  return out.to(glyphs.device());
 }
 
 }  // namespace tiae

@@ -15,6 +15,7 @@ void to_json(nlohmann::json& j, const TrainConfig& c) {
        {"views", c.views},
        {"max_shift", c.max_shift},
        {"layout", c.layout},
+       {"letters", c.letters},
        {"init", c.init},
        {"lambda_inv", c.lambda_inv},
        {"lambda_res", c.lambda_res},
@@ -39,6 +40,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     else if (k == "views") c.views = v.get<int>();
     else if (k == "max_shift") c.max_shift = v.get<int>();
     else if (k == "layout") c.layout = v.get<std::string>();
+    else if (k == "letters") c.letters = v.get<double>();
     else if (k == "init") c.init = v.get<std::string>();
     else if (k == "lambda_inv") c.lambda_inv = v.get<double>();
     else if (k == "lambda_res") c.lambda_res = v.get<double>();
@@ -58,6 +60,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (c.layout != "centred" && c.layout != "text") throw std::runtime_error("layout must be \"centred\" or \"text\"");
   if (c.layout == "text" && (c.kind != "fg" || c.max_shift != 0))
     throw std::runtime_error("layout \"text\" is a setting of kind fg without shifts (max_shift 0)");
+  if (c.letters < 0 || c.letters >= 1) throw std::runtime_error("letters must be in [0, 1)");
+  if (c.letters > 0 && c.layout != "text") throw std::runtime_error("letters are a setting of layout \"text\"");
 }
 
 }  // namespace tiae

@@ -25,6 +25,9 @@ struct TrainConfig {
   // kind "fg": "centred" (one digit in the middle, as MNIST) or "text" (windows over lines
   // of glyphs at any offset, as `tiae extract` sees a page; text_layout.h).
   std::string layout = "centred";
+  // layout "text": the fraction of glyphs that are letters of handwriting-style fonts
+  // (font_glyphs.h) rather than MNIST digits, in [0, 1).
+  double letters = 0;
   // Start from the weights of this training run or model folder instead of random ones
   // (fine-tuning): every parameter of the same name and shape is copied.
   std::string init;

@@ -15,6 +15,7 @@
 #include "network.h"
 #ifdef TIAE_HAVE_OPENCV
 #include "figures.h"
+#include "font_glyphs.h"
 #endif
 #include "progress_bar.h"
 #include "terms.h"
@@ -87,9 +88,9 @@ struct TermSums {
 // A picture of what the model is trained on: each view of a few digits, then the targets.
 // Its own generator, so that the run's randomness does not depend on it.
 void write_batch_picture(const fs::path& path, const torch::Tensor& digits, const TrainConfig& config,
-                         const BackgroundSource* backgrounds) {
+                         const BackgroundSource* backgrounds, const torch::Tensor& letters) {
   std::mt19937_64 rng(config.seed);
-  const auto batch = draw_batch(digits, rng, config, backgrounds);
+  const auto batch = draw_batch(digits, rng, config, backgrounds, letters);
   const int64_t count = digits.size(0), s = digits.size(2);
   const auto inputs = batch.inputs.to(torch::kCPU).contiguous(), targets = batch.targets.to(torch::kCPU).contiguous();
   std::vector<ImageRow> rows;
@@ -99,8 +100,9 @@ void write_batch_picture(const fs::path& path, const torch::Tensor& digits, cons
   }
   rows.push_back({"target", {}, {}});
   for (int64_t i = 0; i < count; ++i) rows.back().images.push_back(targets.data_ptr<float>() + i * s * s);
-  write_image_grid(path.string(), fmt::format("training batch: kind {}, layout {}, background {}", config.kind,
-                                              config.layout, config.kind == "fg" ? config.background : "none"),
+  write_image_grid(path.string(), fmt::format("training batch: kind {}, layout {}{}, background {}", config.kind, config.layout,
+                                              config.letters > 0 ? fmt::format(" ({:.0f}% letters)", 100 * config.letters) : "",
+                                              config.kind == "fg" ? config.background : "none"),
                    rows, int(s));
 }
 #endif
@@ -181,11 +183,22 @@ void train(TrainConfig config, const RunOptions& options) {
   if (config.kind == "fg")
     backgrounds = std::make_unique<BackgroundSource>(config.background, config.background == "photo" ? training_photos()
                                                                                                       : std::vector<std::string>{});
+  torch::Tensor letters;  // layout text: letters of handwriting-style fonts (font_glyphs.h)
+  if (config.letters > 0) {
+#ifdef TIAE_HAVE_OPENCV
+    auto pixels = render_glyphs(training_fonts(), kTrainingCharacters);
+    const int64_t count = int64_t(pixels.size()) / (s * s);
+    letters = torch::from_blob(pixels.data(), {count, 1, s, s}).clone().to(device);
+    fmt::print("letters: {} glyphs of {} fonts\n", count, training_fonts().size());
+#else
+    throw std::runtime_error("letters need OpenCV (its freetype module draws them); this build has none");
+#endif
+  }
   const long steps_per_epoch = (n + B - 1) / B;
   const long total_steps = steps_per_epoch * config.epochs;
   std::ofstream log(run / "log.jsonl", std::ios::app);
 #ifdef TIAE_HAVE_OPENCV
-  write_batch_picture(run / "training-batch.png", images.narrow(0, 0, std::min(n, 12)), config, backgrounds.get());
+  write_batch_picture(run / "training-batch.png", images.narrow(0, 0, std::min(n, 12)), config, backgrounds.get(), letters);
 #endif
   fmt::print("training {} on {} ({} threads): {} digits, epochs {}..{}\n", config.kind, device.str(), threads, n,
              start_epoch + 1, config.epochs);
@@ -208,7 +221,7 @@ void train(TrainConfig config, const RunOptions& options) {
       const int64_t lo = b * B, bs = std::min<int64_t>(B, n - lo);
       const auto index = torch::from_blob(order.data() + lo, {bs}, torch::kLong).to(device);
       const auto digits = images.index_select(0, index);
-      const auto o = objective(model, draw_batch(digits, rng, config, backgrounds.get()), config);
+      const auto o = objective(model, draw_batch(digits, rng, config, backgrounds.get(), letters), config);
       const auto& loss = o.loss;
       if (config.kind != "ae") {
         sums.inv += o.c_inv.item<double>();

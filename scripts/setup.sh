@@ -11,6 +11,7 @@ apt_packages=(
   libopencv-dev libjpeg-dev          # image files and pictures; libjpeg writes a CMYK JPEG in a test
   opencv-doc python3-skimage         # photographs: backgrounds for foreground extraction, test photos
   fonts-bwht fonts-klee              # handwriting fonts of the synthetic flyers
+  fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-humor-sans fonts-comic-neue fonts-rufscript  # letters for training (not the flyers')
   libonnx-dev libprotobuf-dev protobuf-compiler  # writing ONNX files
   catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
   emscripten dpkg-dev                # the core and the canvas app as WebAssembly; apt-get source

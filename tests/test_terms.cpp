@@ -4,6 +4,12 @@
 #include "shift_search.h"
 #include "terms.h"
 #include "text_layout.h"
+#ifdef TIAE_HAVE_OPENCV
+#include <filesystem>
+
+#include "flyers.h"
+#include "font_glyphs.h"
+#endif
 // LibTorch's logging defines a CHECK macro of its own: Catch's must be the one in force.
 #undef CHECK
 #include <catch2/catch.hpp>
@@ -168,9 +174,9 @@ TEST_CASE("text windows: lines of the batch's glyphs at any offset, the same in 
   auto glyphs = torch::zeros({n, 1, S, S});
   glyphs.narrow(2, 6, 20).narrow(3, 11, 10).fill_(1);
   std::mt19937_64 r1(5), r2(5);
-  const auto windows = tiae::text_windows(glyphs, r1);
+  const auto windows = tiae::text_windows(glyphs, n, r1);
   REQUIRE(windows.sizes() == glyphs.sizes());
-  CHECK(torch::equal(windows, tiae::text_windows(glyphs, r2)));
+  CHECK(torch::equal(windows, tiae::text_windows(glyphs, n, r2)));
   CHECK(windows.min().item<float>() >= 0);
   CHECK(windows.max().item<float>() <= 1);
   // Ink reaches the borders about as often as the middle (centred glyphs never do), and
@@ -193,6 +199,87 @@ TEST_CASE("text windows: lines of the batch's glyphs at any offset, the same in 
   CHECK(torch::equal(batch.targets.narrow(0, 0, 8), batch.targets.narrow(0, 8, 8)));
   CHECK(batch.targets.narrow(2, 0, 4).sum().item<double>() + batch.targets.narrow(2, S - 4, 4).sum().item<double>() > 0);
 }
+
+TEST_CASE("text windows with letters: the asked fraction of glyphs comes from the letters") {
+  // Digits are boxes of ink 1, letters boxes of ink 0.5: the share of half-ink pixels in
+  // the windows follows the fraction of letters.
+  const int n = 128;
+  auto digits = torch::zeros({n, 1, S, S}), letters = torch::zeros({40, 1, S, S});
+  digits.narrow(2, 6, 20).narrow(3, 11, 10).fill_(1);
+  letters.narrow(2, 6, 20).narrow(3, 11, 10).fill_(0.5);
+  tiae::TrainConfig config;
+  config.kind = "fg";
+  config.layout = "text";
+  config.max_shift = 0;
+  const tiae::BackgroundSource noise("noise");
+  auto letter_share = [&](double fraction) {
+    config.letters = fraction;
+    double half = 0, full = 0;
+    for (int seed = 0; seed < 4; ++seed) {
+      std::mt19937_64 rng(30 + uint64_t(seed));
+      const auto t = tiae::draw_batch(digits, rng, config, &noise, letters).targets;
+      half += ((t > 0.45) & (t < 0.55)).sum().item<double>();
+      full += (t > 0.95).sum().item<double>();
+    }
+    return half / (half + full);
+  };
+  const double none = letter_share(0), half = letter_share(0.5), most = letter_share(0.75);
+  INFO("share of half-ink pixels: " << none << " " << half << " " << most);
+  CHECK(none < 0.25);  // only the edges of the resized digit boxes
+  CHECK(half == Approx(0.5).margin(0.1));
+  CHECK(most == Approx(0.75).margin(0.1));
+  // letters asked for but not given is a programming error, not a silent digit-only batch
+  std::mt19937_64 rng(1);
+  CHECK_THROWS(tiae::draw_batch(digits, rng, config, &noise));
+}
+
+#ifdef TIAE_HAVE_OPENCV
+TEST_CASE("font letters: MNIST-sized glyphs from fonts the flyers do not use") {
+  const auto fonts = tiae::training_fonts();
+  REQUIRE(fonts.size() >= 5);
+  // No training font comes from a folder (a Debian package) of the flyers' fonts.
+  for (const auto& f : fonts)
+    for (const auto& g : tiae::flyer_fonts())
+      CHECK(std::filesystem::path(f).parent_path() != std::filesystem::path(g).parent_path());
+  const std::string chars = tiae::kTrainingCharacters;
+  const auto all = tiae::render_glyphs(fonts, chars);
+  const size_t count = all.size() / (S * S);
+  CHECK(all.size() % (S * S) == 0);
+  CHECK(count >= fonts.size() * chars.size() * 9 / 10);  // fonts lack a few characters at most
+  CHECK(*std::min_element(all.begin(), all.end()) >= 0);
+  CHECK(*std::max_element(all.begin(), all.end()) <= 1);
+  // The box of any ink of each glyph: inside the middle 28 x 28, centred.
+  struct Box { int x0 = S, y0 = S, x1 = -1, y1 = -1; };
+  auto box_of = [](const float* g, float threshold) {
+    Box b;
+    for (int y = 0; y < S; ++y)
+      for (int x = 0; x < S; ++x)
+        if (g[y * S + x] > threshold) b.x0 = std::min(b.x0, x), b.x1 = std::max(b.x1, x), b.y0 = std::min(b.y0, y), b.y1 = std::max(b.y1, y);
+    return b;
+  };
+  for (size_t i = 0; i < count; ++i) {
+    const Box b = box_of(&all[i * S * S], 0);
+    REQUIRE(b.x1 >= 0);
+    CHECK(b.x0 >= 2);
+    CHECK(b.y0 >= 2);
+    CHECK(b.x1 <= S - 3);
+    CHECK(b.y1 <= S - 3);
+    CHECK(std::abs((b.x0 + b.x1) - (S - 1)) <= 1);
+    CHECK(std::abs((b.y0 + b.y1) - (S - 1)) <= 1);
+  }
+  // Capitals are about MNIST's 20 px high in every font; a dash keeps its size.
+  for (const auto& f : fonts) {
+    const auto big = tiae::render_glyphs({f}, "H"), small = tiae::render_glyphs({f}, "-");
+    REQUIRE(big.size() == S * S);
+    REQUIRE(small.size() == S * S);
+    const Box h = box_of(big.data(), 0.5f), o = box_of(small.data(), 0.5f);
+    INFO(f << ": H " << h.y1 - h.y0 + 1 << " px, - " << o.y1 - o.y0 + 1 << " px");
+    CHECK(h.y1 - h.y0 + 1 >= 18);
+    CHECK(h.y1 - h.y0 + 1 <= 22);
+    CHECK(o.y1 - o.y0 + 1 <= 6);
+  }
+}
+#endif
 
 TEST_CASE("on CUDA, the objective and its gradients equal the CPU's (skipped without a GPU)") {
   if (!torch::cuda::is_available()) {
