@@ -76,8 +76,9 @@ Appearance random_appearance(std::mt19937_64& rng) {
 }
 
 BackgroundSource::BackgroundSource(const std::string& kind, const std::vector<std::string>& photos) : kind_(kind) {
-  if (kind == "noise") return;
-  if (kind != "photo") throw std::runtime_error("background must be \"noise\" or \"photo\", not \"" + kind + "\"");
+  if (kind == "noise" || kind == "white-noise") return;
+  if (kind != "photo")
+    throw std::runtime_error("background must be \"noise\", \"white-noise\" or \"photo\", not \"" + kind + "\"");
   if (photos.empty()) throw std::runtime_error("photo backgrounds need at least one photo");
 #ifdef TIAE_HAVE_OPENCV
   for (const auto& path : photos) {
@@ -111,7 +112,7 @@ void BackgroundSource::draw(std::mt19937_64& rng, float* out, int size) const {
         out[y * size + x] = p.values[size_t(y0 + y) * p.width + x0 + (mirror ? size - 1 - x : x)];
     return;
   }
-  switch (rng() % 4) {
+  switch (rng() % (kind_ == "white-noise" ? 3 : 4)) {  // white noise: the first three
     case 0:  // uniform white noise
       for (int i = 0; i < n; ++i) out[i] = uniform(rng, 0, 1);
       break;

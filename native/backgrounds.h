@@ -1,6 +1,7 @@
 // Backgrounds for the foreground-extraction auto-encoder (METHOD.md, uses 4 and 5): the
-// transform T_theta replaces the background behind a digit. Two sources:
+// transform T_theta replaces the background behind a digit. Sources:
 //   noise  four kinds: uniform, Gaussian, salt and pepper, smooth (low-frequency);
+//   white-noise  the first three only (every pixel independent), for comparison;
 //   photo  32x32 crops of photographs shipped by Debian packages (opencv-doc's
 //          examples/data, python3-skimage's data), grayscale, at scales 1 to 1/8,
 //          randomly mirrored. A fixed set of photos is held out of training (evaluation
@@ -30,7 +31,7 @@ Appearance random_appearance(std::mt19937_64& rng);
 
 class BackgroundSource {
  public:
-  // kind: "noise", or "photo" with the given photo files.
+  // kind: "noise", "white-noise", or "photo" with the given photo files.
   explicit BackgroundSource(const std::string& kind, const std::vector<std::string>& photos = {});
   // One size x size background, values in [0, 1].
   void draw(std::mt19937_64& rng, float* out, int size) const;

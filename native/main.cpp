@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   train_cmd->add_flag("--resume", resume, "continue the run in --out from its last checkpoint");
   train_cmd->add_flag("--no-progress", no_progress, "no progress bar");
   train_cmd->add_option("--kind", kind, "tiae, ae, or fg (foreground extraction)");
-  train_cmd->add_option("--background", background, "kind fg: noise or photo backgrounds");
+  train_cmd->add_option("--background", background, "kind fg: noise, white-noise (no smooth noise) or photo backgrounds");
   train_cmd->add_option("--epochs", epochs, "number of epochs (with --resume: may extend the run)");
   train_cmd->add_option("--batch", batch, "digits per step");
   train_cmd->add_option("--lr", lr, "initial learning rate (Adam)");

@@ -52,7 +52,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     else throw std::runtime_error("unknown training setting '" + k + "'");
   }
   if (c.kind != "tiae" && c.kind != "ae" && c.kind != "fg") throw std::runtime_error("kind must be \"tiae\", \"ae\" or \"fg\"");
-  if (c.background != "noise" && c.background != "photo") throw std::runtime_error("background must be \"noise\" or \"photo\"");
+  if (c.background != "noise" && c.background != "white-noise" && c.background != "photo")
+    throw std::runtime_error("background must be \"noise\", \"white-noise\" or \"photo\"");
   if (c.kind == "tiae" && c.max_shift < 1) throw std::runtime_error("kind tiae needs max_shift >= 1");
   if (c.epochs < 1 || c.batch < 1 || c.views < 1 || c.max_shift < 0 || c.lr <= 0 || c.lr_final <= 0)
     throw std::runtime_error("epochs, batch and views must be >= 1, max_shift >= 0, learning rates > 0");

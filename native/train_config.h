@@ -14,7 +14,7 @@ struct TrainConfig {
   // "fg": foreground extraction, invariance to background changes (and shifts when
   // max_shift > 0) with the digit alone as the restoration target.
   std::string kind = "tiae";
-  std::string background = "noise";  // kind "fg": "noise" or "photo" (backgrounds.h)
+  std::string background = "noise";  // kind "fg": "noise", "white-noise" or "photo" (backgrounds.h)
   NetworkShape network;
   int epochs = 60;
   int batch = 128;

@@ -2,6 +2,7 @@
 // appearances, photo crops taken from the photographs, and held-out photos kept apart.
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "backgrounds.h"
@@ -20,6 +21,35 @@ TEST_CASE("noise backgrounds are in [0, 1] and vary (four kinds, not one)") {
   }
   CHECK(distinct_means.size() >= 8);
   CHECK_THROWS_WITH(tiae::BackgroundSource("plaid"), Catch::Contains("noise"));
+}
+
+TEST_CASE("white noise has no smooth kind: neighbouring pixels are independent") {
+  // Correlation of horizontally neighbouring pixels in one 32x32 background.
+  auto neighbour_correlation = [](const std::vector<float>& bg) {
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    int n = 0;
+    for (int y = 0; y < 32; ++y)
+      for (int x = 0; x + 1 < 32; ++x, ++n) {
+        const double a = bg[size_t(y * 32 + x)], b = bg[size_t(y * 32 + x + 1)];
+        sx += a, sy += b, sxx += a * a, syy += b * b, sxy += a * b;
+      }
+    const double cov = sxy / n - sx / n * sy / n, va = sxx / n - sx / n * sx / n, vb = syy / n - sy / n * sy / n;
+    return va > 1e-9 && vb > 1e-9 ? cov / std::sqrt(va * vb) : 0.0;
+  };
+  auto smooth_share = [&](const std::string& kind) {
+    const tiae::BackgroundSource source(kind);
+    std::mt19937_64 rng(4);
+    std::vector<float> bg(1024);
+    int smooth = 0;
+    for (int i = 0; i < 400; ++i) {
+      source.draw(rng, bg.data(), 32);
+      for (float v : bg) REQUIRE((v >= 0 && v <= 1));
+      smooth += neighbour_correlation(bg) > 0.5;
+    }
+    return smooth / 400.0;
+  };
+  CHECK(smooth_share("white-noise") == 0);
+  CHECK(smooth_share("noise") == Approx(0.25).margin(0.07));  // one kind in four
 }
 
 TEST_CASE("random appearances: both polarities, ink at least 0.3 from the paper's middle") {
