@@ -1,5 +1,7 @@
 #include "font_glyphs.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgproc.hpp>

@@ -1,6 +1,6 @@
 // `tiae extract` end to end, through the real program: good photos of every pixel type give
 // a foreground of the input's size; every kind of bad file gives one clear message, a
-// non-zero exit and no output file.
+// non-zero exit and no output file. Likewise bad settings of `tiae train`.
 #include <cstddef>
 #include <cstdio>
 
@@ -176,4 +176,21 @@ TEST_CASE("tiae flyers: the same flyers every time, dark ink exactly where the t
   CHECK(cv::countNonZero(ink > 230) > 500);
   CHECK(inked < 0.25 * 255);
   CHECK(bare > 0.45 * 255);
+}
+
+TEST_CASE("tiae train: bad foreground settings end in a message naming the setting, before any run folder") {
+  const fs::path d = work() / "bad-settings";
+  const std::string base = "train --kind fg --max-shift 0 --epochs 1 --train-samples 64 --no-progress -o " + d.string();
+  const std::pair<std::string, std::string> cases[] = {
+      {"--layout text --letters 1.5", "letters must be in [0, 1)"},
+      {"--layout centred --letters 0.5", "letters are a setting of layout \"text\""},
+      {"--background plaid", "background must be"},
+      {"--layout page", "layout must be"}};
+  for (const auto& [flags, message] : cases) {
+    INFO(flags);
+    const auto r = run(base + " " + flags);
+    CHECK(r.status != 0);
+    CHECK_THAT(r.output, Catch::Contains(message));
+    CHECK_FALSE(fs::exists(d));
+  }
 }
