@@ -186,10 +186,11 @@ void train(TrainConfig config, const RunOptions& options) {
   torch::Tensor letters;  // layout text: letters of handwriting-style fonts (font_glyphs.h)
   if (config.letters > 0) {
 #ifdef TIAE_HAVE_OPENCV
-    auto pixels = render_glyphs(training_fonts(), kTrainingCharacters);
+    const auto fonts = training_fonts();
+    auto pixels = render_glyphs(fonts, kTrainingCharacters);
     const int64_t count = int64_t(pixels.size()) / (s * s);
     letters = torch::from_blob(pixels.data(), {count, 1, s, s}).clone().to(device);
-    fmt::print("letters: {} glyphs of {} fonts\n", count, training_fonts().size());
+    fmt::print("letters: {} glyphs of {} fonts\n", count, fonts.size());
 #else
     throw std::runtime_error("letters need OpenCV (its freetype module draws them); this build has none");
 #endif

@@ -7,14 +7,21 @@
 
 #include "backgrounds.h"
 
+namespace {
+// One 32x32 background from `source`, every value checked to be in [0, 1].
+void draw_checked(const tiae::BackgroundSource& source, std::mt19937_64& rng, std::vector<float>& bg) {
+  source.draw(rng, bg.data(), 32);
+  for (float v : bg) REQUIRE((v >= 0 && v <= 1));
+}
+}  // namespace
+
 TEST_CASE("noise backgrounds are in [0, 1] and vary (four kinds, not one)") {
   const tiae::BackgroundSource noise("noise");
   std::mt19937_64 rng(1);
   std::vector<float> bg(1024);
   std::set<int> distinct_means;
   for (int i = 0; i < 200; ++i) {
-    noise.draw(rng, bg.data(), 32);
-    for (float v : bg) REQUIRE((v >= 0 && v <= 1));
+    draw_checked(noise, rng, bg);
     double mean = 0;
     for (float v : bg) mean += v;
     distinct_means.insert(int(mean / 1024 * 20));
@@ -42,8 +49,7 @@ TEST_CASE("white noise has no smooth kind: neighbouring pixels are independent")
     std::vector<float> bg(1024);
     int smooth = 0;
     for (int i = 0; i < 400; ++i) {
-      source.draw(rng, bg.data(), 32);
-      for (float v : bg) REQUIRE((v >= 0 && v <= 1));
+      draw_checked(source, rng, bg);
       smooth += neighbour_correlation(bg) > 0.5;
     }
     return smooth / 400.0;
@@ -80,8 +86,7 @@ TEST_CASE("training and held-out photos exist and do not overlap; photo crops ar
   std::vector<float> bg(1024);
   double spread = 0;
   for (int i = 0; i < 100; ++i) {
-    photos.draw(rng, bg.data(), 32);
-    for (float v : bg) REQUIRE((v >= 0 && v <= 1));
+    draw_checked(photos, rng, bg);
     spread += *std::max_element(bg.begin(), bg.end()) - *std::min_element(bg.begin(), bg.end());
   }
   CHECK(spread / 100 > 0.1);  // crops of photographs, not flat fills
