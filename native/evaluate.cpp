@@ -73,20 +73,6 @@ Encoded encode(AutoEncoder& model, const torch::Tensor& digits, const std::vecto
   return out;
 }
 
-double mean_distance(const std::vector<float>& a, const std::vector<float>& b, const std::vector<int>& pair_of, int dim) {
-  double total = 0;
-  const size_t n = a.size() / dim;
-  for (size_t i = 0; i < n; ++i) {
-    double s = 0;
-    for (int j = 0; j < dim; ++j) {
-      const double d = double(a[i * dim + j]) - b[size_t(pair_of[i]) * dim + j];
-      s += d * d;
-    }
-    total += std::sqrt(s);
-  }
-  return total / double(n);
-}
-
 }  // namespace
 
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options) {
@@ -109,9 +95,8 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
   std::mt19937_64 rng(options.seed);
   const auto shift_a = random_shifts(rng, n_test, m), shift_b = random_shifts(rng, n_test, m);
   const auto shift_train = random_shifts(rng, n_train, m);
-  std::vector<int> self(n_test), other(n_test);
+  std::vector<int> other(n_test);
   for (int i = 0; i < n_test; ++i) {
-    self[i] = i;
     other[i] = (i + 1 + int(rng() % uint64_t(n_test - 1))) % n_test;  // a different digit
   }
   // Figures: the first test digit of each class, and one digit at several shifts.
@@ -156,20 +141,12 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
 
     nlohmann::json metrics;
     metrics["one_nn_accuracy"] = nearest_neighbour_accuracy(tr.descriptors, split.train.labels, a.descriptors, split.test.labels, dim);
-    const double same_digit = mean_distance(a.descriptors, b.descriptors, self, dim);
-    const double other_digit = mean_distance(a.descriptors, a.descriptors, other, dim);
-    metrics["invariance_ratio"] = same_digit / other_digit;
+    metrics["invariance_ratio"] = invariance_ratio(a.descriptors, b.descriptors, other, dim);
     metrics["kmeans_nmi"] = normalized_mutual_information(kmeans(a.descriptors, dim, 10, options.seed), split.test.labels);
     double c_res = 0;
     for (float d : a.distances) c_res += d;
     metrics["c_res_mean"] = c_res / n_test;
-    int consistent = 0;
-    for (int i = 0; i < n_test; ++i) {
-      // theta_hat(T_a I) = theta_hat(I) - a, so the two estimates differ by b - a.
-      const int64_t ex = a.estimated[2 * i] - b.estimated[2 * i], ey = a.estimated[2 * i + 1] - b.estimated[2 * i + 1];
-      consistent += std::abs(ex - (shift_b[2 * i] - shift_a[2 * i])) <= 1 && std::abs(ey - (shift_b[2 * i + 1] - shift_a[2 * i + 1])) <= 1;
-    }
-    metrics["shift_consistency"] = double(consistent) / n_test;
+    metrics["shift_consistency"] = shift_consistency(a.estimated, b.estimated, shift_a, shift_b);
     metrics["kind"] = config.kind;
     result["models"][name] = metrics;
 

@@ -35,6 +35,34 @@ double nearest_neighbour_accuracy(const std::vector<float>& reference, const std
   return double(correct) / double(nq);
 }
 
+double invariance_ratio(const std::vector<float>& a, const std::vector<float>& b, const std::vector<int>& other, int dim) {
+  const size_t n = a.size() / size_t(dim);
+  if (n == 0 || b.size() != a.size() || other.size() != n) throw std::runtime_error("invariance_ratio: mismatched sets");
+  double same = 0, different = 0;
+  for (size_t i = 0; i < n; ++i) {
+    same += std::sqrt(squared_distance(&a[i * dim], &b[i * dim], dim));
+    different += std::sqrt(squared_distance(&a[i * dim], &a[size_t(other[i]) * dim], dim));
+  }
+  return same / different;
+}
+
+double shift_consistency(const std::vector<int64_t>& est_a, const std::vector<int64_t>& est_b,
+                         const std::vector<int64_t>& shift_a, const std::vector<int64_t>& shift_b, int tolerance) {
+  const size_t n = est_a.size() / 2;
+  if (n == 0 || est_b.size() != est_a.size() || shift_a.size() != est_a.size() || shift_b.size() != est_a.size())
+    throw std::runtime_error("shift_consistency: mismatched sets");
+  size_t consistent = 0;
+  for (size_t i = 0; i < n; ++i) {
+    bool ok = true;
+    for (size_t axis = 0; axis < 2; ++axis) {
+      const int64_t moved = est_a[2 * i + axis] - est_b[2 * i + axis], applied = shift_b[2 * i + axis] - shift_a[2 * i + axis];
+      ok = ok && std::abs(moved - applied) <= tolerance;
+    }
+    consistent += ok;
+  }
+  return double(consistent) / double(n);
+}
+
 std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64_t seed, int restarts, int iterations) {
   const int n = int(points.size() / dim);
   if (n < k) throw std::runtime_error("kmeans: fewer points than clusters");

@@ -20,6 +20,18 @@ std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64
 // (the arithmetic normalisation, as scikit-learn's default). 1 when they agree up to names.
 double normalized_mutual_information(const std::vector<int>& a, const std::vector<int>& b);
 
+// Descriptor invariance of `tiae eval`: mean ||a_i - b_i|| (the same image at two shifts)
+// divided by mean ||a_i - a_other[i]|| (two different images). 0 for a perfectly invariant
+// descriptor; about 1 when a shift moves it as far as changing the image does.
+double invariance_ratio(const std::vector<float>& a, const std::vector<float>& b, const std::vector<int>& other, int dim);
+
+// Fraction of images whose estimated shifts agree with the shifts applied: the input at
+// shift a_i and at b_i has estimates est_a_i, est_b_i (theta_hat, interleaved dx, dy), and
+// theta_hat(T_a I) = theta_hat(I) - a, so est_a_i - est_b_i must be b_i - a_i, within
+// `tolerance` px on each axis.
+double shift_consistency(const std::vector<int64_t>& est_a, const std::vector<int64_t>& est_b,
+                         const std::vector<int64_t>& shift_a, const std::vector<int64_t>& shift_b, int tolerance = 1);
+
 // Foreground extraction: peak signal-to-noise ratio (peak 1) of `image` against `truth`,
 // 10 log10(1 / MSE) in dB (capped at 100 for identical images), and the intersection over
 // union of their ink masks (value > threshold); 1 when both masks are empty.

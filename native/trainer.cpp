@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
+#include <csignal>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -45,6 +47,13 @@ fs::path checkpoint_dir(const fs::path& run) {
   return {};
 }
 
+// Test hook for the crash windows of a run: TIAE_FAULT=<point>:<epoch> kills the process with
+// SIGKILL when it reaches that point while finishing that epoch (tests/test_resume.cpp).
+void fault_point(const char* point, int epoch) {
+  static const char* spec = std::getenv("TIAE_FAULT");
+  if (spec && spec == fmt::format("{}:{}", point, epoch)) std::raise(SIGKILL);
+}
+
 // The checkpoint folder holds only these files. They are removed one by one rather than with
 // fs::remove_all: PyTorch's pip wheels export a std::filesystem::remove_all of their own
 // from libtorch.so, which crashes when called from code built with a newer libstdc++.
@@ -62,8 +71,10 @@ void save_checkpoint(const fs::path& run, AutoEncoder& model, torch::optim::Adam
   save_weights(*model, (tmp / "weights.bin").string());
   torch::save(optimizer, (tmp / "optimizer.pt").string());
   write_json(tmp / "state.json", {{"epochs_done", epochs_done}, {"steps_done", steps_done}});
+  fault_point("checkpoint-written", epochs_done);
   remove_checkpoint_folder(old);
   if (fs::exists(final)) fs::rename(final, old);
+  fault_point("between-renames", epochs_done);
   fs::rename(tmp, final);
   remove_checkpoint_folder(old);
 }
@@ -256,6 +267,7 @@ void train(TrainConfig config, const RunOptions& options) {
       line["c_rec"] = sums.rec * k;
     }
     log << line.dump() << "\n" << std::flush;
+    fault_point("after-log", epoch + 1);
     save_checkpoint(run, model, optimizer, epoch + 1, step);
     fmt::print("epoch {:>3}/{}  loss {:8.3f}{}  lr {:.2e}  {:.0f} samples/s  {:.1f} s\n", epoch + 1, config.epochs,
                sums.loss * k,

@@ -75,7 +75,7 @@ TEST_CASE("random appearances: both polarities, ink at least 0.3 from the paper'
   CHECK(light_ink < 1100);
 }
 
-TEST_CASE("training and held-out photos exist and do not overlap; photo crops are in [0, 1]") {
+TEST_CASE("training and held-out photos exist and do not overlap, and photo crops are in [0, 1]") {
   const auto train = tiae::training_photos(), held = tiae::held_out_photos();
   CHECK(train.size() >= 20);
   CHECK(held.size() >= 6);

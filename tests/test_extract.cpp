@@ -91,7 +91,7 @@ TEST_CASE("whole-image extraction averages the overlapping window outputs exactl
   }
 }
 
-TEST_CASE("batches may come back in any order; each exactly once; the result waits for all") {
+TEST_CASE("batches may come back in any order, each is taken exactly once, and the result waits for all") {
   const auto img = random_image(90, 60, 3);
   tiae::ExtractOptions o;
   o.batch = 10;
@@ -108,7 +108,7 @@ TEST_CASE("batches may come back in any order; each exactly once; the result wai
   CHECK_THROWS_AS(c.batch_size(c.batches()), std::out_of_range);
 }
 
-TEST_CASE("an identity network gives the image back; the glyph size rescales there and back") {
+TEST_CASE("an identity network gives the image back, and the glyph size rescales there and back") {
   const auto img = random_image(120, 80, 4);
   const auto identity = [](tiae::ForegroundExtraction& job) {
     for (int b = 0; b < job.batches(); ++b) {

@@ -93,7 +93,138 @@ void write_cmyk_jpeg(const fs::path& p, int w, int h) {
   fclose(f);
 }
 
+// A CMYK JPEG as Adobe's software writes it (inverted: 255 = no ink), decoded back with
+// libjpeg itself, and the gray a viewer shows for it: C K / 255 per RGB channel, all equal
+// here (no colour ink).
+void write_adobe_cmyk_jpeg(const fs::path& p, const cv::Mat& gray) {
+  jpeg_compress_struct c;
+  jpeg_error_mgr err;
+  c.err = jpeg_std_error(&err);
+  jpeg_create_compress(&c);
+  FILE* f = fopen(p.c_str(), "wb");
+  jpeg_stdio_dest(&c, f);
+  c.image_width = JDIMENSION(gray.cols);
+  c.image_height = JDIMENSION(gray.rows);
+  c.input_components = 4;
+  c.in_color_space = JCS_CMYK;
+  jpeg_set_defaults(&c);
+  jpeg_set_quality(&c, 98, TRUE);
+  c.write_Adobe_marker = TRUE;
+  jpeg_start_compress(&c, TRUE);
+  std::vector<JSAMPLE> row(size_t(gray.cols) * 4);
+  while (c.next_scanline < c.image_height) {
+    for (int x = 0; x < gray.cols; ++x) {
+      row[4 * x] = row[4 * x + 1] = row[4 * x + 2] = 255;
+      row[4 * x + 3] = gray.at<uint8_t>(int(c.next_scanline), x);
+    }
+    JSAMPROW r = row.data();
+    jpeg_write_scanlines(&c, &r, 1);
+  }
+  jpeg_finish_compress(&c);
+  jpeg_destroy_compress(&c);
+  fclose(f);
+}
+
+cv::Mat gray_of_cmyk_jpeg(const fs::path& p) {
+  jpeg_decompress_struct c;
+  jpeg_error_mgr err;
+  c.err = jpeg_std_error(&err);
+  jpeg_create_decompress(&c);
+  FILE* f = fopen(p.c_str(), "rb");
+  jpeg_stdio_src(&c, f);
+  jpeg_read_header(&c, TRUE);
+  c.out_color_space = JCS_CMYK;
+  jpeg_start_decompress(&c);
+  cv::Mat gray(int(c.output_height), int(c.output_width), CV_8U);
+  std::vector<JSAMPLE> row(size_t(c.output_width) * 4);
+  while (c.output_scanline < c.output_height) {
+    const int y = int(c.output_scanline);
+    JSAMPROW r = row.data();
+    jpeg_read_scanlines(&c, &r, 1);
+    for (int x = 0; x < gray.cols; ++x) {
+      const double rgb[3] = {row[4 * x] * row[4 * x + 3] / 255.0, row[4 * x + 1] * row[4 * x + 3] / 255.0,
+                             row[4 * x + 2] * row[4 * x + 3] / 255.0};
+      gray.at<uint8_t>(y, x) = cv::saturate_cast<uint8_t>(0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]);
+    }
+  }
+  jpeg_finish_decompress(&c);
+  jpeg_destroy_decompress(&c);
+  fclose(f);
+  return gray;
+}
+
+// The JPEG's bytes with an EXIF block (APP1) after SOI whose only entry is the orientation.
+std::string with_exif_orientation(const std::string& jpeg, uint16_t orientation) {
+  std::string tiff = std::string("II*\0", 4) + std::string("\x08\0\0\0", 4)  // little-endian, first IFD at 8
+                     + std::string("\x01\0", 2)                               // one entry
+                     + std::string("\x12\x01\x03\0\x01\0\0\0", 8)             // tag 0x0112, SHORT, count 1
+                     + std::string(1, char(orientation)) + std::string("\0\0\0", 3) + std::string("\0\0\0\0", 4);
+  const std::string payload = std::string("Exif\0\0", 6) + tiff;
+  const size_t len = payload.size() + 2;
+  return jpeg.substr(0, 2) + "\xFF\xE1" + char(len >> 8) + char(len & 255) + payload + jpeg.substr(2);
+}
+
+// Runs the released page model on an image file; its 8-bit foreground.
+cv::Mat released_extract(const fs::path& in) {
+  const fs::path out = in.string() + "-fg.png";
+  const auto r = run("extract " + in.string() + " -o " + out.string() + " -m " + TIAE_MODELS_DIR "/mnist-fg-photo-text --no-progress");
+  INFO(in << ": " << r.output);
+  REQUIRE(r.status == 0);
+  return cv::imread(out.string(), cv::IMREAD_UNCHANGED);
+}
+
+double max_difference(const cv::Mat& a, const cv::Mat& b) {
+  REQUIRE(a.size() == b.size());
+  return cv::norm(a, b, cv::NORM_INF);
+}
+
 }  // namespace
+
+TEST_CASE("tiae extract: colour, alpha, CMYK and EXIF-rotated photos give the foreground of the equivalent gray image") {
+  const auto& d = work();
+  // Coloured ink on a colour photo-like page.
+  cv::Mat rgb(60, 130, CV_8UC3);
+  cv::randu(rgb, cv::Scalar(120, 160, 200), cv::Scalar(200, 230, 255));
+  cv::putText(rgb, "Hi 37", {8, 44}, cv::FONT_HERSHEY_SCRIPT_SIMPLEX, 1.1, cv::Scalar(140, 40, 20), 2);
+  REQUIRE(cv::imwrite((d / "colour.png").string(), rgb));
+  cv::Mat rgb_gray;
+  cv::cvtColor(rgb, rgb_gray, cv::COLOR_BGR2GRAY);  // OpenCV's Rec. 601 luma
+  REQUIRE(cv::imwrite((d / "colour-gray.png").string(), rgb_gray));
+  const cv::Mat reference = released_extract(d / "colour-gray.png");
+  double lo, hi;
+  cv::minMaxLoc(reference, &lo, &hi);
+  REQUIRE(hi - lo > 50);  // the model finds ink: the comparisons below are not of blanks
+  CHECK(max_difference(released_extract(d / "colour.png"), reference) <= 3);
+
+  // Alpha from 0 to 255 across the image: composited over white paper.
+  cv::Mat rgba, over_white(rgb.size(), CV_8U);
+  cv::cvtColor(rgb, rgba, cv::COLOR_BGR2BGRA);
+  for (int y = 0; y < rgba.rows; ++y)
+    for (int x = 0; x < rgba.cols; ++x) {
+      const int alpha = 255 * x / (rgba.cols - 1);
+      rgba.at<cv::Vec4b>(y, x)[3] = uint8_t(alpha);
+      over_white.at<uint8_t>(y, x) = cv::saturate_cast<uint8_t>((alpha * double(rgb_gray.at<uint8_t>(y, x)) + (255 - alpha) * 255.0) / 255);
+    }
+  REQUIRE(cv::imwrite((d / "alpha.png").string(), rgba));
+  REQUIRE(cv::imwrite((d / "alpha-gray.png").string(), over_white));
+  CHECK(max_difference(released_extract(d / "alpha.png"), released_extract(d / "alpha-gray.png")) <= 3);
+
+  // CMYK: against libjpeg's own decoding of the same file.
+  write_adobe_cmyk_jpeg(d / "cmyk.jpg", rgb_gray);
+  REQUIRE(cv::imwrite((d / "cmyk-gray.png").string(), gray_of_cmyk_jpeg(d / "cmyk.jpg")));
+  CHECK(max_difference(released_extract(d / "cmyk.jpg"), released_extract(d / "cmyk-gray.png")) <= 3);
+
+  // EXIF orientation 6 (turn 90 degrees clockwise to view): the foreground of the turned picture.
+  REQUIRE(cv::imwrite((d / "plain.jpg").string(), rgb, {cv::IMWRITE_JPEG_QUALITY, 95}));
+  write_bytes(d / "exif.jpg", with_exif_orientation(read_bytes(d / "plain.jpg"), 6));
+  cv::Mat turned;
+  cv::rotate(cv::imread((d / "plain.jpg").string(), cv::IMREAD_COLOR), turned, cv::ROTATE_90_CLOCKWISE);
+  REQUIRE(cv::imwrite((d / "turned.png").string(), turned));
+  const cv::Mat exif = released_extract(d / "exif.jpg");
+  CHECK(exif.cols == 60);
+  CHECK(exif.rows == 130);
+  CHECK(max_difference(exif, released_extract(d / "turned.png")) == 0);
+}
 
 TEST_CASE("tiae extract: 8-bit gray, RGB, RGBA, 16-bit and CMYK photos give a foreground of their size") {
   const auto& d = work();

@@ -48,3 +48,36 @@ TEST_CASE("PSNR and ink IoU match hand computations") {
   const std::vector<float> blank = {0, 0, 0, 0};
   CHECK(tiae::ink_iou(blank.data(), blank.data(), 4) == 1.0);
 }
+
+TEST_CASE("invariance ratio matches a hand computation") {
+  // Two 2-D descriptors of three images at shift a, and at shift b.
+  const std::vector<float> a = {0, 0, 3, 4, 6, 8}, b = {0, 1, 3, 4, 6, 10};
+  const std::vector<int> other = {1, 2, 0};
+  // same image: |(0,-1)| = 1, 0, |(0,-2)| = 2 -> 3; other image: |(0,0)-(3,4)| = 5, |(3,4)-(6,8)| = 5, 10 -> 20
+  CHECK(tiae::invariance_ratio(a, b, other, 2) == Approx(3.0 / 20.0));
+  CHECK(tiae::invariance_ratio(a, a, other, 2) == 0);
+  CHECK_THROWS(tiae::invariance_ratio(a, {0, 0}, other, 2));
+}
+
+TEST_CASE("shift consistency counts the estimates that moved by the applied shift, within 1 px") {
+  // theta_hat(T_a I) = theta_hat(I) - a: image 0 moved exactly, image 1 by 1 px off on x
+  // (within tolerance), image 2 by 2 px off on y, image 3 the wrong sign.
+  const std::vector<int64_t> shift_a = {0, 0, 2, 2, -3, 1, 4, 0}, shift_b = {3, -1, 2, 2, -3, 1, 0, 0};
+  const std::vector<int64_t> est_b = {1, 1, 0, 0, 5, 5, 0, 0};
+  const std::vector<int64_t> est_a = {1 + 3, 1 - 1, 0 + 1, 0, 5, 5 + 2, 0 + 4, 0};
+  CHECK(tiae::shift_consistency(est_a, est_b, shift_a, shift_b) == Approx(2.0 / 4.0));
+  CHECK(tiae::shift_consistency(est_a, est_b, shift_a, shift_b, 0) == Approx(1.0 / 4.0));
+  CHECK(tiae::shift_consistency(est_a, est_b, shift_a, shift_b, 2) == Approx(3.0 / 4.0));
+}
+
+TEST_CASE("ink IoU thresholds strictly above 0.5 and counts over the whole image") {
+  // A 4x4 "flyer": truth ink in the top-left 2x2; the output covers it and one pixel more,
+  // and has one pixel at exactly 0.5 (not ink).
+  std::vector<float> truth(16, 0), out(16, 0.1f);
+  for (int i : {0, 1, 4, 5}) truth[size_t(i)] = 1, out[size_t(i)] = 0.9f;
+  out[2] = 0.7f;
+  out[10] = 0.5f;
+  CHECK(tiae::ink_iou(out.data(), truth.data(), 16) == Approx(4.0 / 5.0));
+  // PSNR: squared errors 4 x 0.01 + 0.49 + 0.25 + 10 x 0.01 over 16 pixels
+  CHECK(tiae::psnr(out.data(), truth.data(), 16) == Approx(10 * std::log10(16 / (0.04 + 0.49 + 0.25 + 0.10))));
+}

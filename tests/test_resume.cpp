@@ -1,5 +1,6 @@
-// Runs the real `tiae` program: a training run killed with SIGKILL after its first
-// checkpoint and then resumed must end with exactly the weights of an uninterrupted run.
+// Runs the real `tiae` program: a training run killed with SIGKILL (after its first
+// checkpoint, or in each crash window of finishing an epoch) and then resumed must end with
+// exactly the weights of an uninterrupted run, or refuse with a reason.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,28 +23,54 @@ const std::vector<std::string> kArgs = {"--kind", "tiae", "--epochs", "4", "--tr
                                         // in the last bits (seen on an H200)
                                         "--device", "cpu"};
 
-pid_t spawn(const std::vector<std::string>& args) {
+// `fault`: TIAE_FAULT for the child (native/trainer.cpp's test hook), none when empty.
+pid_t spawn(const std::vector<std::string>& args, const std::string& fault = "") {
   const pid_t pid = fork();
   if (pid == 0) {
+    if (fault.empty()) unsetenv("TIAE_FAULT");
+    else setenv("TIAE_FAULT", fault.c_str(), 1);
     std::vector<char*> argv = {const_cast<char*>(TIAE_CLI)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
     execv(TIAE_CLI, argv.data());
     _exit(127);
   }
   return pid;
 }
 
-int run_to_end(const std::vector<std::string>& args) {
+// The exit status, or -signal when a signal ended it.
+int run_to_end(const std::vector<std::string>& args, const std::string& fault = "") {
   int status = 0;
-  waitpid(spawn(args), &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  waitpid(spawn(args, fault), &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : -1000;
 }
 
 std::vector<std::string> with(std::vector<std::string> args, const std::string& out) {
   args.insert(args.begin(), {"train", "-o", out});
   return args;
+}
+
+// The largest difference between two runs' final weights (infinite when their tensors differ).
+float weights_difference(const fs::path& a_run, const fs::path& b_run) {
+  const auto a = tiae::read_weights_file((a_run / "checkpoint" / "weights.bin").string());
+  const auto b = tiae::read_weights_file((b_run / "checkpoint" / "weights.bin").string());
+  if (a.size() != b.size()) return INFINITY;
+  float max_diff = 0;
+  for (const auto& [name, t] : a) {
+    const auto other = b.find(name);
+    if (other == b.end() || other->second.dims != t.dims) return INFINITY;
+    for (size_t i = 0; i < t.data.size(); ++i) max_diff = std::max(max_diff, std::fabs(t.data[i] - other->second.data[i]));
+  }
+  return max_diff;
+}
+
+std::vector<int> logged_epochs(const fs::path& run) {
+  std::ifstream log(run / "log.jsonl");
+  std::vector<int> epochs;
+  for (std::string line; std::getline(log, line);) epochs.push_back(nlohmann::json::parse(line).at("epoch").get<int>());
+  return epochs;
 }
 
 int epochs_done(const fs::path& run) {
@@ -80,21 +107,49 @@ TEST_CASE("a training run killed after its first epoch and resumed ends with the
   REQUIRE(run_to_end(resume_args) == 0);
   CHECK(epochs_done(killed) == 4);
 
-  const auto a = tiae::read_weights_file((base / "straight" / "checkpoint" / "weights.bin").string());
-  const auto b = tiae::read_weights_file((killed / "checkpoint" / "weights.bin").string());
-  REQUIRE(a.size() == b.size());
-  for (const auto& [name, t] : a) {
-    INFO(name);
-    REQUIRE(b.at(name).dims == t.dims);
-    float max_diff = 0;
-    for (size_t i = 0; i < t.data.size(); ++i) max_diff = std::max(max_diff, std::fabs(t.data[i] - b.at(name).data[i]));
-    CHECK(max_diff == 0.f);
+  CHECK(weights_difference(base / "straight", killed) == 0.f);
+  CHECK(logged_epochs(killed) == std::vector<int>{1, 2, 3, 4});  // each epoch exactly once
+}
+
+TEST_CASE("a run killed in each window of finishing an epoch resumes to the uninterrupted run's weights") {
+  const fs::path base = fs::absolute("resume_test") / "windows";
+  fs::remove_all(base);
+  auto fg_args = kArgs;
+  fg_args[1] = "fg";
+  fg_args.insert(fg_args.end(), {"--background", "noise", "--layout", "text", "--max-shift", "0"});
+  for (const auto& [kind, args] : {std::pair{std::string("tiae"), kArgs}, std::pair{std::string("fg"), fg_args}}) {
+    REQUIRE(run_to_end(with(args, (base / (kind + "-straight")).string())) == 0);
+    // after the epoch's log line and before its checkpoint; with the new checkpoint complete
+    // aside; between moving the old checkpoint away and the new one into place
+    for (const std::string window : {"after-log", "checkpoint-written", "between-renames"}) {
+      INFO(kind << ", killed at " << window << " of epoch 2");
+      const fs::path run = base / (kind + "-" + window);
+      REQUIRE(run_to_end(with(args, run.string()), window + ":2") == -SIGKILL);
+      CHECK(epochs_done(run) <= 1);  // epoch 2 is not in place yet
+      auto resume = with(args, run.string());
+      resume.push_back("--resume");
+      REQUIRE(run_to_end(resume) == 0);
+      CHECK(epochs_done(run) == 4);
+      CHECK(weights_difference(base / (kind + "-straight"), run) == 0.f);
+      CHECK(logged_epochs(run) == std::vector<int>{1, 2, 3, 4});
+    }
   }
-  // The log holds each epoch exactly once.
-  std::ifstream log(killed / "log.jsonl");
-  std::vector<int> epochs;
-  for (std::string line; std::getline(log, line);) epochs.push_back(nlohmann::json::parse(line).at("epoch").get<int>());
-  CHECK(epochs == std::vector<int>{1, 2, 3, 4});
+}
+
+TEST_CASE("resuming from a damaged checkpoint refuses with a reason and leaves it as it was") {
+  const fs::path run = fs::absolute("resume_test") / "damaged";
+  fs::remove_all(run);
+  auto args = kArgs;
+  args[3] = "2";  // two epochs
+  REQUIRE(run_to_end(with(args, run.string()), "after-log:2") == -SIGKILL);
+  const fs::path weights = run / "checkpoint" / "weights.bin";
+  fs::resize_file(weights, fs::file_size(weights) / 2);
+  const auto size = fs::file_size(weights);
+  auto resume = with(args, run.string());
+  resume.push_back("--resume");
+  CHECK(run_to_end(resume) == 1);
+  CHECK(fs::file_size(weights) == size);
+  CHECK(logged_epochs(run) == std::vector<int>{1, 2});  // nothing trimmed or appended
 }
 
 TEST_CASE("training into a folder that already holds a run, without --resume, refuses and keeps the run") {

@@ -127,7 +127,7 @@ TEST_CASE("gradients of C_inv and C_res reach every parameter, those of C_spa ev
   }
 }
 
-TEST_CASE("composite: the formula per pixel; paper where there is no ink, the ink level under full ink") {
+TEST_CASE("composite: the formula per pixel, paper where there is no ink, the ink level under full ink") {
   const int n = 4;
   const auto digits = digit_like(n, 9).to(torch::kFloat32);
   torch::manual_seed(10);
@@ -144,7 +144,7 @@ TEST_CASE("composite: the formula per pixel; paper where there is no ink, the in
     }
 }
 
-TEST_CASE("foreground batches: K background replacements of the same digits; targets are the digits alone") {
+TEST_CASE("foreground batches: K background replacements of the same digits, with the digits alone as targets") {
   tiae::TrainConfig config;
   config.kind = "fg";
   config.views = 3;
@@ -283,7 +283,7 @@ TEST_CASE("font letters: MNIST-sized glyphs from fonts the flyers do not use") {
 
 TEST_CASE("on CUDA, the objective and its gradients equal the CPU's (skipped without a GPU)") {
   if (!torch::cuda::is_available()) {
-    WARN("no CUDA device: nothing compared");
+    WARN("SKIPPED: no CUDA device, nothing compared");  // ctest counts it as skipped (tests/CMakeLists.txt)
     return;
   }
   const torch::Device gpu(torch::kCUDA);
@@ -353,4 +353,89 @@ TEST_CASE("layout text weighs both terms by extract's window weights") {
   const auto inv = (w * (recon.narrow(0, 3, 3) - recon.narrow(0, 0, 3)).pow(2)).flatten(1).sum(1).mean();
   CHECK(o.c_res.item<double>() == Approx(res.item<double>()).epsilon(1e-5));
   CHECK(o.c_inv.item<double>() == Approx(inv.item<double>()).epsilon(1e-5));
+}
+
+TEST_CASE("objective equals its formula for each kind, each term under its own lambda weight") {
+  // Distinct weights, so that a term under another's weight changes the loss.
+  const double l_inv = 0.3, l_res = 2.0, l_spa = 0.05;
+  struct Case {
+    std::string kind, layout;
+    int max_shift;
+  };
+  for (const Case& c : {Case{"tiae", "centred", 8}, Case{"fg", "centred", 0}, Case{"fg", "centred", 8},
+                        Case{"fg", "text", 0}, Case{"ae", "centred", 8}}) {
+    INFO(c.kind << ", layout " << c.layout << ", max shift " << c.max_shift);
+    torch::manual_seed(17);
+    tiae::NetworkShape shape;
+    shape.hidden1 = 64, shape.hidden2 = 32, shape.descriptor = 8;
+    tiae::AutoEncoder model(shape);
+    tiae::TrainConfig config;
+    config.kind = c.kind;
+    config.layout = c.layout;
+    config.max_shift = c.max_shift;
+    config.lambda_inv = l_inv, config.lambda_res = l_res, config.lambda_spa = l_spa;
+    const int64_t b = 3, views = c.kind == "ae" ? 1 : 3;
+    tiae::Batch batch;
+    batch.views = views;
+    batch.inputs = torch::rand({views * b, 1, S, S});
+    batch.targets = c.kind == "fg" ? digit_like(int(b), 40).to(torch::kFloat32).repeat({views, 1, 1, 1}) : batch.inputs;
+    const auto o = tiae::objective(model, batch, config);
+
+    const auto desc = model->encoder->forward(batch.inputs).to(torch::kFloat64);
+    const auto recon = model->decoder->forward(model->encoder->forward(batch.inputs)).to(torch::kFloat64);
+    const auto target = batch.targets.to(torch::kFloat64);
+    if (c.kind == "ae") {
+      const double rec = (recon - target).pow(2).sum().item<double>() / double(b);
+      CHECK(o.c_rec.item<double>() == Approx(rec).epsilon(1e-4));
+      CHECK(o.loss.item<double>() == Approx(rec).epsilon(1e-4));
+      continue;
+    }
+    // Each pixel's weight: 1, or extract's window weight for layout text.
+    const auto w = c.layout == "text" ? tiae::extraction_weights(S).to(torch::kFloat64) : torch::ones({S, S}, torch::kFloat64);
+    double inv = 0, res = 0, spa = 0;
+    for (int64_t i = 0; i < b; ++i)
+      for (int64_t v = 1; v < views; ++v) inv += (w * (recon[v * b + i] - recon[i]).pow(2)).sum().item<double>();
+    const auto res_each = c.max_shift > 0 ? tiae::restoration_term_by_loop(recon, target, c.max_shift).distance
+                                          : (w * (recon - target).pow(2)).flatten(1).sum(1);
+    res = res_each.sum().item<double>();
+    for (int64_t i = 0; i < views * b; ++i) {
+      const double l1 = desc[i].abs().sum().item<double>(), l2 = desc[i].pow(2).sum().item<double>();
+      spa += l1 * l1 / l2;
+    }
+    inv /= double(b), res /= double(views * b), spa /= double(views * b);
+    CHECK(o.c_inv.item<double>() == Approx(inv).epsilon(1e-4));
+    CHECK(o.c_res.item<double>() == Approx(res).epsilon(1e-4));
+    CHECK(o.c_spa.item<double>() == Approx(spa).epsilon(1e-4));
+    CHECK(o.loss.item<double>() == Approx(l_inv * inv + l_res * res + l_spa * spa).epsilon(1e-4));
+  }
+}
+
+TEST_CASE("foreground composites: ink at its level under full ink, in both polarities, paper elsewhere") {
+  // A digit of full ink in a known square: there the input is the ink level; outside, the paper.
+  auto digits = torch::zeros({64, 1, S, S});
+  digits.narrow(2, 10, 12).narrow(3, 10, 12).fill_(1);
+  tiae::TrainConfig config;
+  config.kind = "fg";
+  config.views = 1;
+  config.max_shift = 0;
+  const tiae::BackgroundSource noise("noise");
+  std::mt19937_64 rng(8), replay(8);
+  const auto batch = tiae::draw_batch(digits, rng, config, &noise);
+  // The same draws, replayed as draw_batch makes them: a background, then an appearance.
+  int dark_ink = 0, light_ink = 0;
+  std::vector<float> bg(S * S);
+  for (int64_t i = 0; i < batch.inputs.size(0); ++i) {
+    noise.draw(replay, bg.data(), S);
+    const auto a = tiae::random_appearance(replay);
+    const auto img = batch.inputs[i][0];
+    REQUIRE(img[16][16].item<float>() == Approx(a.ink).margin(1e-6));
+    const float paper = a.paper_low + (a.paper_high - a.paper_low) * bg[2 * S + 3];
+    REQUIRE(img[2][3].item<float>() == Approx(paper).margin(1e-6));
+    // at least 0.3 from the paper's middle level, on either side
+    const float middle = (a.paper_low + a.paper_high) / 2;
+    CHECK(std::abs(a.ink - middle) >= 0.3f - 1e-6f);
+    (a.ink < middle ? dark_ink : light_ink) += 1;
+  }
+  CHECK(dark_ink > 16);
+  CHECK(light_ink > 16);
 }

@@ -1,6 +1,7 @@
 // End-to-end tests of the page in Debian's headless Chromium (playwright-core), on both
 // backends: the page becomes ready; tiae.analyze matches onnxruntime-node on the same
-// inputs (max abs diff <= 1e-4); shift estimates of shifted copies differ by the shift;
+// inputs (max abs diff <= 1e-4); its shift is a brute-force search's and its restored image
+// the canonical one moved by that shift; shift estimates of shifted copies differ by the shift;
 // no request leaves the page's origin; tiae.extract gives the foreground `tiae extract`
 // gives for the same file, and refuses bad files with messages.
 // Run: node --test web/browser.test.mjs (after scripts/build.sh: it runs build/native/tiae)
@@ -62,6 +63,25 @@ function shift(img, dx, dy) {
   return out;
 }
 
+// The exact shift search written out: the theta that minimises ||D - T_theta I||^2 on the
+// extended canvas (D is zero outside its window; T_theta I keeps the ink a shift pushes out
+// of the window, which counts as error), and that distance for every theta.
+function shiftDistances(canonical, input, m = 8) {
+  const distances = new Map();
+  for (let dy = -m; dy <= m; dy++) for (let dx = -m; dx <= m; dx++) {
+    let d = 0;
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+      const sy = y - dy, sx = x - dx;  // (T_theta I)(y, x) = I(y - dy, x - dx)
+      const moved = sy >= 0 && sy < S && sx >= 0 && sx < S ? input[sy * S + sx] : 0;
+      d += (canonical[y * S + x] - moved) ** 2;
+      const ty = y + dy, tx = x + dx;  // where I(y, x) lands: outside the window, all of it is error
+      if (ty < 0 || ty >= S || tx < 0 || tx >= S) d += input[y * S + x] ** 2;
+    }
+    distances.set(`${dx},${dy}`, d);
+  }
+  return distances;
+}
+
 async function openPage(backend) {
   const page = await browser.newPage();
   const foreign = [];
@@ -104,16 +124,27 @@ for (const backend of ['wasm', 'webgpu']) {
       descriptor.data.forEach((v, j) => { maxDiff = Math.max(maxDiff, Math.abs(v - inPage[i].descriptor[j])); });
       image.data.forEach((v, j) => { maxDiff = Math.max(maxDiff, Math.abs(v - inPage[i].canonical[j])); });
     }
+    // The page's shift is -theta_hat of the brute-force search, and restored is the canonical
+    // image moved by it.
+    let exact = 0, maxRestoredDiff = 0;
+    for (const [i, img] of [...base, ...moved].entries()) {
+      const r = inPage[i], distances = shiftDistances(r.canonical, img);
+      const best = Math.min(...distances.values()), atPage = distances.get(`${-r.shift[0]},${-r.shift[1]}`);
+      if (atPage <= best + 1e-4 * Math.max(1, best)) exact++;
+      shift(r.canonical, r.shift[0], r.shift[1]).forEach((v, j) => { maxRestoredDiff = Math.max(maxRestoredDiff, Math.abs(v - r.restored[j])); });
+    }
     let followed = 0;
     for (let i = 0; i < base.length; i++) {
       const [a, b] = [inPage[i].shift, inPage[base.length + i].shift];
       if (Math.abs(b[0] - a[0] - shifts[i][0]) <= 1 && Math.abs(b[1] - a[1] - shifts[i][1]) <= 1) followed++;
     }
     console.log(`${backend}: max |diff| vs onnxruntime-node ${maxDiff.toExponential(2)}; ` +
-                `shift followed for ${followed}/${base.length}`);
+                `brute-force shift for ${exact}/${2 * base.length}; shift followed for ${followed}/${base.length}`);
     await page.screenshot({ path: path.join(artifacts, `page-${backend}.png`) });
     await page.close();
     assert.ok(maxDiff <= 1e-4, `max abs diff ${maxDiff}`);
+    assert.equal(exact, 2 * base.length, `the brute-force shift for ${exact}/${2 * base.length}`);
+    assert.ok(maxRestoredDiff <= 1e-6, `restored vs the canonical image moved by the shift: ${maxRestoredDiff}`);
     assert.ok(followed >= 0.95 * base.length, `shift followed for ${followed}/${base.length}`);
     assert.deepEqual(foreign, []);
   });
