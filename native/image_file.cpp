@@ -7,13 +7,24 @@
 #include <stdexcept>
 
 #include "image_header.h"
+#include "output_file.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
 
 RgbaImage read_image_file(const std::string& path) {
+  // Checked before opening: a FIFO would block the open, a device or a huge file would be
+  // read whole before the header check could refuse it.
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) throw std::runtime_error(path + ": cannot open the file (it does not exist)");
+  if (!fs::is_regular_file(status)) throw std::runtime_error(path + ": not an image file (not a regular file)");
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > kMaxImageFileBytes)
+    throw std::runtime_error(path + ": too large for an image file (" + std::to_string(size >> 20) + " MB; at most " +
+                             std::to_string(kMaxImageFileBytes >> 20) + " MB)");
   std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path)) throw std::runtime_error(path + ": cannot open the file");
+  if (!in) throw std::runtime_error(path + ": cannot open the file");
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
   const ImageHeader header = check_image_bytes(data, bytes.size());
@@ -61,16 +72,9 @@ void write_gray_image(const std::string& path, const std::vector<float>& values,
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x)
       gray.at<uint8_t>(y, x) = cv::saturate_cast<uint8_t>(values[size_t(y) * width + x] * 255.0f);
-  const fs::path target(path);
-  const fs::path tmp = target.parent_path() / (".tmp-" + target.filename().string());
   std::vector<uint8_t> encoded;
-  if (!cv::imencode(target.extension().string(), gray, encoded)) throw std::runtime_error(path + ": could not encode the image");
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(encoded.data()), std::streamsize(encoded.size()));
-    if (!out) throw std::runtime_error(path + ": cannot write the file");
-  }
-  fs::rename(tmp, target);
+  if (!cv::imencode(fs::path(path).extension().string(), gray, encoded)) throw std::runtime_error(path + ": could not encode the image");
+  write_file_atomically(path, std::string(encoded.begin(), encoded.end()));
 }
 
 }  // namespace tiae

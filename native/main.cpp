@@ -13,6 +13,7 @@
 #include "flyers.h"
 #endif
 #include "infer.h"
+#include "output_file.h"
 #include "trainer.h"
 #ifdef TIAE_HAVE_ONNX
 #include "onnx_export.h"
@@ -41,32 +42,35 @@ int main(int argc, char** argv) {
   auto* train_cmd = app.add_subcommand("train", "train a TIAE, the ordinary auto-encoder or a foreground extractor on MNIST");
   std::string config_path, out_dir, device = "auto";
   bool resume = false, no_progress = false;
-  std::string kind, background, layout, init;
-  int epochs = 0, batch = 0, views = 0, max_shift = -1, samples = 0, threads = 0;
-  double lr = 0, lr_final = 0, letters = -1, l_inv = -1, l_res = -1, l_spa = -1;
-  long long seed = -1;
+  // Each flag given puts its value (any value, 0 included) over the config's; from_json
+  // (train_config.cpp) then checks every setting alike, wherever it came from.
+  nlohmann::json overrides = nlohmann::json::object();
+  auto setting = [&](auto type, const std::string& flag, const std::string& key, const std::string& help) {
+    using T = decltype(type);
+    train_cmd->add_option_function<T>(flag, [&overrides, key](const T& v) { overrides[key] = v; }, help);
+  };
   train_cmd->add_option("-c,--config", config_path, "JSON config (see configs/); flags override it");
   train_cmd->add_option("-o,--out", out_dir, "run folder: config, log.jsonl, checkpoint")->required();
   train_cmd->add_option("--device", device, "auto (CUDA when present), cpu or cuda");
   train_cmd->add_flag("--resume", resume, "continue the run in --out from its last checkpoint");
   train_cmd->add_flag("--no-progress", no_progress, "no progress bar");
-  train_cmd->add_option("--kind", kind, "tiae, ae, or fg (foreground extraction)");
-  train_cmd->add_option("--background", background, "kind fg: noise, white-noise (no smooth noise) or photo backgrounds");
-  train_cmd->add_option("--epochs", epochs, "number of epochs (with --resume: may extend the run)");
-  train_cmd->add_option("--batch", batch, "digits per step");
-  train_cmd->add_option("--lr", lr, "initial learning rate (Adam)");
-  train_cmd->add_option("--lr-final", lr_final, "learning rate at the end of the cosine decay");
-  train_cmd->add_option("--views", views, "K: random shifts per digit per step for the invariance term");
-  train_cmd->add_option("--max-shift", max_shift, "shifts in [-max, max] pixels");
-  train_cmd->add_option("--layout", layout, "kind fg: centred (digits as MNIST) or text (windows over lines of glyphs)");
-  train_cmd->add_option("--letters", letters, "layout text: fraction of glyphs that are font letters, not digits");
-  train_cmd->add_option("--init", init, "start from this run's or model folder's weights (those of matching shape)");
-  train_cmd->add_option("--lambda-inv", l_inv, "weight of the invariance term");
-  train_cmd->add_option("--lambda-res", l_res, "weight of the restoration term");
-  train_cmd->add_option("--lambda-spa", l_spa, "weight of the sparseness term");
-  train_cmd->add_option("--seed", seed, "seed of initialisation, order and shifts");
-  train_cmd->add_option("--train-samples", samples, "use only the first N training digits (0: all)");
-  train_cmd->add_option("--threads", threads, "CPU threads (0: all)");
+  setting(std::string(), "--kind", "kind", "tiae, ae, or fg (foreground extraction)");
+  setting(std::string(), "--background", "background", "kind fg: noise, white-noise (no smooth noise) or photo backgrounds");
+  setting(int64_t(), "--epochs", "epochs", "number of epochs (with --resume: may extend the run)");
+  setting(int64_t(), "--batch", "batch", "digits per step");
+  setting(double(), "--lr", "lr", "initial learning rate (Adam)");
+  setting(double(), "--lr-final", "lr_final", "learning rate at the end of the cosine decay");
+  setting(int64_t(), "--views", "views", "K: random shifts per digit per step for the invariance term");
+  setting(int64_t(), "--max-shift", "max_shift", "shifts in [-max, max] pixels");
+  setting(std::string(), "--layout", "layout", "kind fg: centred (digits as MNIST) or text (windows over lines of glyphs)");
+  setting(double(), "--letters", "letters", "layout text: fraction of glyphs that are font letters, not digits");
+  setting(std::string(), "--init", "init", "start from this run's or model folder's weights (those of matching shape)");
+  setting(double(), "--lambda-inv", "lambda_inv", "weight of the invariance term");
+  setting(double(), "--lambda-res", "lambda_res", "weight of the restoration term");
+  setting(double(), "--lambda-spa", "lambda_spa", "weight of the sparseness term");
+  setting(int64_t(), "--seed", "seed", "seed of initialisation, order and shifts");
+  setting(int64_t(), "--train-samples", "train_samples", "use only the first N training digits (0: all)");
+  setting(int64_t(), "--threads", "threads", "CPU threads (0: all)");
 
   // ---- eval
   auto* eval_cmd = app.add_subcommand("eval", "evaluate runs on the 2,000 shifted test digits: metrics JSON and pictures");
@@ -145,23 +149,7 @@ int main(int argc, char** argv) {
         config = read_json_file(config_path).get<TrainConfig>();
       }
       nlohmann::json j = config;
-      if (!kind.empty()) j["kind"] = kind;
-      if (!background.empty()) j["background"] = background;
-      if (epochs > 0) j["epochs"] = epochs;
-      if (batch > 0) j["batch"] = batch;
-      if (lr > 0) j["lr"] = lr;
-      if (lr_final > 0) j["lr_final"] = lr_final;
-      if (views > 0) j["views"] = views;
-      if (max_shift >= 0) j["max_shift"] = max_shift;
-      if (!layout.empty()) j["layout"] = layout;
-      if (letters >= 0) j["letters"] = letters;
-      if (!init.empty()) j["init"] = init;
-      if (l_inv >= 0) j["lambda_inv"] = l_inv;
-      if (l_res >= 0) j["lambda_res"] = l_res;
-      if (l_spa >= 0) j["lambda_spa"] = l_spa;
-      if (seed >= 0) j["seed"] = seed;
-      if (samples > 0) j["train_samples"] = samples;
-      if (threads > 0) j["threads"] = threads;
+      j.update(overrides);
       train(j.get<TrainConfig>(), RunOptions{out_dir, device, resume, !no_progress});
     } else if (*eval_cmd) {
       EvalOptions options;
@@ -187,6 +175,7 @@ int main(int argc, char** argv) {
       options.core.stride = stride;
       options.core.batch = extract_batch;
       options.progress = !no_progress;
+      check_output_file(extract_out, {extract_in});
       fmt::print("{}\n", extract_photo(extract_in, extract_out, options));
 #else
       throw std::runtime_error("this build has no image files (OpenCV was not found at configure time)");
@@ -199,17 +188,18 @@ int main(int argc, char** argv) {
       throw std::runtime_error("this build has no image files (OpenCV was not found at configure time)");
 #endif
     } else if (*bench_cmd) {
+      if (!bench_out.empty()) check_output_file(bench_out, {});
       const auto figures = run_benchmark(bench);
-      if (!bench_out.empty()) std::ofstream(bench_out) << figures.dump(2) << "\n";
+      if (!bench_out.empty()) write_file_atomically(bench_out, figures.dump(2) + "\n");
     } else if (*infer_cmd) {
-      const auto result = infer(infer_run, InferInput{infer_raw, infer_images}, device);
-      if (infer_out.empty()) {
-        fmt::print("{}\n", result.dump());
-      } else {
-        std::ofstream out(infer_out);
-        out << result.dump() << "\n";
-        if (!out) throw std::runtime_error("cannot write " + infer_out);
+      if (!infer_out.empty()) {
+        auto inputs = infer_images;
+        inputs.push_back(infer_raw);
+        check_output_file(infer_out, inputs);
       }
+      const auto result = infer(infer_run, InferInput{infer_raw, infer_images}, device);
+      if (infer_out.empty()) fmt::print("{}\n", result.dump());
+      else write_file_atomically(infer_out, result.dump() + "\n");
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "tiae: error: {}\n", e.what());

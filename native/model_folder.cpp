@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "model_card.h"
 #include "trainer.h"
 #ifdef TIAE_HAVE_ONNX
 #include "onnx_export.h"
@@ -13,14 +14,7 @@ namespace fs = std::filesystem;
 
 TrainConfig read_model_config(const std::string& folder) {
   const fs::path dir(folder);
-  if (fs::exists(dir / "model.json")) {
-    try {
-      const auto card = nlohmann::json::parse(std::ifstream(dir / "model.json"));
-      return card.at("training").at("config").get<TrainConfig>();
-    } catch (const nlohmann::json::exception& e) {
-      throw std::runtime_error((dir / "model.json").string() + " is not a model card of `tiae export`: " + e.what());
-    }
-  }
+  if (fs::exists(dir / "model.json")) return read_model_card(folder).config;
   if (fs::exists(dir / "config.json")) return read_run_config(folder);
   throw std::runtime_error(folder + " is neither a model folder (model.json) nor a training run (config.json)");
 }
@@ -38,8 +32,10 @@ LoadedModel load_model(const std::string& folder, torch::Device device) {
   const fs::path dir(folder);
   if (fs::exists(dir / "model.json")) {
 #ifdef TIAE_HAVE_ONNX
-    WeightMap weights = read_onnx_weights((dir / "encoder.onnx").string());
-    weights.merge(read_onnx_weights((dir / "decoder.onnx").string()));
+    const auto card = read_model_card(folder);
+    for (const auto& [file, sum] : card.checksums) verify_checksum((dir / file).string(), sum);
+    WeightMap weights = read_onnx_weights((dir / card.encoder_file).string());
+    weights.merge(read_onnx_weights((dir / card.decoder_file).string()));
     load_weights(*m.network, weights, folder);
 #else
     throw std::runtime_error("this build reads no ONNX files (libonnx was not found): give a training run folder");

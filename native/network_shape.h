@@ -2,7 +2,9 @@
 // configs and model cards can use it without pulling in LibTorch headers.
 #pragma once
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <stdexcept>
+#include <string>
 
 namespace tiae {
 
@@ -24,22 +26,36 @@ inline void to_json(nlohmann::json& j, const NetworkShape& s) {
        {"descriptor", s.descriptor}};
 }
 
+// An integer setting of a config or card: a JSON integer (1.7 is refused, not truncated)
+// within [lo, hi]. Throws std::runtime_error naming the key and the range.
+inline int64_t checked_integer(const nlohmann::json& v, const std::string& key, int64_t lo, int64_t hi) {
+  const bool integer = v.is_number_integer() && (v.is_number_unsigned() ? v.get<uint64_t>() <= uint64_t(INT64_MAX) : true);
+  if (!integer || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
+    throw std::runtime_error(key + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], not " + v.dump());
+  return v.get<int64_t>();
+}
+
+// Bounds on every size, so that no product of them overflows and no reader allocates
+// absurd memory for a crafted card.
 inline void from_json(const nlohmann::json& j, NetworkShape& s) {
+  if (!j.is_object()) throw std::runtime_error("network must be a JSON object");
   for (auto it = j.begin(); it != j.end(); ++it) {
-    int* field = it.key() == "channels" ? &s.channels
-                 : it.key() == "size" ? &s.size
-                 : it.key() == "conv_channels" ? &s.conv_channels
-                 : it.key() == "kernel" ? &s.kernel
-                 : it.key() == "hidden1" ? &s.hidden1
-                 : it.key() == "hidden2" ? &s.hidden2
-                 : it.key() == "descriptor" ? &s.descriptor
-                                            : nullptr;
-    if (!field) throw std::runtime_error("unknown network setting '" + it.key() + "'");
-    *field = it.value().get<int>();
+    const auto& k = it.key();
+    const auto& v = it.value();
+    if (k == "channels") s.channels = int(checked_integer(v, "network.channels", 1, 16));
+    else if (k == "size") s.size = int(checked_integer(v, "network.size", 8, 256));
+    else if (k == "conv_channels") s.conv_channels = int(checked_integer(v, "network.conv_channels", 1, 1024));
+    else if (k == "kernel") s.kernel = int(checked_integer(v, "network.kernel", 1, 255));
+    else if (k == "hidden1") s.hidden1 = int(checked_integer(v, "network.hidden1", 1, 65536));
+    else if (k == "hidden2") s.hidden2 = int(checked_integer(v, "network.hidden2", 1, 65536));
+    else if (k == "descriptor") s.descriptor = int(checked_integer(v, "network.descriptor", 1, 4096));
+    else throw std::runtime_error("unknown network setting '" + k + "'");
   }
-  if (s.channels < 1 || s.conv_channels < 1 || s.hidden1 < 1 || s.hidden2 < 1 || s.descriptor < 1 ||
-      s.size - s.kernel + 1 < 2 || s.kernel < 1)
-    throw std::runtime_error("network sizes must be positive and the kernel smaller than the image");
+  if (s.size - s.kernel + 1 < 2) throw std::runtime_error("network.kernel must be smaller than the image");
+  // The two largest weight matrices (encoder fc1, decoder fc3): at most 2^28 values each.
+  const int64_t pixels = int64_t(s.channels) * s.size * s.size;
+  if (int64_t(s.pooled_features()) * s.hidden1 > (int64_t(1) << 28) || pixels * s.hidden1 > (int64_t(1) << 28))
+    throw std::runtime_error("network too large (over 2^28 weights in one layer)");
 }
 
 }  // namespace tiae

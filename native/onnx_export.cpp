@@ -5,11 +5,15 @@
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 
-#include <cstdio>
+#include <fcntl.h>  // AT_FDCWD
+
+#include <cerrno>
+#include <cstdio>  // renameat2, RENAME_EXCHANGE (glibc)
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "model_card.h"
 #include "model_folder.h"
 #include "trainer.h"
 #include "weights_file.h"
@@ -140,14 +144,45 @@ std::string code_revision() {
   return rev.empty() ? "unknown" : rev;
 }
 
-}  // namespace
 
-nlohmann::json export_model(const std::string& run_dir, const ExportOptions& options) {
+// Removes a folder of plain files, file by file (see remove_checkpoint_folder in trainer.cpp
+// for why not fs::remove_all).
+void remove_flat_folder(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) files.push_back(entry.path());
+  for (const auto& f : files) fs::remove(f, ec);
+  fs::remove(dir, ec);
+}
+
+// Puts the folder `fresh` at `target` in one step, so that a reader (or a kill) never sees
+// the new encoder beside the old decoder: renameat2's RENAME_EXCHANGE swaps the two folders
+// atomically; the old one, now at `fresh`, is then removed.
+void swap_into_place(const fs::path& fresh, const fs::path& target) {
+  std::error_code ec;
+  if (!fs::exists(target, ec)) {
+    fs::rename(fresh, target);
+    return;
+  }
+  if (renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0)
+    throw std::runtime_error("cannot replace " + target.string() + ": " + std::strerror(errno) + " (the new files are in " +
+                             fresh.string() + ")");
+  remove_flat_folder(fresh);
+}
+
+void write_json_checked(const fs::path& path, const nlohmann::json& j) {
+  std::ofstream out(path);
+  out << j.dump(2) << "\n";
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// The model folder's files, into the new folder `out`.
+nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out, const ExportOptions& options) {
   const auto config = read_run_config(run_dir);
   const auto weights = read_weights_file(run_weights_path(run_dir));
   const auto& s = config.network;
-  fs::create_directories(options.out_dir);
-  const fs::path out(options.out_dir);
 
   {  // encoder: conv -> relu -> 2x2 max pool -> flatten -> fc1, relu -> fc2, relu -> fc3
     auto model = new_model("encoder", "TIAE encoder: image [N,C,S,S] in [0,1] -> descriptor [N,D]");
@@ -208,6 +243,8 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
       {"network", s},
       {"transform", transform},
       {"files", {{"encoder", "encoder.onnx"}, {"decoder", "decoder.onnx"}}},
+      {"checksums", {{"encoder.onnx", file_checksum((out / "encoder.onnx").string())},
+                     {"decoder.onnx", file_checksum((out / "decoder.onnx").string())}}},
       {"onnx", {{"opset", kOpset}, {"ir_version", kIrVersion}, {"weights", options.fp16 ? "float16" : "float32"}}},
       {"training", {{"data", data}, {"config", config}}},
       {"seed", config.seed},
@@ -247,8 +284,30 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
     for (const auto& [from, to] : files)
       if (fs::exists(eval / from)) fs::copy_file(eval / from, out / to, fs::copy_options::overwrite_existing);
   }
-  std::ofstream(out / "model.json") << card.dump(2) << "\n";
+  write_json_checked(out / "model.json", card);
   return card;
+}
+
+}  // namespace
+
+nlohmann::json export_model(const std::string& run_dir, const ExportOptions& options) {
+  const fs::path target = fs::absolute(options.out_dir).lexically_normal() / "";  // one form, trailing slash or not
+  const fs::path folder = target.parent_path();
+  std::error_code ec;
+  if (fs::exists(folder, ec) && !fs::exists(folder / "model.json", ec))
+    throw std::runtime_error(options.out_dir + " exists and is not a model folder: export into a new folder or over a model folder");
+  fs::create_directories(folder.parent_path());
+  const fs::path fresh = folder.parent_path() / ("." + folder.filename().string() + ".export-tmp");
+  remove_flat_folder(fresh);  // left by an export that was killed
+  fs::create_directory(fresh);
+  try {
+    const auto card = write_model_files(run_dir, fresh, options);
+    swap_into_place(fresh, folder);
+    return card;
+  } catch (...) {
+    remove_flat_folder(fresh);
+    throw;
+  }
 }
 
 WeightMap read_onnx_weights(const std::string& onnx_path) {

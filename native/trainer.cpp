@@ -10,9 +10,11 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "mnist_data.h"
+#include "model_card.h"
 #include "model_folder.h"
 #include "network.h"
 #ifdef TIAE_HAVE_OPENCV
@@ -70,13 +72,42 @@ void save_checkpoint(const fs::path& run, AutoEncoder& model, torch::optim::Adam
   fs::create_directories(tmp);
   save_weights(*model, (tmp / "weights.bin").string());
   torch::save(optimizer, (tmp / "optimizer.pt").string());
-  write_json(tmp / "state.json", {{"epochs_done", epochs_done}, {"steps_done", steps_done}});
+  // Checksums of both files, verified before a resume or an export uses them.
+  write_json(tmp / "state.json", {{"epochs_done", epochs_done},
+                                  {"steps_done", steps_done},
+                                  {"checksums",
+                                   {{"weights.bin", file_checksum((tmp / "weights.bin").string())},
+                                    {"optimizer.pt", file_checksum((tmp / "optimizer.pt").string())}}}});
   fault_point("checkpoint-written", epochs_done);
   remove_checkpoint_folder(old);
   if (fs::exists(final)) fs::rename(final, old);
   fault_point("between-renames", epochs_done);
   fs::rename(tmp, final);
   remove_checkpoint_folder(old);
+}
+
+// Checks the checkpoint's files against the checksums its state.json records (checkpoints
+// written before checksums were recorded have none) and returns that state.
+nlohmann::json verified_state(const fs::path& checkpoint) {
+  const auto state = read_json(checkpoint / "state.json");
+  if (state.contains("checksums"))
+    for (const auto& [file, sum] : state.at("checksums").items()) verify_checksum((checkpoint / file).string(), sum.get<std::string>());
+  return state;
+}
+
+// A folder train may write a new run into: new, empty, or holding only what a run that
+// never finished its first epoch left; never someone's other files.
+void check_new_run_folder(const fs::path& run) {
+  if (!checkpoint_dir(run).empty())
+    throw std::runtime_error(run.string() + " already holds a run: add --resume to continue it, or choose another folder");
+  std::error_code ec;
+  if (fs::exists(run, ec) && !fs::is_directory(run, ec)) throw std::runtime_error(run.string() + " exists and is not a folder");
+  if (!fs::exists(run, ec)) return;
+  const std::set<std::string> ours = {"config.json", "log.jsonl", "training-batch.png", "checkpoint.tmp"};
+  for (const auto& entry : fs::directory_iterator(run))
+    if (!ours.count(entry.path().filename().string()))
+      throw std::runtime_error(run.string() + " holds other files (" + entry.path().filename().string() +
+                               "): train into a new or empty folder");
 }
 
 // Keeps the log lines of the epochs the checkpoint holds (a killed run may have logged one more).
@@ -129,6 +160,7 @@ TrainConfig read_run_config(const std::string& run_dir) {
 std::string run_weights_path(const std::string& run_dir) {
   const auto dir = checkpoint_dir(run_dir);
   if (dir.empty()) throw std::runtime_error(run_dir + " is not a training run with a checkpoint");
+  verified_state(dir);
   return (dir / "weights.bin").string();
 }
 
@@ -140,12 +172,11 @@ void train(TrainConfig config, const RunOptions& options) {
   if (options.resume) {
     resume_from = checkpoint_dir(run);
     if (resume_from.empty()) throw std::runtime_error("--resume: no checkpoint in " + run.string());
-    const auto state = read_json(resume_from / "state.json");
+    const auto state = verified_state(resume_from);
     start_epoch = state.at("epochs_done").get<int>();
     step = state.at("steps_done").get<long>();
   } else {
-    if (!checkpoint_dir(run).empty())
-      throw std::runtime_error(run.string() + " already holds a run: add --resume to continue it, or choose another folder");
+    check_new_run_folder(run);
     fs::create_directories(run);
     fs::remove(run / "log.jsonl");
   }

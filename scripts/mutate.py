@@ -4,7 +4,7 @@
 Each mutant replaces exact text in a source file (an error if the text is not there, so a
 mutant can never silently stop applying), rebuilds incrementally, and runs the tests that
 guard that code; the original file is always restored. A mutant is caught when those tests
-fail. Usage (after scripts/build.sh; the working tree's files are changed and restored):
+fail; they are first run without any mutant and must pass. Usage (after scripts/build.sh; the working tree's files are changed and restored):
 
     scripts/mutate.py                 # every mutant
     scripts/mutate.py objective-lambdas-swapped resume-no-trim-log   # some
@@ -21,12 +21,14 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def ctest(regex, build='build'):
-    return ['ctest', '--test-dir', str(ROOT / build), '--output-on-failure', '-R', regex]
+# A test selection: (command, what it runs, as the report names it).
+def ctest(regex):
+    return (['ctest', '--test-dir', str(ROOT / 'build'), '--output-on-failure', '-R', regex], f'ctest -R "{regex}"')
 
 
 def browser(pattern):
-    return ['node', '--test', '--test-name-pattern', pattern, str(ROOT / 'web/browser.test.mjs')]
+    return (['node', '--test', '--test-name-pattern', pattern, str(ROOT / 'web/browser.test.mjs')],
+            f'browser test "{pattern}"')
 
 
 # name: (file, [(original text, planted text)], what it breaks, tests to run, builds)
@@ -36,7 +38,7 @@ MUTANTS = {
         [('config.lambda_inv * o.c_inv + config.lambda_res * o.c_res', 'config.lambda_res * o.c_inv + config.lambda_inv * o.c_res')],
         'lambda_inv and lambda_res swapped in objective()', ctest('objective equals its formula'), ['native']),
     'composite-ink-inverted': (
-        'native/terms.cpp', [('digits * ink}', 'digits * (1 - ink)}')],
+        'native/terms.cpp', [('+ digits * ink, digits}', '+ digits * (1 - ink), digits}')],
         'the ink level inverted in composite()', ctest('composite'), ['native']),
     'resume-no-trim-log': (
         'native/trainer.cpp', [('    trim_log(run / "log.jsonl", start_epoch);\n', '')],
@@ -100,11 +102,11 @@ def run_mutant(name):
         source.write_text(planted)
         if not build(targets):
             return {'name': name, 'what': what, 'caught': True, 'by': 'the build fails', 'seconds': round(time.time() - start)}
-        r = subprocess.run(tests, cwd=ROOT, capture_output=True, text=True)
+        r = subprocess.run(tests[0], cwd=ROOT, capture_output=True, text=True)
         caught = r.returncode != 0
     finally:
         source.write_text(original)
-    return {'name': name, 'what': what, 'caught': caught, 'by': ' '.join(tests[-2:]) if caught else None,
+    return {'name': name, 'what': what, 'caught': caught, 'by': tests[1] if caught else None,
             'seconds': round(time.time() - start)}
 
 
@@ -117,6 +119,11 @@ def main(args):
     unknown = [n for n in names if n not in MUTANTS]
     if unknown:
         raise SystemExit(f'mutate: unknown mutants {unknown}; --list shows them')
+    # The guarding tests must pass on the code as it is, or a "caught" would mean nothing.
+    for command, label in {(tuple(MUTANTS[n][3][0]), MUTANTS[n][3][1]) for n in names}:
+        r = subprocess.run(list(command), cwd=ROOT, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"mutate: the tests fail without any mutant: {label}\n{r.stdout[-2000:]}")
     results = []
     try:
         for name in names:

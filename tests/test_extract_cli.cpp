@@ -14,24 +14,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "cli_run.h"
+
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Result {
-  int status;
-  std::string output;
-};
-
-Result run(const std::string& args) {
-  const std::string command = std::string(TIAE_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 // A tiny foreground run (one epoch on 64 digits): these tests are about files, not quality.
 const fs::path& work() {
@@ -39,7 +26,7 @@ const fs::path& work() {
     const fs::path d = fs::temp_directory_path() / ("tiae-extract-test-" + std::to_string(getpid()));
     fs::remove_all(d);
     fs::create_directories(d);
-    const auto r = run("train --kind fg --background noise --max-shift 0 --layout text --epochs 1 --train-samples 64 --batch 64 "
+    const auto r = run_cli("train --kind fg --background noise --max-shift 0 --layout text --epochs 1 --train-samples 64 --batch 64 "
                        "--threads 1 --no-progress -o " + (d / "run").string());
     REQUIRE(r.status == 0);
     return d;
@@ -54,8 +41,8 @@ cv::Mat flyer(int w, int h) {  // dark strokes on a light textured page
   return img;
 }
 
-Result extract(const fs::path& in, const fs::path& out) {
-  return run("extract " + in.string() + " -o " + out.string() + " -m " + (work() / "run").string() + " --no-progress");
+CliResult extract(const fs::path& in, const fs::path& out) {
+  return run_cli("extract " + in.string() + " -o " + out.string() + " -m " + (work() / "run").string() + " --no-progress");
 }
 
 void write_bytes(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
@@ -167,7 +154,7 @@ std::string with_exif_orientation(const std::string& jpeg, uint16_t orientation)
 // Runs the released page model on an image file; its 8-bit foreground.
 cv::Mat released_extract(const fs::path& in) {
   const fs::path out = in.string() + "-fg.png";
-  const auto r = run("extract " + in.string() + " -o " + out.string() + " -m " + TIAE_MODELS_DIR "/mnist-fg-photo-text --no-progress");
+  const auto r = run_cli("extract " + in.string() + " -o " + out.string() + " -m " + TIAE_MODELS_DIR "/mnist-fg-photo-text --no-progress");
   INFO(in << ": " << r.output);
   REQUIRE(r.status == 0);
   return cv::imread(out.string(), cv::IMREAD_UNCHANGED);
@@ -289,15 +276,15 @@ TEST_CASE("tiae extract: bad files end in one clear message, exit status 1, and 
     CHECK_FALSE(fs::exists(out));
   }
   // a model folder that is not one
-  const auto r = run("extract " + (d / "good.png").string() + " -o " + (d / "x.png").string() + " -m " + d.string());
+  const auto r = run_cli("extract " + (d / "good.png").string() + " -o " + (d / "x.png").string() + " -m " + d.string());
   CHECK(r.status == 1);
   CHECK(r.output.find("neither a model folder") != std::string::npos);
 }
 
 TEST_CASE("tiae flyers: the same flyers every time, dark ink exactly where the true mask says") {
   const auto& d = work();
-  REQUIRE(run("flyers --count 2 -o " + (d / "flyers-a").string()).status == 0);
-  REQUIRE(run("flyers --count 2 -o " + (d / "flyers-b").string()).status == 0);
+  REQUIRE(run_cli("flyers --count 2 -o " + (d / "flyers-a").string()).status == 0);
+  REQUIRE(run_cli("flyers --count 2 -o " + (d / "flyers-b").string()).status == 0);
   for (const std::string name : {"flyer-0.png", "flyer-0-ink.png", "flyer-1.png", "flyer-1-ink.png"})
     CHECK(read_bytes(d / "flyers-a" / name) == read_bytes(d / "flyers-b" / name));
   const cv::Mat img = cv::imread((d / "flyers-a" / "flyer-0.png").string(), cv::IMREAD_GRAYSCALE);
@@ -313,13 +300,13 @@ TEST_CASE("tiae train: bad foreground settings end in a message naming the setti
   const fs::path d = work() / "bad-settings";
   const std::string base = "train --kind fg --max-shift 0 --epochs 1 --train-samples 64 --no-progress -o " + d.string();
   const std::pair<std::string, std::string> cases[] = {
-      {"--layout text --letters 1.5", "letters must be in [0, 1)"},
+      {"--layout text --letters 1.5", "letters must be a number in [0, 1)"},
       {"--layout centred --letters 0.5", "letters are a setting of layout \"text\""},
       {"--background plaid", "background must be"},
       {"--layout page", "layout must be"}};
   for (const auto& [flags, message] : cases) {
     INFO(flags);
-    const auto r = run(base + " " + flags);
+    const auto r = run_cli(base + " " + flags);
     CHECK(r.status != 0);
     CHECK_THAT(r.output, Catch::Contains(message));
     CHECK_FALSE(fs::exists(d));

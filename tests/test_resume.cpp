@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <random>
 #include <thread>
 
 #include "weights_file.h"
@@ -191,4 +194,78 @@ TEST_CASE("starting from another run (init) copies the parameters of matching sh
     ++copied;
   }
   CHECK(copied == int(target.size()) - 3);
+}
+
+namespace {
+std::string file_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Runs a command to its end and returns its wall time in ms.
+double timed_run(const std::vector<std::string>& args) {
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(run_to_end(args) == 0);
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Starts a command and kills it with SIGKILL after `ms` milliseconds (if still running).
+void kill_after(const std::vector<std::string>& args, double ms) {
+  const pid_t pid = spawn(args);
+  std::this_thread::sleep_for(std::chrono::microseconds(int64_t(ms * 1000)));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+}
+}  // namespace
+
+TEST_CASE("export and extract killed at random moments leave the old result or the complete new one, never a mix") {
+  const fs::path base = fs::absolute("resume_test") / "kill-loop";
+  fs::remove_all(base);
+  fs::create_directories(base);
+  auto args = kArgs;
+  args[3] = "1";  // one epoch
+  REQUIRE(run_to_end(with(args, (base / "a").string())) == 0);
+  args[13] = "12";  // another seed: other weights
+  REQUIRE(run_to_end(with(args, (base / "b").string())) == 0);
+  const auto files_of = [](const fs::path& model) {
+    return std::make_pair(file_bytes(model / "encoder.onnx"), file_bytes(model / "decoder.onnx"));
+  };
+  REQUIRE(run_to_end({"export", (base / "b").string(), "-o", (base / "b-model").string()}) == 0);
+  const auto new_files = files_of(base / "b-model");
+  std::vector<float> blank(32 * 32, 0.f);
+  std::ofstream(base / "blank.f32", std::ios::binary).write(reinterpret_cast<const char*>(blank.data()), 4 * 1024);
+  std::mt19937 rng(5);
+
+  const std::vector<std::string> export_b = {"export", (base / "b").string(), "-o", (base / "model").string()};
+  const double export_ms = timed_run(export_b);
+  int old_seen = 0, new_seen = 0;
+  for (int i = 0; i < 8; ++i) {
+    REQUIRE(run_to_end({"export", (base / "a").string(), "-o", (base / "model").string()}) == 0);
+    const auto old_files = files_of(base / "model");
+    kill_after(export_b, std::uniform_real_distribution<double>(0, 1.2 * export_ms)(rng));
+    const auto now = files_of(base / "model");
+    INFO("kill " << i);
+    CHECK((now == old_files || now == new_files));
+    old_seen += now == old_files, new_seen += now == new_files;
+    CHECK(run_to_end({"infer", (base / "model").string(), "--raw", (base / "blank.f32").string()}) == 0);
+  }
+  INFO("old " << old_seen << ", new " << new_seen);
+  CHECK(old_seen + new_seen == 8);
+
+  cv::Mat photo(300, 400, CV_8UC1, cv::Scalar(210));
+  for (int k = 0; k < 12; ++k) cv::circle(photo, {30 + 30 * k, 150 + (k % 3) * 20}, 9, cv::Scalar(30), 2);
+  REQUIRE(cv::imwrite((base / "photo.png").string(), photo));
+  const fs::path out = base / "foreground.png";
+  const std::vector<std::string> extract = {"extract", (base / "photo.png").string(), "-o", out.string(), "-m",
+                                            (base / "a").string(), "--no-progress", "--stride", "2"};
+  const double extract_ms = timed_run(extract);
+  const std::string complete = file_bytes(out), old = file_bytes(base / "photo.png");
+  for (int i = 0; i < 8; ++i) {
+    fs::copy_file(base / "photo.png", out, fs::copy_options::overwrite_existing);  // the "old" result
+    kill_after(extract, std::uniform_real_distribution<double>(0, 1.2 * extract_ms)(rng));
+    const std::string now = file_bytes(out);
+    INFO("kill " << i);
+    CHECK((now == old || now == complete));
+  }
 }

@@ -1,0 +1,78 @@
+#include "model_card.h"
+
+#include <zlib.h>
+
+#include <filesystem>
+#include <fmt/core.h>
+#include <fstream>
+#include <stdexcept>
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+namespace {
+// A file name the card may name: no folder part, so a card cannot point outside its folder.
+std::string plain_file_name(const std::string& name, const std::string& what, const std::string& origin) {
+  if (name.empty() || name.size() > 255 || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos ||
+      name.find('\0') != std::string::npos)
+    throw std::runtime_error(origin + ": " + what + " must be a plain file name in the model folder");
+  return name;
+}
+}  // namespace
+
+ModelCard parse_model_card(const std::string& text, const std::string& origin) {
+  try {
+    const auto card = nlohmann::json::parse(text);
+    ModelCard m;
+    m.config = card.at("training").at("config").get<TrainConfig>();
+    const auto& s = m.config.network;
+    // The top-level sizes readers such as the page use must be the network's.
+    if (card.contains("size") && card.at("size").get<int>() != s.size) throw std::runtime_error("size disagrees with network.size");
+    if (card.contains("channels") && card.at("channels").get<int>() != s.channels)
+      throw std::runtime_error("channels disagrees with network.channels");
+    if (card.contains("descriptor_size") && card.at("descriptor_size").get<int>() != s.descriptor)
+      throw std::runtime_error("descriptor_size disagrees with network.descriptor");
+    const auto& files = card.at("files");
+    m.encoder_file = plain_file_name(files.at("encoder").get<std::string>(), "files.encoder", origin);
+    m.decoder_file = plain_file_name(files.at("decoder").get<std::string>(), "files.decoder", origin);
+    if (card.contains("checksums"))
+      for (const auto& [file, sum] : card.at("checksums").items())
+        m.checksums[plain_file_name(file, "a checksum's file", origin)] = sum.get<std::string>();
+    return m;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(origin + " is not a model card of `tiae export`: " + e.what());
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    if (what.rfind(origin, 0) == 0) throw;
+    throw std::runtime_error(origin + ": " + what);
+  }
+}
+
+ModelCard read_model_card(const std::string& folder) {
+  const fs::path path = fs::path(folder) / "model.json";
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw std::runtime_error(path.string() + ": not a file");
+  if (fs::file_size(path, ec) > (16u << 20)) throw std::runtime_error(path.string() + ": too large for a model card");
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) throw std::runtime_error(path.string() + ": cannot be read");
+  return parse_model_card(text, path.string());
+}
+
+std::string file_checksum(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  uLong crc = crc32(0L, Z_NULL, 0);
+  std::vector<char> buffer(1 << 16);
+  while (in.read(buffer.data(), std::streamsize(buffer.size())) || in.gcount() > 0)
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(buffer.data()), uInt(in.gcount()));
+  return fmt::format("crc32:{:08x}", crc);
+}
+
+void verify_checksum(const std::string& path, const std::string& expected) {
+  const auto actual = file_checksum(path);
+  if (actual != expected)
+    throw std::runtime_error(path + " is damaged (checksum " + actual + ", its card or checkpoint says " + expected + ")");
+}
+
+}  // namespace tiae

@@ -1,0 +1,171 @@
+// Hostile but fair inputs to the real `tiae` program: each ends in one message naming the
+// input and the problem, exit status 1 (never a signal or a stack trace), with nothing
+// written and nothing overwritten.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <functional>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "cli_run.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A one-epoch shift model, its exported folder, and a small photo.
+const fs::path& work() {
+  static const fs::path dir = [] {
+    const fs::path d = fs::temp_directory_path() / ("tiae-hostile-test-" + std::to_string(getpid()));
+    fs::remove_all(d);
+    fs::create_directories(d);
+    REQUIRE(run_cli("train --epochs 1 --train-samples 64 --batch 64 --threads 1 --no-progress -o " + (d / "run").string()).status == 0);
+    REQUIRE(run_cli("export " + (d / "run").string() + " -o " + (d / "model").string()).status == 0);
+    std::vector<float> raw(32 * 32, 0.f);  // a blank 32x32 image for infer
+    std::ofstream(d / "digit.f32", std::ios::binary).write(reinterpret_cast<const char*>(raw.data()), 4 * 1024);
+    cv::Mat photo(48, 64, CV_8UC1, cv::Scalar(220));
+    cv::line(photo, {10, 10}, {50, 40}, cv::Scalar(20), 3);
+    REQUIRE(cv::imwrite((d / "photo.png").string(), photo));
+    return d;
+  }();
+  return dir;
+}
+
+// The refusal every case must end in.
+void check_refused(const CliResult& r, const std::string& message) {
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK(r.output.find("tiae: error: ") != std::string::npos);
+  CHECK(r.output.find(message) != std::string::npos);
+  CHECK(r.output.find("Exception raised from") == std::string::npos);  // no LibTorch stack trace
+}
+
+}  // namespace
+
+TEST_CASE("an output never replaces the input, and a folder given as -o is refused without leftovers") {
+  const auto& d = work();
+  const std::string photo = (d / "photo.png").string(), before = read_bytes(photo);
+  const std::string model = " -m " + (d / "model").string() + " --no-progress";
+  check_refused(run_cli("extract " + photo + " -o " + photo + model), "is the input");
+  check_refused(run_cli("extract " + photo + " -o " + (d / "." / "photo.png").string() + model), "is the input");
+  CHECK(read_bytes(photo) == before);
+
+  const std::string raw_before = read_bytes(d / "digit.f32");
+  check_refused(run_cli("infer " + (d / "model").string() + " --raw " + (d / "digit.f32").string() + " -o " + (d / "digit.f32").string()),
+                "is the input");
+  CHECK(read_bytes(d / "digit.f32") == raw_before);
+
+  fs::create_directories(d / "out-folder");
+  check_refused(run_cli("extract " + photo + " -o " + (d / "out-folder").string() + model), "is a folder");
+  CHECK(fs::is_empty(d / "out-folder"));
+  for (const auto& entry : fs::directory_iterator(d)) CHECK(entry.path().filename().string().rfind(".tmp-", 0) != 0);
+}
+
+TEST_CASE("files that are not image files are refused before they are read") {
+  const auto& d = work();
+  const std::string model = " -m " + (d / "model").string() + " --no-progress -o " + (d / "never.png").string();
+  // A FIFO would block a plain open; `timeout` turns a hang into a failure rather than a stuck test.
+  REQUIRE(mkfifo((d / "pipe.png").c_str(), 0600) == 0);
+  check_refused(run_cli("extract " + (d / "pipe.png").string() + model, "timeout 20"), "not a regular file");
+  check_refused(run_cli("extract /dev/zero" + model), "not a regular file");
+  // 3 GB of nothing (a sparse file: no disk is used) named .png
+  { std::ofstream(d / "huge.png") << "x"; }
+  fs::resize_file(d / "huge.png", uintmax_t(3) << 30);
+  check_refused(run_cli("extract " + (d / "huge.png").string() + model), "too large");
+  CHECK_FALSE(fs::exists(d / "never.png"));
+}
+
+TEST_CASE("tiae train: every setting is checked alike from a flag or a config, 0 included") {
+  const fs::path d = work() / "settings";
+  const std::string base = "train --train-samples 64 --no-progress -o " + (d / "run").string() + " ";
+  const std::pair<std::string, std::string> flags[] = {
+      {"--epochs -5", "epochs must be an integer in [1, "}, {"--batch 0", "batch must be an integer in [1, "},
+      {"--lr nan", "lr must be a number in (0, "},           {"--lr inf", "lr must be a number in (0, "},
+      {"--views 0", "views must be an integer in [1, "},     {"--max-shift -3", "max_shift must be an integer in [0, "},
+      {"--seed -1", "seed must be an integer in [0, "},      {"--kind tae", "kind must be one of tiae, ae, fg"}};
+  for (const auto& [flag, message] : flags) {
+    check_refused(run_cli(base + flag + (flag.rfind("--epochs", 0) == 0 ? "" : " --epochs 1")), message);
+    CHECK_FALSE(fs::exists(d));
+  }
+  fs::create_directories(d);
+  const std::pair<std::string, std::string> configs[] = {
+      {R"({"epochs": 1.7})", "epochs must be an integer"}, {R"({"seed": -1})", "seed must be an integer"},
+      {R"({"network": {"size": 65536}})", "network.size must be an integer in [8, 256]"},
+      {R"({"lambda_inv": -1})", "lambda_inv must be a number in [0, "}};
+  for (const auto& [config, message] : configs) {
+    std::ofstream(d / "config.json") << config;
+    check_refused(run_cli(base + "--epochs 1 -c " + (d / "config.json").string()), message);
+    CHECK_FALSE(fs::exists(d / "run"));
+  }
+  // 0 is a value like any other: --threads 0 (all threads) overrides a config's 2.
+  std::ofstream(d / "config.json") << R"({"threads": 2})";
+  REQUIRE(run_cli(base + "--epochs 1 -c " + (d / "config.json").string() + " --threads 0").status == 0);
+  CHECK(nlohmann::json::parse(std::ifstream(d / "run" / "config.json")).at("threads") == 0);
+}
+
+TEST_CASE("tiae train refuses a folder of someone's other files, and a damaged checkpoint") {
+  const fs::path d = work() / "folders";
+  fs::create_directories(d / "notes");
+  std::ofstream(d / "notes" / "todo.txt") << "my notes\n";
+  check_refused(run_cli("train --epochs 1 --train-samples 64 --no-progress -o " + (d / "notes").string()), "holds other files");
+  CHECK(read_bytes(d / "notes" / "todo.txt") == "my notes\n");
+  CHECK_FALSE(fs::exists(d / "notes" / "config.json"));
+
+  // One flipped bit in the checkpoint's weights: resume and export say which file is damaged.
+  const fs::path run = d / "run";
+  REQUIRE(run_cli("train --epochs 1 --train-samples 64 --no-progress -o " + run.string()).status == 0);
+  const fs::path weights = run / "checkpoint" / "weights.bin";
+  std::string bytes = read_bytes(weights);
+  bytes[bytes.size() / 2] ^= 0x10;
+  std::ofstream(weights, std::ios::binary) << bytes;
+  check_refused(run_cli("train --epochs 2 --no-progress --resume -o " + run.string()), "weights.bin is damaged");
+  check_refused(run_cli("export " + run.string() + " -o " + (d / "model").string()), "weights.bin is damaged");
+  CHECK_FALSE(fs::exists(d / "model"));
+}
+
+TEST_CASE("crafted model cards and damaged model files are refused with a message") {
+  const auto& d = work();
+  const auto card = nlohmann::json::parse(std::ifstream(d / "model" / "model.json"));
+  const std::string raw = " --raw " + (d / "digit.f32").string();
+  const std::pair<std::function<void(nlohmann::json&)>, std::string> cases[] = {
+      {[](nlohmann::json& c) { c["training"]["config"]["network"]["size"] = 65536; }, "network.size must be an integer in [8, 256]"},
+      {[](nlohmann::json& c) { c["training"]["config"]["network"]["hidden1"] = 1 << 30; }, "network.hidden1 must be"},
+      {[](nlohmann::json& c) { c["training"]["config"]["network"]["channels"] = 0; }, "network.channels must be"},
+      {[](nlohmann::json& c) { c["size"] = 64; }, "size disagrees with network.size"},
+      {[](nlohmann::json& c) { c["files"]["encoder"] = "../run/checkpoint/weights.bin"; }, "files.encoder must be a plain file name"},
+      {[](nlohmann::json& c) { c["checksums"]["decoder.onnx"] = "crc32:00000000"; }, "decoder.onnx is damaged"},
+      {[](nlohmann::json& c) { c.erase("training"); }, "is not a model card"}};
+  int i = 0;
+  for (const auto& [change, message] : cases) {
+    const fs::path folder = d / ("crafted-" + std::to_string(i++));
+    fs::create_directories(folder);
+    for (const char* f : {"encoder.onnx", "decoder.onnx"}) fs::copy_file(d / "model" / f, folder / f, fs::copy_options::overwrite_existing);
+    auto crafted = card;
+    change(crafted);
+    std::ofstream(folder / "model.json") << crafted.dump();
+    check_refused(run_cli("infer " + folder.string() + raw), message);
+  }
+  // the original still runs
+  CHECK(run_cli("infer " + (d / "model").string() + raw).status == 0);
+}
+
+TEST_CASE("tiae export writes a new folder or replaces a model folder, and never a folder of other files") {
+  const auto& d = work();
+  check_refused(run_cli("export " + (d / "run").string() + " -o " + (d / "run").string()), "is not a model folder");
+  CHECK(fs::exists(d / "run" / "config.json"));
+  // Re-exporting replaces the whole folder: the card's checksums are the new files'.
+  REQUIRE(run_cli("export " + (d / "run").string() + " -o " + (d / "model").string() + " --fp16").status == 0);
+  const auto card = nlohmann::json::parse(std::ifstream(d / "model" / "model.json"));
+  CHECK(card.at("onnx").at("weights") == "float16");
+  CHECK(run_cli("infer " + (d / "model").string() + " --raw " + (d / "digit.f32").string()).status == 0);
+  for (const auto& entry : fs::directory_iterator(d)) CHECK(entry.path().filename().string().find("export-tmp") == std::string::npos);
+}
