@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command: set up, build, and run every test: natively with ctest (Catch2, the
 # kill/resume runs, ONNX Runtime parity, the weights file read by an independent reader),
-# the core's Catch2 tests as wasm under Node, and the page in headless Chromium on both
-# backends (node's test runner). A Catch2 entry that asserts nothing or matches no test case
-# fails (tests/CMakeLists.txt); what could not run here is listed as skipped at the end.
+# the core's Catch2 tests as wasm under Node, the demo server against malformed requests,
+# and the page in headless Chromium on both backends (node's test runner). A Catch2 entry
+# that asserts nothing or matches no test case fails (tests/CMakeLists.txt); what could not
+# run here is listed as skipped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -12,7 +13,7 @@ logs=build/test-logs
 mkdir -p "$logs"
 ctest --test-dir build --output-on-failure | tee "$logs/native.txt"
 ctest --test-dir build-wasm --output-on-failure | tee "$logs/wasm.txt"
-node --test web/browser.test.mjs | tee "$logs/browser.txt"
+node --test web/server.test.mjs web/browser.test.mjs | tee "$logs/browser.txt"
 
 skipped=$(grep -h '(Skipped)' "$logs/native.txt" "$logs/wasm.txt" | sed 's/^[[:space:]]*/  ctest: /' || true)
 skipped+=$(grep -h '# SKIP' "$logs/browser.txt" | sed 's/^/  browser: /' || true)

@@ -2,9 +2,13 @@
 // Everything comes from the page's own origin: the page (web/), the released models
 // (models/), ONNX Runtime Web's files (node_modules/onnxruntime-web/dist) and the wasm
 // build of the core (build-wasm/wasm). Usage: node web/server.mjs [--port 8080]
+// Hostile requests must never end the process: every request's errors are caught and
+// answered (400/403/404/405/500), and every answer, Node's own included, has the headers.
 import http from 'node:http';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,46 +23,144 @@ const types = {
   '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm',
   '.onnx': 'application/octet-stream', '.png': 'image/png', '.svg': 'image/svg+xml',
 };
+const security = {  // on every answer, errors included
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Content-Type-Options': 'nosniff',
+};
+const headers = { ...security, 'Cache-Control': 'no-cache' };
+// fs error codes that mean "nothing to serve there" or "not allowed to read it".
+const errorStatus = { ENOENT: 404, ENOTDIR: 404, EISDIR: 404, ELOOP: 404, ENAMETOOLONG: 404,
+                      EACCES: 403, EPERM: 403 };
+// O_NONBLOCK: opening a FIFO must not block a worker thread forever (fstat then refuses it);
+// O_NOFOLLOW: the last component cannot have become a symlink since realpath checked it.
+const openFlags = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0);
+
+function reply(res, status, text, extra = {}) {
+  res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8',
+                          'Content-Length': Buffer.byteLength(text), ...extra }).end(text);
+}
+
+// Writes a whole answer on a raw socket, for the paths where Node gives us no response object.
+function replyRaw(socket, status, extra = {}) {
+  const lines = Object.entries({ ...headers, ...extra, 'Content-Length': 0, Connection: 'close' })
+    .map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n${lines}\r\n`);
+  socket.setTimeout(2000, () => socket.destroy());  // a peer that never closes its side
+}
+
+// The request's path, percent-decoded, or null if it cannot name a file: the target must be
+// origin-form ('/...'; new URL() would read '//etc' as a host), decode cleanly, and hold no NUL
+// byte (fs throws on it) nor backslash (a separator on Windows, and in WHATWG URLs).
+function decodePath(target) {
+  if (!target.startsWith('/')) return null;
+  try {
+    const p = decodeURIComponent(target.split(/[?#]/, 1)[0]);
+    return /[\0\\]/.test(p) ? null : p;
+  } catch {
+    return null;
+  }
+}
+
+const isInside = (dir, file) => file.startsWith(dir + path.sep);
+
+// The model folders the page can load; no models folder at all means none.
+export async function modelNames(dir) {
+  let names;
+  try {
+    names = await fsp.readdir(dir);
+  } catch (err) {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  }
+  const has = await Promise.all(names.map((d) => fsp.stat(path.join(dir, d, 'model.json'))
+    .then((s) => s.isFile(), () => false)));
+  return names.filter((_, i) => has[i]).sort();
+}
+
+// Pipes a file's body into the response. pipeline destroys both sides on an error (a read
+// error, or the client gone) and hands it to the callback, so it never becomes an uncaught
+// 'error' event; the status line is already sent, so cutting the connection is all we can do.
+export function sendBody(res, body) {
+  pipeline(body, res, () => {});
+}
+
+async function sendFile(req, res, file) {
+  const fh = await fsp.open(file, openFlags);
+  let stat;
+  try {
+    stat = await fh.stat();  // of the opened file: stat and read see the same file
+    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': types[path.extname(file)] || 'application/octet-stream',
+                       'Content-Length': stat.size });
+  if (req.method === 'HEAD' || stat.size === 0) {
+    await fh.close();
+    res.end();
+  } else {  // read no more than announced, even if the file grows meanwhile
+    sendBody(res, fh.createReadStream({ start: 0, end: stat.size - 1 }));
+  }
+}
+
+async function handle(req, res) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return reply(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+  }
+  // Node answers this itself without our headers unless requireHostHeader is off.
+  if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+    return reply(res, 400, 'no host', { Connection: 'close' });
+  }
+  let urlPath = decodePath(req.url);
+  if (urlPath === null) return reply(res, 400, 'bad request');
+  if (urlPath === '/') urlPath = '/index.html';
+  if (urlPath === '/models/index.json') {
+    const models = await modelNames(path.join(root, 'models'));
+    const body = JSON.stringify({ models });
+    return res.writeHead(200, { ...headers, 'Content-Type': types['.json'],
+                                'Content-Length': Buffer.byteLength(body) }).end(body);
+  }
+  const [prefix, dir] = mounts.find(([p]) => urlPath.startsWith(p));
+  const file = path.resolve(dir, '.' + urlPath.slice(prefix.length - 1));
+  if (!isInside(dir, file)) return reply(res, 403, 'forbidden');  // '..' out of the folder
+  // The same check on real paths: no symlink may lead out of the mounted folder.
+  const [realDir, realFile] = await Promise.all([fsp.realpath(dir), fsp.realpath(file)]);
+  if (!isInside(realDir, realFile)) return reply(res, 403, 'forbidden');
+  await sendFile(req, res, realFile);
+}
+
+// Answers a request whose handling threw: by the fs error code, else 500.
+function fail(res, err) {
+  if (res.headersSent) return res.destroy();  // mid-body: only cutting it short is left
+  const status = errorStatus[err.code] ?? 500;
+  if (status === 500) console.error('server error:', err);
+  reply(res, status, status === 404 ? 'not found' : status === 403 ? 'forbidden' : 'server error');
+}
 
 export function createServer() {
-  return http.createServer((req, res) => {
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-cache',
-    };
-    let urlPath;
-    try {
-      urlPath = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-    } catch {
-      res.writeHead(400, headers).end('bad request');
-      return;
-    }
-    if (urlPath === '/') urlPath = '/index.html';
-    if (urlPath === '/models/index.json') {  // the model folders the page can load
-      const dir = path.join(root, 'models');
-      const models = fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'model.json'))).sort();
-      res.writeHead(200, { ...headers, 'Content-Type': types['.json'] }).end(JSON.stringify({ models }));
-      return;
-    }
-    const [prefix, dir] = mounts.find(([p]) => urlPath.startsWith(p));
-    const file = path.resolve(dir, '.' + urlPath.slice(prefix.length - 1));
-    if (!file.startsWith(dir + path.sep)) {  // no escaping the mounted folder
-      res.writeHead(403, headers).end('forbidden');
-      return;
-    }
-    fs.stat(file, (err, stat) => {
-      if (err || !stat.isFile()) {
-        res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end(`not found: ${urlPath}`);
-        return;
-      }
-      res.writeHead(200, { ...headers, 'Content-Type': types[path.extname(file)] || 'application/octet-stream',
-                           'Content-Length': stat.size });
-      if (req.method === 'HEAD') res.end();
-      else fs.createReadStream(file).pipe(res);
-    });
+  // The second catch: should answering the error fail too, drop the connection.
+  const server = http.createServer({ requireHostHeader: false }, (req, res) =>
+    handle(req, res).catch((err) => fail(res, err)).catch(() => res.destroy()));
+  server.on('checkExpectation', (req, res) => reply(res, 417, 'expectation failed'));
+  server.on('connect', (req, socket) => {  // CONNECT: Node would just drop the socket
+    socket.on('error', () => socket.destroy());  // Node no longer listens on it
+    replyRaw(socket, 405, { Allow: 'GET, HEAD' });
   });
+  // Malformed requests (bad request line, headers too large, timeouts): Node's default answer
+  // lacks our headers. Only answer when no response of ours is half-written on the socket.
+  server.on('clientError', (err, socket) => {
+    if (!socket.writable || socket._httpMessage?.headersSent || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const status = { HPE_HEADER_OVERFLOW: 431, HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+                     ERR_HTTP_REQUEST_TIMEOUT: 408 }[err.code] ?? 400;
+    replyRaw(socket, status);
+  });
+  return server;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
