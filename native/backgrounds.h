@@ -1,4 +1,4 @@
-// Backgrounds for the foreground-extraction auto-encoder (METHOD.md, uses 4 and 5): the
+// Backgrounds for the foreground-extraction auto-encoder (docs/method.md, "Foreground extraction: the background-change transform"): the
 // transform T_theta replaces the background behind a digit. Sources:
 //   noise  four kinds: uniform, Gaussian, salt and pepper, smooth (low-frequency);
 //   white-noise  the first three only (every pixel independent), for comparison;

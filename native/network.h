@@ -1,4 +1,4 @@
-// The encoder E and decoder D of METHOD.md: a 9x9 valid convolution with 16 channels and
+// The encoder E and decoder D (docs/method.md, "The network"): a 9x9 valid convolution with 16 channels and
 // 2x2 max pooling (32x32 -> 12x12x16), then fully connected 1500 -> 150 -> descriptor;
 // the decoder mirrors it, descriptor -> 150 -> 1500 -> image, with a sigmoid output.
 #pragma once

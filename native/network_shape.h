@@ -1,4 +1,4 @@
-// Sizes of the encoder/decoder (METHOD.md's network by default). Torch-free, so the CLI,
+// Sizes of the encoder/decoder (by default those of docs/method.md, "The network"). Torch-free, so the CLI,
 // configs and model cards can use it without pulling in LibTorch headers.
 #pragma once
 #include <nlohmann/json.hpp>

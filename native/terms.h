@@ -1,4 +1,4 @@
-// The transforms and the three terms of the TIAE objective (METHOD.md):
+// The transforms and the three terms of the TIAE objective (docs/method.md, "The objective"):
 //   C = l_inv * C_inv + l_res * C_res + l_spa * C_spa
 // Every term returns one value per image (summed over pixels or dimensions); the trainer
 // averages over the batch.
@@ -38,7 +38,7 @@ Restoration restoration_term_by_loop(const torch::Tensor& reconstruction, const 
 // Sparseness term: ||E(I)||_1^2 / ||E(I)||_2^2 per descriptor [N, D] -> [N].
 torch::Tensor sparseness_term(const torch::Tensor& descriptors);
 
-// A digit drawn over a background (METHOD.md use 4, the background-change transform).
+// A digit drawn over a background (docs/method.md, "Foreground extraction: the background-change transform").
 // digits d [N, 1, S, S] in [0, 1] (ink amount, the digit on a zero background);
 // backgrounds b [N, 1, S, S] in [0, 1]; appearance [N, 3] = (ink, paper_low, paper_high)
 // (see Appearance in backgrounds.h):
