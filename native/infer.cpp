@@ -40,6 +40,10 @@ std::vector<float> read_inputs(const InferInput& input, int per_image) {
   }
 #endif
   if (values.empty()) throw std::runtime_error("infer: no input images");
+  for (size_t i = 0; i < values.size(); ++i)
+    if (!(values[i] >= 0 && values[i] <= 1))  // NaN fails both
+      throw std::runtime_error((input.raw_path.empty() ? std::string("infer") : input.raw_path) + ": value " + std::to_string(i) +
+                               " is " + std::to_string(values[i]) + ", not a number in [0, 1]");
   return values;
 }
 }  // namespace

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "output_file.h"
+
 namespace tiae {
 namespace fs = std::filesystem;
 
@@ -27,14 +29,18 @@ ModelCard parse_model_card(const std::string& text, const std::string& origin) {
     m.config = card.at("training").at("config").get<TrainConfig>();
     const auto& s = m.config.network;
     // The top-level sizes readers such as the page use must be the network's.
-    if (card.contains("size") && card.at("size").get<int>() != s.size) throw std::runtime_error("size disagrees with network.size");
-    if (card.contains("channels") && card.at("channels").get<int>() != s.channels)
-      throw std::runtime_error("channels disagrees with network.channels");
-    if (card.contains("descriptor_size") && card.at("descriptor_size").get<int>() != s.descriptor)
-      throw std::runtime_error("descriptor_size disagrees with network.descriptor");
+    const std::pair<const char*, int> sizes[] = {{"size", s.size}, {"channels", s.channels}, {"descriptor_size", s.descriptor}};
+    for (const auto& [key, network_value] : sizes)
+      if (card.contains(key) && checked_integer(card.at(key), key, 1, 1 << 20) != network_value)
+        throw std::runtime_error(std::string(key) + " disagrees with the network's");
     const auto& files = card.at("files");
     m.encoder_file = plain_file_name(files.at("encoder").get<std::string>(), "files.encoder", origin);
     m.decoder_file = plain_file_name(files.at("decoder").get<std::string>(), "files.decoder", origin);
+    if (card.contains("ink_threshold")) {
+      const auto& t = card.at("ink_threshold");
+      if (!t.is_number() || !(t.get<double>() > 0 && t.get<double>() < 1)) throw std::runtime_error("ink_threshold must be in (0, 1)");
+      m.ink_threshold = t.get<double>();
+    }
     if (card.contains("checksums"))
       for (const auto& [file, sum] : card.at("checksums").items())
         m.checksums[plain_file_name(file, "a checksum's file", origin)] = sum.get<std::string>();
@@ -57,6 +63,32 @@ ModelCard read_model_card(const std::string& folder) {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in && !in.eof()) throw std::runtime_error(path.string() + ": cannot be read");
   return parse_model_card(text, path.string());
+}
+
+nlohmann::json record_evaluation(const std::string& folder, const std::string& eval_dir) {
+  read_model_card(folder);  // a valid card to begin with
+  const auto path = fs::path(folder) / "model.json";
+  auto card = nlohmann::json::parse(std::ifstream(path));
+  std::ifstream in(fs::path(eval_dir) / "metrics.json");
+  if (!in) throw std::runtime_error("no metrics.json in " + eval_dir + " (run `tiae eval` first)");
+  const auto metrics = nlohmann::json::parse(in);
+  const fs::path p = fs::path(folder).lexically_normal();  // eval names models by their folder
+  const std::string name = (p.filename().empty() ? p.parent_path().filename() : p.filename()).string();
+  if (!metrics.at("models").contains(name)) throw std::runtime_error(eval_dir + "/metrics.json has no model " + name);
+  card["metrics"] = metrics["models"][name];
+  card["metrics"]["protocol"] = metrics["protocol"];
+  if (metrics.contains("baselines")) card["metrics"]["baselines"] = metrics["baselines"];
+  if (card["metrics"].contains("ink_threshold")) card["ink_threshold"] = card["metrics"]["ink_threshold"]["value"];
+  parse_model_card(card.dump(), path.string());  // still valid
+  // The pictures of the pages the metrics come from, each written whole.
+  for (const char* picture : {"flyers.png", "hard-pages.png"}) {
+    std::ifstream pic(fs::path(eval_dir) / picture, std::ios::binary);
+    if (pic)
+      write_file_atomically((fs::path(folder) / picture).string(),
+                            std::string((std::istreambuf_iterator<char>(pic)), std::istreambuf_iterator<char>()));
+  }
+  write_file_atomically(path.string(), card.dump(2) + "\n");
+  return card;
 }
 
 std::string file_checksum(const std::string& path) {

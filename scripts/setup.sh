@@ -13,9 +13,11 @@ apt_packages=(
   fonts-bwht fonts-klee              # handwriting fonts of the synthetic flyers
   fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-humor-sans fonts-comic-neue fonts-rufscript  # letters for training (not the flyers')
   libonnx-dev libprotobuf-dev protobuf-compiler  # writing ONNX files
+  zlib1g-dev                         # CRC-32 checksums of checkpoints and model files
   catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
   emscripten dpkg-dev                # the core and the canvas app as WebAssembly; apt-get source
   chromium                           # headless browser for the page's end-to-end tests
+  clang libclang-rt-14-dev           # scripts/fuzz.sh: libFuzzer and the sanitizers' runtimes
 )
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -2,7 +2,8 @@
 # The test command: set up, build, and run every test: natively with ctest (Catch2, the
 # kill/resume runs, ONNX Runtime parity, the weights file read by an independent reader),
 # the core's Catch2 tests as wasm under Node, the demo server against malformed requests,
-# and the page in headless Chromium on both backends (node's test runner). A Catch2 entry
+# the page in headless Chromium on both backends (node's test runner), and the fuzzers for
+# 30 s each (scripts/fuzz.sh). A Catch2 entry
 # that asserts nothing or matches no test case fails (tests/CMakeLists.txt); what could not
 # run here is listed as skipped at the end.
 set -euo pipefail
@@ -14,6 +15,7 @@ mkdir -p "$logs"
 ctest --test-dir build --output-on-failure | tee "$logs/native.txt"
 ctest --test-dir build-wasm --output-on-failure | tee "$logs/wasm.txt"
 node --test web/server.test.mjs web/browser.test.mjs | tee "$logs/browser.txt"
+scripts/fuzz.sh 30 | tee "$logs/fuzz.txt"  # each libFuzzer harness for 30 s (ASan + UBSan)
 
 skipped=$(grep -h '(Skipped)' "$logs/native.txt" "$logs/wasm.txt" | sed 's/^[[:space:]]*/  ctest: /' || true)
 skipped+=$(grep -h '# SKIP' "$logs/browser.txt" | sed 's/^/  browser: /' || true)

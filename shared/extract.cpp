@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -74,6 +75,11 @@ std::vector<float> gray_from_rgba8(const uint8_t* rgba, int width, int height) {
   return gray;
 }
 
+void calibrate_ink(std::vector<float>& values, float threshold) {
+  if (!(threshold > 0 && threshold < 1)) throw std::invalid_argument("calibrate_ink: the threshold must be in (0, 1)");
+  for (auto& v : values) v = v < threshold ? 0.5f * v / threshold : 0.5f + 0.5f * (v - threshold) / (1 - threshold);
+}
+
 std::vector<float> resize_image(const float* pixels, int width, int height, int out_width, int out_height) {
   if (width < 1 || height < 1 || out_width < 1 || out_height < 1) throw std::invalid_argument("resize_image: empty image");
   const auto tx = axis_taps(width, out_width), ty = axis_taps(height, out_height);
@@ -92,20 +98,38 @@ std::vector<float> resize_image(const float* pixels, int width, int height, int 
 }
 
 namespace {
-int scaled(int size, const ExtractOptions& o) {
-  return std::max(1, int(std::lround(size * (o.model_glyph_size / o.glyph_size))));
+// The rescaled side, in double: check() bounds it before anything converts it to int.
+double scaled(int size, const ExtractOptions& o) {
+  return std::max(1.0, std::round(size * (o.model_glyph_size / o.glyph_size)));
+}
+
+std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
+// "" or why `value` is not a number in [lo, hi]; written for NaN too (all comparisons false).
+std::string out_of_range(const char* option, double value, double lo, double hi, const char* unit) {
+  if (value >= lo && value <= hi) return "";
+  return std::string(option) + " must be from " + number(lo) + " to " + number(hi) + unit + " (got " + number(value) + ")";
 }
 }  // namespace
 
 std::string ForegroundExtraction::check(int width, int height, const ExtractOptions& options) {
   if (const auto e = check_image_size(width, height); !e.empty()) return e;
-  if (!(options.glyph_size > 0) || !(options.model_glyph_size > 0) || options.stride < 1 || options.batch < 1 ||
-      options.patch < 1)
-    return "glyph sizes, stride, batch and patch must be positive";
-  const int w = scaled(width, options), h = scaled(height, options);
-  if (double(w) * h > double(kMaxExtractPixels))
-    return "the glyph size asks for a rescaled image of " + std::to_string(w) + "x" + std::to_string(h) +
-           " pixels, over the limit";
+  const auto& o = options;
+  for (const auto& e : {out_of_range("glyph size", o.glyph_size, kMinGlyphSize, kMaxGlyphSize, " px"),
+                        out_of_range("model glyph size", o.model_glyph_size, kMinGlyphSize, kMaxGlyphSize, " px"),
+                        out_of_range("patch", o.patch, 1, kMaxPatch, " px"),
+                        out_of_range("stride", o.stride, 1, o.patch, " px, the window side"),
+                        out_of_range("batch", o.batch, 1, kMaxBatch, " windows")})
+    if (!e.empty()) return e;
+  const double w = scaled(width, o), h = scaled(height, o);
+  if (w * h > double(kMaxExtractPixels))
+    return "the glyph size asks for a rescaled image of " + std::to_string(static_cast<long long>(w)) + "x" +
+           std::to_string(static_cast<long long>(h)) +
+           " pixels, over the limit of " + std::to_string(kMaxExtractPixels / 1'000'000) + " megapixels";
   return "";
 }
 
@@ -113,8 +137,15 @@ ForegroundExtraction::ForegroundExtraction(std::vector<float> gray, int width, i
     : options_(options), width_(width), height_(height) {
   if (const auto e = check(width, height, options); !e.empty()) throw std::invalid_argument(e);
   if (gray.size() != size_t(width) * height) throw std::invalid_argument("gray image size does not match width x height");
-  work_w_ = scaled(width, options);
-  work_h_ = scaled(height, options);
+  // A NaN would spread through every window over it and come out as a silent black hole.
+  const auto bad = std::find_if(gray.begin(), gray.end(), [](float v) { return !std::isfinite(v); });
+  if (bad != gray.end()) {
+    const size_t i = size_t(bad - gray.begin());
+    throw std::invalid_argument("gray value at x " + std::to_string(i % width) + ", y " + std::to_string(i / width) +
+                                " is not a finite number (" + number(*bad) + ")");
+  }
+  work_w_ = int(scaled(width, options));  // check() bounded both by kMaxExtractPixels
+  work_h_ = int(scaled(height, options));
   work_ = (work_w_ == width && work_h_ == height) ? std::move(gray) : resize_image(gray.data(), width, height, work_w_, work_h_);
   const auto xs = window_starts(work_w_, options.patch, options.stride), ys = window_starts(work_h_, options.patch, options.stride);
   cover_x_ = coverage(work_w_, options.patch, xs);

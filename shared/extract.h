@@ -1,4 +1,4 @@
-// Foreground extraction of a whole image with a 32x32 network (METHOD.md use 4), staged so
+// Foreground extraction of a whole image with a 32x32 network (docs/method.md, "Whole-image extraction"), staged so
 // that the network can run anywhere: natively (LibTorch) and in the browser (ONNX Runtime
 // Web, asynchronously). The steps:
 //   1. gray_from_rgba8: the image as gray values in [0, 1] (alpha over white paper);
@@ -25,24 +25,39 @@ float window_weight(int i, int patch);
 // over white where alpha < 255.
 std::vector<float> gray_from_rgba8(const uint8_t* rgba, int width, int height);
 
+// The extractor's output made calibrated: a model's ink threshold t (its card's
+// ink_threshold, tuned on pages apart from the evaluation's) is moved to 0.5, linearly on
+// each side, so that 0.5 means ink for every model: v < t -> 0.5 v / t, else
+// 0.5 + 0.5 (v - t) / (1 - t). t = 0.5 leaves the values as they are.
+void calibrate_ink(std::vector<float>& values, float threshold);
+
 // Resizing: area averaging when shrinking, bilinear (pixel centres aligned, edges clamped)
 // when enlarging; each axis on its own.
 std::vector<float> resize_image(const float* pixels, int width, int height, int out_width, int out_height);
 
+// Valid ranges, checked by ForegroundExtraction::check before any arithmetic.
+constexpr double kMinGlyphSize = 2, kMaxGlyphSize = 2000;  // px; both glyph sizes
+constexpr int kMaxPatch = 1024;  // network input side
+constexpr int kMaxBatch = 4096;  // a batch is batch x patch x patch floats: 16 MB at 32 px
+
 struct ExtractOptions {
   double glyph_size = 20;        // height of the image's characters, px
   double model_glyph_size = 20;  // what the model was trained on (MNIST digits: ~20 px)
-  int stride = 8;                // px between windows, in the rescaled image
-  int batch = 256;               // windows per network call
-  int patch = 32;                // the network's input side
+  int stride = 8;                // px between windows, in the rescaled image: 1..patch (no gaps)
+  int batch = 256;               // windows per network call: 1..kMaxBatch
+  int patch = 32;                // the network's input side: 1..kMaxPatch
 };
 
 class ForegroundExtraction {
  public:
   // `gray`: width x height values in [0, 1]. Throws std::invalid_argument with check()'s
-  // message for an empty or too large image or bad options.
+  // message for an empty or too large image or bad options, or when a gray value is not
+  // finite (NaN, infinity).
   ForegroundExtraction(std::vector<float> gray, int width, int height, const ExtractOptions& options);
-  // "" when such a job can be made, else why not (for callers without exceptions: wasm).
+  // "" when such a job can be made, else why not, naming the option and its valid range
+  // (for callers without exceptions: wasm). The image, then each option in its range, then
+  // the rescaled image (width x height x model_glyph_size / glyph_size) within
+  // kMaxExtractPixels.
   static std::string check(int width, int height, const ExtractOptions& options);
 
   int batches() const { return int((windows_.size() + options_.batch - 1) / options_.batch); }

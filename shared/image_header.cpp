@@ -25,7 +25,11 @@ bool contains(const uint8_t* bytes, size_t from, size_t to, const char* what, si
 std::string check_image_size(long long width, long long height) {
   if (width <= 0 || height <= 0)
     return "the image has zero size (" + std::to_string(width) + "x" + std::to_string(height) + ")";
-  if (width * height > kMaxExtractPixels)
+  // Each side against the limit before multiplying: then the product (at most the limit
+  // squared, 2.5e15) cannot overflow. Headers give sizes up to 2^32 - 1 per side.
+  const auto w = static_cast<unsigned long long>(width), h = static_cast<unsigned long long>(height);
+  const auto limit = static_cast<unsigned long long>(kMaxExtractPixels);
+  if (w > limit || h > limit || w * h > limit)
     return "the photo is too large (" + std::to_string(width) + "x" + std::to_string(height) + " pixels; the limit is " +
            std::to_string(kMaxExtractPixels / 1'000'000) + " megapixels)";
   return "";
@@ -51,7 +55,8 @@ ImageHeader check_image_bytes(const uint8_t* b, size_t n) {
   }
   if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) {
     h.format = "jpeg";
-    for (size_t i = 2; i + 9 < n;) {
+    // Segment by segment up to the first frame header, whose sizes end at byte i + 9.
+    for (size_t i = 2; i + 9 <= n;) {
       if (b[i] != 0xFF) {
         h.error = "a damaged JPEG file (bad marker)";
         return h;
@@ -67,8 +72,13 @@ ImageHeader check_image_bytes(const uint8_t* b, size_t n) {
         h.width = big_endian(b + i + 7, 2);
         break;
       }
-      if (marker == 0xDA) break;  // scan data before any frame header
-      i += 2 + big_endian(b + i + 2, 2);
+      if (marker == 0xDA || marker == 0xD9) break;  // scan data or the end before any frame header
+      const uint32_t length = big_endian(b + i + 2, 2);  // counts its own two bytes
+      if (length < 2) {
+        h.error = "a damaged JPEG file (bad segment length)";
+        return h;
+      }
+      i += 2 + length;
     }
     if (h.width < 0) {
       h.error = "a damaged JPEG file (no frame header)";

@@ -16,9 +16,11 @@ struct ImageHeader {
   std::string error;   // empty when the file may be decoded
 };
 
+// Reads only bytes[0, size), whatever they hold.
 ImageHeader check_image_bytes(const uint8_t* bytes, size_t size);
 
-// The same limits for a decoded image: "" or the message.
+// The same limits for a decoded image: "" or the message. Each side is at most
+// kMaxExtractPixels, and so is their product (computed without overflow).
 std::string check_image_size(long long width, long long height);
 
 }  // namespace tiae

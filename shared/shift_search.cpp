@@ -1,5 +1,10 @@
 #include "shift_search.h"
 
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
 namespace tiae {
 
 void shift_image(const float* src, float* dst, int size, int channels, int dx, int dy) {
@@ -14,8 +19,25 @@ void shift_image(const float* src, float* dst, int size, int channels, int dx, i
   }
 }
 
+namespace {
+// Bad requests end in an exception: a NaN would make every distance NaN, and the search
+// would silently answer the first shift.
+void check_search(const float* canonical, const float* input, int size, int channels, int max_shift) {
+  // Bounds that keep every index below 2^31: size^2 channels <= 2^30, (2 max_shift + 1)^2 < 2^27.
+  if (size < 1 || size > 4096 || channels < 1 || channels > 64 || max_shift < 0 || max_shift > size)
+    throw std::invalid_argument("shift search: needs size in [1, 4096], channels in [1, 64] and max_shift in [0, size]");
+  const int n = size * size * channels;
+  for (const auto& [image, name] : {std::pair{canonical, "canonical"}, std::pair{input, "input"}})
+    for (int i = 0; i < n; ++i)
+      if (!std::isfinite(image[i]))
+        throw std::invalid_argument(std::string("shift search: the ") + name + " image has a value that is not a finite number (" +
+                                    std::to_string(image[i]) + " at index " + std::to_string(i) + ")");
+}
+}  // namespace
+
 std::vector<float> restoration_distances(const float* canonical, const float* input, int size,
                                          int channels, int max_shift) {
+  check_search(canonical, input, size, channels, max_shift);
   const int n = size * size * channels;
   double canon_sq = 0, input_sq = 0;
   for (int i = 0; i < n; ++i) {

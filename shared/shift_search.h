@@ -12,8 +12,10 @@ void shift_image(const float* src, float* dst, int size, int channels, int dx, i
 
 // Squared distances ||canonical - T(dx, dy) input||^2 for every dx, dy in
 // [-max_shift, max_shift], on the extended canvas: ink the shift pushes out of the
-// window still counts as error (METHOD.md, "a trap, measured"), so ||T input||^2 is the
+// window still counts as error (docs/method.md, "Exact restoration on the extended canvas"), so ||T input||^2 is the
 // same for every shift. Result index: (dy + max_shift) * (2 * max_shift + 1) + (dx + max_shift).
+// Throws std::invalid_argument when a value of either image is not finite (NaN, infinity),
+// or unless size is in [1, 4096], channels in [1, 64] and max_shift in [0, size].
 std::vector<float> restoration_distances(const float* canonical, const float* input, int size,
                                          int channels, int max_shift);
 
@@ -24,7 +26,7 @@ struct ShiftEstimate {
 
 // theta_hat = argmin over shifts of ||canonical - T(dx, dy) input||^2 (ties: the first in
 // index order). Shifting the input by theta_hat best matches the canonical image, so the
-// canonical image shifted by (-dx, -dy) restores the input.
+// canonical image shifted by (-dx, -dy) restores the input. Throws as restoration_distances.
 ShiftEstimate estimate_shift(const float* canonical, const float* input, int size, int channels,
                              int max_shift);
 

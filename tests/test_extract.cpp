@@ -8,7 +8,6 @@
 #include <stdexcept>
 
 #include "extract.h"
-#include "image_header.h"
 
 namespace {
 
@@ -168,42 +167,77 @@ TEST_CASE("empty, oversized images and bad options are refused with a message") 
   o.stride = 0;
   CHECK_THROWS_AS(tiae::ForegroundExtraction(std::vector<float>(100, 0.f), 10, 10, o), std::invalid_argument);
   o.stride = 8;
-  o.glyph_size = 0.01;  // would blow a small image up past the limit
+  o.glyph_size = 2;  // 20 / 2: a 1000x1000 image becomes 10000x10000, twice the limit
   CHECK_THROWS_WITH(tiae::ForegroundExtraction(std::vector<float>(1000000, 0.f), 1000, 1000, o), Catch::Contains("over the limit"));
 }
 
-TEST_CASE("image headers: sizes read before decoding, truncated and over-large files refused") {
-  // A minimal PNG: signature, IHDR (width, height), a stand-in data chunk, IEND.
-  const auto png = [](uint32_t w, uint32_t h, bool with_end) {
-    std::vector<uint8_t> b = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
-    for (uint32_t v : {w, h})
-      for (int i = 3; i >= 0; --i) b.push_back(uint8_t(v >> (8 * i)));
-    b.insert(b.end(), {8, 0, 0, 0, 0, 0, 0, 0, 0});  // depth, colour, ..., CRC
-    b.insert(b.end(), {0, 0, 0, 2, 'I', 'D', 'A', 'T', 1, 2, 0, 0, 0, 0});
-    if (with_end) b.insert(b.end(), {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82});
-    return b;
+TEST_CASE("glyph size, stride and batch out of range are refused by name, before any arithmetic") {
+  const auto refusal = [](auto set) {
+    tiae::ExtractOptions o;
+    set(o);
+    return tiae::ForegroundExtraction::check(64, 48, o);
   };
-  auto h = tiae::check_image_bytes(png(640, 480, true).data(), png(640, 480, true).size());
-  CHECK(h.format == "png");
-  CHECK(h.width == 640);
-  CHECK(h.height == 480);
-  CHECK(h.error.empty());
-  CHECK_THAT(tiae::check_image_bytes(png(640, 480, false).data(), png(640, 480, false).size()).error, Catch::Contains("truncated"));
-  CHECK_THAT(tiae::check_image_bytes(png(0, 480, true).data(), png(0, 480, true).size()).error, Catch::Contains("zero size"));
-  CHECK_THAT(tiae::check_image_bytes(png(100000, 100000, true).data(), png(100000, 100000, true).size()).error, Catch::Contains("too large"));
+  // Glyph sizes: finite and from 2 to 2000 px. 1e-300 once passed by overflowing int.
+  for (double g : {1e-300, 0.0, -20.0, 1.999, 2000.5, 1e300, double(NAN), double(INFINITY), -double(INFINITY)}) {
+    INFO("glyph size " << g);
+    CHECK_THAT(refusal([g](auto& o) { o.glyph_size = g; }), Catch::StartsWith("glyph size must be from 2 to 2000 px"));
+    CHECK_THAT(refusal([g](auto& o) { o.model_glyph_size = g; }), Catch::StartsWith("model glyph size must be from 2 to 2000 px"));
+  }
+  CHECK(refusal([](auto& o) { o.glyph_size = 2; }).empty());
+  CHECK(refusal([](auto& o) { o.glyph_size = 2000; }).empty());
+  // Stride: 1 to the window's 32 px; 33 would leave a column and a row of pixels no window sees.
+  for (int s : {0, -8, 33, 1000}) CHECK_THAT(refusal([s](auto& o) { o.stride = s; }), Catch::StartsWith("stride must be from 1 to 32 px"));
+  CHECK(refusal([](auto& o) { o.stride = 1; }).empty());
+  CHECK(refusal([](auto& o) { o.stride = 32; }).empty());
+  for (int b : {0, -1, 4097}) CHECK_THAT(refusal([b](auto& o) { o.batch = b; }), Catch::StartsWith("batch must be from 1 to 4096"));
+  CHECK(refusal([](auto& o) { o.batch = 4096; }).empty());
+  // The constructor refuses with the same words.
+  tiae::ExtractOptions o;
+  o.glyph_size = 1e-300;
+  CHECK_THROWS_WITH(tiae::ForegroundExtraction(std::vector<float>(1, 0.f), 1, 1, o), Catch::StartsWith("glyph size"));
+}
 
-  // A JPEG: SOI, an APP0 segment to skip, SOF0 with height 300 and width 400, EOI.
-  std::vector<uint8_t> jpeg = {0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 1, 44, 1, 144, 1, 1, 17, 0};
-  auto whole = jpeg;
-  whole.insert(whole.end(), {0xFF, 0xD9});
-  h = tiae::check_image_bytes(whole.data(), whole.size());
-  CHECK(h.format == "jpeg");
-  CHECK(h.width == 400);
-  CHECK(h.height == 300);
-  CHECK(h.error.empty());
-  CHECK_THAT(tiae::check_image_bytes(jpeg.data(), jpeg.size()).error, Catch::Contains("truncated"));
+TEST_CASE("the rescaled image may hold exactly 50 megapixels and not one row more") {
+  tiae::ExtractOptions o;
+  o.glyph_size = 2;  // characters of 2 px come out at 20: each side x 10
+  CHECK(tiae::ForegroundExtraction::check(1000, 500, o).empty());  // 10000 x 5000 = 50,000,000
+  CHECK_THAT(tiae::ForegroundExtraction::check(1000, 501, o), Catch::Contains("10000x5010 pixels, over the limit"));
+  o.glyph_size = 2000;  // x 0.01: a 50 MP photo shrinks to 71x71, well within
+  CHECK(tiae::ForegroundExtraction::check(7070, 7070, o).empty());
+}
 
-  const uint8_t text[] = "not a picture";
-  CHECK(tiae::check_image_bytes(text, sizeof text).format == "other");
-  CHECK_THAT(tiae::check_image_bytes(text, 0).error, Catch::Contains("empty"));
+TEST_CASE("the widest stride, 32 px, still covers every pixel: an identity network gives the image back") {
+  const auto img = random_image(101, 67, 6);
+  tiae::ExtractOptions o;
+  o.stride = 32;
+  tiae::ForegroundExtraction job(img, 101, 67, o);
+  for (int b = 0; b < job.batches(); ++b) {
+    std::vector<float> in(size_t(job.batch_size(b)) * 1024);
+    job.inputs(b, in.data());
+    job.accept(b, in.data());
+  }
+  const auto back = job.result();
+  for (size_t i = 0; i < img.size(); ++i) REQUIRE(back[i] == Approx(img[i]).margin(1e-5));
+}
+
+TEST_CASE("a gray value that is NaN or infinite is refused with its place") {
+  for (float bad : {NAN, INFINITY, -INFINITY}) {
+    auto img = random_image(40, 30, 7);
+    img[size_t(2) * 40 + 3] = bad;  // x 3, y 2
+    INFO("value " << bad);
+    CHECK_THROWS_AS(tiae::ForegroundExtraction(img, 40, 30, tiae::ExtractOptions{}), std::invalid_argument);
+    CHECK_THROWS_WITH(tiae::ForegroundExtraction(img, 40, 30, tiae::ExtractOptions{}), Catch::Contains("gray value at x 3, y 2"));
+  }
+}
+
+TEST_CASE("calibrate_ink moves the model's ink threshold to 0.5, linearly on each side") {
+  std::vector<float> v = {0.f, 0.125f, 0.25f, 0.625f, 1.f};
+  tiae::calibrate_ink(v, 0.25f);
+  const std::vector<float> expected = {0.f, 0.25f, 0.5f, 0.75f, 1.f};
+  for (size_t i = 0; i < v.size(); ++i) CHECK(v[i] == Approx(expected[i]).margin(1e-6));
+  std::vector<float> same = {0.1f, 0.5f, 0.9f};
+  tiae::calibrate_ink(same, 0.5f);
+  CHECK(same == std::vector<float>{0.1f, 0.5f, 0.9f});
+  CHECK_THROWS_AS(tiae::calibrate_ink(same, 0.f), std::invalid_argument);
+  CHECK_THROWS_AS(tiae::calibrate_ink(same, 1.f), std::invalid_argument);
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -140,7 +141,7 @@ TEST_CASE("crafted model cards and damaged model files are refused with a messag
       {[](nlohmann::json& c) { c["training"]["config"]["network"]["size"] = 65536; }, "network.size must be an integer in [8, 256]"},
       {[](nlohmann::json& c) { c["training"]["config"]["network"]["hidden1"] = 1 << 30; }, "network.hidden1 must be"},
       {[](nlohmann::json& c) { c["training"]["config"]["network"]["channels"] = 0; }, "network.channels must be"},
-      {[](nlohmann::json& c) { c["size"] = 64; }, "size disagrees with network.size"},
+      {[](nlohmann::json& c) { c["size"] = 64; }, "size disagrees with the network's"},
       {[](nlohmann::json& c) { c["files"]["encoder"] = "../run/checkpoint/weights.bin"; }, "files.encoder must be a plain file name"},
       {[](nlohmann::json& c) { c["checksums"]["decoder.onnx"] = "crc32:00000000"; }, "decoder.onnx is damaged"},
       {[](nlohmann::json& c) { c.erase("training"); }, "is not a model card"}};
@@ -154,8 +155,12 @@ TEST_CASE("crafted model cards and damaged model files are refused with a messag
     std::ofstream(folder / "model.json") << crafted.dump();
     check_refused(run_cli("infer " + folder.string() + raw), message);
   }
-  // the original still runs
+  // the original still runs, and refuses pixels that are not numbers in [0, 1]
   CHECK(run_cli("infer " + (d / "model").string() + raw).status == 0);
+  std::vector<float> bad(32 * 32, 0.f);
+  bad[5] = std::nanf("");
+  std::ofstream(d / "nan.f32", std::ios::binary).write(reinterpret_cast<const char*>(bad.data()), 4 * 1024);
+  check_refused(run_cli("infer " + (d / "model").string() + " --raw " + (d / "nan.f32").string()), "value 5 is nan, not a number in [0, 1]");
 }
 
 TEST_CASE("tiae export writes a new folder or replaces a model folder, and never a folder of other files") {
@@ -168,4 +173,28 @@ TEST_CASE("tiae export writes a new folder or replaces a model folder, and never
   CHECK(card.at("onnx").at("weights") == "float16");
   CHECK(run_cli("infer " + (d / "model").string() + " --raw " + (d / "digit.f32").string()).status == 0);
   for (const auto& entry : fs::directory_iterator(d)) CHECK(entry.path().filename().string().find("export-tmp") == std::string::npos);
+}
+
+TEST_CASE("tiae card records an evaluation's metrics and ink threshold in the card, and refuses one that does not fit") {
+  const auto& d = work();
+  const fs::path eval = d / "eval";
+  fs::create_directories(eval);
+  const auto write_metrics = [&](double threshold) {
+    std::ofstream(eval / "metrics.json") << nlohmann::json{
+        {"protocol", {{"seed", 7}}},
+        {"models", {{"model", {{"flyers", {{"ink_iou", 0.5}}}, {"ink_threshold", {{"value", threshold}}}}}}}};
+  };
+  write_metrics(0.3);
+  REQUIRE(run_cli("card " + (d / "model").string() + " --eval " + eval.string()).status == 0);
+  const auto card = nlohmann::json::parse(std::ifstream(d / "model" / "model.json"));
+  CHECK(card.at("ink_threshold") == 0.3);
+  CHECK(card.at("metrics").at("flyers").at("ink_iou") == 0.5);
+  CHECK(run_cli("infer " + (d / "model").string() + " --raw " + (d / "digit.f32").string()).status == 0);
+
+  const std::string before = read_bytes(d / "model" / "model.json");
+  write_metrics(1.5);
+  check_refused(run_cli("card " + (d / "model").string() + " --eval " + eval.string()), "ink_threshold must be in (0, 1)");
+  fs::remove(eval / "metrics.json");
+  check_refused(run_cli("card " + (d / "model").string() + " --eval " + eval.string()), "no metrics.json");
+  CHECK(read_bytes(d / "model" / "model.json") == before);
 }

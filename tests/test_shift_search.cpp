@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <random>
+#include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "shift_search.h"
 
@@ -89,4 +93,29 @@ TEST_CASE("ink pushed out of the window counts: a blank canonical image never be
   const auto with_shape = tiae::estimate_shift(digit.data(), shifted.data(), S, 1, M);
   const auto with_blank = tiae::estimate_shift(blank.data(), shifted.data(), S, 1, M);
   CHECK(with_shape.distance < with_blank.distance);
+}
+
+TEST_CASE("NaN or infinity in either image is refused, not answered with the first shift") {
+  std::mt19937 rng(5);
+  for (float bad : {NAN, INFINITY, -INFINITY}) {
+    auto canon = random_image(rng), input = random_image(rng);
+    INFO("value " << bad);
+    input[17 * S + 5] = bad;
+    CHECK_THROWS_AS(tiae::estimate_shift(canon.data(), input.data(), S, 1, M), std::invalid_argument);
+    CHECK_THROWS_WITH(tiae::estimate_shift(canon.data(), input.data(), S, 1, M), Catch::Contains("the input image"));
+    CHECK_THROWS_WITH(tiae::restoration_distances(canon.data(), input.data(), S, 1, M), Catch::Contains("index 549"));
+    std::swap(canon, input);
+    CHECK_THROWS_WITH(tiae::estimate_shift(canon.data(), input.data(), S, 1, M), Catch::Contains("the canonical image"));
+  }
+  // The last value of the second channel is read too.
+  auto canon = random_image(rng, 2), input = random_image(rng, 2);
+  input.back() = NAN;
+  CHECK_THROWS_AS(tiae::estimate_shift(canon.data(), input.data(), S, 2, M), std::invalid_argument);
+}
+
+TEST_CASE("the shift search refuses sizes it cannot index") {
+  std::vector<float> img(size_t(S) * S, 0.f);
+  for (const auto& [size, channels, shift] : {std::tuple{0, 1, 0}, {S, 0, M}, {S, 1, -1}, {S, 1, S + 1}, {4097, 1, 8}, {S, 65, M}})
+    CHECK_THROWS_AS(tiae::estimate_shift(img.data(), img.data(), size, channels, shift), std::invalid_argument);
+  CHECK(tiae::estimate_shift(img.data(), img.data(), S, 1, 0).dx == 0);  // no shifts: the one candidate
 }

@@ -3,6 +3,7 @@
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 #include "extract.h"
@@ -10,7 +11,25 @@
 #include "resample.h"
 #include "shift_search.h"
 
+// No exception crosses into JavaScript: refusals come back as an error code (1 or null)
+// with a message, read by tiae_last_error.
+namespace {
+std::string last_error;
+
+tiae::ExtractOptions extract_options(double glyph_size, double model_glyph_size, int stride, int batch) {
+  tiae::ExtractOptions o;
+  o.glyph_size = glyph_size;
+  o.model_glyph_size = model_glyph_size;
+  o.stride = stride;
+  o.batch = batch;
+  return o;
+}
+}  // namespace
+
 extern "C" {
+
+// The last refusal's message ("" if none).
+EMSCRIPTEN_KEEPALIVE const char* tiae_last_error() { return last_error.c_str(); }
 
 // A drawing of width x height values in [0, 1] -> size x size input, by area averaging.
 EMSCRIPTEN_KEEPALIVE void tiae_resample(const float* pixels, int width, int height, int size, float* out) {
@@ -18,14 +37,21 @@ EMSCRIPTEN_KEEPALIVE void tiae_resample(const float* pixels, int width, int heig
   std::copy(r.begin(), r.end(), out);
 }
 
-// theta_hat = argmin over shifts of ||canonical - T input||^2 (extended canvas);
-// writes dx, dy to out_shift[0..1] and returns the minimum distance.
-EMSCRIPTEN_KEEPALIVE float tiae_estimate_shift(const float* canonical, const float* input, int size, int channels,
-                                               int max_shift, int* out_shift) {
-  const auto e = tiae::estimate_shift(canonical, input, size, channels, max_shift);
-  out_shift[0] = e.dx;
-  out_shift[1] = e.dy;
-  return e.distance;
+// theta_hat = argmin over shifts of ||canonical - T input||^2 (extended canvas): returns 0
+// and writes dx, dy to out_shift[0..1], or returns 1 (see tiae_last_error) when a pixel is
+// not a finite number or the sizes are out of range.
+EMSCRIPTEN_KEEPALIVE int tiae_estimate_shift(const float* canonical, const float* input, int size, int channels,
+                                             int max_shift, int* out_shift) {
+  try {
+    const auto e = tiae::estimate_shift(canonical, input, size, channels, max_shift);
+    last_error.clear();
+    out_shift[0] = e.dx;
+    out_shift[1] = e.dy;
+    return 0;
+  } catch (const std::invalid_argument& e) {
+    last_error = e.what();
+    return 1;
+  }
 }
 
 // T(dx, dy) with zero fill.
@@ -33,18 +59,15 @@ EMSCRIPTEN_KEEPALIVE void tiae_shift_image(const float* src, float* dst, int siz
   tiae::shift_image(src, dst, size, channels, dx, dy);
 }
 
-// ---- whole-image foreground extraction, staged (shared/extract.h); no exceptions cross
-// into JavaScript: refusals come back as null / 1 with a message (tiae_last_error).
-namespace {
-std::string last_error;
-}
-
-// The last refusal's message ("" if none).
-EMSCRIPTEN_KEEPALIVE const char* tiae_last_error() { return last_error.c_str(); }
+// ---- whole-image foreground extraction, staged (shared/extract.h)
 
 // Checks an image file's bytes before decoding (shared/image_header.h): returns 0 and
 // writes width, height (-1 when unknown) to out_size, or returns 1 (see tiae_last_error).
 EMSCRIPTEN_KEEPALIVE int tiae_check_image(const uint8_t* bytes, int size, int* out_size) {
+  if (size < 0) {  // a length past 2^31 that wrapped on its way in
+    last_error = "the file is too large";
+    return 1;
+  }
   const auto h = tiae::check_image_bytes(bytes, size_t(size));
   last_error = h.error;
   out_size[0] = int(h.width);
@@ -57,17 +80,6 @@ EMSCRIPTEN_KEEPALIVE void tiae_gray_from_rgba8(const uint8_t* rgba, int width, i
   std::copy(g.begin(), g.end(), out);
 }
 
-namespace {
-tiae::ExtractOptions extract_options(double glyph_size, double model_glyph_size, int stride, int batch) {
-  tiae::ExtractOptions o;
-  o.glyph_size = glyph_size;
-  o.model_glyph_size = model_glyph_size;
-  o.stride = stride;
-  o.batch = batch;
-  return o;
-}
-}  // namespace
-
 // 0 when a job of this size and these options can be made, else 1 (see tiae_last_error).
 EMSCRIPTEN_KEEPALIVE int tiae_extract_check(int width, int height, double glyph_size, double model_glyph_size, int stride,
                                             int batch) {
@@ -79,11 +91,13 @@ EMSCRIPTEN_KEEPALIVE int tiae_extract_check(int width, int height, double glyph_
 EMSCRIPTEN_KEEPALIVE tiae::ForegroundExtraction* tiae_extract_begin(const float* gray, int width, int height,
                                                                     double glyph_size, double model_glyph_size,
                                                                     int stride, int batch) {
+  const auto options = extract_options(glyph_size, model_glyph_size, stride, batch);
+  // Checked before width x height values are copied: negative or huge sizes never index gray.
+  last_error = tiae::ForegroundExtraction::check(width, height, options);
+  if (!last_error.empty()) return nullptr;
   try {
-    last_error.clear();
-    return new tiae::ForegroundExtraction(std::vector<float>(gray, gray + size_t(width) * height), width, height,
-                                          extract_options(glyph_size, model_glyph_size, stride, batch));
-  } catch (const std::exception& e) {  // the constructor refuses with check()'s message
+    return new tiae::ForegroundExtraction(std::vector<float>(gray, gray + size_t(width) * height), width, height, options);
+  } catch (const std::exception& e) {  // non-finite gray values; out of memory
     last_error = e.what();
     return nullptr;
   }
@@ -94,10 +108,18 @@ EMSCRIPTEN_KEEPALIVE void tiae_extract_inputs(const tiae::ForegroundExtraction* 
 EMSCRIPTEN_KEEPALIVE void tiae_extract_accept(tiae::ForegroundExtraction* job, int b, const float* outputs) {
   job->accept(b, outputs);
 }
-// The foreground, width x height values, into out.
-EMSCRIPTEN_KEEPALIVE void tiae_extract_result(const tiae::ForegroundExtraction* job, float* out) {
-  const auto r = job->result();
-  std::copy(r.begin(), r.end(), out);
+// The foreground, width x height values, into out, calibrated so that the model card's ink
+// threshold becomes 0.5 (calibrate_ink); 1 (see tiae_last_error) for a threshold out of (0, 1).
+EMSCRIPTEN_KEEPALIVE int tiae_extract_result(const tiae::ForegroundExtraction* job, float ink_threshold, float* out) {
+  try {
+    auto r = job->result();
+    tiae::calibrate_ink(r, ink_threshold);
+    std::copy(r.begin(), r.end(), out);
+    return 0;
+  } catch (const std::exception& e) {
+    last_error = e.what();
+    return 1;
+  }
 }
 EMSCRIPTEN_KEEPALIVE void tiae_extract_end(tiae::ForegroundExtraction* job) { delete job; }
 

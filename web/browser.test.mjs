@@ -250,6 +250,18 @@ test("extract: bad files give the CLI's messages in the page, which keeps workin
     const r = await extractInPage(page, bytes, name);
     assert.ok(r.error && r.error.includes(message), `${name}: ${JSON.stringify(r.error)}`);
   }
+  // pixels that are not numbers in [0, 1] are refused before the network runs
+  const refused = await page.evaluate(async () => {
+    const pixels = new Float32Array(1024);
+    pixels[5] = NaN;
+    try {
+      await window.tiae.analyze(pixels);
+      return null;
+    } catch (e) {
+      return e.message;
+    }
+  });
+  assert.ok(refused && refused.includes('pixel 5 is NaN'), `analyze with a NaN pixel: ${refused}`);
   // still working: a digit analyses, a good photo extracts
   const r = await page.evaluate(async () => (await window.tiae.analyze(new Float32Array(1024))).canonical.length);
   assert.equal(r, 1024);

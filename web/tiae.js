@@ -7,9 +7,10 @@
 //       canonical = D(E(I)); shift = where the input sits relative to the canonical shape
 //       (-theta_hat, with theta_hat = argmin ||D(E(I)) - T_theta I||^2 on the extended
 //       canvas, computed by the C++ core compiled to wasm); restored = T_shift(canonical).
-//   tiae.extract(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, onProgress })
+//   tiae.extract(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress })
 //       image: ImageData, ImageBitmap or Blob (a file) -> Promise of ImageData, the
-//       foreground (ink white on black) at the image's size; the staged core of
+//       foreground (ink white on black) at the image's size, calibrated so that 0.5 means
+//       ink (the card's ink_threshold), or with mask the ink alone in white; the staged core of
 //       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
 //       runs each batch. onProgress(fraction) after each batch. Bad files reject with the
 //       same messages as `tiae extract`.
@@ -122,6 +123,8 @@ async function analyzeNow(pixels, model) {
   const { core, ort, models } = await state;
   if (!(pixels instanceof Float32Array) || pixels.length !== PIXELS)
     throw new TypeError(`analyze: pixels must be a Float32Array of ${PIXELS} values`);
+  const bad = pixels.findIndex((v) => !(v >= 0 && v <= 1));  // NaN fails both comparisons
+  if (bad >= 0) throw new TypeError(`analyze: pixels must be finite numbers in [0, 1] (pixel ${bad} is ${pixels[bad]})`);
   const m = models.get(model);
   if (!m) throw new Error(`analyze: no model '${model}' (loaded: ${[...models.keys()].join(', ')})`);
   const input = new ort.Tensor('float32', pixels.slice(), [1, 1, SIZE, SIZE]);
@@ -131,7 +134,7 @@ async function analyzeNow(pixels, model) {
   const canonical = new Float32Array(await image.getData());
   const restored = new Float32Array(PIXELS);
   const shift = withHeap(core, [canonical, pixels, restored, new Float32Array(2)], ([c, p, r, s]) => {
-    core._tiae_estimate_shift(c, p, SIZE, 1, MAX_SHIFT, s);
+    if (core._tiae_estimate_shift(c, p, SIZE, 1, MAX_SHIFT, s)) throw new Error(`analyze: ${coreError(core)}`);  // a NaN canonical image
     const theta = [core.HEAP32[s >> 2], core.HEAP32[(s >> 2) + 1]];
     const where = [-theta[0], -theta[1]];
     core._tiae_shift_image(c, r, SIZE, 1, where[0], where[1]);
@@ -166,6 +169,7 @@ async function toImageData(core, image) {
     const bytes = new Uint8Array(await image.arrayBuffer());
     const p = core._malloc(Math.max(1, bytes.length)), size = core._malloc(8);
     try {
+      if (!p || !size) throw new Error(`the file is too large for this browser's memory (${bytes.length} bytes)`);
       core.HEAPU8.set(bytes, p);
       if (core._tiae_check_image(p, bytes.length, size)) throw new Error(coreError(core));
     } finally {
@@ -192,10 +196,13 @@ function extract(image, options = {}) {
   return job;
 }
 
-async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, onProgress } = {}) {
+async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress } = {}) {
   const { core, ort } = await state;
   const m = await foregroundModel(model);
   const modelGlyph = m.card.glyph_size ?? 20;
+  // Whole numbers only: the core takes an int, and JS would wrap 2^32 + 8 to 8 on the way in.
+  if ((stride | 0) !== stride) throw new TypeError(`extract: stride must be a whole number of px (got ${stride})`);
+  if (typeof glyphSize !== 'number') throw new TypeError(`extract: glyphSize must be a number of px (got ${glyphSize})`);
   const data = await toImageData(core, image);
   const { width, height } = data;
   const n = width * height;
@@ -231,11 +238,12 @@ async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20
     }
     const result = core._malloc(n * 4);
     try {
-      core._tiae_extract_result(job, result);
+      // Calibrated as `tiae extract` does: the card's ink threshold becomes 0.5.
+      if (core._tiae_extract_result(job, m.card.ink_threshold ?? 0.5, result)) throw new Error(coreError(core));
       const fg = core.HEAPF32.subarray(result >> 2, (result >> 2) + n);
       const pixels = new Uint8ClampedArray(n * 4);
       for (let i = 0; i < n; ++i) {
-        const v = Math.round(fg[i] * 255);
+        const v = mask ? (fg[i] >= 0.5 ? 255 : 0) : Math.round(fg[i] * 255);
         pixels[4 * i] = pixels[4 * i + 1] = pixels[4 * i + 2] = v;
         pixels[4 * i + 3] = 255;
       }
