@@ -1,9 +1,12 @@
 // `tiae eval` for foreground-extraction runs (kind "fg"); see evaluate.h.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 
+#include "binarize.h"
 #include "evaluate.h"
 #include "figures.h"
 #include "flyers.h"
@@ -33,6 +36,81 @@ std::vector<float> to_vector(const torch::Tensor& t) {
   const auto c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
+
+#ifdef TIAE_HAVE_OPENCV
+// Whole pages with true ink masks: the easy flyers or the hard pages, the same for every
+// model and baseline. The first three are pictured: input, truth, then each method.
+struct PageSet {
+  std::string key, title;
+  std::vector<Flyer> pages;
+  std::vector<std::vector<Picture>> rows;
+};
+
+PageSet make_page_set(const std::string& key, const std::string& title, bool hard, const DigitSet& digits) {
+  PageSet set{key, title, {}, {}};
+  for (int i = 0; i < kFlyers; ++i) set.pages.push_back(hard ? make_hard_page(i, digits) : make_flyer(i, digits));
+  for (int i = 0; i < 3; ++i) {
+    const Flyer& f = set.pages[size_t(i)];
+    set.rows.push_back({{f.image.data(), f.width, f.height, fmt::format("page {} (glyphs {:.0f} px)", i, f.glyph_size)},
+                        {f.ink.data(), f.width, f.height, "true ink"}});
+  }
+  return set;
+}
+
+// Mean ink IoU of `method` over the set's pages; its masks of the pictured pages are kept.
+template <typename Method>
+double score_pages(PageSet& set, const std::string& name, std::deque<std::vector<float>>& keep, Method method) {
+  double mean = 0;
+  for (size_t i = 0; i < set.pages.size(); ++i) {
+    const Flyer& f = set.pages[i];
+    keep.push_back(method(f));
+    const double iou = ink_iou(keep.back().data(), f.ink.data(), f.ink.size());
+    mean += iou / double(set.pages.size());
+    if (i < set.rows.size()) set.rows[i].push_back({keep.back().data(), f.width, f.height, fmt::format("{}: IoU {:.2f}", name, iou)});
+  }
+  return mean;
+}
+
+// The tuning pages of both sets (pages kTuningPages.., never reported on).
+std::vector<Flyer> tuning_pages(bool hard, const DigitSet& digits) {
+  std::vector<Flyer> pages;
+  for (int i = kTuningPages; i < kTuningPages + kFlyers; ++i) pages.push_back(hard ? make_hard_page(i, digits) : make_flyer(i, digits));
+  return pages;
+}
+
+// The output level above which a model's pixel is ink, chosen for the best mean ink IoU over
+// the tuning pages of both sets (one level per model: it is not told which set a page is from).
+double tune_ink_threshold(const std::vector<std::vector<float>>& outputs, const std::vector<const Flyer*>& pages) {
+  double best = 0.5, best_iou = -1;
+  for (double t = 0.05; t < 0.951; t += 0.05) {
+    double iou = 0;
+    for (size_t i = 0; i < pages.size(); ++i)
+      iou += ink_iou(outputs[i].data(), pages[i]->ink.data(), outputs[i].size(), float(t)) / double(pages.size());
+    if (iou > best_iou) best_iou = iou, best = t;
+  }
+  return best;
+}
+
+// The classical baselines, told the ink's polarity: Otsu, Sauvola with its textbook
+// defaults, and Sauvola with the parameters that do best on a separate tuning set.
+nlohmann::json score_baselines(PageSet& set, const std::vector<Flyer>& tuning, std::deque<std::vector<float>>& keep) {
+  const SauvolaParameters tuned = tune_sauvola(tuning), defaults;
+  nlohmann::json b;
+  b["otsu"] = score_pages(set, "Otsu", keep, [](const Flyer& f) { return otsu_ink(f.image, f.width, f.height, f.dark_ink); });
+  b["sauvola_default"] = {{"ink_iou", score_pages(set, "Sauvola (defaults)", keep, [&](const Flyer& f) {
+                             return sauvola_ink(f.image, f.width, f.height, f.dark_ink, defaults);
+                           })},
+                          {"window", defaults.window}, {"k", defaults.k}};
+  b["sauvola_tuned"] = {{"ink_iou", score_pages(set, "Sauvola (tuned)", keep, [&](const Flyer& f) {
+                           return sauvola_ink(f.image, f.width, f.height, f.dark_ink, tuned);
+                         })},
+                        {"window", tuned.window}, {"k", tuned.k}, {"tuned_on", fmt::format("pages {}..{}", kTuningPages, kTuningPages + kFlyers - 1)}};
+  fmt::print("{:<24} Otsu {:.3f}  Sauvola (window 15, k 0.2) {:.3f}  Sauvola tuned (window {}, k {:.2f}) {:.3f}\n", set.key,
+             b["otsu"].get<double>(), b["sauvola_default"]["ink_iou"].get<double>(), tuned.window, tuned.k,
+             b["sauvola_tuned"]["ink_iou"].get<double>());
+  return b;
+}
+#endif
 
 }  // namespace
 
@@ -81,8 +159,7 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
     truths.push_back(to_vector(c.batch.targets));
   }
   std::vector<std::vector<ImageRow>> grids(conditions.size());
-  std::vector<std::vector<float>> keep;
-  keep.reserve(runs.size() * (conditions.size() + kFlyers));
+  std::deque<std::vector<float>> keep;  // what the pictures point into (a deque never moves them)
   for (size_t k = 0; k < conditions.size(); ++k) {
     ImageRow in{"input", {}, {}}, truth{"truth", {}, {}};
     for (int i : examples) {
@@ -93,13 +170,15 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
   }
 
 #ifdef TIAE_HAVE_OPENCV
-  std::vector<Flyer> flyers;
-  std::vector<std::vector<Picture>> flyer_rows(3);
-  for (int i = 0; i < kFlyers; ++i) flyers.push_back(make_flyer(i, split.test));
-  for (int i = 0; i < 3; ++i)
-    flyer_rows[size_t(i)] = {{flyers[size_t(i)].image.data(), flyers[size_t(i)].width, flyers[size_t(i)].height,
-                              fmt::format("flyer {} (glyphs {:.0f} px)", i, flyers[size_t(i)].glyph_size)},
-                             {flyers[size_t(i)].ink.data(), flyers[size_t(i)].width, flyers[size_t(i)].height, "true ink"}};
+  // Moved, never copied: the pictures point into the pages.
+  std::vector<PageSet> page_sets;
+  page_sets.push_back(
+      make_page_set("flyers", "synthetic flyers (held-out photos, handwriting fonts, MNIST test digits)", false, split.test));
+  page_sets.push_back(make_page_set("hard_pages", "hard pages (full-contrast colour photos, uneven light, dark or light "
+                                                  "coloured ink, glyphs 15-60 px, blur, noise, JPEG)", true, split.test));
+  const std::vector<std::vector<Flyer>> tuning = {tuning_pages(false, split.test), tuning_pages(true, split.test)};
+  result["baselines"] = nlohmann::json::object();
+  for (size_t k = 0; k < page_sets.size(); ++k) result["baselines"][page_sets[k].key] = score_baselines(page_sets[k], tuning[k], keep);
 #endif
   fmt::print("{:<24} {:>16} {:>16} {:>16}\n", "model (PSNR dB / IoU)", "noise", "held-out photos", "photos+shifts");
   for (const auto& run : runs) {
@@ -141,20 +220,37 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
     }
     bar.finish();
 #ifdef TIAE_HAVE_OPENCV
-    // Whole images: the flyers, through the staged extraction at their glyph size.
-    double flyer_iou = 0;
-    std::vector<Picture> shown;
-    for (int i = 0; i < kFlyers; ++i) {
-      const Flyer& f = flyers[size_t(i)];
+    // Whole pages, through the staged extraction at their glyph size; ink where the output
+    // is over 0.5, and over the level tuned on the tuning pages.
+    const auto extract_page = [&](const Flyer& f) {
       ExtractOptions o;
       o.glyph_size = f.glyph_size;
-      keep.push_back(extract_foreground(model, device, f.image, f.width, f.height, o, false));
-      const double iou = ink_iou(keep.back().data(), f.ink.data(), f.ink.size());
-      flyer_iou += iou / kFlyers;
-      if (i < 3) flyer_rows[size_t(i)].push_back({keep.back().data(), f.width, f.height, fmt::format("{}: IoU {:.2f}", name, iou)});
+      return extract_foreground(model, device, f.image, f.width, f.height, o, false);
+    };
+    std::vector<std::vector<float>> tuning_out;
+    std::vector<const Flyer*> tuning_truth;
+    for (const auto& set : tuning)
+      for (const auto& f : set) tuning_out.push_back(extract_page(f)), tuning_truth.push_back(&f);
+    const double threshold = tune_ink_threshold(tuning_out, tuning_truth);
+    metrics["ink_threshold"] = {{"value", threshold}, {"tuned_on", fmt::format("pages {}..{} of both sets", kTuningPages, kTuningPages + kFlyers - 1)}};
+    for (auto& set : page_sets) {
+      double at_tuned = 0, auto_size = 0;
+      const double iou = score_pages(set, name, keep, [&](const Flyer& f) {
+        auto out = extract_page(f);
+        at_tuned += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
+        return out;
+      });
+      for (const Flyer& f : set.pages) {  // the glyph size measured from the page, not told
+        Flyer guessed = f;
+        guessed.glyph_size = std::clamp(estimate_glyph_size(f.image, f.width, f.height), 4.0, 400.0);
+        const auto out = extract_page(guessed);
+        auto_size += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
+      }
+      metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_at_tuned_threshold", at_tuned},
+                          {"ink_iou_at_tuned_threshold_auto_glyph_size", auto_size}, {"count", kFlyers}};
+      line += fmt::format("   {} IoU {:.3f} ({:.3f} over {:.2f}, {:.3f} at the measured glyph size)", set.key, iou, at_tuned,
+                          threshold, auto_size);
     }
-    metrics["flyers"] = {{"ink_iou", flyer_iou}, {"count", kFlyers}};
-    line += fmt::format("   flyers IoU {:.3f}", flyer_iou);
 #endif
     result["models"][name] = metrics;
     fmt::print("{}\n", line);
@@ -163,9 +259,9 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
   for (size_t k = 0; k < conditions.size(); ++k)
     write_image_grid((fs::path(options.out_dir) / ("foreground-" + conditions[k].name + ".png")).string(),
                      "test digits " + conditions[k].title + ": input, truth, each model's D(E(I))", grids[k], kSide);
-  write_picture_rows((fs::path(options.out_dir) / "flyers.png").string(),
-                     "synthetic flyers (held-out photos, handwriting fonts, MNIST test digits): input, truth, each model",
-                     flyer_rows, 180);
+  for (const auto& set : page_sets)
+    write_picture_rows((fs::path(options.out_dir) / (set.key == "flyers" ? "flyers.png" : "hard-pages.png")).string(),
+                       set.title + ": input, truth, the baselines, each model", set.rows, 180);
 #endif
   std::ofstream(fs::path(options.out_dir) / "metrics.json") << result.dump(2) << "\n";
   return result;

@@ -11,11 +11,14 @@ struct ExtractPhotoOptions {
   std::string model;           // model or run folder (model_folder.h)
   std::string device = "auto";
   ExtractOptions core;         // glyph size, stride, batch
+  bool auto_glyph_size = false;  // measure the glyph size from the photo (binarize.h); core's when none is found
+  bool mask = false;           // write the ink mask (output at or over 0.5) instead of the soft map
   bool progress = true;
 };
 
 // Reads `in` (image_file.h), writes the foreground (ink white on black, the input's size)
-// to `out`. Returns a one-line summary.
+// to `out`: calibrated so that 0.5 is the model card's ink threshold (model_card.h), or the
+// mask of the pixels at or over it. Returns a one-line summary.
 std::string extract_photo(const std::string& in, const std::string& out, const ExtractPhotoOptions& options);
 
 }  // namespace tiae

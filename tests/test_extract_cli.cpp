@@ -42,7 +42,7 @@ cv::Mat flyer(int w, int h) {  // dark strokes on a light textured page
 }
 
 CliResult extract(const fs::path& in, const fs::path& out) {
-  return run_cli("extract " + in.string() + " -o " + out.string() + " -m " + (work() / "run").string() + " --no-progress");
+  return run_cli("extract " + in.string() + " -o " + out.string() + " -m " + (work() / "run").string() + " --glyph-size 20 --no-progress");
 }
 
 void write_bytes(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
@@ -154,7 +154,7 @@ std::string with_exif_orientation(const std::string& jpeg, uint16_t orientation)
 // Runs the released page model on an image file; its 8-bit foreground.
 cv::Mat released_extract(const fs::path& in) {
   const fs::path out = in.string() + "-fg.png";
-  const auto r = run_cli("extract " + in.string() + " -o " + out.string() + " -m " + TIAE_MODELS_DIR "/mnist-fg-photo-text --no-progress");
+  const auto r = run_cli("extract " + in.string() + " -o " + out.string() + " -m " + TIAE_MODELS_DIR "/mnist-fg-photo-text --glyph-size 20 --no-progress");
   INFO(in << ": " << r.output);
   REQUIRE(r.status == 0);
   return cv::imread(out.string(), cv::IMREAD_UNCHANGED);
@@ -311,4 +311,25 @@ TEST_CASE("tiae train: bad foreground settings end in a message naming the setti
     CHECK_THAT(r.output, Catch::Contains(message));
     CHECK_FALSE(fs::exists(d));
   }
+}
+
+TEST_CASE("tiae extract from any folder finds the released model, --mask writes only ink or paper, bad glyph sizes are refused") {
+  const auto& d = work();
+  REQUIRE(cv::imwrite((d / "page.png").string(), flyer(160, 60)));
+  const std::string in = (d / "page.png").string(), out = (d / "page-mask.png").string();
+  const auto r = run_cli("extract " + in + " -o " + out + " --glyph-size 24 --mask --no-progress", "cd / &&");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(r.output.find("mnist-fg-photo-text") == std::string::npos);  // no note about a non-fg model
+  const cv::Mat mask = cv::imread(out, cv::IMREAD_UNCHANGED);
+  REQUIRE(mask.size() == cv::Size(160, 60));
+  CHECK(cv::countNonZero((mask != 0) & (mask != 255)) == 0);
+  CHECK(cv::countNonZero(mask == 255) > 0);
+  for (const std::string bad : {"twenty", "20px", ""}) {
+    const auto b = run_cli("extract " + in + " -o " + (d / "never.png").string() + " --glyph-size '" + bad + "' --no-progress");
+    INFO(bad << ": " << b.output);
+    CHECK(b.status == 1);
+    CHECK(b.output.find("--glyph-size must be a number of px or auto") != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(d / "never.png"));
 }

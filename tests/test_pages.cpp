@@ -1,0 +1,132 @@
+// The page sets of the extraction evaluation (flyers.h) and the classical baselines beside
+// the models (binarize.h), against computations written out here.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+
+#include "binarize.h"
+#include "flyers.h"
+#include "metrics.h"
+
+namespace {
+// Sauvola's threshold written out: T = m (1 + k (s / 128 - 1)) over the window around each
+// pixel (mean m and standard deviation s of 8-bit values); dark ink is below T.
+std::vector<float> sauvola_by_definition(const std::vector<float>& gray, int w, int h, int window, double k) {
+  std::vector<float> mask(gray.size(), 0.f);
+  const int r = window / 2;
+  for (int y = r; y < h - r; ++y)
+    for (int x = r; x < w - r; ++x) {
+      double sum = 0, sq = 0;
+      for (int v = -r; v <= r; ++v)
+        for (int u = -r; u <= r; ++u) {
+          const double g = std::round(gray[size_t(y + v) * w + x + u] * 255);
+          sum += g, sq += g * g;
+        }
+      const double n = double(window) * window, m = sum / n, s = std::sqrt(std::max(0.0, sq / n - m * m));
+      mask[size_t(y) * w + x] = std::round(gray[size_t(y) * w + x] * 255) < m * (1 + k * (s / 128 - 1)) ? 1.f : 0.f;
+    }
+  return mask;
+}
+}  // namespace
+
+TEST_CASE("Sauvola's baseline is Sauvola's formula, for either ink polarity") {
+  const int w = 60, h = 40, window = 15;
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<float> u(0, 1);
+  std::vector<float> gray(size_t(w) * h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) gray[size_t(y) * w + x] = 0.5f + 0.3f * std::sin(x * 0.4f) * std::cos(y * 0.3f) + 0.1f * u(rng);
+  const auto ours = tiae::sauvola_ink(gray, w, h, true, {window, 0.2});
+  const auto expected = sauvola_by_definition(gray, w, h, window, 0.2);
+  std::vector<float> inverted(gray.size());
+  for (size_t i = 0; i < gray.size(); ++i) inverted[i] = 1 - gray[i];
+  const auto light = tiae::sauvola_ink(inverted, w, h, false, {window, 0.2});
+  int compared = 0, same = 0, same_light = 0;
+  for (int y = window / 2; y < h - window / 2; ++y)
+    for (int x = window / 2; x < w - window / 2; ++x, ++compared) {
+      same += ours[size_t(y) * w + x] == expected[size_t(y) * w + x];
+      same_light += light[size_t(y) * w + x] == expected[size_t(y) * w + x];
+    }
+  INFO(same << " and " << same_light << " of " << compared);
+  CHECK(same >= 0.99 * compared);  // a few ties at the threshold round either way
+  CHECK(same_light >= 0.99 * compared);
+}
+
+TEST_CASE("Otsu's baseline splits two levels exactly, ink on the side it is told") {
+  const int w = 50, h = 20;
+  std::vector<float> gray(size_t(w) * h), truth(gray.size());
+  for (size_t i = 0; i < gray.size(); ++i) {
+    truth[i] = (i % 7 == 0) ? 1.f : 0.f;
+    gray[i] = truth[i] > 0 ? 0.2f + 0.01f * float(i % 3) : 0.8f - 0.01f * float(i % 5);
+  }
+  CHECK(tiae::otsu_ink(gray, w, h, true) == truth);
+  std::vector<float> not_truth(truth.size());
+  for (size_t i = 0; i < truth.size(); ++i) not_truth[i] = 1 - truth[i];
+  CHECK(tiae::otsu_ink(gray, w, h, false) == not_truth);
+}
+
+TEST_CASE("tuned Sauvola is the best of its grid on the tuning pages") {
+  const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
+  const std::vector<tiae::Flyer> pages = {tiae::make_hard_page(tiae::kTuningPages, split.test),
+                                          tiae::make_hard_page(tiae::kTuningPages + 1, split.test)};
+  const auto mean_iou = [&](const tiae::SauvolaParameters& p) {
+    double iou = 0;
+    for (const auto& f : pages) {
+      const auto mask = tiae::sauvola_ink(f.image, f.width, f.height, f.dark_ink, p);
+      iou += tiae::ink_iou(mask.data(), f.ink.data(), mask.size()) / double(pages.size());
+    }
+    return iou;
+  };
+  const auto best = tiae::tune_sauvola(pages);
+  const double at_best = mean_iou(best);
+  for (int window : {15, 41, 131})
+    for (double k : {0.05, 0.2, 0.5}) CHECK(at_best >= mean_iou({window, k}));
+  CHECK(at_best > 0.05);
+}
+
+TEST_CASE("hard pages: the same every time, glyphs 15-60 px, dark and light ink where the truth says") {
+  const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
+  for (int i = 0; i < 4; ++i) {
+    const auto f = tiae::make_hard_page(i, split.test), again = tiae::make_hard_page(i, split.test);
+    INFO("page " << i);
+    CHECK(f.image == again.image);
+    CHECK(f.ink == again.ink);
+    CHECK(f.glyph_size >= 15);
+    CHECK(f.glyph_size <= 60);
+    CHECK(f.dark_ink == (i % 2 == 0));
+    CHECK(f.bgr.size() == 3 * f.image.size());
+    // Ink is darker (or lighter) than the page right around it: compare the ink's mean luma
+    // with that of the pixels within 4 px of ink that are not ink.
+    double ink = 0, near = 0;
+    long n_ink = 0, n_near = 0;
+    for (int y = 4; y < f.height - 4; ++y)
+      for (int x = 4; x < f.width - 4; ++x) {
+        const size_t p = size_t(y) * f.width + x;
+        if (f.ink[p] > 0.9f) ink += f.image[p], ++n_ink;
+        else if (f.ink[p] == 0 && (f.ink[p - 4] > 0.9f || f.ink[p + 4] > 0.9f || f.ink[p - 4 * f.width] > 0.9f ||
+                                   f.ink[p + 4 * f.width] > 0.9f))
+          near += f.image[p], ++n_near;
+      }
+    REQUIRE(n_ink > 500);
+    REQUIRE(n_near > 500);
+    if (f.dark_ink) CHECK(ink / n_ink < near / n_near - 0.05);
+    else CHECK(ink / n_ink > near / n_near + 0.05);
+  }
+}
+
+
+TEST_CASE("the glyph size measured from a flyer is near its true size") {
+  const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
+  int near = 0;
+  for (int i = 0; i < tiae::kFlyers; ++i) {
+    const auto f = tiae::make_flyer(i, split.test);
+    const double measured = tiae::estimate_glyph_size(f.image, f.width, f.height);
+    INFO("flyer " << i << ": true " << f.glyph_size << " px, measured " << measured << " px");
+    CHECK(measured > 0);
+    near += measured > 0.7 * f.glyph_size && measured < 1.4 * f.glyph_size;
+  }
+  CHECK(near >= 5);
+  // a blank page has no writing to measure
+  const std::vector<float> blank(100 * 80, 0.8f);
+  CHECK_THROWS(tiae::estimate_glyph_size(blank, 100, 80));
+}
