@@ -1,11 +1,11 @@
-// libFuzzer: a model card (native/model_card.h) from arbitrary text: the card of a model
+// libFuzzer: a model card (native/artifacts/model_card.h) from arbitrary text: the card of a model
 // folder downloaded from anywhere. Refusals are std::runtime_error naming the card; an
 // accepted card names only plain files inside its folder.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
-#include "model_card.h"
+#include "artifacts/model_card.h"
 
 namespace {
 bool plain(const std::string& name) {

@@ -1,11 +1,11 @@
-// libFuzzer: a training config (native/train_config.h) from arbitrary text. JSON errors and
+// libFuzzer: a training config (native/model/train_config.h) from arbitrary text. JSON errors and
 // refusals (std::runtime_error) are the documented outcomes; a config that is accepted
 // must survive its own round trip (to_json, then from_json) unchanged.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
-#include "train_config.h"
+#include "model/train_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tiae::TrainConfig config;

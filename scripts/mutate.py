@@ -34,17 +34,17 @@ def browser(pattern):
 # name: (file, [(original text, planted text)], what it breaks, tests to run, builds)
 MUTANTS = {
     'objective-lambdas-swapped': (
-        'native/terms.cpp',
+        'native/model/terms.cpp',
         [('config.lambda_inv * o.c_inv + config.lambda_res * o.c_res', 'config.lambda_res * o.c_inv + config.lambda_inv * o.c_res')],
         'lambda_inv and lambda_res swapped in objective()', ctest('objective equals its formula'), ['native']),
     'composite-ink-inverted': (
-        'native/terms.cpp', [('+ digits * ink, digits}', '+ digits * (1 - ink), digits}')],
+        'native/model/terms.cpp', [('+ digits * ink, digits}', '+ digits * (1 - ink), digits}')],
         'the ink level inverted in composite()', ctest('composite'), ['native']),
     'resume-no-trim-log': (
-        'native/trainer.cpp', [('    trim_log(run / "log.jsonl", start_epoch);\n', '')],
+        'native/train/trainer.cpp', [('    trim_log(run, resume_from->epochs_done);\n', '')],
         'trim_log removed from resume', ctest('window of finishing an epoch'), ['native']),
     'resume-no-old-checkpoint': (
-        'native/trainer.cpp',
+        'native/artifacts/run_folder.cpp',
         [('  if (fs::exists(run / "checkpoint.old" / "state.json")) return run / "checkpoint.old";\n', '')],
         'the checkpoint.old fallback removed', ctest('window of finishing an epoch'), ['native']),
     'page-restored-wrong-sign': (
@@ -57,22 +57,22 @@ MUTANTS = {
         'shared/extract.cpp', [('  if (accepted_[b]) throw', '  if (false && accepted_[b]) throw')],
         'the guard against accepting an extraction batch twice removed', ctest('each is taken exactly once'), ['native']),
     'restoration-shift-off-by-one': (
-        'native/terms.cpp', [('r.shift = torch::stack({m - col, m - row}, 1);', 'r.shift = torch::stack({m - col + 1, m - row}, 1);')],
+        'native/model/terms.cpp', [('r.shift = torch::stack({m - col, m - row}, 1);', 'r.shift = torch::stack({m - col + 1, m - row}, 1);')],
         'the exact restoration term returns the argmin 1 px off', ctest('restoration term'), ['native']),
     'invariance-ratio-wrong-pair': (
-        'native/metrics.cpp', [('std::sqrt(squared_distance(&a[i * dim], &b[i * dim], dim));', 'std::sqrt(squared_distance(&a[i * dim], &a[i * dim], dim));')],
+        'native/evaluate/metrics.cpp', [('std::sqrt(squared_distance(&a[i * dim], &b[i * dim], dim));', 'std::sqrt(squared_distance(&a[i * dim], &a[i * dim], dim));')],
         'the invariance ratio compares an image with itself', ctest('invariance ratio'), ['native']),
     'shift-consistency-strict': (
-        'native/metrics.cpp', [('ok = ok && std::abs(moved - applied) <= tolerance;', 'ok = ok && std::abs(moved - applied) < tolerance;')],
+        'native/evaluate/metrics.cpp', [('ok = ok && std::abs(moved - applied) <= tolerance;', 'ok = ok && std::abs(moved - applied) < tolerance;')],
         'shift consistency without its 1 px tolerance', ctest('shift consistency'), ['native']),
     'alpha-over-black': (
         'shared/extract.cpp', [('gray[i] = alpha * luma + (1 - alpha);', 'gray[i] = alpha * luma;')],
         'transparent pixels composited over black instead of white paper', ctest('equivalent gray image'), ['native']),
     'exif-ignored': (
-        'native/image_file.cpp', [('jpeg ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED', 'jpeg ? cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION : cv::IMREAD_UNCHANGED')],
+        'native/io/image_file.cpp', [('jpeg ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED', 'jpeg ? cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION : cv::IMREAD_UNCHANGED')],
         "JPEGs' EXIF orientation ignored", ctest('equivalent gray image'), ['native']),
     'weights-dims-32-bit': (
-        'native/weights_file.cpp',
+        'native/model/weights_file.cpp',
         [('for (auto d : t.dims) put<int64_t>(out, d);', 'for (auto d : t.dims) put<int32_t>(out, int32_t(d));'),
          ('d = get<int64_t>(in, path);', 'd = get<int32_t>(in, path);')],
         "weights.bin's dimensions written as 32-bit by both our writer and reader (the format changed)",

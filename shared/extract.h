@@ -42,7 +42,7 @@ constexpr int kMaxBatch = 4096;  // a batch is batch x patch x patch floats: 16 
 
 struct ExtractOptions {
   double glyph_size = 20;        // height of the image's characters, px
-  double model_glyph_size = 20;  // what the model was trained on (MNIST digits: ~20 px)
+  double model_glyph_size = 20;  // the model's, from its card (readers set it; 20: MNIST's digits, older cards)
   int stride = 8;                // px between windows, in the rescaled image: 1..patch (no gaps)
   int batch = 256;               // windows per network call: 1..kMaxBatch
   int patch = 32;                // the network's input side: 1..kMaxPatch

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <set>
 
-#include "backgrounds.h"
+#include "data/backgrounds.h"
 
 namespace {
 // One 32x32 background from `source`, every value checked to be in [0, 1].

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <random>
 
-#include "metrics.h"
+#include "evaluate/metrics.h"
 
 TEST_CASE("NMI is 1 for the same partition under other names and matches a hand computation") {
   const std::vector<int> a = {0, 0, 1, 1, 2, 2}, renamed = {5, 5, 3, 3, 9, 9};

@@ -1,7 +1,7 @@
 #include <set>
 #include <catch2/catch.hpp>
 
-#include "mnist_data.h"
+#include "data/mnist_data.h"
 
 TEST_CASE("MNIST split: 8,000 training and 2,000 test digits, 32x32, values in [0, 1], balanced labels") {
   const auto split = tiae::load_mnist_split(tiae::find_mnist_package());

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "model_folder.h"
+#include "artifacts/model_folder.h"
 // LibTorch's logging defines a CHECK macro of its own: Catch's must be the one in force.
 #undef CHECK
 #include <catch2/catch.hpp>
@@ -22,7 +22,7 @@ TEST_CASE("model folders load the weights of the run they were exported from") {
   const auto run = tiae::load_model((base / "run").string(), torch::kCPU);
   for (const char* folder : {"fp32", "fp16"}) {
     const auto exported = tiae::load_model((base / folder).string(), torch::kCPU);
-    CHECK(exported.config.kind == "tiae");
+    CHECK(exported.config.kind == tiae::Kind::tiae);
     CHECK(exported.config.max_shift == run.config.max_shift);
     const auto a = run.network->named_parameters(), b = exported.network->named_parameters();
     REQUIRE(a.size() == 14);  // conv and fc1..3 of E, fc1..3 of D: weights and biases

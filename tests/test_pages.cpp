@@ -4,9 +4,9 @@
 #include <cmath>
 #include <random>
 
-#include "binarize.h"
-#include "flyers.h"
-#include "metrics.h"
+#include "evaluate/binarize.h"
+#include "data/flyers.h"
+#include "evaluate/metrics.h"
 
 namespace {
 // Sauvola's threshold written out: T = m (1 + k (s / 128 - 1)) over the window around each

@@ -15,7 +15,7 @@
 #include <random>
 #include <thread>
 
-#include "weights_file.h"
+#include "model/weights_file.h"
 
 namespace fs = std::filesystem;
 
@@ -26,7 +26,7 @@ const std::vector<std::string> kArgs = {"--kind", "tiae", "--epochs", "4", "--tr
                                         // in the last bits (seen on an H200)
                                         "--device", "cpu"};
 
-// `fault`: TIAE_FAULT for the child (native/trainer.cpp's test hook), none when empty.
+// `fault`: TIAE_FAULT for the child (native/train/trainer.cpp's test hook), none when empty.
 pid_t spawn(const std::vector<std::string>& args, const std::string& fault = "") {
   const pid_t pid = fork();
   if (pid == 0) {

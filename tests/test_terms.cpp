@@ -1,14 +1,14 @@
 // The objective's terms (LibTorch fast paths) against independent computations: the
 // portable core's plain loops and the definitions written out.
-#include "network.h"
+#include "model/network.h"
 #include "shift_search.h"
-#include "terms.h"
-#include "text_layout.h"
+#include "model/terms.h"
+#include "data/text_layout.h"
 #ifdef TIAE_HAVE_OPENCV
 #include <filesystem>
 
-#include "flyers.h"
-#include "font_glyphs.h"
+#include "data/flyers.h"
+#include "data/font_glyphs.h"
 #endif
 // LibTorch's logging defines a CHECK macro of its own: Catch's must be the one in force.
 #undef CHECK
@@ -146,7 +146,7 @@ TEST_CASE("composite: the formula per pixel, paper where there is no ink, the in
 
 TEST_CASE("foreground batches: K background replacements of the same digits, with the digits alone as targets") {
   tiae::TrainConfig config;
-  config.kind = "fg";
+  config.kind = tiae::Kind::fg;
   config.views = 3;
   config.max_shift = 0;
   const auto digits = digit_like(5, 11).to(torch::kFloat32);
@@ -190,8 +190,8 @@ TEST_CASE("text windows: lines of the batch's glyphs at any offset, the same in 
   CHECK(empty < 0.2);
   // In a foreground batch the window is kept in every view and in the target.
   tiae::TrainConfig config;
-  config.kind = "fg";
-  config.layout = "text";
+  config.kind = tiae::Kind::fg;
+  config.layout = tiae::Layout::text;
   config.max_shift = 0;
   const tiae::BackgroundSource noise("noise");
   std::mt19937_64 r3(6);
@@ -208,8 +208,8 @@ TEST_CASE("text windows with letters: the asked fraction of glyphs comes from th
   digits.narrow(2, 6, 20).narrow(3, 11, 10).fill_(1);
   letters.narrow(2, 6, 20).narrow(3, 11, 10).fill_(0.5);
   tiae::TrainConfig config;
-  config.kind = "fg";
-  config.layout = "text";
+  config.kind = tiae::Kind::fg;
+  config.layout = tiae::Layout::text;
   config.max_shift = 0;
   const tiae::BackgroundSource noise("noise");
   auto letter_share = [&](double fraction) {
@@ -302,11 +302,11 @@ TEST_CASE("on CUDA, the objective and its gradients equal the CPU's (skipped wit
   gpu_model->to(gpu);
   const auto digits = digit_like(6, 12).to(torch::kFloat32);
   const tiae::BackgroundSource noise("noise");
-  for (const std::string kind : {"tiae", "fg"}) {
+  for (const auto kind : {tiae::Kind::tiae, tiae::Kind::fg}) {
     tiae::TrainConfig config;
     config.kind = kind;
-    config.max_shift = kind == "tiae" ? 8 : 0;
-    if (kind == "fg") config.layout = "text";
+    config.max_shift = kind == tiae::Kind::tiae ? 8 : 0;
+    if (kind == tiae::Kind::fg) config.layout = tiae::Layout::text;
     // The same generator state gives the same batch on either device.
     std::mt19937_64 r1(4), r2(4);
     const auto on_cpu = tiae::draw_batch(digits, r1, config, &noise);
@@ -316,7 +316,7 @@ TEST_CASE("on CUDA, the objective and its gradients equal the CPU's (skipped wit
     cpu_model->zero_grad(), gpu_model->zero_grad();
     const auto a = tiae::objective(cpu_model, on_cpu, config), b = tiae::objective(gpu_model, on_gpu, config);
     a.loss.backward(), b.loss.backward();
-    INFO(kind << ": loss " << a.loss.item<double>() << " vs " << b.loss.item<double>());
+    INFO(tiae::to_string(kind) << ": loss " << a.loss.item<double>() << " vs " << b.loss.item<double>());
     CHECK(std::abs(a.loss.item<double>() - b.loss.item<double>()) < 1e-4 * std::abs(a.loss.item<double>()));
     auto ga = cpu_model->parameters(), gb = gpu_model->parameters();
     for (size_t i = 0; i < ga.size(); ++i)
@@ -340,8 +340,8 @@ TEST_CASE("layout text weighs both terms by extract's window weights") {
   shape.hidden1 = 64, shape.hidden2 = 32, shape.descriptor = 8;
   tiae::AutoEncoder model(shape);
   tiae::TrainConfig config;
-  config.kind = "fg";
-  config.layout = "text";
+  config.kind = tiae::Kind::fg;
+  config.layout = tiae::Layout::text;
   config.max_shift = 0;
   tiae::Batch batch;
   batch.views = 2;
@@ -358,13 +358,15 @@ TEST_CASE("layout text weighs both terms by extract's window weights") {
 TEST_CASE("objective equals its formula for each kind, each term under its own lambda weight") {
   // Distinct weights, so that a term under another's weight changes the loss.
   const double l_inv = 0.3, l_res = 2.0, l_spa = 0.05;
+  using tiae::Kind, tiae::Layout;
   struct Case {
-    std::string kind, layout;
+    Kind kind;
+    Layout layout;
     int max_shift;
   };
-  for (const Case& c : {Case{"tiae", "centred", 8}, Case{"fg", "centred", 0}, Case{"fg", "centred", 8},
-                        Case{"fg", "text", 0}, Case{"ae", "centred", 8}}) {
-    INFO(c.kind << ", layout " << c.layout << ", max shift " << c.max_shift);
+  for (const Case& c : {Case{Kind::tiae, Layout::centred, 8}, Case{Kind::fg, Layout::centred, 0}, Case{Kind::fg, Layout::centred, 8},
+                        Case{Kind::fg, Layout::text, 0}, Case{Kind::ae, Layout::centred, 8}}) {
+    INFO(tiae::to_string(c.kind) << ", layout " << tiae::to_string(c.layout) << ", max shift " << c.max_shift);
     torch::manual_seed(17);
     tiae::NetworkShape shape;
     shape.hidden1 = 64, shape.hidden2 = 32, shape.descriptor = 8;
@@ -374,24 +376,24 @@ TEST_CASE("objective equals its formula for each kind, each term under its own l
     config.layout = c.layout;
     config.max_shift = c.max_shift;
     config.lambda_inv = l_inv, config.lambda_res = l_res, config.lambda_spa = l_spa;
-    const int64_t b = 3, views = c.kind == "ae" ? 1 : 3;
+    const int64_t b = 3, views = c.kind == Kind::ae ? 1 : 3;
     tiae::Batch batch;
     batch.views = views;
     batch.inputs = torch::rand({views * b, 1, S, S});
-    batch.targets = c.kind == "fg" ? digit_like(int(b), 40).to(torch::kFloat32).repeat({views, 1, 1, 1}) : batch.inputs;
+    batch.targets = c.kind == Kind::fg ? digit_like(int(b), 40).to(torch::kFloat32).repeat({views, 1, 1, 1}) : batch.inputs;
     const auto o = tiae::objective(model, batch, config);
 
     const auto desc = model->encoder->forward(batch.inputs).to(torch::kFloat64);
     const auto recon = model->decoder->forward(model->encoder->forward(batch.inputs)).to(torch::kFloat64);
     const auto target = batch.targets.to(torch::kFloat64);
-    if (c.kind == "ae") {
+    if (c.kind == Kind::ae) {
       const double rec = (recon - target).pow(2).sum().item<double>() / double(b);
       CHECK(o.c_rec.item<double>() == Approx(rec).epsilon(1e-4));
       CHECK(o.loss.item<double>() == Approx(rec).epsilon(1e-4));
       continue;
     }
     // Each pixel's weight: 1, or extract's window weight for layout text.
-    const auto w = c.layout == "text" ? tiae::extraction_weights(S).to(torch::kFloat64) : torch::ones({S, S}, torch::kFloat64);
+    const auto w = c.layout == Layout::text ? tiae::extraction_weights(S).to(torch::kFloat64) : torch::ones({S, S}, torch::kFloat64);
     double inv = 0, res = 0, spa = 0;
     for (int64_t i = 0; i < b; ++i)
       for (int64_t v = 1; v < views; ++v) inv += (w * (recon[v * b + i] - recon[i]).pow(2)).sum().item<double>();
@@ -415,7 +417,7 @@ TEST_CASE("foreground composites: ink at its level under full ink, in both polar
   auto digits = torch::zeros({64, 1, S, S});
   digits.narrow(2, 10, 12).narrow(3, 10, 12).fill_(1);
   tiae::TrainConfig config;
-  config.kind = "fg";
+  config.kind = tiae::Kind::fg;
   config.views = 1;
   config.max_shift = 0;
   const tiae::BackgroundSource noise("noise");

@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "weights_file.h"
+#include "model/weights_file.h"
 
 TEST_CASE("weights file round-trips and rejects foreign, truncated and missing files with a message") {
   const std::string path = "test_weights.bin";

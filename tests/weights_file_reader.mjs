@@ -1,5 +1,5 @@
 // An independent reader of a run's checkpoint/weights.bin, written from the format as
-// native/weights_file.h documents it, and the network of native/network.h written out in
+// native/model/weights_file.h documents it, and the network of native/model/network.h written out in
 // plain JavaScript (float64) over those weights: its descriptors and canonical images must
 // be those of LibTorch (`tiae infer`) on the same inputs, within 1e-4.
 // Usage: node weights_file_reader.mjs TIAE_BINARY WORK_DIR

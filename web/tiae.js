@@ -19,7 +19,7 @@
 // ?backend=wasm or ?backend=webgpu forces one. Everything loads from the page's origin.
 import createTiaeCore from '/wasm/tiae-core.mjs';
 
-const SIZE = 32, PIXELS = SIZE * SIZE, MAX_SHIFT = 8;
+const SIZE = 32, PIXELS = SIZE * SIZE;
 const listeners = [];
 const notes = [];  // in-page messages: failures to load, fallbacks
 
@@ -108,6 +108,13 @@ function withHeap(core, arrays, fn) {
   }
 }
 
+// The settings a reader needs come from the model's card (model.json). Cards written before
+// they were recorded: the values every model then had (MNIST's 20 px digits, shifts of 8 px).
+const DEFAULT_GLYPH_SIZE = 20, DEFAULT_MAX_SHIFT = 8;
+function maxShift(card) {
+  return card.transform?.max_shift ?? card.training?.config?.max_shift ?? DEFAULT_MAX_SHIFT;
+}
+
 const state = start();
 
 // Calls run one at a time, in order: ONNX Runtime's WebGPU provider breaks on concurrent
@@ -134,7 +141,7 @@ async function analyzeNow(pixels, model) {
   const canonical = new Float32Array(await image.getData());
   const restored = new Float32Array(PIXELS);
   const shift = withHeap(core, [canonical, pixels, restored, new Float32Array(2)], ([c, p, r, s]) => {
-    if (core._tiae_estimate_shift(c, p, SIZE, 1, MAX_SHIFT, s)) throw new Error(`analyze: ${coreError(core)}`);  // a NaN canonical image
+    if (core._tiae_estimate_shift(c, p, SIZE, 1, maxShift(m.card), s)) throw new Error(`analyze: ${coreError(core)}`);  // a NaN canonical image
     const theta = [core.HEAP32[s >> 2], core.HEAP32[(s >> 2) + 1]];
     const where = [-theta[0], -theta[1]];
     core._tiae_shift_image(c, r, SIZE, 1, where[0], where[1]);
@@ -199,7 +206,7 @@ function extract(image, options = {}) {
 async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress } = {}) {
   const { core, ort } = await state;
   const m = await foregroundModel(model);
-  const modelGlyph = m.card.glyph_size ?? 20;
+  const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
   // Whole numbers only: the core takes an int, and JS would wrap 2^32 + 8 to 8 on the way in.
   if ((stride | 0) !== stride) throw new TypeError(`extract: stride must be a whole number of px (got ${stride})`);
   if (typeof glyphSize !== 'number') throw new TypeError(`extract: glyphSize must be a number of px (got ${glyphSize})`);

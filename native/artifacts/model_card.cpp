@@ -1,0 +1,119 @@
+#include "artifacts/model_card.h"
+
+#include <zlib.h>
+
+#include <filesystem>
+#include <fmt/core.h>
+#include <fstream>
+#include <stdexcept>
+
+#include "io/output_file.h"
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+namespace {
+// A file name the card may name: no folder part, so a card cannot point outside its folder.
+std::string plain_file_name(const std::string& name, const std::string& what, const std::string& origin) {
+  if (name.empty() || name.size() > 255 || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos ||
+      name.find('\0') != std::string::npos)
+    throw std::runtime_error(origin + ": " + what + " must be a plain file name in the model folder");
+  return name;
+}
+}  // namespace
+
+ModelCard parse_model_card(const std::string& text, const std::string& origin) {
+  try {
+    const auto card = nlohmann::json::parse(text);
+    ModelCard m;
+    m.config = card.at("training").at("config").get<TrainConfig>();
+    const auto& s = m.config.network;
+    // The top-level sizes readers such as the page use must be the network's.
+    const std::pair<const char*, int> sizes[] = {{"size", s.size}, {"channels", s.channels}, {"descriptor_size", s.descriptor}};
+    for (const auto& [key, network_value] : sizes)
+      if (card.contains(key) && checked_integer(card.at(key), key, 1, 1 << 20) != network_value)
+        throw std::runtime_error(std::string(key) + " disagrees with the network's");
+    const auto& files = card.at("files");
+    m.encoder_file = plain_file_name(files.at("encoder").get<std::string>(), "files.encoder", origin);
+    m.decoder_file = plain_file_name(files.at("decoder").get<std::string>(), "files.decoder", origin);
+    if (card.contains("ink_threshold")) {
+      const auto& t = card.at("ink_threshold");
+      if (!t.is_number() || !(t.get<double>() > 0 && t.get<double>() < 1)) throw std::runtime_error("ink_threshold must be in (0, 1)");
+      m.ink_threshold = t.get<double>();
+    }
+    if (card.contains("glyph_size")) {
+      const auto& g = card.at("glyph_size");
+      if (!g.is_number() || !(g.get<double>() >= 2 && g.get<double>() <= 2000)) throw std::runtime_error("glyph_size must be in [2, 2000] px");
+      m.glyph_size = g.get<double>();
+    }
+    if (card.contains("checksums"))
+      for (const auto& [file, sum] : card.at("checksums").items())
+        m.checksums[plain_file_name(file, "a checksum's file", origin)] = sum.get<std::string>();
+    return m;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(origin + " is not a model card of `tiae export`: " + e.what());
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    if (what.rfind(origin, 0) == 0) throw;
+    throw std::runtime_error(origin + ": " + what);
+  }
+}
+
+ModelCard read_model_card(const std::string& folder) {
+  const fs::path path = fs::path(folder) / "model.json";
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw std::runtime_error(path.string() + ": not a file");
+  if (fs::file_size(path, ec) > (16u << 20)) throw std::runtime_error(path.string() + ": too large for a model card");
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) throw std::runtime_error(path.string() + ": cannot be read");
+  return parse_model_card(text, path.string());
+}
+
+std::string model_name(const std::string& folder) {
+  const fs::path p = fs::path(folder).lexically_normal();
+  return (p.filename().empty() ? p.parent_path().filename() : p.filename()).string();
+}
+
+nlohmann::json record_evaluation(const std::string& folder, const std::string& eval_dir) {
+  read_model_card(folder);  // a valid card to begin with
+  const auto path = fs::path(folder) / "model.json";
+  auto card = nlohmann::json::parse(std::ifstream(path));
+  std::ifstream in(fs::path(eval_dir) / "metrics.json");
+  if (!in) throw std::runtime_error("no metrics.json in " + eval_dir + " (run `tiae eval` first)");
+  const auto metrics = nlohmann::json::parse(in);
+  const std::string name = model_name(folder);
+  if (!metrics.at("models").contains(name)) throw std::runtime_error(eval_dir + "/metrics.json has no model " + name);
+  card["metrics"] = metrics["models"][name];
+  card["metrics"]["protocol"] = metrics["protocol"];
+  if (metrics.contains("baselines")) card["metrics"]["baselines"] = metrics["baselines"];
+  if (card["metrics"].contains("ink_threshold")) card["ink_threshold"] = card["metrics"]["ink_threshold"]["value"];
+  parse_model_card(card.dump(), path.string());  // still valid
+  // The pictures of the pages the metrics come from, each written whole.
+  for (const char* picture : {"flyers.png", "hard-pages.png"}) {
+    std::ifstream pic(fs::path(eval_dir) / picture, std::ios::binary);
+    if (pic)
+      write_file_atomically((fs::path(folder) / picture).string(),
+                            std::string((std::istreambuf_iterator<char>(pic)), std::istreambuf_iterator<char>()));
+  }
+  write_file_atomically(path.string(), card.dump(2) + "\n");
+  return card;
+}
+
+std::string file_checksum(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  uLong crc = crc32(0L, Z_NULL, 0);
+  std::vector<char> buffer(1 << 16);
+  while (in.read(buffer.data(), std::streamsize(buffer.size())) || in.gcount() > 0)
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(buffer.data()), uInt(in.gcount()));
+  return fmt::format("crc32:{:08x}", crc);
+}
+
+void verify_checksum(const std::string& path, const std::string& expected) {
+  const auto actual = file_checksum(path);
+  if (actual != expected)
+    throw std::runtime_error(path + " is damaged (checksum " + actual + ", its card or checkpoint says " + expected + ")");
+}
+
+}  // namespace tiae

@@ -1,0 +1,51 @@
+// The model card (model.json) of a released model folder: written by `tiae export`, read by
+// every command that runs a model. Torch-free. The card is untrusted input (a folder
+// downloaded from anywhere): parse_model_card checks every field a reader uses before any
+// arithmetic is done with it.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "data/mnist_data.h"
+#include "model/train_config.h"
+
+namespace tiae {
+
+struct ModelCard {
+  TrainConfig config;                         // training settings, network shape within bounds
+  std::string encoder_file, decoder_file;     // plain file names inside the model folder
+  std::map<std::string, std::string> checksums;  // file name -> "crc32:xxxxxxxx" (empty in older cards)
+  // Foreground models: the output level above which a pixel is ink, tuned on the tuning
+  // pages by `tiae eval` and recorded by `tiae card`; extraction maps it to 0.5. Older
+  // cards have none: 0.5.
+  double ink_threshold = 0.5;
+  // The height of the glyphs it was trained on, in px (older cards: MNIST's 20 px). The
+  // shift range, the layout and the letters are in `config`.
+  double glyph_size = kMnistDigitHeight;
+};
+
+// Throws std::runtime_error naming `origin` (the card's path) for text that is not JSON,
+// missing or mistyped fields, a network shape out of bounds (network_shape.h), top-level
+// sizes that disagree with the network, or file names that leave the folder.
+ModelCard parse_model_card(const std::string& text, const std::string& origin);
+
+// A model's name: its folder's name ("runs/mnist-shift-tiae/" -> "mnist-shift-tiae"), as
+// `tiae eval` names it in metrics.json.
+std::string model_name(const std::string& folder);
+
+// Reads <folder>/model.json (at most 16 MB) and parses it.
+ModelCard read_model_card(const std::string& folder);
+
+// `tiae card MODEL --eval DIR`: records what `tiae eval` measured of this model (its metrics,
+// and for foreground models the tuned ink threshold and the page pictures) in its folder,
+// each file replaced in one rename. Returns the card.
+nlohmann::json record_evaluation(const std::string& folder, const std::string& eval_dir);
+
+// "crc32:xxxxxxxx" of a file's bytes (zlib's CRC-32), for the card's and the checkpoint's
+// checksums. Throws naming the file when it cannot be read.
+std::string file_checksum(const std::string& path);
+// Throws "<path> is damaged (checksum ...)" when the file's checksum is not `expected`.
+void verify_checksum(const std::string& path, const std::string& expected);
+
+}  // namespace tiae

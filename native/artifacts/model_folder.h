@@ -1,0 +1,25 @@
+// A trained network from either place it lives: a training run folder (config.json and
+// checkpoint/weights.bin) or a released model folder (model.json, encoder.onnx,
+// decoder.onnx, read back through libonnx), so every command runs on shipped models too.
+#pragma once
+#include <string>
+
+#include "model/network.h"
+#include "model/train_config.h"
+
+namespace tiae {
+
+// The training settings of a run, or those recorded in a model card.
+// Throws std::runtime_error naming the folder when it is neither.
+TrainConfig read_model_config(const std::string& folder);
+
+struct LoadedModel {
+  AutoEncoder network{nullptr};
+  TrainConfig config;   // kind, shift range, network shape...
+  std::string origin;   // the folder
+};
+
+// Throws std::runtime_error naming the folder when it is neither, or its files are wrong.
+LoadedModel load_model(const std::string& folder, torch::Device device);
+
+}  // namespace tiae

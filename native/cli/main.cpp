@@ -1,0 +1,259 @@
+// `tiae`: the command-line program. One function per subcommand registers its options and
+// returns what it does once they are parsed; main() only wires them. Every failure ends in
+// one clear message and a non-zero exit status.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+
+#include "artifacts/model_card.h"
+#include "commands/infer.h"
+#include "evaluate/evaluate.h"
+#include "io/output_file.h"
+#include "io/project_files.h"
+#include "train/benchmark.h"
+#include "train/trainer.h"
+#ifdef TIAE_HAVE_OPENCV
+#include "commands/extract_photo.h"
+#include "data/flyers.h"
+#endif
+#ifdef TIAE_HAVE_ONNX
+#include "artifacts/onnx_export.h"
+#endif
+
+namespace fs = std::filesystem;
+using namespace tiae;
+
+namespace {
+
+using Action = std::function<void()>;
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path + " is not valid JSON: " + e.what());
+  }
+}
+
+Action add_train(CLI::App& app) {
+  auto* cmd = app.add_subcommand("train", "train a TIAE, the ordinary auto-encoder or a foreground extractor on MNIST");
+  struct Options {
+    std::string config, out, device = "auto";
+    bool resume = false, no_progress = false;
+    // Each flag given puts its value (any value, 0 included) over the config's; from_json
+    // (train_config.cpp) then checks every setting alike, wherever it came from.
+    nlohmann::json overrides = nlohmann::json::object();
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("-c,--config", o->config, "JSON config (see configs/); flags override it");
+  cmd->add_option("-o,--out", o->out, "run folder: config, log.jsonl, checkpoint")->required();
+  cmd->add_option("--device", o->device, "auto (CUDA when present), cpu or cuda");
+  cmd->add_flag("--resume", o->resume, "continue the run in --out from its last checkpoint");
+  cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
+  for (const auto& s : training_settings()) {
+    const std::string key = s.key;
+    const auto put = [o, key](const auto& v) { o->overrides[key] = v; };
+    if (s.type == SettingType::integer) cmd->add_option_function<int64_t>(s.flag, put, s.help);
+    if (s.type == SettingType::number) cmd->add_option_function<double>(s.flag, put, s.help);
+    if (s.type == SettingType::text) cmd->add_option_function<std::string>(s.flag, put, s.help);
+  }
+  return [o] {
+    TrainConfig config;
+    if (o->resume) config = read_json_file((fs::path(o->out) / "config.json").string()).get<TrainConfig>();
+    else if (!o->config.empty()) config = read_json_file(o->config).get<TrainConfig>();
+    nlohmann::json j = config;
+    j.update(o->overrides);
+    train(j.get<TrainConfig>(), RunOptions{o->out, o->device, o->resume, !o->no_progress});
+  };
+}
+
+Action add_eval(CLI::App& app) {
+  auto* cmd = app.add_subcommand("eval", "evaluate runs on the 2,000 shifted test digits (foreground models: and on pages)");
+  struct Options {
+    std::vector<std::string> runs;
+    EvalOptions eval;
+    bool no_progress = false;
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("runs", o->runs, "training runs or model folders (e.g. runs/mnist-shift-tiae models/mnist-shift-ae)")->required();
+  cmd->add_option("-o,--out", o->eval.out_dir, "output folder: metrics.json and pictures")->required();
+  cmd->add_option("--device", o->eval.device, "auto, cpu or cuda");
+  cmd->add_option("--seed", o->eval.seed, "seed of the protocol's random shifts and pairs");
+  cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
+  return [o] {
+    o->eval.progress = !o->no_progress;
+    evaluate(o->runs, o->eval);
+    fmt::print("wrote {}/metrics.json and pictures\n", o->eval.out_dir);
+  };
+}
+
+Action add_export(CLI::App& app) {
+  auto* cmd = app.add_subcommand("export", "write encoder.onnx, decoder.onnx and model.json of a run");
+  auto run = std::make_shared<std::string>();
+  auto o = std::make_shared<ExportOptions>();
+  cmd->add_option("run", *run, "training run folder")->required();
+  cmd->add_option("-o,--out", o->out_dir, "model folder, e.g. models/mnist-shift-tiae")->required();
+  cmd->add_flag("--fp16", o->fp16, "store weights as float16 (cast to float32 in the graph)");
+  cmd->add_option("--eval", o->eval_dir, "`tiae eval` output folder whose metrics and pictures to include");
+  return [run, o] {
+#ifdef TIAE_HAVE_ONNX
+    export_model(*run, *o);
+    fmt::print("wrote {}/encoder.onnx, decoder.onnx, model.json\n", o->out_dir);
+#else
+    throw std::runtime_error("this build has no ONNX export (built with TIAE_LIBTORCH_ONLY)");
+#endif
+  };
+}
+
+Action add_card(CLI::App& app) {
+  auto* cmd = app.add_subcommand("card", "record what `tiae eval` measured of a model folder in its card");
+  auto model = std::make_shared<std::string>(), eval = std::make_shared<std::string>();
+  cmd->add_option("model", *model, "model folder (models/...)")->required();
+  cmd->add_option("--eval", *eval, "`tiae eval` output folder that evaluated this model")->required();
+  return [model, eval] {
+    const auto card = record_evaluation(*model, *eval);
+    fmt::print("{}/model.json: metrics of {}{}\n", *model, *eval,
+               card.contains("ink_threshold") ? fmt::format(", ink threshold {:.2f}", card["ink_threshold"].get<double>()) : "");
+  };
+}
+
+Action add_infer(CLI::App& app) {
+  auto* cmd = app.add_subcommand("infer", "descriptor, canonical image and estimated shift of images (LibTorch)");
+  struct Options {
+    std::string run, out, device = "auto";
+    InferInput input;
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("run", o->run, "training run or model folder")->required();
+  cmd->add_option("images", o->input.images, "32x32 grayscale image files");
+  cmd->add_option("--raw", o->input.raw_path, "raw float32 file of N x 32 x 32 values in [0, 1]");
+  cmd->add_option("-o,--out", o->out, "JSON output file (default: stdout)");
+  cmd->add_option("--device", o->device, "auto, cpu or cuda");
+  return [o] {
+    if (!o->out.empty()) {
+      auto inputs = o->input.images;
+      inputs.push_back(o->input.raw_path);
+      check_output_file(o->out, inputs);
+    }
+    const auto result = infer(o->run, o->input, o->device);
+    if (o->out.empty()) fmt::print("{}\n", result.dump());
+    else write_file_atomically(o->out, result.dump() + "\n");
+  };
+}
+
+Action add_bench(CLI::App& app) {
+  auto* cmd = app.add_subcommand("bench", "training speed and the cost of the exact restoration term");
+  auto bench = std::make_shared<BenchOptions>();
+  auto out = std::make_shared<std::string>();
+  cmd->add_option("--device", bench->device, "auto, cpu or cuda");
+  cmd->add_option("--views", bench->views, "K shifted views per digit");
+  cmd->add_option("--batch", bench->batch, "digits per step");
+  cmd->add_option("--steps", bench->steps, "timed training steps");
+  cmd->add_option("--threads", bench->threads, "CPU threads (0: all)");
+  cmd->add_option("-o,--out", *out, "also write the figures to this JSON file");
+  return [bench, out] {
+    if (!out->empty()) check_output_file(*out, {});
+    const auto figures = run_benchmark(*bench);
+    if (!out->empty()) write_file_atomically(*out, figures.dump(2) + "\n");
+  };
+}
+
+#ifdef TIAE_HAVE_OPENCV
+// --glyph-size: a number of px, or "auto".
+void parse_glyph_size(const std::string& text, ExtractPhotoOptions& options) {
+  options.auto_glyph_size = text == "auto";
+  if (options.auto_glyph_size) return;
+  size_t used = 0;
+  try {
+    options.core.glyph_size = std::stod(text, &used);
+  } catch (const std::exception&) {
+  }
+  if (used == 0 || used != text.size()) throw std::runtime_error("--glyph-size must be a number of px or auto, not " + text);
+}
+#endif
+
+Action add_extract(CLI::App& app) {
+  auto* cmd = app.add_subcommand("extract", "the foreground (handwriting) of a whole photo, with a foreground extractor");
+  struct Options {
+    std::string in, out, glyph_size = "auto";
+    bool no_progress = false;
+#ifdef TIAE_HAVE_OPENCV
+    ExtractPhotoOptions extract;
+#endif
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("input", o->in, "photo (PNG, JPEG, ...)")->required();
+  cmd->add_option("-o,--out", o->out, "foreground image to write (.png): ink white on black, the input's size")->required();
+  cmd->add_option("--glyph-size", o->glyph_size,
+                  "height of the photo's characters in px (rescaled to the model's glyph size), or auto: measured from the photo")
+      ->capture_default_str();
+  cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
+#ifdef TIAE_HAVE_OPENCV
+  cmd->add_option("-m,--model", o->extract.model, "model folder or training run (default: the released models/mnist-fg-photo-text)");
+  cmd->add_flag("--mask", o->extract.mask, "write the ink mask (black or white) instead of the calibrated soft map");
+  cmd->add_option("--stride", o->extract.core.stride, "px between 32x32 windows (after rescaling)")->capture_default_str();
+  cmd->add_option("--batch", o->extract.core.batch, "windows per network call")->capture_default_str();
+  cmd->add_option("--device", o->extract.device, "auto, cpu or cuda");
+#endif
+  return [o] {
+#ifdef TIAE_HAVE_OPENCV
+    auto options = o->extract;
+    if (options.model.empty()) options.model = find_released_model("mnist-fg-photo-text");
+    parse_glyph_size(o->glyph_size, options);
+    options.progress = !o->no_progress;
+    check_output_file(o->out, {o->in});
+    fmt::print("{}\n", extract_photo(o->in, o->out, options));
+#else
+    throw std::runtime_error("this build has no image files (built with TIAE_LIBTORCH_ONLY)");
+#endif
+  };
+}
+
+Action add_flyers(CLI::App& app) {
+  auto* cmd = app.add_subcommand("flyers", "write the synthetic pages of the evaluation and their true ink masks");
+  struct Options {
+    std::string out;
+    int count = 6;
+    bool hard = false;
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("-o,--out", o->out, "folder for flyer-<i>.png and flyer-<i>-ink.png")->required();
+  cmd->add_option("--count", o->count, "how many (the evaluation uses the first 6)")->capture_default_str();
+  cmd->add_flag("--hard", o->hard, "the hard pages instead (hard-<i>.png): full-contrast colour photos, uneven light, "
+                                   "coloured dark or light ink, glyphs 15-60 px, blur, noise, JPEG");
+  return [o] {
+#ifdef TIAE_HAVE_OPENCV
+    const auto glyphs = write_flyers(o->out, o->count, o->hard);
+    for (size_t i = 0; i < glyphs.size(); ++i)
+      fmt::print("{}/{}-{}.png  glyph size {:.1f} px\n", o->out, o->hard ? "hard" : "flyer", i, glyphs[i]);
+#else
+    throw std::runtime_error("this build has no image files (built with TIAE_LIBTORCH_ONLY)");
+#endif
+  };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Transform Invariant Auto-encoder: train, evaluate and export shift-invariant auto-encoders"};
+  app.require_subcommand(1);
+  for (const auto& add : {add_train, add_eval, add_export, add_card, add_infer, add_bench, add_extract, add_flyers}) {
+    const auto action = add(app);
+    app.get_subcommands({}).back()->callback(action);  // runs once its options are parsed
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "tiae: error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

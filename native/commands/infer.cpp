@@ -1,0 +1,78 @@
+#include "commands/infer.h"
+
+#include <filesystem>
+#include <fstream>
+#ifdef TIAE_HAVE_OPENCV
+#include <opencv2/imgcodecs.hpp>
+#endif
+
+#include "model/network.h"
+#include "model/terms.h"
+#include "artifacts/model_folder.h"
+
+namespace tiae {
+
+namespace {
+std::vector<float> read_inputs(const InferInput& input, int per_image) {
+  std::vector<float> values;
+  if (!input.raw_path.empty()) {
+    std::ifstream in(input.raw_path, std::ios::binary | std::ios::ate);
+    if (!in) throw std::runtime_error("cannot open " + input.raw_path);
+    const auto bytes = size_t(in.tellg());
+    if (bytes == 0 || bytes % (sizeof(float) * per_image) != 0)
+      throw std::runtime_error(input.raw_path + ": size is not a multiple of one float32 image (" +
+                               std::to_string(per_image) + " values)");
+    values.resize(bytes / sizeof(float));
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(values.data()), std::streamsize(bytes));
+  }
+#ifndef TIAE_HAVE_OPENCV
+  if (!input.images.empty()) throw std::runtime_error("this build has no OpenCV: give images with --raw");
+#else
+  for (const auto& path : input.images) {
+    const cv::Mat img = cv::imread(path, cv::IMREAD_GRAYSCALE);
+    if (img.empty()) throw std::runtime_error(path + ": not a readable image");
+    if (int(img.total()) != per_image)
+      throw std::runtime_error(path + ": expected " + std::to_string(per_image) + " pixels, got " +
+                               std::to_string(img.cols) + "x" + std::to_string(img.rows));
+    for (int y = 0; y < img.rows; ++y)
+      for (int x = 0; x < img.cols; ++x) values.push_back(img.at<uint8_t>(y, x) / 255.f);
+  }
+#endif
+  if (values.empty()) throw std::runtime_error("infer: no input images");
+  for (size_t i = 0; i < values.size(); ++i)
+    if (!(values[i] >= 0 && values[i] <= 1))  // NaN fails both
+      throw std::runtime_error((input.raw_path.empty() ? std::string("infer") : input.raw_path) + ": value " + std::to_string(i) +
+                               " is " + std::to_string(values[i]) + ", not a number in [0, 1]");
+  return values;
+}
+}  // namespace
+
+nlohmann::json infer(const std::string& folder, const InferInput& input, const std::string& device_name) {
+  const auto config = read_model_config(folder);
+  const auto& s = config.network;
+  auto values = read_inputs(input, s.channels * s.size * s.size);  // bad input fails before the model loads
+  const int64_t n = int64_t(values.size()) / (s.channels * s.size * s.size);
+  const torch::Device device = choose_device(device_name);
+  torch::NoGradGuard no_grad;
+  auto model = load_model(folder, device).network;
+  const int max_shift = config.max_shift;
+  const auto images = torch::from_blob(values.data(), {n, s.channels, s.size, s.size}).to(device);
+  const auto desc = model->encoder->forward(images).cpu().contiguous();
+  const auto recon = model->decoder->forward(desc.to(device));
+  const auto res = restoration_term(recon, images, max_shift);
+  const auto canon = recon.cpu().contiguous().view({n, -1});
+  const auto shifts = res.shift.cpu().contiguous();
+  const auto dist = res.distance.cpu().contiguous();
+  nlohmann::json out = {{"descriptors", nlohmann::json::array()}, {"canonical", nlohmann::json::array()},
+                        {"shifts", nlohmann::json::array()},      {"distances", nlohmann::json::array()}};
+  for (int64_t i = 0; i < n; ++i) {
+    out["descriptors"].push_back(std::vector<float>(desc[i].data_ptr<float>(), desc[i].data_ptr<float>() + desc.size(1)));
+    out["canonical"].push_back(std::vector<float>(canon[i].data_ptr<float>(), canon[i].data_ptr<float>() + canon.size(1)));
+    out["shifts"].push_back({shifts[i][0].item<int64_t>(), shifts[i][1].item<int64_t>()});
+    out["distances"].push_back(dist[i].item<float>());
+  }
+  return out;
+}
+
+}  // namespace tiae

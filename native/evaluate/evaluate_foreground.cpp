@@ -1,0 +1,270 @@
+// `tiae eval` for foreground-extraction runs (kind "fg"); see evaluate.h.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+
+#include "evaluate/binarize.h"
+#include "evaluate/evaluate.h"
+#include "io/figures.h"
+#include "data/flyers.h"
+#include "model/foreground.h"
+#include "evaluate/metrics.h"
+#include "data/mnist_data.h"
+#include "artifacts/model_folder.h"
+#include "model/network.h"
+#include "io/progress_bar.h"
+#include "model/terms.h"
+#include "artifacts/model_card.h"
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kSide = DigitSet::kSize;
+constexpr int kPixels = kSide * kSide;
+
+struct Condition {
+  std::string name, title;
+  Batch batch;  // inputs and truths of the 2,000 test digits
+};
+
+std::vector<float> to_vector(const torch::Tensor& t) {
+  const auto c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+#ifdef TIAE_HAVE_OPENCV
+// Whole pages with true ink masks: the easy flyers or the hard pages, the same for every
+// model and baseline. The first three are pictured: input, truth, then each method.
+struct PageSet {
+  std::string key, title;
+  std::vector<Flyer> pages;
+  std::vector<std::vector<Picture>> rows;
+};
+
+PageSet make_page_set(const std::string& key, const std::string& title, bool hard, const DigitSet& digits) {
+  PageSet set{key, title, {}, {}};
+  for (int i = 0; i < kFlyers; ++i) set.pages.push_back(hard ? make_hard_page(i, digits) : make_flyer(i, digits));
+  for (int i = 0; i < 3; ++i) {
+    const Flyer& f = set.pages[size_t(i)];
+    set.rows.push_back({{f.image.data(), f.width, f.height, fmt::format("page {} (glyphs {:.0f} px)", i, f.glyph_size)},
+                        {f.ink.data(), f.width, f.height, "true ink"}});
+  }
+  return set;
+}
+
+// Mean ink IoU of `method` over the set's pages; its masks of the pictured pages are kept.
+template <typename Method>
+double score_pages(PageSet& set, const std::string& name, std::deque<std::vector<float>>& keep, Method method) {
+  double mean = 0;
+  for (size_t i = 0; i < set.pages.size(); ++i) {
+    const Flyer& f = set.pages[i];
+    keep.push_back(method(f));
+    const double iou = ink_iou(keep.back().data(), f.ink.data(), f.ink.size());
+    mean += iou / double(set.pages.size());
+    if (i < set.rows.size()) set.rows[i].push_back({keep.back().data(), f.width, f.height, fmt::format("{}: IoU {:.2f}", name, iou)});
+  }
+  return mean;
+}
+
+// The tuning pages of both sets (pages kTuningPages.., never reported on).
+std::vector<Flyer> tuning_pages(bool hard, const DigitSet& digits) {
+  std::vector<Flyer> pages;
+  for (int i = kTuningPages; i < kTuningPages + kFlyers; ++i) pages.push_back(hard ? make_hard_page(i, digits) : make_flyer(i, digits));
+  return pages;
+}
+
+// The output level above which a model's pixel is ink, chosen for the best mean ink IoU over
+// the tuning pages of both sets (one level per model: it is not told which set a page is from).
+double tune_ink_threshold(const std::vector<std::vector<float>>& outputs, const std::vector<const Flyer*>& pages) {
+  double best = 0.5, best_iou = -1;
+  for (double t = 0.05; t < 0.951; t += 0.05) {
+    double iou = 0;
+    for (size_t i = 0; i < pages.size(); ++i)
+      iou += ink_iou(outputs[i].data(), pages[i]->ink.data(), outputs[i].size(), float(t)) / double(pages.size());
+    if (iou > best_iou) best_iou = iou, best = t;
+  }
+  return best;
+}
+
+// The classical baselines, told the ink's polarity: Otsu, Sauvola with its textbook
+// defaults, and Sauvola with the parameters that do best on a separate tuning set.
+nlohmann::json score_baselines(PageSet& set, const std::vector<Flyer>& tuning, std::deque<std::vector<float>>& keep) {
+  const SauvolaParameters tuned = tune_sauvola(tuning), defaults;
+  nlohmann::json b;
+  b["otsu"] = score_pages(set, "Otsu", keep, [](const Flyer& f) { return otsu_ink(f.image, f.width, f.height, f.dark_ink); });
+  b["sauvola_default"] = {{"ink_iou", score_pages(set, "Sauvola (defaults)", keep, [&](const Flyer& f) {
+                             return sauvola_ink(f.image, f.width, f.height, f.dark_ink, defaults);
+                           })},
+                          {"window", defaults.window}, {"k", defaults.k}};
+  b["sauvola_tuned"] = {{"ink_iou", score_pages(set, "Sauvola (tuned)", keep, [&](const Flyer& f) {
+                           return sauvola_ink(f.image, f.width, f.height, f.dark_ink, tuned);
+                         })},
+                        {"window", tuned.window}, {"k", tuned.k}, {"tuned_on", fmt::format("pages {}..{}", kTuningPages, kTuningPages + kFlyers - 1)}};
+  fmt::print("{:<24} Otsu {:.3f}  Sauvola (window 15, k 0.2) {:.3f}  Sauvola tuned (window {}, k {:.2f}) {:.3f}\n", set.key,
+             b["otsu"].get<double>(), b["sauvola_default"]["ink_iou"].get<double>(), tuned.window, tuned.k,
+             b["sauvola_tuned"]["ink_iou"].get<double>());
+  return b;
+}
+#endif
+
+}  // namespace
+
+nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const EvalOptions& options) {
+  fs::create_directories(options.out_dir);
+  const torch::Device device = choose_device(options.device);
+  torch::NoGradGuard no_grad;
+
+  const auto split = load_mnist_split(find_mnist_package());
+  const int n = split.test.count();
+  const auto test = torch::from_blob(const_cast<float*>(split.test.images.data()), {n, 1, kSide, kSide}).clone();
+
+  // The protocol's composites, the same for every model: each test digit once over noise,
+  // once over a held-out photo, once over a held-out photo at a random shift.
+  const BackgroundSource noise("noise"), photos("photo", held_out_photos());
+  std::mt19937_64 rng(options.seed);
+  TrainConfig draw;
+  draw.kind = Kind::fg;
+  draw.views = 0;  // one view per digit
+  std::vector<Condition> conditions;
+  draw.max_shift = 0;
+  conditions.push_back({"noise", "over noise", draw_batch(test, rng, draw, &noise)});
+  conditions.push_back({"photo", "over held-out photos", draw_batch(test, rng, draw, &photos)});
+  draw.max_shift = options.max_shift;
+  conditions.push_back({"photo_shift", "over held-out photos, shifted", draw_batch(test, rng, draw, &photos)});
+
+  std::vector<int> examples;  // the first test digit of each class, for the pictures
+  for (int c = 0; c < 10; ++c)
+    for (int i = 0; i < n; ++i)
+      if (split.test.labels[i] == c) {
+        examples.push_back(i);
+        break;
+      }
+
+  nlohmann::json result = {{"protocol",
+                            {{"test_digits", n}, {"seed", options.seed}, {"max_shift", options.max_shift},
+                             {"ink_threshold", 0.5},
+                             {"conditions", {"noise: the noise kinds of training",
+                                             "photo: 32x32 crops of the held-out photos (never seen in training)",
+                                             "photo_shift: held-out photos, digits at random shifts; outputs aligned "
+                                             "to the truth by the best shift when the model is shift-invariant"}}}},
+                           {"models", nlohmann::json::object()}};
+  std::vector<std::vector<float>> inputs, truths;
+  for (const auto& c : conditions) {
+    inputs.push_back(to_vector(c.batch.inputs));
+    truths.push_back(to_vector(c.batch.targets));
+  }
+  std::vector<std::vector<ImageRow>> grids(conditions.size());
+  std::deque<std::vector<float>> keep;  // what the pictures point into (a deque never moves them)
+  for (size_t k = 0; k < conditions.size(); ++k) {
+    ImageRow in{"input", {}, {}}, truth{"truth", {}, {}};
+    for (int i : examples) {
+      in.images.push_back(&inputs[k][size_t(i) * kPixels]);
+      truth.images.push_back(&truths[k][size_t(i) * kPixels]);
+    }
+    grids[k] = {in, truth};
+  }
+
+#ifdef TIAE_HAVE_OPENCV
+  // Moved, never copied: the pictures point into the pages.
+  std::vector<PageSet> page_sets;
+  page_sets.push_back(
+      make_page_set("flyers", "synthetic flyers (held-out photos, handwriting fonts, MNIST test digits)", false, split.test));
+  page_sets.push_back(make_page_set("hard_pages", "hard pages (full-contrast colour photos, uneven light, dark or light "
+                                                  "coloured ink, glyphs 15-60 px, blur, noise, JPEG)", true, split.test));
+  const std::vector<std::vector<Flyer>> tuning = {tuning_pages(false, split.test), tuning_pages(true, split.test)};
+  result["baselines"] = nlohmann::json::object();
+  for (size_t k = 0; k < page_sets.size(); ++k) result["baselines"][page_sets[k].key] = score_baselines(page_sets[k], tuning[k], keep);
+#endif
+  fmt::print("{:<24} {:>16} {:>16} {:>16}\n", "model (PSNR dB / IoU)", "noise", "held-out photos", "photos+shifts");
+  for (const auto& run : runs) {
+    const std::string name = model_name(run);
+    auto loaded = load_model(run, device);
+    const auto& config = loaded.config;
+    auto& model = loaded.network;
+    if (config.kind != Kind::fg) throw std::runtime_error(name + " is not a foreground-extraction model (kind " + to_string(config.kind) + ")");
+
+    nlohmann::json metrics = {{"background", config.background}, {"max_shift", config.max_shift}};
+    std::string line = fmt::format("{:<24}", name);
+    ProgressBar bar("eval " + name, long(conditions.size()) * n, options.progress);
+    long done = 0;
+    for (size_t k = 0; k < conditions.size(); ++k) {
+      std::vector<float> out;
+      for (int64_t lo = 0; lo < n; lo += 500) {
+        const int64_t bs = std::min<int64_t>(500, n - lo);
+        const auto x = conditions[k].batch.inputs.narrow(0, lo, bs).to(device);
+        const auto truth = conditions[k].batch.targets.narrow(0, lo, bs).to(device);
+        auto recon = model->decoder->forward(model->encoder->forward(x));
+        // A shift-invariant extractor answers with the canonical placement: move it onto the
+        // truth by the best shift (D ~ T_theta truth, so truth ~ T_-theta D).
+        if (config.max_shift > 0) recon = shift_images(recon, -restoration_term(recon, truth, config.max_shift).shift);
+        const auto v = to_vector(recon);
+        out.insert(out.end(), v.begin(), v.end());
+        bar.update(done += bs);
+      }
+      double p = 0, iou = 0;
+      for (int i = 0; i < n; ++i) {
+        p += psnr(&out[size_t(i) * kPixels], &truths[k][size_t(i) * kPixels], kPixels);
+        iou += ink_iou(&out[size_t(i) * kPixels], &truths[k][size_t(i) * kPixels], kPixels);
+      }
+      metrics[conditions[k].name] = {{"psnr_db", p / n}, {"ink_iou", iou / n}};
+      line += fmt::format(" {:>9.2f} / {:.3f}", p / n, iou / n);
+      keep.push_back(std::move(out));
+      ImageRow row{name, {}, {}};
+      for (int i : examples) row.images.push_back(&keep.back()[size_t(i) * kPixels]);
+      grids[k].push_back(row);
+    }
+    bar.finish();
+#ifdef TIAE_HAVE_OPENCV
+    // Whole pages, through the staged extraction at their glyph size; ink where the output
+    // is over 0.5, and over the level tuned on the tuning pages.
+    const auto extract_page = [&](const Flyer& f) {
+      ExtractOptions o;
+      o.glyph_size = f.glyph_size;
+      return extract_foreground(model, device, f.image, f.width, f.height, o, false);
+    };
+    std::vector<std::vector<float>> tuning_out;
+    std::vector<const Flyer*> tuning_truth;
+    for (const auto& set : tuning)
+      for (const auto& f : set) tuning_out.push_back(extract_page(f)), tuning_truth.push_back(&f);
+    const double threshold = tune_ink_threshold(tuning_out, tuning_truth);
+    metrics["ink_threshold"] = {{"value", threshold}, {"tuned_on", fmt::format("pages {}..{} of both sets", kTuningPages, kTuningPages + kFlyers - 1)}};
+    for (auto& set : page_sets) {
+      double at_tuned = 0, auto_size = 0;
+      const double iou = score_pages(set, name, keep, [&](const Flyer& f) {
+        auto out = extract_page(f);
+        at_tuned += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
+        return out;
+      });
+      for (const Flyer& f : set.pages) {  // the glyph size measured from the page, not told
+        Flyer guessed = f;
+        guessed.glyph_size = std::clamp(estimate_glyph_size(f.image, f.width, f.height), 4.0, 400.0);
+        const auto out = extract_page(guessed);
+        auto_size += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
+      }
+      metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_at_tuned_threshold", at_tuned},
+                          {"ink_iou_at_tuned_threshold_auto_glyph_size", auto_size}, {"count", kFlyers}};
+      line += fmt::format("   {} IoU {:.3f} ({:.3f} over {:.2f}, {:.3f} at the measured glyph size)", set.key, iou, at_tuned,
+                          threshold, auto_size);
+    }
+#endif
+    result["models"][name] = metrics;
+    fmt::print("{}\n", line);
+  }
+#ifdef TIAE_HAVE_OPENCV
+  for (size_t k = 0; k < conditions.size(); ++k)
+    write_image_grid((fs::path(options.out_dir) / ("foreground-" + conditions[k].name + ".png")).string(),
+                     "test digits " + conditions[k].title + ": input, truth, each model's D(E(I))", grids[k], kSide);
+  for (const auto& set : page_sets)
+    write_picture_rows((fs::path(options.out_dir) / (set.key == "flyers" ? "flyers.png" : "hard-pages.png")).string(),
+                       set.title + ": input, truth, the baselines, each model", set.rows, 180);
+#endif
+  std::ofstream(fs::path(options.out_dir) / "metrics.json") << result.dump(2) << "\n";
+  return result;
+}
+
+}  // namespace tiae

@@ -1,0 +1,156 @@
+#include "evaluate/metrics.h"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <random>
+#include <stdexcept>
+
+namespace tiae {
+namespace {
+double squared_distance(const float* a, const float* b, int dim) {
+  double s = 0;
+  for (int j = 0; j < dim; ++j) {
+    const double d = double(a[j]) - b[j];
+    s += d * d;
+  }
+  return s;
+}
+}  // namespace
+
+double nearest_neighbour_accuracy(const std::vector<float>& reference, const std::vector<int>& reference_labels,
+                                  const std::vector<float>& queries, const std::vector<int>& query_labels, int dim) {
+  const size_t nr = reference_labels.size(), nq = query_labels.size();
+  if (nr == 0 || nq == 0) throw std::runtime_error("nearest_neighbour_accuracy: empty set");
+  size_t correct = 0;
+  for (size_t q = 0; q < nq; ++q) {
+    double best = std::numeric_limits<double>::max();
+    int label = -1;
+    for (size_t r = 0; r < nr; ++r) {
+      const double d = squared_distance(&queries[q * dim], &reference[r * dim], dim);
+      if (d < best) best = d, label = reference_labels[r];
+    }
+    correct += label == query_labels[q];
+  }
+  return double(correct) / double(nq);
+}
+
+double invariance_ratio(const std::vector<float>& a, const std::vector<float>& b, const std::vector<int>& other, int dim) {
+  const size_t n = a.size() / size_t(dim);
+  if (n == 0 || b.size() != a.size() || other.size() != n) throw std::runtime_error("invariance_ratio: mismatched sets");
+  double same = 0, different = 0;
+  for (size_t i = 0; i < n; ++i) {
+    same += std::sqrt(squared_distance(&a[i * dim], &b[i * dim], dim));
+    different += std::sqrt(squared_distance(&a[i * dim], &a[size_t(other[i]) * dim], dim));
+  }
+  return same / different;
+}
+
+double shift_consistency(const std::vector<int64_t>& est_a, const std::vector<int64_t>& est_b,
+                         const std::vector<int64_t>& shift_a, const std::vector<int64_t>& shift_b, int tolerance) {
+  const size_t n = est_a.size() / 2;
+  if (n == 0 || est_b.size() != est_a.size() || shift_a.size() != est_a.size() || shift_b.size() != est_a.size())
+    throw std::runtime_error("shift_consistency: mismatched sets");
+  size_t consistent = 0;
+  for (size_t i = 0; i < n; ++i) {
+    bool ok = true;
+    for (size_t axis = 0; axis < 2; ++axis) {
+      const int64_t moved = est_a[2 * i + axis] - est_b[2 * i + axis], applied = shift_b[2 * i + axis] - shift_a[2 * i + axis];
+      ok = ok && std::abs(moved - applied) <= tolerance;
+    }
+    consistent += ok;
+  }
+  return double(consistent) / double(n);
+}
+
+std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64_t seed, int restarts, int iterations) {
+  const int n = int(points.size() / dim);
+  if (n < k) throw std::runtime_error("kmeans: fewer points than clusters");
+  std::mt19937_64 rng(seed);
+  std::vector<int> best_assign;
+  double best_inertia = std::numeric_limits<double>::max();
+  for (int restart = 0; restart < restarts; ++restart) {
+    // k-means++: each next centre drawn with probability proportional to squared distance.
+    std::vector<float> centres;
+    std::vector<double> nearest(n, std::numeric_limits<double>::max());
+    int pick = std::uniform_int_distribution<int>(0, n - 1)(rng);
+    for (int c = 0; c < k; ++c) {
+      centres.insert(centres.end(), &points[size_t(pick) * dim], &points[size_t(pick) * dim] + dim);
+      double total = 0;
+      for (int i = 0; i < n; ++i) {
+        nearest[i] = std::min(nearest[i], squared_distance(&points[size_t(i) * dim], &centres[size_t(c) * dim], dim));
+        total += nearest[i];
+      }
+      double r = std::uniform_real_distribution<double>(0, total)(rng);
+      pick = n - 1;
+      for (int i = 0; i < n; ++i)
+        if ((r -= nearest[i]) <= 0) { pick = i; break; }
+    }
+    std::vector<int> assign(n, -1);
+    double inertia = 0;
+    for (int it = 0; it < iterations; ++it) {
+      bool changed = false;
+      inertia = 0;
+      for (int i = 0; i < n; ++i) {
+        double best = std::numeric_limits<double>::max();
+        int arg = 0;
+        for (int c = 0; c < k; ++c) {
+          const double d = squared_distance(&points[size_t(i) * dim], &centres[size_t(c) * dim], dim);
+          if (d < best) best = d, arg = c;
+        }
+        changed |= assign[i] != arg;
+        assign[i] = arg;
+        inertia += best;
+      }
+      if (!changed) break;
+      std::vector<double> sum(size_t(k) * dim, 0.0);
+      std::vector<int> count(k, 0);
+      for (int i = 0; i < n; ++i) {
+        ++count[assign[i]];
+        for (int j = 0; j < dim; ++j) sum[size_t(assign[i]) * dim + j] += points[size_t(i) * dim + j];
+      }
+      for (int c = 0; c < k; ++c)
+        if (count[c] > 0)  // an empty cluster keeps its centre
+          for (int j = 0; j < dim; ++j) centres[size_t(c) * dim + j] = float(sum[size_t(c) * dim + j] / count[c]);
+    }
+    if (inertia < best_inertia) best_inertia = inertia, best_assign = assign;
+  }
+  return best_assign;
+}
+
+double normalized_mutual_information(const std::vector<int>& a, const std::vector<int>& b) {
+  if (a.size() != b.size() || a.empty()) throw std::runtime_error("nmi: labelings of different sizes");
+  const double n = double(a.size());
+  std::map<int, double> pa, pb;
+  std::map<std::pair<int, int>, double> pab;
+  for (size_t i = 0; i < a.size(); ++i) {
+    pa[a[i]] += 1 / n;
+    pb[b[i]] += 1 / n;
+    pab[{a[i], b[i]}] += 1 / n;
+  }
+  double mi = 0, ha = 0, hb = 0;
+  for (const auto& [key, p] : pab) mi += p * std::log(p / (pa[key.first] * pb[key.second]));
+  for (const auto& [key, p] : pa) ha -= p * std::log(p);
+  for (const auto& [key, p] : pb) hb -= p * std::log(p);
+  if (ha + hb == 0) return 1.0;  // both constant: identical partitions
+  return mi / ((ha + hb) / 2);
+}
+
+double psnr(const float* image, const float* truth, size_t n) {
+  double se = 0;
+  for (size_t i = 0; i < n; ++i) se += (double(image[i]) - truth[i]) * (double(image[i]) - truth[i]);
+  const double mse = se / double(n);
+  return mse <= 1e-10 ? 100.0 : 10.0 * std::log10(1.0 / mse);
+}
+
+double ink_iou(const float* image, const float* truth, size_t n, float threshold) {
+  size_t both = 0, either = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const bool a = image[i] > threshold, b = truth[i] > threshold;
+    both += a && b;
+    either += a || b;
+  }
+  return either == 0 ? 1.0 : double(both) / double(either);
+}
+
+}  // namespace tiae

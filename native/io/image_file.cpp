@@ -1,0 +1,80 @@
+#include "io/image_file.h"
+
+#include <filesystem>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <stdexcept>
+
+#include "image_header.h"
+#include "io/output_file.h"
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+RgbaImage read_image_file(const std::string& path) {
+  // Checked before opening: a FIFO would block the open, a device or a huge file would be
+  // read whole before the header check could refuse it.
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) throw std::runtime_error(path + ": cannot open the file (it does not exist)");
+  if (!fs::is_regular_file(status)) throw std::runtime_error(path + ": not an image file (not a regular file)");
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > kMaxImageFileBytes)
+    throw std::runtime_error(path + ": too large for an image file (" + std::to_string(size >> 20) + " MB; at most " +
+                             std::to_string(kMaxImageFileBytes >> 20) + " MB)");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot open the file");
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  const ImageHeader header = check_image_bytes(data, bytes.size());
+  if (!header.error.empty()) throw std::runtime_error(path + ": " + header.error);
+  const bool jpeg = header.format == "jpeg";
+  if (header.format == "other" && !cv::haveImageReader(path))
+    throw std::runtime_error(path + ": not an image file (no known image format)");
+
+  // JPEG: decoded to BGR, which applies EXIF orientation and converts CMYK; others keep
+  // their depth and alpha.
+  cv::Mat img;
+  try {
+    const cv::Mat encoded(1, int(bytes.size()), CV_8U, const_cast<uint8_t*>(data));  // a view, no copy
+    img = cv::imdecode(encoded, jpeg ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception& e) {
+    throw std::runtime_error(path + ": the image could not be decoded (" + e.msg + ")");
+  }
+  if (img.empty()) throw std::runtime_error(path + ": the image could not be decoded (corrupt or unsupported)");
+  if (const auto e = check_image_size(img.cols, img.rows); !e.empty()) throw std::runtime_error(path + ": " + e);
+
+  cv::Mat eight;
+  switch (img.depth()) {
+    case CV_8U: eight = img; break;
+    case CV_16U: img.convertTo(eight, CV_8U, 1.0 / 257); break;
+    case CV_32F:
+    case CV_64F: img.convertTo(eight, CV_8U, 255.0); break;  // saturating
+    default: throw std::runtime_error(path + ": unsupported pixel type (signed integers)");
+  }
+  cv::Mat rgba;
+  switch (eight.channels()) {
+    case 1: cv::cvtColor(eight, rgba, cv::COLOR_GRAY2RGBA); break;
+    case 3: cv::cvtColor(eight, rgba, cv::COLOR_BGR2RGBA); break;
+    case 4: cv::cvtColor(eight, rgba, cv::COLOR_BGRA2RGBA); break;
+    default: throw std::runtime_error(path + ": unsupported number of channels (" + std::to_string(eight.channels()) + ")");
+  }
+  RgbaImage out{rgba.cols, rgba.rows, {}};
+  out.rgba.resize(size_t(rgba.cols) * rgba.rows * 4);
+  for (int y = 0; y < rgba.rows; ++y) std::copy_n(rgba.ptr<uint8_t>(y), size_t(rgba.cols) * 4, &out.rgba[size_t(y) * rgba.cols * 4]);
+  return out;
+}
+
+void write_gray_image(const std::string& path, const std::vector<float>& values, int width, int height) {
+  if (!cv::haveImageWriter(path)) throw std::runtime_error(path + ": no image format for this file name (use .png)");
+  cv::Mat gray(height, width, CV_8U);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      gray.at<uint8_t>(y, x) = cv::saturate_cast<uint8_t>(values[size_t(y) * width + x] * 255.0f);
+  std::vector<uint8_t> encoded;
+  if (!cv::imencode(fs::path(path).extension().string(), gray, encoded)) throw std::runtime_error(path + ": could not encode the image");
+  write_file_atomically(path, std::string(encoded.begin(), encoded.end()));
+}
+
+}  // namespace tiae

@@ -1,0 +1,28 @@
+#include "model/foreground.h"
+
+#include "io/progress_bar.h"
+
+namespace tiae {
+
+std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device, std::vector<float> gray, int width,
+                                      int height, const ExtractOptions& options, bool progress) {
+  ForegroundExtraction job(std::move(gray), width, height, options);
+  torch::NoGradGuard no_grad;
+  const int p = options.patch;
+  std::vector<float> inputs;
+  ProgressBar bar("extract", job.windows(), progress);
+  long done = 0;
+  for (int b = 0; b < job.batches(); ++b) {
+    const int n = job.batch_size(b);
+    inputs.resize(size_t(n) * p * p);
+    job.inputs(b, inputs.data());
+    const auto x = torch::from_blob(inputs.data(), {n, 1, p, p}).to(device);
+    const auto y = network->decoder->forward(network->encoder->forward(x)).to(torch::kCPU).contiguous();
+    job.accept(b, y.data_ptr<float>());
+    bar.update(done += n);
+  }
+  bar.finish();
+  return job.result();
+}
+
+}  // namespace tiae

@@ -1,0 +1,15 @@
+// The staged whole-image extraction of shared/extract.h driven by a LibTorch network:
+// shared by `tiae extract` (extract_photo.h) and the flyer evaluation (evaluate.h).
+#pragma once
+#include <vector>
+
+#include "extract.h"
+#include "model/network.h"
+
+namespace tiae {
+
+// The foreground (width x height values in [0, 1]) of a gray image.
+std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device, std::vector<float> gray, int width,
+                                      int height, const ExtractOptions& options, bool progress);
+
+}  // namespace tiae

@@ -1,0 +1,162 @@
+#include "model/terms.h"
+
+#include "extract.h"
+#include "data/text_layout.h"
+
+namespace tiae {
+
+torch::Tensor shift_images(const torch::Tensor& images, const torch::Tensor& shifts) {
+  const int64_t n = images.size(0), c = images.size(1), s = images.size(2);
+  const int64_t side = 3 * s;  // pad by S on every side: any |shift| <= S stays inside
+  auto padded = torch::constant_pad_nd(images, {s, s, s, s}).reshape({n, c, side * side});
+  const auto opts = torch::TensorOptions().dtype(torch::kLong).device(images.device());
+  auto ys = torch::arange(s, opts).view({1, s, 1});
+  auto xs = torch::arange(s, opts).view({1, 1, s});
+  auto sh = shifts.to(images.device(), torch::kLong);
+  auto dx = sh.select(1, 0).view({n, 1, 1}), dy = sh.select(1, 1).view({n, 1, 1});
+  // Source pixel of out(y, x) is (y - dy, x - dx), at (y - dy + S, x - dx + S) when padded.
+  auto index = ((ys - dy + s) * side + (xs - dx + s)).reshape({n, 1, s * s}).expand({n, c, s * s});
+  return padded.gather(2, index).view({n, c, s, s});
+}
+
+torch::Tensor invariance_term(const torch::Tensor& reference, const torch::Tensor& views) {
+  return (views - reference.unsqueeze(0)).pow(2).flatten(2).sum(std::vector<int64_t>{0, 2});
+}
+
+Restoration restoration_term(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift) {
+  const int64_t n = reconstruction.size(0), c = reconstruction.size(1), s = reconstruction.size(2);
+  const int64_t m = max_shift, side = 2 * m + 1;
+  // groups = N: image n's padded input meets only its own reconstruction as the kernel.
+  auto input = torch::constant_pad_nd(target, {m, m, m, m}).reshape({1, n * c, s + 2 * m, s + 2 * m});
+  auto corr = torch::nn::functional::conv2d(input, reconstruction, torch::nn::functional::Conv2dFuncOptions().groups(n)).view({n, side * side});
+  // out(i, j) = sum D(u, v) I(u + i - m, v + j - m) = <D, T I> with dy = m - i, dx = m - j.
+  auto energy = reconstruction.pow(2).flatten(1).sum(1) + target.pow(2).flatten(1).sum(1);
+  auto [best_corr, best_index] = corr.max(1);
+  Restoration r;
+  r.distance = energy - 2 * best_corr;
+  const auto row = best_index.floor_divide(side), col = best_index - row * side;
+  r.shift = torch::stack({m - col, m - row}, 1);
+  return r;
+}
+
+Restoration restoration_term_by_loop(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift) {
+  const int64_t n = reconstruction.size(0), s = reconstruction.size(2), m = max_shift;
+  // Both images on the extended canvas: the reconstruction is zero outside the window.
+  auto canvas_d = torch::constant_pad_nd(reconstruction, {m, m, m, m});
+  auto canvas_i = torch::constant_pad_nd(target, {2 * m, 2 * m, 2 * m, 2 * m});
+  torch::Tensor best, best_dx, best_dy;
+  for (int64_t dy = -m; dy <= m; ++dy)
+    for (int64_t dx = -m; dx <= m; ++dx) {
+      // T(dx, dy) I on the extended canvas: I(y - dy, x - dx).
+      auto shifted = canvas_i.narrow(2, m - dy, s + 2 * m).narrow(3, m - dx, s + 2 * m);
+      auto d = (canvas_d - shifted).pow(2).flatten(1).sum(1);
+      if (!best.defined()) {
+        best = d;
+        best_dx = torch::full({n}, dx, torch::kLong);
+        best_dy = torch::full({n}, dy, torch::kLong);
+      } else {
+        auto better = d < best;
+        best = torch::where(better, d, best);
+        best_dx = torch::where(better.cpu(), torch::full({n}, dx, torch::kLong), best_dx);
+        best_dy = torch::where(better.cpu(), torch::full({n}, dy, torch::kLong), best_dy);
+      }
+    }
+  return {best, torch::stack({best_dx, best_dy}, 1)};
+}
+
+torch::Tensor sparseness_term(const torch::Tensor& descriptors) {
+  return descriptors.abs().sum(1).pow(2) / (descriptors.pow(2).sum(1) + 1e-8);
+}
+
+Composite composite(const torch::Tensor& digits, const torch::Tensor& backgrounds, const torch::Tensor& appearance) {
+  const auto a = appearance.to(digits.device(), torch::kFloat32).view({-1, 3, 1, 1});
+  const auto ink = a.select(1, 0).unsqueeze(1), low = a.select(1, 1).unsqueeze(1), high = a.select(1, 2).unsqueeze(1);
+  const auto paper = low + (high - low) * backgrounds.to(digits.device());
+  return {(1 - digits) * paper + digits * ink, digits};
+}
+
+Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& config,
+                 const BackgroundSource* backgrounds, const torch::Tensor& letters) {
+  const int64_t bs = digits.size(0), s = digits.size(2);
+  Batch batch;
+  batch.views = config.kind == Kind::ae ? 1 : config.views + 1;
+  std::vector<int64_t> shift_values(size_t(batch.views * bs * 2), 0);
+  std::uniform_int_distribution<int64_t> shift_dist(-config.max_shift, config.max_shift);
+  if (config.max_shift > 0)
+    for (auto& v : shift_values) v = shift_dist(rng);
+  // Layout "text": windows over lines of glyphs (text_layout.h), the same in every view
+  // and in the target. With letters, the glyphs are the batch's digits and enough random
+  // letters to make up the asked fraction of them.
+  auto placed = digits;
+  if (config.layout == Layout::text) {
+    auto glyphs = digits;
+    if (config.letters > 0) {
+      if (!letters.defined() || letters.size(0) == 0) throw std::logic_error("draw_batch: letters asked for but none given");
+      const auto count = int64_t(std::lround(double(bs) * config.letters / (1 - config.letters)));
+      std::vector<int64_t> pick(static_cast<size_t>(count));
+      for (auto& i : pick) i = int64_t(rng() % uint64_t(letters.size(0)));
+      const auto index = torch::from_blob(pick.data(), {count}, torch::kLong).clone().to(letters.device());
+      glyphs = torch::cat({digits, letters.index_select(0, index).to(digits.device())});
+    }
+    placed = text_windows(glyphs, bs, rng);
+  }
+  auto shifted = placed.repeat({batch.views, 1, 1, 1});
+  if (config.max_shift > 0)
+    shifted = shift_images(shifted, torch::from_blob(shift_values.data(), {batch.views * bs, 2}, torch::kLong).clone());
+  if (config.kind != Kind::fg) {
+    batch.inputs = batch.targets = shifted;
+    return batch;
+  }
+  if (!backgrounds) throw std::logic_error("draw_batch: kind fg needs backgrounds");
+  const int64_t n = batch.views * bs;
+  std::vector<float> bg(size_t(n * s * s)), look(size_t(n * 3));
+  for (int64_t i = 0; i < n; ++i) {
+    backgrounds->draw(rng, &bg[size_t(i * s * s)], int(s));
+    const Appearance a = random_appearance(rng);
+    look[size_t(3 * i)] = a.ink;
+    look[size_t(3 * i + 1)] = a.paper_low;
+    look[size_t(3 * i + 2)] = a.paper_high;
+  }
+  const auto c = composite(shifted, torch::from_blob(bg.data(), {n, 1, s, s}).clone(), torch::from_blob(look.data(), {n, 3}).clone());
+  batch.inputs = c.image;
+  batch.targets = c.truth;
+  return batch;
+}
+
+torch::Tensor extraction_weights(int64_t size) {
+  std::vector<float> w(static_cast<size_t>(size));
+  for (int64_t i = 0; i < size; ++i) w[size_t(i)] = window_weight(int(i), int(size));
+  const auto axis = torch::from_blob(w.data(), {size}).clone();
+  const auto plane = axis.view({size, 1}) * axis.view({1, size});
+  return plane / plane.mean();
+}
+
+Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& config) {
+  const auto& inputs = batch.inputs;
+  const int64_t views = batch.views, bs = inputs.size(0) / views, s = inputs.size(2);
+  const auto descriptors = model->encoder->forward(inputs);
+  const auto recon = model->decoder->forward(descriptors);
+  Objective o;
+  if (config.kind == Kind::ae) {
+    o.c_rec = (recon - inputs).pow(2).flatten(1).sum(1).mean();
+    o.loss = o.c_rec;
+    return o;
+  }
+  // Layout "text": errors weighted as `extract` weighs a window's outputs (window_weight,
+  // mean 1), so the network spends itself on the middle, which decides the page.
+  torch::Tensor out = recon, targets = batch.targets;
+  if (config.layout == Layout::text) {
+    const auto root = extraction_weights(s).to(recon.device()).sqrt();
+    out = recon * root;
+    targets = targets * root;
+  }
+  const auto reference = out.narrow(0, 0, bs);
+  o.c_inv = invariance_term(reference, out.narrow(0, bs, (views - 1) * bs).view({views - 1, bs, -1, s, s})).mean();
+  o.c_res = config.max_shift > 0 ? restoration_term(out, targets, config.max_shift).distance.mean()
+                                 : (out - targets).pow(2).flatten(1).sum(1).mean();
+  o.c_spa = sparseness_term(descriptors).mean();
+  o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa;
+  return o;
+}
+
+}  // namespace tiae

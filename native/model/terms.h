@@ -1,0 +1,84 @@
+// The transforms and the three terms of the TIAE objective (docs/method.md, "The objective"):
+//   C = l_inv * C_inv + l_res * C_res + l_spa * C_spa
+// Every term returns one value per image (summed over pixels or dimensions); the trainer
+// averages over the batch.
+#pragma once
+#include <torch/torch.h>
+
+#include <random>
+
+#include "data/backgrounds.h"
+#include "model/network.h"
+#include "model/train_config.h"
+
+namespace tiae {
+
+// T(dx, dy) per image with zero fill: out[n](y, x) = images[n](y - dy, x - dx).
+// images [N, C, S, S]; shifts [N, 2] integer (dx, dy) with |dx|, |dy| <= S.
+torch::Tensor shift_images(const torch::Tensor& images, const torch::Tensor& shifts);
+
+// Invariance term: ||D(E(I)) - D(E(T I))||^2 for each transformed view.
+// reference [N, C, S, S]; views [K, N, C, S, S] -> [N], summed over the K views.
+torch::Tensor invariance_term(const torch::Tensor& reference, const torch::Tensor& views);
+
+struct Restoration {
+  torch::Tensor distance;  // [N]: min over shifts of ||D(E(I)) - T I||^2 (extended canvas)
+  torch::Tensor shift;     // [N, 2] int64: the argmin (dx, dy) = theta_hat
+};
+
+// Restoration term, exact over all (2 m + 1)^2 shifts. On the extended canvas
+// ||D - T I||^2 = ||D||^2 + ||I||^2 - 2 <D, T I>, and <D, T I> for every shift is one
+// grouped convolution of the zero-padded input with D as the kernel.
+Restoration restoration_term(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift);
+
+// The same minimum by the definition: a loop over every shift, comparing on the extended
+// canvas. For tests and the benchmark only (289 passes instead of one convolution).
+Restoration restoration_term_by_loop(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift);
+
+// Sparseness term: ||E(I)||_1^2 / ||E(I)||_2^2 per descriptor [N, D] -> [N].
+torch::Tensor sparseness_term(const torch::Tensor& descriptors);
+
+// A digit drawn over a background (docs/method.md, "Foreground extraction: the background-change transform").
+// digits d [N, 1, S, S] in [0, 1] (ink amount, the digit on a zero background);
+// backgrounds b [N, 1, S, S] in [0, 1]; appearance [N, 3] = (ink, paper_low, paper_high)
+// (see Appearance in backgrounds.h):
+//   image = (1 - d) * (paper_low + (paper_high - paper_low) * b) + d * ink
+//   truth = d   (what foreground extraction must give back)
+struct Composite {
+  torch::Tensor image, truth;
+};
+Composite composite(const torch::Tensor& digits, const torch::Tensor& backgrounds, const torch::Tensor& appearance);
+
+// One step's inputs: V views of the same B digits, view-major ([V B, 1, S, S], view 0 first).
+//   tiae: V = K + 1 random shifts, targets = inputs;  ae: V = 1 random shift;
+//   fg:   V = K + 1 composites over random backgrounds with random appearance (and random
+//         shifts when max_shift > 0), targets = the digits alone, shifted alike; with
+//         layout "text" each image is a window over lines of glyphs (text_layout.h).
+struct Batch {
+  torch::Tensor inputs, targets;
+  int64_t views = 1;
+};
+// `backgrounds` is needed for kind "fg" only; `letters` ([L, 1, S, S], font_glyphs.h) when
+// config.letters > 0: that fraction of a text window's glyphs are letters drawn from it.
+// All randomness comes from `rng`.
+Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& config,
+                 const BackgroundSource* backgrounds, const torch::Tensor& letters = {});
+
+struct Objective {
+  torch::Tensor loss;               // the scalar to minimise
+  torch::Tensor c_inv, c_res, c_spa; // batch means (kind "tiae")
+  torch::Tensor c_rec;               // batch mean of ||D(E(I)) - I||^2 (kind "ae")
+};
+
+// The weight `tiae extract` gives each pixel of a window (window_weight in shared/extract.h,
+// a product of sin^2 profiles), scaled to mean 1: [size, size].
+torch::Tensor extraction_weights(int64_t size);
+
+// One training step's objective on a Batch:
+//   tiae, fg: l_inv * C_inv + l_res * C_res (on every view) + l_spa * C_spa, where C_res is
+//             the exact minimum over shifts when max_shift > 0, else ||D(E(I)) - target||^2;
+//             With layout "text" both terms weigh each pixel by extraction_weights.
+//   ae:       ||D(E(I)) - I||^2, the ordinary auto-encoder on the same shifted digits.
+Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& config);
+
+}  // namespace tiae

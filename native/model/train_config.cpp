@@ -1,0 +1,126 @@
+#include "model/train_config.h"
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <array>
+#include <cmath>
+#include <stdexcept>
+
+namespace tiae {
+
+namespace {
+
+template <typename Mode, size_t N>
+Mode parse_mode(const std::string& setting, const std::string& name, const std::array<const char*, N>& names) {
+  for (size_t i = 0; i < N; ++i)
+    if (name == names[i]) return Mode(i);
+  throw std::runtime_error(setting + " must be one of " + fmt::format("{}", fmt::join(names, ", ")) + ", not \"" + name + "\"");
+}
+
+constexpr std::array<const char*, 3> kKinds = {"tiae", "ae", "fg"};
+constexpr std::array<const char*, 3> kBackgrounds = {"noise", "white-noise", "photo"};
+constexpr std::array<const char*, 2> kLayouts = {"centred", "text"};
+
+// A finite JSON number in [lo, hi], either end open when asked.
+double checked_number(const nlohmann::json& v, const std::string& key, double lo, double hi, bool open_low = false,
+                      bool open_high = false) {
+  const double x = v.is_number() ? v.get<double>() : NAN;
+  if (!std::isfinite(x) || x < lo || x > hi || (open_low && x == lo) || (open_high && x == hi))
+    throw std::runtime_error(fmt::format("{} must be a number in {}{:g}, {:g}{}, not {}", key, open_low ? "(" : "[", lo, hi,
+                                         open_high ? ")" : "]", v.dump()));
+  return x;
+}
+
+std::string text(const nlohmann::json& v, const std::string& key) {
+  if (!v.is_string()) throw std::runtime_error(key + " must be a string, not " + v.dump());
+  return v.get<std::string>();
+}
+
+// Rows of the settings table, by the type of their member.
+template <typename T>
+Setting integer(const char* key, const char* flag, const char* help, T TrainConfig::*member, int64_t lo, int64_t hi) {
+  return {key, flag, help, SettingType::integer,
+          [=](TrainConfig& c, const nlohmann::json& v) { c.*member = T(checked_integer(v, key, lo, hi)); },
+          [=](const TrainConfig& c) { return nlohmann::json(c.*member); }};
+}
+
+Setting number(const char* key, const char* flag, const char* help, double TrainConfig::*member, double lo, double hi,
+               bool open_low = false, bool open_high = false) {
+  return {key, flag, help, SettingType::number,
+          [=](TrainConfig& c, const nlohmann::json& v) { c.*member = checked_number(v, key, lo, hi, open_low, open_high); },
+          [=](const TrainConfig& c) { return nlohmann::json(c.*member); }};
+}
+
+template <typename Mode>
+Setting mode(const char* key, const char* flag, const char* help, Mode TrainConfig::*member, Mode (*parse)(const std::string&)) {
+  return {key, flag, help, SettingType::text,
+          [=](TrainConfig& c, const nlohmann::json& v) { c.*member = parse(text(v, key)); },
+          [=](const TrainConfig& c) { return nlohmann::json(to_string(c.*member)); }};
+}
+
+}  // namespace
+
+std::string to_string(Kind k) { return kKinds[size_t(k)]; }
+std::string to_string(Background b) { return kBackgrounds[size_t(b)]; }
+std::string to_string(Layout l) { return kLayouts[size_t(l)]; }
+Kind parse_kind(const std::string& name) { return parse_mode<Kind>("kind", name, kKinds); }
+Background parse_background(const std::string& name) { return parse_mode<Background>("background", name, kBackgrounds); }
+Layout parse_layout(const std::string& name) { return parse_mode<Layout>("layout", name, kLayouts); }
+
+const std::vector<Setting>& training_settings() {
+  static const std::vector<Setting> table = {
+      mode("kind", "--kind", "tiae, ae, or fg (foreground extraction)", &TrainConfig::kind, parse_kind),
+      mode("background", "--background", "kind fg: noise, white-noise (no smooth noise) or photo backgrounds",
+           &TrainConfig::background, parse_background),
+      {"network", "", "", SettingType::object,
+       [](TrainConfig& c, const nlohmann::json& v) { c.network = v.get<NetworkShape>(); },
+       [](const TrainConfig& c) { return nlohmann::json(c.network); }},
+      integer("epochs", "--epochs", "number of epochs (with --resume: may extend the run)", &TrainConfig::epochs, 1, 100000),
+      integer("batch", "--batch", "digits per step", &TrainConfig::batch, 1, 65536),
+      number("lr", "--lr", "initial learning rate (Adam)", &TrainConfig::lr, 0, 10, true),
+      number("lr_final", "--lr-final", "learning rate at the end of the cosine decay", &TrainConfig::lr_final, 0, 10, true),
+      integer("views", "--views", "K: random shifts per digit per step for the invariance term", &TrainConfig::views, 1, 64),
+      integer("max_shift", "--max-shift", "shifts in [-max, max] pixels", &TrainConfig::max_shift, 0, 128),
+      mode("layout", "--layout", "kind fg: centred (digits as MNIST) or text (windows over lines of glyphs)",
+           &TrainConfig::layout, parse_layout),
+      number("letters", "--letters", "layout text: fraction of glyphs that are font letters, not digits", &TrainConfig::letters,
+             0, 1, false, true),
+      {"init", "--init", "start from this run's or model folder's weights (those of matching shape)", SettingType::text,
+       [](TrainConfig& c, const nlohmann::json& v) { c.init = text(v, "init"); },
+       [](const TrainConfig& c) { return nlohmann::json(c.init); }},
+      number("lambda_inv", "--lambda-inv", "weight of the invariance term", &TrainConfig::lambda_inv, 0, 1e6),
+      number("lambda_res", "--lambda-res", "weight of the restoration term", &TrainConfig::lambda_res, 0, 1e6),
+      number("lambda_spa", "--lambda-spa", "weight of the sparseness term", &TrainConfig::lambda_spa, 0, 1e6),
+      integer("seed", "--seed", "seed of initialisation, order and shifts", &TrainConfig::seed, 0, INT64_MAX),
+      integer("train_samples", "--train-samples", "use only the first N training digits (0: all)", &TrainConfig::train_samples,
+              0, 1000000),
+      integer("threads", "--threads", "CPU threads (0: all)", &TrainConfig::threads, 0, 1024),
+  };
+  return table;
+}
+
+void to_json(nlohmann::json& j, const TrainConfig& c) {
+  j = nlohmann::json::object();
+  for (const auto& s : training_settings()) j[s.key] = s.write(c);
+}
+
+// The one place where settings are checked, whether they come from a config file, a
+// run's config.json, a model card or a command-line flag (cli/main.cpp puts flags into JSON).
+void from_json(const nlohmann::json& j, TrainConfig& c) {
+  if (!j.is_object()) throw std::runtime_error("a training config must be a JSON object");
+  const auto& table = training_settings();
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() == "comment") continue;
+    const auto s = std::find_if(table.begin(), table.end(), [&](const Setting& row) { return row.key == it.key(); });
+    if (s == table.end()) throw std::runtime_error("unknown training setting '" + it.key() + "'");
+    s->read(c, it.value());
+  }
+  if (c.kind == Kind::tiae && c.max_shift < 1) throw std::runtime_error("kind tiae needs max_shift >= 1");
+  if (2 * c.max_shift > c.network.size) throw std::runtime_error("max_shift must be at most half the image size");
+  if (c.layout == Layout::text && (c.kind != Kind::fg || c.max_shift != 0))
+    throw std::runtime_error("layout \"text\" is a setting of kind fg without shifts (max_shift 0)");
+  if (c.letters > 0 && c.layout != Layout::text) throw std::runtime_error("letters are a setting of layout \"text\"");
+}
+
+}  // namespace tiae

@@ -1,0 +1,74 @@
+// Everything a training run depends on, read from a JSON config file and overridden by
+// command-line flags; stored beside the checkpoint so that --resume and export know it.
+// Each setting is declared twice at most: its member (with its default) below, and its row
+// in training_settings() (JSON key, flag, help, check), which the JSON reader and writer
+// and the command line all go through.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/network_shape.h"
+
+namespace tiae {
+
+// "tiae": shift invariance + restoration + sparseness; "ae": plain reconstruction; "fg":
+// foreground extraction, invariance to background changes (and shifts when max_shift > 0)
+// with the digit alone as the restoration target.
+enum class Kind { tiae, ae, fg };
+// Kind fg: the backgrounds of data/backgrounds.h.
+enum class Background { noise, white_noise, photo };
+// Kind fg: "centred" (one digit in the middle, as MNIST) or "text" (windows over lines of
+// glyphs at any offset, as `tiae extract` sees a page; data/text_layout.h).
+enum class Layout { centred, text };
+
+// Each mode's name in configs, cards and messages, and back (one place for each; an
+// unknown name is an error listing the valid ones).
+std::string to_string(Kind k);
+std::string to_string(Background b);
+std::string to_string(Layout l);
+Kind parse_kind(const std::string& name);
+Background parse_background(const std::string& name);
+Layout parse_layout(const std::string& name);
+
+struct TrainConfig {
+  Kind kind = Kind::tiae;
+  Background background = Background::noise;
+  NetworkShape network;
+  int epochs = 60;
+  int batch = 128;
+  double lr = 3e-4;
+  double lr_final = 3e-5;   // cosine decay from lr to lr_final over the run
+  int views = 2;            // K: random shifts (or backgrounds) per image per step for C_inv
+  int max_shift = 8;        // shifts dx, dy in [-max_shift, max_shift]; 0: no shifts
+  Layout layout = Layout::centred;
+  // Layout text: the fraction of glyphs that are letters of handwriting-style fonts
+  // (data/font_glyphs.h) rather than MNIST digits, in [0, 1).
+  double letters = 0;
+  // Start from the weights of this training run or model folder instead of random ones
+  // (fine-tuning): every parameter of the same name and shape is copied.
+  std::string init;
+  double lambda_inv = 1.0, lambda_res = 1.0, lambda_spa = 0.0;
+  uint64_t seed = 1;
+  int train_samples = 0;    // 0: all 8,000 training digits; else the first N (tests)
+  int threads = 0;          // 0: all hardware threads
+};
+
+enum class SettingType { integer, number, text, object };
+struct Setting {
+  std::string key, flag, help;  // flag empty: in configs only
+  SettingType type;
+  std::function<void(TrainConfig&, const nlohmann::json&)> read;  // checks, then sets; throws naming the key
+  std::function<nlohmann::json(const TrainConfig&)> write;
+};
+// Every training setting, in the order configs list them.
+const std::vector<Setting>& training_settings();
+
+void to_json(nlohmann::json& j, const TrainConfig& c);
+// Unknown keys are an error (a typo must not silently train the wrong model); so are values
+// out of range or of the wrong type, and settings that do not go together.
+void from_json(const nlohmann::json& j, TrainConfig& c);
+
+}  // namespace tiae

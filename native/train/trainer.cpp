@@ -1,0 +1,224 @@
+#include "train/trainer.h"
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include "artifacts/model_folder.h"
+#include "artifacts/run_folder.h"
+#include "data/mnist_data.h"
+#include "model/network.h"
+#ifdef TIAE_HAVE_OPENCV
+#include "io/figures.h"
+#include "data/font_glyphs.h"
+#endif
+#include "io/progress_bar.h"
+#include "model/terms.h"
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TermSums {
+  double loss = 0, inv = 0, res = 0, spa = 0, rec = 0;
+  long batches = 0;
+};
+
+#ifdef TIAE_HAVE_OPENCV
+// A picture of what the model is trained on: each view of a few digits, then the targets.
+// Its own generator, so that the run's randomness does not depend on it.
+void write_batch_picture(const fs::path& path, const torch::Tensor& digits, const TrainConfig& config,
+                         const BackgroundSource* backgrounds, const torch::Tensor& letters) {
+  std::mt19937_64 rng(config.seed);
+  const auto batch = draw_batch(digits, rng, config, backgrounds, letters);
+  const int64_t count = digits.size(0), s = digits.size(2);
+  const auto inputs = batch.inputs.to(torch::kCPU).contiguous(), targets = batch.targets.to(torch::kCPU).contiguous();
+  std::vector<ImageRow> rows;
+  for (int64_t v = 0; v < batch.views; ++v) {
+    rows.push_back({v == 0 ? "input" : fmt::format("view {}", v), {}, {}});
+    for (int64_t i = 0; i < count; ++i) rows.back().images.push_back(inputs.data_ptr<float>() + (v * count + i) * s * s);
+  }
+  rows.push_back({"target", {}, {}});
+  for (int64_t i = 0; i < count; ++i) rows.back().images.push_back(targets.data_ptr<float>() + i * s * s);
+  write_image_grid(path.string(), fmt::format("training batch: kind {}, layout {}{}, background {}", to_string(config.kind), to_string(config.layout),
+                                              config.letters > 0 ? fmt::format(" ({:.0f}% letters)", 100 * config.letters) : "",
+                                              config.kind == Kind::fg ? to_string(config.background) : "none"),
+                   rows, int(s));
+}
+#endif
+
+// Fine-tuning: every parameter of the same name and shape as one of `folder`'s is copied;
+// the others (a resized descriptor, say) keep their random start.
+void copy_init_weights(AutoEncoder& model, const std::string& folder, torch::Device device) {
+  const auto init = load_model(folder, device);
+  auto from = init.network->named_parameters();
+  std::vector<std::string> kept_random;
+  torch::NoGradGuard no_grad;
+  for (auto& item : model->named_parameters()) {
+    const auto* source = from.find(item.key());
+    if (source && source->sizes() == item.value().sizes()) item.value().copy_(*source);
+    else kept_random.push_back(item.key());
+  }
+  if (kept_random.size() == model->parameters().size())
+    throw std::runtime_error("--init " + folder + " shares no parameter shape with this network");
+  fmt::print("starting from the weights of {}{}\n", folder,
+             kept_random.empty() ? std::string() : " except " + fmt::format("{}", fmt::join(kept_random, ", ")) + " (random)");
+}
+
+// What every step draws from: the training digits, and for foreground runs the
+// backgrounds and the font letters.
+struct TrainingData {
+  torch::Tensor digits;  // [n, 1, S, S] on the device
+  std::unique_ptr<BackgroundSource> backgrounds;
+  torch::Tensor letters;  // layout text: letters of handwriting-style fonts (font_glyphs.h)
+};
+
+TrainingData load_training_data(const TrainConfig& config, torch::Device device) {
+  const auto split = load_mnist_split(find_mnist_package());
+  const int n = config.train_samples > 0 ? std::min(config.train_samples, split.train.count()) : split.train.count();
+  const int s = config.network.size;
+  if (s != DigitSet::kSize || config.network.channels != 1)
+    throw std::runtime_error("MNIST training needs a 1-channel, 32x32 network");
+  TrainingData data;
+  data.digits = torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, s, s}).clone().to(device);
+  if (config.kind == Kind::fg)
+    data.backgrounds = std::make_unique<BackgroundSource>(to_string(config.background), config.background == Background::photo ? training_photos()
+                                                                                                           : std::vector<std::string>{});
+  if (config.letters > 0) {
+#ifdef TIAE_HAVE_OPENCV
+    const auto fonts = training_fonts();
+    auto pixels = render_glyphs(fonts, kTrainingCharacters);
+    const int64_t count = int64_t(pixels.size()) / (s * s);
+    data.letters = torch::from_blob(pixels.data(), {count, 1, s, s}).clone().to(device);
+    fmt::print("letters: {} glyphs of {} fonts\n", count, fonts.size());
+#else
+    throw std::runtime_error("letters need OpenCV (its freetype module draws them); this build has none");
+#endif
+  }
+  return data;
+}
+
+// One epoch of Adam steps with the cosine-decayed learning rate; `step` counts on across
+// epochs. Returns the epoch's log line.
+nlohmann::json train_epoch(AutoEncoder& model, torch::optim::Adam& optimizer, const TrainingData& data,
+                           const TrainConfig& config, int epoch, long& step, bool progress) {
+  const int64_t n = data.digits.size(0), B = config.batch;
+  const long steps_per_epoch = long((n + B - 1) / B), total_steps = steps_per_epoch * config.epochs;
+  // All of this epoch's randomness: the order of digits, every shift and background.
+  std::mt19937_64 rng(config.seed * 1000003ull + uint64_t(epoch));
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) order[size_t(i)] = i;
+  std::shuffle(order.begin(), order.end(), rng);
+
+  model->train();
+  TermSums sums;
+  ProgressBar bar(fmt::format("epoch {}/{}", epoch + 1, config.epochs), steps_per_epoch, progress);
+  for (long b = 0; b < steps_per_epoch; ++b, ++step) {
+    const double t = double(step) / std::max(1L, total_steps - 1);
+    const double lr = config.lr_final + 0.5 * (config.lr - config.lr_final) * (1 + std::cos(M_PI * t));
+    for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+
+    const int64_t lo = b * B, bs = std::min<int64_t>(B, n - lo);
+    const auto index = torch::from_blob(order.data() + lo, {bs}, torch::kLong).to(data.digits.device());
+    const auto o = objective(model, draw_batch(data.digits.index_select(0, index), rng, config, data.backgrounds.get(), data.letters),
+                             config);
+    if (config.kind != Kind::ae) {
+      sums.inv += o.c_inv.item<double>();
+      sums.res += o.c_res.item<double>();
+      sums.spa += o.c_spa.item<double>();
+    } else {
+      sums.rec += o.c_rec.item<double>();
+    }
+    optimizer.zero_grad();
+    o.loss.backward();
+    optimizer.step();
+    sums.loss += o.loss.item<double>();
+    ++sums.batches;
+    const double rate = double(lo + bs) / std::max(1e-9, bar.seconds());
+    bar.update(b + 1, config.kind != Kind::ae
+                          ? fmt::format("loss {:.2f} inv {:.2f} res {:.2f} spa {:.2f} | {:.0f} samples/s", sums.loss / sums.batches,
+                                        sums.inv / sums.batches, sums.res / sums.batches, sums.spa / sums.batches, rate)
+                          : fmt::format("loss {:.2f} | {:.0f} samples/s", sums.loss / sums.batches, rate));
+  }
+  bar.finish();
+  const double seconds = bar.seconds(), k = 1.0 / sums.batches;
+  nlohmann::json line = {{"epoch", epoch + 1},         {"loss", sums.loss * k}, {"lr", optimizer.param_groups()[0].options().get_lr()},
+                         {"samples_per_s", n / seconds}, {"seconds", seconds}};
+  if (config.kind != Kind::ae) {
+    line["c_inv"] = sums.inv * k;
+    line["c_res"] = sums.res * k;
+    line["c_spa"] = sums.spa * k;
+  } else {
+    line["c_rec"] = sums.rec * k;
+  }
+  return line;
+}
+
+void print_epoch(const nlohmann::json& line, const TrainConfig& config) {
+  fmt::print("epoch {:>3}/{}  loss {:8.3f}{}  lr {:.2e}  {:.0f} samples/s  {:.1f} s\n", line["epoch"].get<int>(), config.epochs,
+             line["loss"].get<double>(),
+             config.kind != Kind::ae ? fmt::format("  inv {:7.3f}  res {:8.3f}  spa {:6.3f}", line["c_inv"].get<double>(),
+                                               line["c_res"].get<double>(), line["c_spa"].get<double>())
+                                 : std::string(),
+             line["lr"].get<double>(), line["samples_per_s"].get<double>(), line["seconds"].get<double>());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+void train(TrainConfig config, const RunOptions& options) {
+  const std::string& run = options.out_dir;
+  std::optional<Checkpoint> resume_from;
+  if (options.resume) {
+    resume_from = last_checkpoint(run);
+    if (!resume_from) throw std::runtime_error("--resume: no checkpoint in " + run);
+  } else {
+    check_new_run_folder(run);
+    fs::create_directories(run);
+    fs::remove(fs::path(run) / "log.jsonl");
+  }
+  write_run_config(run, config);  // on resume: with any overridden epochs
+
+  const unsigned threads = config.threads > 0 ? unsigned(config.threads) : std::max(1u, std::thread::hardware_concurrency());
+  torch::set_num_threads(int(threads));  // Debian's build defaults to 1
+  const torch::Device device = choose_device(options.device);
+  torch::manual_seed(config.seed);
+
+  AutoEncoder model(config.network);
+  model->to(device);
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(config.lr));
+  if (!options.resume && !config.init.empty()) copy_init_weights(model, config.init, device);
+  if (resume_from) {
+    load_weights(*model, (fs::path(resume_from->dir) / "weights.bin").string());
+    torch::load(optimizer, (fs::path(resume_from->dir) / "optimizer.pt").string(), device);
+    trim_log(run, resume_from->epochs_done);
+  }
+  TrainingData data = load_training_data(config, device);
+#ifdef TIAE_HAVE_OPENCV
+  write_batch_picture(fs::path(run) / "training-batch.png", data.digits.narrow(0, 0, std::min<int64_t>(data.digits.size(0), 12)),
+                      config, data.backgrounds.get(), data.letters);
+#endif
+  const int start_epoch = resume_from ? resume_from->epochs_done : 0;
+  long step = resume_from ? resume_from->steps_done : 0;
+  fmt::print("training {} on {} ({} threads): {} digits, epochs {}..{}\n", to_string(config.kind), device.str(), threads,
+             data.digits.size(0), start_epoch + 1, config.epochs);
+  for (int epoch = start_epoch; epoch < config.epochs; ++epoch) {
+    auto line = train_epoch(model, optimizer, data, config, epoch, step, options.progress);
+    append_log(run, line);
+    fault_point("after-log", epoch + 1);
+    save_checkpoint(run, epoch + 1, step, [&](const std::string& dir) {
+      save_weights(*model, (fs::path(dir) / "weights.bin").string());
+      torch::save(optimizer, (fs::path(dir) / "optimizer.pt").string());
+    });
+    print_epoch(line, config);
+  }
+}
+
+}  // namespace tiae

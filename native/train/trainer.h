@@ -1,0 +1,27 @@
+// `tiae train`: one training run of the TIAE, of the ordinary auto-encoder baseline (both
+// on shifted MNIST digits) or of a foreground extractor (digits over changing
+// backgrounds). A run lives in one folder:
+//   config.json      the TrainConfig (written at start; --resume reads it)
+//   log.jsonl        one JSON line per epoch: loss terms, learning rate, samples/s
+//   checkpoint/      the last finished epoch: weights.bin (portable), optimizer.pt, state.json
+// Checkpoints are written to a temporary folder and renamed into place, so a run killed at
+// any moment resumes from its last finished epoch and ends with the same weights as a run
+// that was never interrupted (same seed, CPU): every epoch's randomness (order, shifts,
+// backgrounds) comes from its own generator seeded with (seed, epoch).
+#pragma once
+#include <string>
+
+#include "model/train_config.h"
+
+namespace tiae {
+
+struct RunOptions {
+  std::string out_dir;
+  std::string device = "auto";  // "auto" (CUDA when present), "cpu", "cuda"
+  bool resume = false;          // continue the run in out_dir from its checkpoint
+  bool progress = true;         // progress bar on stderr
+};
+
+void train(TrainConfig config, const RunOptions& options);
+
+}  // namespace tiae

@@ -1,0 +1,52 @@
+// Model cards as readers see them (artifacts/model_card.h): every setting a reader needs,
+// with the defaults of older cards stated in one place.
+#include <catch2/catch.hpp>
+
+#include "artifacts/model_card.h"
+
+namespace {
+nlohmann::json minimal_card() {  // what `tiae export` wrote before glyph sizes, thresholds and checksums
+  tiae::TrainConfig config;
+  config.kind = tiae::Kind::fg;
+  config.max_shift = 0;
+  config.layout = tiae::Layout::text;
+  config.letters = 0.5;
+  return {{"size", 32}, {"channels", 1}, {"descriptor_size", 30},
+          {"files", {{"encoder", "encoder.onnx"}, {"decoder", "decoder.onnx"}}},
+          {"training", {{"config", config}}}};
+}
+}  // namespace
+
+TEST_CASE("an older card loads with the stated defaults, a newer one with its own settings") {
+  const auto old_card = tiae::parse_model_card(minimal_card().dump(), "old/model.json");
+  CHECK(old_card.glyph_size == tiae::kMnistDigitHeight);
+  CHECK(old_card.ink_threshold == 0.5);
+  CHECK(old_card.checksums.empty());
+  CHECK(old_card.config.kind == tiae::Kind::fg);
+  CHECK(old_card.config.layout == tiae::Layout::text);
+  CHECK(old_card.config.letters == 0.5);
+  CHECK(old_card.config.max_shift == 0);
+  auto card = minimal_card();
+  card["glyph_size"] = 24;
+  card["ink_threshold"] = 0.3;
+  card["checksums"] = {{"encoder.onnx", "crc32:0000abcd"}};
+  const auto newer = tiae::parse_model_card(card.dump(), "new/model.json");
+  CHECK(newer.glyph_size == 24);
+  CHECK(newer.ink_threshold == 0.3);
+  CHECK(newer.checksums.at("encoder.onnx") == "crc32:0000abcd");
+}
+
+TEST_CASE("a card's settings out of range are refused naming the card and the field") {
+  const std::pair<std::function<void(nlohmann::json&)>, std::string> cases[] = {
+      {[](nlohmann::json& c) { c["glyph_size"] = 0; }, "glyph_size must be in [2, 2000] px"},
+      {[](nlohmann::json& c) { c["ink_threshold"] = 1; }, "ink_threshold must be in (0, 1)"},
+      {[](nlohmann::json& c) { c["training"]["config"]["layout"] = "page"; }, "layout must be one of centred, text"},
+      {[](nlohmann::json& c) { c["descriptor_size"] = 31; }, "descriptor_size disagrees"}};
+  for (const auto& [change, message] : cases) {
+    auto card = minimal_card();
+    change(card);
+    INFO(message);
+    CHECK_THROWS_WITH(tiae::parse_model_card(card.dump(), "x/model.json"),
+                      Catch::Contains("x/model.json") && Catch::Contains(message));
+  }
+}
