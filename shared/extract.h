@@ -31,10 +31,6 @@ std::vector<float> gray_from_rgba8(const uint8_t* rgba, int width, int height);
 // 0.5 + 0.5 (v - t) / (1 - t). t = 0.5 leaves the values as they are.
 void calibrate_ink(std::vector<float>& values, float threshold);
 
-// Resizing: area averaging when shrinking, bilinear (pixel centres aligned, edges clamped)
-// when enlarging; each axis on its own.
-std::vector<float> resize_image(const float* pixels, int width, int height, int out_width, int out_height);
-
 // Valid ranges, checked by ForegroundExtraction::check before any arithmetic.
 constexpr double kMinGlyphSize = 2, kMaxGlyphSize = 2000;  // px; both glyph sizes
 constexpr int kMaxPatch = 1024;  // network input side

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "extract.h"
+#include "resample.h"
 
 namespace {
 

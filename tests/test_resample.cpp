@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <numeric>
 #include <random>
 
@@ -45,4 +46,38 @@ TEST_CASE("a wide image is centred vertically with empty margins") {
   CHECK(out[0] == 0.f);                  // top margin
   CHECK(out[16 * 32 + 5] == Approx(1));  // middle band
   CHECK(out[31 * 32] == 0.f);            // bottom margin
+}
+
+TEST_CASE("resize_image equals its definition: the exact area mean when shrinking, bilinear between centres when enlarging") {
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> u(0.f, 1.f);
+  const int w = 23, h = 17;
+  std::vector<float> img(size_t(w) * h);
+  for (auto& v : img) v = u(rng);
+  // Shrinking by a non-integer factor: each output pixel is the mean over its box
+  // [o * s, (o + 1) * s) in both axes, pixels weighted by the part of them inside.
+  const int ow = 7, oh = 5;
+  const auto small = tiae::resize_image(img.data(), w, h, ow, oh);
+  const double sx = double(w) / ow, sy = double(h) / oh;
+  const auto overlap = [](double lo, double hi, int i) { return std::max(0.0, std::min(hi, i + 1.0) - std::max(lo, double(i))); };
+  for (int oy = 0; oy < oh; ++oy)
+    for (int ox = 0; ox < ow; ++ox) {
+      double sum = 0;
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) sum += overlap(ox * sx, (ox + 1) * sx, x) * overlap(oy * sy, (oy + 1) * sy, y) * img[size_t(y) * w + x];
+      REQUIRE(small[size_t(oy) * ow + ox] == Approx(sum / (sx * sy)).margin(1e-5));
+    }
+  // Enlarging: the input sampled at the output pixel's centre, (o + 0.5) * s - 0.5, bilinearly,
+  // clamped at the edges.
+  const int bw = 50, bh = 41;
+  const auto big = tiae::resize_image(img.data(), w, h, bw, bh);
+  const auto at = [&](int x, int y) { return img[size_t(std::clamp(y, 0, h - 1)) * w + std::clamp(x, 0, w - 1)]; };
+  for (int oy = 0; oy < bh; ++oy)
+    for (int ox = 0; ox < bw; ++ox) {
+      const double x = std::clamp((ox + 0.5) * w / bw - 0.5, 0.0, w - 1.0), y = std::clamp((oy + 0.5) * h / bh - 0.5, 0.0, h - 1.0);
+      const int x0 = int(x), y0 = int(y);
+      const double fx = x - x0, fy = y - y0;
+      const double v = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+      REQUIRE(big[size_t(oy) * bw + ox] == Approx(v).margin(1e-5));
+    }
 }
