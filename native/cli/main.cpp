@@ -85,6 +85,9 @@ Action add_eval(CLI::App& app) {
   cmd->add_option("-o,--out", o->eval.out_dir, "output folder: metrics.json and pictures")->required();
   cmd->add_option("--device", o->eval.device, "auto, cpu or cuda");
   cmd->add_option("--seed", o->eval.seed, "seed of the protocol's random shifts and pairs");
+  cmd->add_option("--max-shift", o->eval.max_shift, "the protocol's shifts of the test digits, in [-max, max] px")
+      ->check(CLI::Range(0, 16))
+      ->capture_default_str();
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
   return [o] {
     o->eval.progress = !o->no_progress;

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -73,6 +74,112 @@ Encoded encode(AutoEncoder& model, const torch::Tensor& digits, const std::vecto
   return out;
 }
 
+// The protocol: the digits, their random shifts and pairs, the same for every model.
+struct ShiftProtocol {
+  int max_shift = 8;
+  torch::Tensor test, train;             // [N, 1, S, S]
+  std::vector<int> test_labels, train_labels;
+  std::vector<int64_t> shift_a, shift_b, shift_train;  // (dx, dy) per digit
+  std::vector<int> other;                // a different test digit for each
+  std::vector<int> per_class;            // the first test digit of each class (pictures)
+  std::vector<int64_t> demo_shifts;      // one digit at several shifts (pictures)
+  torch::Tensor demo_digit;
+};
+
+ShiftProtocol make_protocol(const MnistSplit& split, const EvalOptions& options) {
+  ShiftProtocol p;
+  p.max_shift = options.max_shift;
+  const int n_test = split.test.count(), n_train = split.train.count(), m = p.max_shift;
+  p.test = torch::from_blob(const_cast<float*>(split.test.images.data()), {n_test, 1, kSide, kSide}).clone();
+  p.train = torch::from_blob(const_cast<float*>(split.train.images.data()), {n_train, 1, kSide, kSide}).clone();
+  p.test_labels = split.test.labels, p.train_labels = split.train.labels;
+  std::mt19937_64 rng(options.seed);
+  p.shift_a = random_shifts(rng, n_test, m), p.shift_b = random_shifts(rng, n_test, m);
+  p.shift_train = random_shifts(rng, n_train, m);
+  p.other.resize(size_t(n_test));
+  for (int i = 0; i < n_test; ++i) p.other[size_t(i)] = (i + 1 + int(rng() % uint64_t(n_test - 1))) % n_test;
+  p.per_class.assign(10, -1);
+  for (int i = 0; i < n_test; ++i)
+    if (p.per_class[size_t(p.test_labels[size_t(i)])] < 0) p.per_class[size_t(p.test_labels[size_t(i)])] = i;
+  p.demo_shifts = {-m, -m, -6, 0, -3, 3, 0, 0, 3, -3, 6, 0, m, m};
+  p.demo_digit = p.test.narrow(0, p.per_class[2], 1).repeat({int64_t(p.demo_shifts.size() / 2), 1, 1, 1});
+  return p;
+}
+
+nlohmann::json shift_metrics(const Encoded& a, const Encoded& b, const Encoded& train, const ShiftProtocol& p, int dim,
+                             uint64_t seed) {
+  nlohmann::json metrics;
+  metrics["one_nn_accuracy"] = nearest_neighbour_accuracy(train.descriptors, p.train_labels, a.descriptors, p.test_labels, dim);
+  metrics["invariance_ratio"] = invariance_ratio(a.descriptors, b.descriptors, p.other, dim);
+  metrics["kmeans_nmi"] = normalized_mutual_information(kmeans(a.descriptors, dim, 10, seed), p.test_labels);
+  double c_res = 0;
+  for (float d : a.distances) c_res += d;
+  metrics["c_res_mean"] = c_res / double(a.distances.size());
+  metrics["shift_consistency"] = shift_consistency(a.estimated, b.estimated, p.shift_a, p.shift_b);
+  return metrics;
+}
+
+// The 2-D PCA of the test descriptors: for the page's descriptor-space panel (web/,
+// wasm/app.cpp) and the scatter picture.
+void write_descriptor_space(const std::string& out_dir, const std::string& name, const Encoded& a, const ShiftProtocol& p,
+                            int dim) {
+  const int n = int(p.test_labels.size());
+  const auto projection = fit_pca_2d(a.descriptors.data(), n, dim);
+  std::vector<float> xy(size_t(n) * 2);
+  for (int i = 0; i < n; ++i) projection.apply(&a.descriptors[size_t(i) * dim], &xy[size_t(i) * 2]);
+  std::ofstream(fs::path(out_dir) / ("descriptor-space-" + name + ".json"))
+      << nlohmann::json{{"dim", dim}, {"mean", projection.mean}, {"axes", projection.axes}, {"xy", xy}, {"labels", p.test_labels}}.dump()
+      << "\n";
+#ifdef TIAE_HAVE_OPENCV
+  write_scatter((fs::path(out_dir) / ("scatter-" + name + ".png")).string(),
+                fmt::format("{}: descriptors of shifted test digits (2-D PCA)", name), xy, p.test_labels);
+#endif
+}
+
+// reconstructions.png (a digit of each class and each model's D(E(I))) and shifts.png (one
+// digit at several shifts, with each model's estimated shift).
+class ShiftFigures {
+ public:
+  explicit ShiftFigures(const ShiftProtocol& p) : p_(p), recon_(1), shifts_(1) {
+    keep_.push_back(to_vector(shift_images(p.test, shifts_tensor(p.shift_a))));
+    keep_.push_back(to_vector(shift_images(p.demo_digit, shifts_tensor(p.demo_shifts))));
+    add_rows("input", keep_[0], keep_[1], {});
+    for (size_t i = 0; i < p.demo_shifts.size() / 2; ++i)
+      shifts_[0].captions.push_back(fmt::format("({},{})", p.demo_shifts[2 * i], p.demo_shifts[2 * i + 1]));
+  }
+  void add_model(const std::string& name, const Encoded& a, const Encoded& demo) {
+    keep_.push_back(a.reconstructions);
+    keep_.push_back(demo.reconstructions);
+    recon_.emplace_back(), shifts_.emplace_back();
+    std::vector<std::string> captions;  // -theta_hat: where the input sits relative to the canonical shape
+    for (size_t i = 0; i < p_.demo_shifts.size() / 2; ++i)
+      captions.push_back(fmt::format("^({},{})", -demo.estimated[2 * i], -demo.estimated[2 * i + 1]));
+    add_rows(name, keep_[keep_.size() - 2], keep_.back(), captions);
+  }
+  void write(const std::string& out_dir) const {
+#ifdef TIAE_HAVE_OPENCV
+    write_image_grid((fs::path(out_dir) / "reconstructions.png").string(), "shifted test digits and D(E(I)) of each model",
+                     recon_, kSide);
+    write_image_grid((fs::path(out_dir) / "shifts.png").string(),
+                     "one digit at several shifts (dx,dy); ^ = its estimated shift from the canonical shape", shifts_, kSide);
+#else
+    fmt::print("built without OpenCV: no pictures written (out: {})\n", out_dir);
+#endif
+  }
+
+ private:
+  void add_rows(const std::string& label, const std::vector<float>& digits, const std::vector<float>& demo,
+                const std::vector<std::string>& captions) {
+    recon_.back().label = shifts_.back().label = label;
+    for (int c = 0; c < 10; ++c) recon_.back().images.push_back(&digits[size_t(p_.per_class[size_t(c)]) * kPixels]);
+    for (size_t i = 0; i < p_.demo_shifts.size() / 2; ++i) shifts_.back().images.push_back(&demo[i * kPixels]);
+    if (!captions.empty()) shifts_.back().captions = captions;
+  }
+  const ShiftProtocol& p_;
+  std::deque<std::vector<float>> keep_;  // what the rows point into (a deque never moves it)
+  std::vector<ImageRow> recon_, shifts_;
+};
+
 }  // namespace
 
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options) {
@@ -84,109 +191,34 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
   fs::create_directories(options.out_dir);
   const torch::Device device = choose_device(options.device);
   torch::NoGradGuard no_grad;
-  const int m = options.max_shift;
-
-  const auto split = load_mnist_split(find_mnist_package());
-  const int n_test = split.test.count(), n_train = split.train.count();
-  const auto test = torch::from_blob(const_cast<float*>(split.test.images.data()), {n_test, 1, kSide, kSide}).clone();
-  const auto train = torch::from_blob(const_cast<float*>(split.train.images.data()), {n_train, 1, kSide, kSide}).clone();
-
-  // The protocol's randomness, the same for every model.
-  std::mt19937_64 rng(options.seed);
-  const auto shift_a = random_shifts(rng, n_test, m), shift_b = random_shifts(rng, n_test, m);
-  const auto shift_train = random_shifts(rng, n_train, m);
-  std::vector<int> other(n_test);
-  for (int i = 0; i < n_test; ++i) {
-    other[i] = (i + 1 + int(rng() % uint64_t(n_test - 1))) % n_test;  // a different digit
-  }
-  // Figures: the first test digit of each class, and one digit at several shifts.
-  std::vector<int> per_class(10, -1);
-  for (int i = 0; i < n_test; ++i)
-    if (per_class[split.test.labels[i]] < 0) per_class[split.test.labels[i]] = i;
-  const std::vector<int64_t> demo_shifts = {-8, -8, -6, 0, -3, 3, 0, 0, 3, -3, 6, 0, 8, 8};
-  const int n_demo = int(demo_shifts.size() / 2);
-  const auto demo_digit = test.narrow(0, per_class[2], 1).repeat({n_demo, 1, 1, 1});
-  const auto demo_inputs = to_vector(shift_images(demo_digit, shifts_tensor(demo_shifts)));
-
-  const auto inputs_a = to_vector(shift_images(test, shifts_tensor(shift_a)));
-  std::vector<ImageRow> recon_rows(1), shift_rows(1);
-  std::vector<std::vector<float>> keep;  // storage the figure rows point into
-  keep.reserve(2 * runs.size());
-  recon_rows[0].label = "input";
-  for (int c = 0; c < 10; ++c) recon_rows[0].images.push_back(&inputs_a[size_t(per_class[c]) * kPixels]);
-  shift_rows[0].label = "input";
-  for (int i = 0; i < n_demo; ++i) {
-    shift_rows[0].images.push_back(&demo_inputs[size_t(i) * kPixels]);
-    shift_rows[0].captions.push_back(fmt::format("({},{})", demo_shifts[2 * i], demo_shifts[2 * i + 1]));
-  }
-
+  const auto p = make_protocol(load_mnist_split(find_mnist_package()), options);
+  const int n_test = int(p.test_labels.size()), n_train = int(p.train_labels.size());
   nlohmann::json result = {{"protocol",
-                            {{"test_digits", n_test}, {"train_digits", n_train}, {"max_shift", m}, {"seed", options.seed},
+                            {{"test_digits", n_test}, {"train_digits", n_train}, {"max_shift", p.max_shift}, {"seed", options.seed},
                              {"kmeans_k", 10}}},
                            {"models", nlohmann::json::object()}};
+  ShiftFigures figures(p);
   for (const auto& run : runs) {
     const std::string name = model_name(run);
     auto loaded = load_model(run, device);
-    const auto& config = loaded.config;
-    auto& model = loaded.network;
-    const int dim = config.network.descriptor;
-
-    ProgressBar bar("eval " + name, 2L * n_test + n_train + n_demo, options.progress);
+    const int dim = loaded.config.network.descriptor, m = loaded.config.max_shift;  // the model's own search range
+    ProgressBar bar("eval " + name, 2L * n_test + n_train + long(p.demo_shifts.size() / 2), options.progress);
     long done = 0;
-    const auto a = encode(model, test, shift_a, m, device, bar, done);
-    const auto b = encode(model, test, shift_b, m, device, bar, done);
-    const auto tr = encode(model, train, shift_train, m, device, bar, done);
-    const auto demo = encode(model, demo_digit, demo_shifts, m, device, bar, done);
+    const auto a = encode(loaded.network, p.test, p.shift_a, m, device, bar, done);
+    const auto b = encode(loaded.network, p.test, p.shift_b, m, device, bar, done);
+    const auto tr = encode(loaded.network, p.train, p.shift_train, m, device, bar, done);
+    const auto demo = encode(loaded.network, p.demo_digit, p.demo_shifts, m, device, bar, done);
     bar.finish();
-
-    nlohmann::json metrics;
-    metrics["one_nn_accuracy"] = nearest_neighbour_accuracy(tr.descriptors, split.train.labels, a.descriptors, split.test.labels, dim);
-    metrics["invariance_ratio"] = invariance_ratio(a.descriptors, b.descriptors, other, dim);
-    metrics["kmeans_nmi"] = normalized_mutual_information(kmeans(a.descriptors, dim, 10, options.seed), split.test.labels);
-    double c_res = 0;
-    for (float d : a.distances) c_res += d;
-    metrics["c_res_mean"] = c_res / n_test;
-    metrics["shift_consistency"] = shift_consistency(a.estimated, b.estimated, shift_a, shift_b);
-    metrics["kind"] = config.kind;
+    auto metrics = shift_metrics(a, b, tr, p, dim, options.seed);
+    metrics["kind"] = loaded.config.kind;
     result["models"][name] = metrics;
-
-    const auto projection = fit_pca_2d(a.descriptors.data(), n_test, dim);
-    std::vector<float> xy(size_t(n_test) * 2);
-    for (int i = 0; i < n_test; ++i) projection.apply(&a.descriptors[size_t(i) * dim], &xy[size_t(i) * 2]);
-    // The same projection for the page's descriptor-space panel (web/, wasm/app.cpp).
-    std::ofstream(fs::path(options.out_dir) / ("descriptor-space-" + name + ".json"))
-        << nlohmann::json{{"dim", dim}, {"mean", projection.mean}, {"axes", projection.axes}, {"xy", xy},
-                          {"labels", split.test.labels}}.dump() << "\n";
-#ifdef TIAE_HAVE_OPENCV
-    write_scatter((fs::path(options.out_dir) / ("scatter-" + name + ".png")).string(),
-                  fmt::format("{}: descriptors of shifted test digits (2-D PCA)", name), xy, split.test.labels);
-#endif
-
-    keep.push_back(a.reconstructions);
-    ImageRow rr{name, {}, {}};
-    for (int c = 0; c < 10; ++c) rr.images.push_back(&keep.back()[size_t(per_class[c]) * kPixels]);
-    recon_rows.push_back(rr);
-    keep.push_back(demo.reconstructions);
-    ImageRow sr{name, {}, {}};
-    for (int i = 0; i < n_demo; ++i) {
-      sr.images.push_back(&keep.back()[size_t(i) * kPixels]);
-      // -theta_hat: where the input sits relative to the canonical shape, comparable to (dx, dy).
-      sr.captions.push_back(fmt::format("^({},{})", -demo.estimated[2 * i], -demo.estimated[2 * i + 1]));
-    }
-    shift_rows.push_back(sr);
-    fmt::print("{:<24} 1-NN {:.3f}  invariance ratio {:.3f}  k-means NMI {:.3f}  C_res {:.2f}  shift consistency {:.3f}\n",
-               name, metrics["one_nn_accuracy"].get<double>(), metrics["invariance_ratio"].get<double>(),
-               metrics["kmeans_nmi"].get<double>(), metrics["c_res_mean"].get<double>(),
-               metrics["shift_consistency"].get<double>());
+    write_descriptor_space(options.out_dir, name, a, p, dim);
+    figures.add_model(name, a, demo);
+    fmt::print("{:<24} 1-NN {:.3f}  invariance ratio {:.3f}  k-means NMI {:.3f}  C_res {:.2f}  shift consistency {:.3f}\n", name,
+               metrics["one_nn_accuracy"].get<double>(), metrics["invariance_ratio"].get<double>(), metrics["kmeans_nmi"].get<double>(),
+               metrics["c_res_mean"].get<double>(), metrics["shift_consistency"].get<double>());
   }
-#ifdef TIAE_HAVE_OPENCV
-  write_image_grid((fs::path(options.out_dir) / "reconstructions.png").string(),
-                   "shifted test digits and D(E(I)) of each model", recon_rows, kSide);
-  write_image_grid((fs::path(options.out_dir) / "shifts.png").string(),
-                   "one digit at several shifts (dx,dy); ^ = its estimated shift from the canonical shape", shift_rows, kSide);
-#else
-  fmt::print("built without OpenCV: no pictures written\n");
-#endif
+  figures.write(options.out_dir);
   std::ofstream(fs::path(options.out_dir) / "metrics.json") << result.dump(2) << "\n";
   return result;
 }

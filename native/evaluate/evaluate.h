@@ -22,7 +22,7 @@ struct EvalOptions {
   std::string out_dir;
   std::string device = "auto";
   uint64_t seed = 7;
-  int max_shift = 8;
+  int max_shift = 8;  // the protocol's shifts of the test digits (each model searches its card's range)
   bool progress = true;
 };
 

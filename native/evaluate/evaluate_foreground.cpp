@@ -37,7 +37,6 @@ std::vector<float> to_vector(const torch::Tensor& t) {
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
-#ifdef TIAE_HAVE_OPENCV
 // Whole pages with true ink masks: the easy flyers or the hard pages, the same for every
 // model and baseline. The first three are pictured: input, truth, then each method.
 struct PageSet {
@@ -46,6 +45,7 @@ struct PageSet {
   std::vector<std::vector<Picture>> rows;
 };
 
+#ifdef TIAE_HAVE_OPENCV
 PageSet make_page_set(const std::string& key, const std::string& title, bool hard, const DigitSet& digits) {
   PageSet set{key, title, {}, {}};
   for (int i = 0; i < kFlyers; ++i) set.pages.push_back(hard ? make_hard_page(i, digits) : make_flyer(i, digits));
@@ -114,64 +114,162 @@ nlohmann::json score_baselines(PageSet& set, const std::vector<Flyer>& tuning, s
 
 }  // namespace
 
-nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const EvalOptions& options) {
-  fs::create_directories(options.out_dir);
-  const torch::Device device = choose_device(options.device);
-  torch::NoGradGuard no_grad;
+namespace {
 
-  const auto split = load_mnist_split(find_mnist_package());
-  const int n = split.test.count();
-  const auto test = torch::from_blob(const_cast<float*>(split.test.images.data()), {n, 1, kSide, kSide}).clone();
+// The patch conditions, the same for every model: each test digit once over noise, once
+// over a held-out photo, once over a held-out photo at a random shift; and the pictures'
+// first rows (input, truth) of a digit of each class.
+struct PatchConditions {
+  std::vector<Condition> list;
+  std::vector<std::vector<float>> inputs, truths;
+  std::vector<int> examples;
+  std::vector<std::vector<ImageRow>> grids;
+};
 
-  // The protocol's composites, the same for every model: each test digit once over noise,
-  // once over a held-out photo, once over a held-out photo at a random shift.
+PatchConditions make_conditions(const torch::Tensor& test, const std::vector<int>& labels, const EvalOptions& options) {
+  PatchConditions c;
   const BackgroundSource noise("noise"), photos("photo", held_out_photos());
   std::mt19937_64 rng(options.seed);
   TrainConfig draw;
   draw.kind = Kind::fg;
   draw.views = 0;  // one view per digit
-  std::vector<Condition> conditions;
   draw.max_shift = 0;
-  conditions.push_back({"noise", "over noise", draw_batch(test, rng, draw, &noise)});
-  conditions.push_back({"photo", "over held-out photos", draw_batch(test, rng, draw, &photos)});
+  c.list.push_back({"noise", "over noise", draw_batch(test, rng, draw, &noise)});
+  c.list.push_back({"photo", "over held-out photos", draw_batch(test, rng, draw, &photos)});
   draw.max_shift = options.max_shift;
-  conditions.push_back({"photo_shift", "over held-out photos, shifted", draw_batch(test, rng, draw, &photos)});
+  c.list.push_back({"photo_shift", "over held-out photos, shifted", draw_batch(test, rng, draw, &photos)});
+  for (int digit = 0; digit < 10; ++digit)
+    c.examples.push_back(int(std::find(labels.begin(), labels.end(), digit) - labels.begin()));
+  for (const auto& k : c.list) {
+    c.inputs.push_back(to_vector(k.batch.inputs));
+    c.truths.push_back(to_vector(k.batch.targets));
+    ImageRow in{"input", {}, {}}, truth{"truth", {}, {}};
+    for (int i : c.examples) {
+      in.images.push_back(&c.inputs.back()[size_t(i) * kPixels]);
+      truth.images.push_back(&c.truths.back()[size_t(i) * kPixels]);
+    }
+    c.grids.push_back({in, truth});
+  }
+  return c;
+}
 
-  std::vector<int> examples;  // the first test digit of each class, for the pictures
-  for (int c = 0; c < 10; ++c)
-    for (int i = 0; i < n; ++i)
-      if (split.test.labels[i] == c) {
-        examples.push_back(i);
-        break;
-      }
+// PSNR and ink IoU of a model's D(E(I)) under each condition, into `metrics`; its outputs
+// of the example digits join the pictures.
+std::string score_patches(LoadedModel& loaded, torch::Device device, PatchConditions& c, const std::string& name,
+                          std::deque<std::vector<float>>& keep, nlohmann::json& metrics, bool progress) {
+  auto& model = loaded.network;
+  const int max_shift = loaded.config.max_shift;
+  const int64_t n = c.list[0].batch.inputs.size(0);
+  std::string line;
+  ProgressBar bar("eval " + name, long(c.list.size() * size_t(n)), progress);
+  long done = 0;
+  for (size_t k = 0; k < c.list.size(); ++k) {
+    std::vector<float> out;
+    for (int64_t lo = 0; lo < n; lo += 500) {
+      const int64_t bs = std::min<int64_t>(500, n - lo);
+      const auto x = c.list[k].batch.inputs.narrow(0, lo, bs).to(device);
+      const auto truth = c.list[k].batch.targets.narrow(0, lo, bs).to(device);
+      auto recon = model->decoder->forward(model->encoder->forward(x));
+      // A shift-invariant extractor answers with the canonical placement: move it onto the
+      // truth by the best shift (D ~ T_theta truth, so truth ~ T_-theta D).
+      if (max_shift > 0) recon = shift_images(recon, -restoration_term(recon, truth, max_shift).shift);
+      const auto v = to_vector(recon);
+      out.insert(out.end(), v.begin(), v.end());
+      bar.update(done += bs);
+    }
+    double p = 0, iou = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      p += psnr(&out[size_t(i) * kPixels], &c.truths[k][size_t(i) * kPixels], kPixels);
+      iou += ink_iou(&out[size_t(i) * kPixels], &c.truths[k][size_t(i) * kPixels], kPixels);
+    }
+    metrics[c.list[k].name] = {{"psnr_db", p / double(n)}, {"ink_iou", iou / double(n)}};
+    line += fmt::format(" {:>9.2f} / {:.3f}", p / double(n), iou / double(n));
+    keep.push_back(std::move(out));
+    ImageRow row{name, {}, {}};
+    for (int i : c.examples) row.images.push_back(&keep.back()[size_t(i) * kPixels]);
+    c.grids[k].push_back(row);
+  }
+  bar.finish();
+  return line;
+}
 
+#ifdef TIAE_HAVE_OPENCV
+// Whole pages, through the staged extraction at their glyph size: ink where the output is
+// over 0.5, over the level tuned on the tuning pages, and with the glyph size measured
+// from the page instead of told.
+std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::vector<PageSet>& page_sets,
+                              const std::vector<std::vector<Flyer>>& tuning, const std::string& name,
+                              std::deque<std::vector<float>>& keep, nlohmann::json& metrics) {
+  const double model_glyph = fs::exists(fs::path(loaded.origin) / "model.json") ? read_model_card(loaded.origin).glyph_size
+                                                                                 : ModelCard{}.glyph_size;
+  const auto extract_page = [&](const Flyer& f, double glyph_size) {
+    ExtractOptions o;
+    o.glyph_size = glyph_size;
+    o.model_glyph_size = model_glyph;
+    return extract_foreground(loaded.network, device, f.image, f.width, f.height, o, false);
+  };
+  std::vector<std::vector<float>> tuning_out;
+  std::vector<const Flyer*> tuning_truth;
+  for (const auto& set : tuning)
+    for (const auto& f : set) tuning_out.push_back(extract_page(f, f.glyph_size)), tuning_truth.push_back(&f);
+  const double threshold = tune_ink_threshold(tuning_out, tuning_truth);
+  metrics["ink_threshold"] = {{"value", threshold},
+                              {"tuned_on", fmt::format("pages {}..{} of both sets", kTuningPages, kTuningPages + kFlyers - 1)}};
+  std::string line;
+  for (auto& set : page_sets) {
+    double at_tuned = 0, auto_size = 0;
+    const double iou = score_pages(set, name, keep, [&](const Flyer& f) {
+      auto out = extract_page(f, f.glyph_size);
+      at_tuned += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
+      return out;
+    });
+    for (const Flyer& f : set.pages) {
+      const auto out = extract_page(f, std::clamp(estimate_glyph_size(f.image, f.width, f.height), 4.0, 400.0));
+      auto_size += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
+    }
+    metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_at_tuned_threshold", at_tuned},
+                        {"ink_iou_at_tuned_threshold_auto_glyph_size", auto_size}, {"count", kFlyers}};
+    line += fmt::format("   {} IoU {:.3f} ({:.3f} over {:.2f}, {:.3f} at the measured glyph size)", set.key, iou, at_tuned,
+                        threshold, auto_size);
+  }
+  return line;
+}
+#endif
+
+void write_pictures(const std::string& out_dir, const PatchConditions& c, const std::vector<PageSet>& page_sets) {
+#ifdef TIAE_HAVE_OPENCV
+  for (size_t k = 0; k < c.list.size(); ++k)
+    write_image_grid((fs::path(out_dir) / ("foreground-" + c.list[k].name + ".png")).string(),
+                     "test digits " + c.list[k].title + ": input, truth, each model's D(E(I))", c.grids[k], kSide);
+  for (const auto& set : page_sets)
+    write_picture_rows((fs::path(out_dir) / (set.key == "flyers" ? "flyers.png" : "hard-pages.png")).string(),
+                       set.title + ": input, truth, the baselines, each model", set.rows, 180);
+#else
+  fmt::print("built without OpenCV: no pictures written (out: {}, {} conditions, {} page sets)\n", out_dir, c.list.size(),
+             page_sets.size());
+#endif
+}
+
+}  // namespace
+
+nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const EvalOptions& options) {
+  fs::create_directories(options.out_dir);
+  const torch::Device device = choose_device(options.device);
+  torch::NoGradGuard no_grad;
+  const auto split = load_mnist_split(find_mnist_package());
+  const int n = split.test.count();
+  const auto test = torch::from_blob(const_cast<float*>(split.test.images.data()), {n, 1, kSide, kSide}).clone();
+  auto conditions = make_conditions(test, split.test.labels, options);
   nlohmann::json result = {{"protocol",
-                            {{"test_digits", n}, {"seed", options.seed}, {"max_shift", options.max_shift},
-                             {"ink_threshold", 0.5},
+                            {{"test_digits", n}, {"seed", options.seed}, {"max_shift", options.max_shift}, {"ink_threshold", 0.5},
                              {"conditions", {"noise: the noise kinds of training",
                                              "photo: 32x32 crops of the held-out photos (never seen in training)",
                                              "photo_shift: held-out photos, digits at random shifts; outputs aligned "
                                              "to the truth by the best shift when the model is shift-invariant"}}}},
                            {"models", nlohmann::json::object()}};
-  std::vector<std::vector<float>> inputs, truths;
-  for (const auto& c : conditions) {
-    inputs.push_back(to_vector(c.batch.inputs));
-    truths.push_back(to_vector(c.batch.targets));
-  }
-  std::vector<std::vector<ImageRow>> grids(conditions.size());
   std::deque<std::vector<float>> keep;  // what the pictures point into (a deque never moves them)
-  for (size_t k = 0; k < conditions.size(); ++k) {
-    ImageRow in{"input", {}, {}}, truth{"truth", {}, {}};
-    for (int i : examples) {
-      in.images.push_back(&inputs[k][size_t(i) * kPixels]);
-      truth.images.push_back(&truths[k][size_t(i) * kPixels]);
-    }
-    grids[k] = {in, truth};
-  }
-
+  std::vector<PageSet> page_sets;       // moved, never copied: the pictures point into the pages
 #ifdef TIAE_HAVE_OPENCV
-  // Moved, never copied: the pictures point into the pages.
-  std::vector<PageSet> page_sets;
   page_sets.push_back(
       make_page_set("flyers", "synthetic flyers (held-out photos, handwriting fonts, MNIST test digits)", false, split.test));
   page_sets.push_back(make_page_set("hard_pages", "hard pages (full-contrast colour photos, uneven light, dark or light "
@@ -184,85 +282,17 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
   for (const auto& run : runs) {
     const std::string name = model_name(run);
     auto loaded = load_model(run, device);
-    const auto& config = loaded.config;
-    auto& model = loaded.network;
-    if (config.kind != Kind::fg) throw std::runtime_error(name + " is not a foreground-extraction model (kind " + to_string(config.kind) + ")");
-
-    nlohmann::json metrics = {{"background", config.background}, {"max_shift", config.max_shift}};
-    std::string line = fmt::format("{:<24}", name);
-    ProgressBar bar("eval " + name, long(conditions.size()) * n, options.progress);
-    long done = 0;
-    for (size_t k = 0; k < conditions.size(); ++k) {
-      std::vector<float> out;
-      for (int64_t lo = 0; lo < n; lo += 500) {
-        const int64_t bs = std::min<int64_t>(500, n - lo);
-        const auto x = conditions[k].batch.inputs.narrow(0, lo, bs).to(device);
-        const auto truth = conditions[k].batch.targets.narrow(0, lo, bs).to(device);
-        auto recon = model->decoder->forward(model->encoder->forward(x));
-        // A shift-invariant extractor answers with the canonical placement: move it onto the
-        // truth by the best shift (D ~ T_theta truth, so truth ~ T_-theta D).
-        if (config.max_shift > 0) recon = shift_images(recon, -restoration_term(recon, truth, config.max_shift).shift);
-        const auto v = to_vector(recon);
-        out.insert(out.end(), v.begin(), v.end());
-        bar.update(done += bs);
-      }
-      double p = 0, iou = 0;
-      for (int i = 0; i < n; ++i) {
-        p += psnr(&out[size_t(i) * kPixels], &truths[k][size_t(i) * kPixels], kPixels);
-        iou += ink_iou(&out[size_t(i) * kPixels], &truths[k][size_t(i) * kPixels], kPixels);
-      }
-      metrics[conditions[k].name] = {{"psnr_db", p / n}, {"ink_iou", iou / n}};
-      line += fmt::format(" {:>9.2f} / {:.3f}", p / n, iou / n);
-      keep.push_back(std::move(out));
-      ImageRow row{name, {}, {}};
-      for (int i : examples) row.images.push_back(&keep.back()[size_t(i) * kPixels]);
-      grids[k].push_back(row);
-    }
-    bar.finish();
+    if (loaded.config.kind != Kind::fg)
+      throw std::runtime_error(name + " is not a foreground-extraction model (kind " + to_string(loaded.config.kind) + ")");
+    nlohmann::json metrics = {{"background", loaded.config.background}, {"max_shift", loaded.config.max_shift}};
+    std::string line = fmt::format("{:<24}", name) + score_patches(loaded, device, conditions, name, keep, metrics, options.progress);
 #ifdef TIAE_HAVE_OPENCV
-    // Whole pages, through the staged extraction at their glyph size; ink where the output
-    // is over 0.5, and over the level tuned on the tuning pages.
-    const auto extract_page = [&](const Flyer& f) {
-      ExtractOptions o;
-      o.glyph_size = f.glyph_size;
-      return extract_foreground(model, device, f.image, f.width, f.height, o, false);
-    };
-    std::vector<std::vector<float>> tuning_out;
-    std::vector<const Flyer*> tuning_truth;
-    for (const auto& set : tuning)
-      for (const auto& f : set) tuning_out.push_back(extract_page(f)), tuning_truth.push_back(&f);
-    const double threshold = tune_ink_threshold(tuning_out, tuning_truth);
-    metrics["ink_threshold"] = {{"value", threshold}, {"tuned_on", fmt::format("pages {}..{} of both sets", kTuningPages, kTuningPages + kFlyers - 1)}};
-    for (auto& set : page_sets) {
-      double at_tuned = 0, auto_size = 0;
-      const double iou = score_pages(set, name, keep, [&](const Flyer& f) {
-        auto out = extract_page(f);
-        at_tuned += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
-        return out;
-      });
-      for (const Flyer& f : set.pages) {  // the glyph size measured from the page, not told
-        Flyer guessed = f;
-        guessed.glyph_size = std::clamp(estimate_glyph_size(f.image, f.width, f.height), 4.0, 400.0);
-        const auto out = extract_page(guessed);
-        auto_size += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
-      }
-      metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_at_tuned_threshold", at_tuned},
-                          {"ink_iou_at_tuned_threshold_auto_glyph_size", auto_size}, {"count", kFlyers}};
-      line += fmt::format("   {} IoU {:.3f} ({:.3f} over {:.2f}, {:.3f} at the measured glyph size)", set.key, iou, at_tuned,
-                          threshold, auto_size);
-    }
+    line += score_model_pages(loaded, device, page_sets, tuning, name, keep, metrics);
 #endif
     result["models"][name] = metrics;
     fmt::print("{}\n", line);
   }
-#ifdef TIAE_HAVE_OPENCV
-  for (size_t k = 0; k < conditions.size(); ++k)
-    write_image_grid((fs::path(options.out_dir) / ("foreground-" + conditions[k].name + ".png")).string(),
-                     "test digits " + conditions[k].title + ": input, truth, each model's D(E(I))", grids[k], kSide);
-  for (const auto& set : page_sets)
-    write_picture_rows((fs::path(options.out_dir) / (set.key == "flyers" ? "flyers.png" : "hard-pages.png")).string(),
-                       set.title + ": input, truth, the baselines, each model", set.rows, 180);
-#endif
+  write_pictures(options.out_dir, conditions, page_sets);
   std::ofstream(fs::path(options.out_dir) / "metrics.json") << result.dump(2) << "\n";
   return result;
 }

@@ -33,6 +33,11 @@ Kind parse_kind(const std::string& name);
 Background parse_background(const std::string& name);
 Layout parse_layout(const std::string& name);
 
+// In JSON (configs, cards, metrics) a mode is its name, never its number.
+inline void to_json(nlohmann::json& j, Kind k) { j = to_string(k); }
+inline void to_json(nlohmann::json& j, Background b) { j = to_string(b); }
+inline void to_json(nlohmann::json& j, Layout l) { j = to_string(l); }
+
 struct TrainConfig {
   Kind kind = Kind::tiae;
   Background background = Background::noise;
