@@ -66,6 +66,17 @@ TEST_CASE("exact restoration term equals the brute-force minimum over all 289 sh
   CHECK(torch::allclose(fast32.distance.to(torch::kFloat64), loop.distance, 1e-5, 1e-3));
 }
 
+TEST_CASE("the exact restoration term's gradient is the brute-force minimum's gradient") {
+  const int n = 6;
+  const auto target = digit_like(n, 31);
+  const auto start = torch::sigmoid(torch::randn({n, 1, S, S}, torch::kFloat64) * 2 - 2);
+  const auto a = start.clone().requires_grad_(true), b = start.clone().requires_grad_(true);
+  tiae::restoration_term(a, target, M).distance.sum().backward();
+  tiae::restoration_term_by_loop(b, target, M).distance.sum().backward();  // through torch::where over every shift
+  CHECK(b.grad().abs().max().item<double>() > 0);
+  CHECK((a.grad() - b.grad()).abs().max().item<double>() < 1e-9);
+}
+
 TEST_CASE("the restoration term of a shifted copy of the reconstruction is zero at the right shift") {
   const auto canon = torch::zeros({1, 1, S, S}, torch::kFloat64);
   canon.narrow(2, 10, 12).narrow(3, 12, 8).uniform_(0.3, 1.0);

@@ -26,16 +26,26 @@ torch::Tensor invariance_term(const torch::Tensor& reference, const torch::Tenso
 Restoration restoration_term(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift) {
   const int64_t n = reconstruction.size(0), c = reconstruction.size(1), s = reconstruction.size(2);
   const int64_t m = max_shift, side = 2 * m + 1;
-  // groups = N: image n's padded input meets only its own reconstruction as the kernel.
-  auto input = torch::constant_pad_nd(target, {m, m, m, m}).reshape({1, n * c, s + 2 * m, s + 2 * m});
-  auto corr = torch::nn::functional::conv2d(input, reconstruction, torch::nn::functional::Conv2dFuncOptions().groups(n)).view({n, side * side});
-  // out(i, j) = sum D(u, v) I(u + i - m, v + j - m) = <D, T I> with dy = m - i, dx = m - j.
-  auto energy = reconstruction.pow(2).flatten(1).sum(1) + target.pow(2).flatten(1).sum(1);
-  auto [best_corr, best_index] = corr.max(1);
   Restoration r;
-  r.distance = energy - 2 * best_corr;
-  const auto row = best_index.floor_divide(side), col = best_index - row * side;
-  r.shift = torch::stack({m - col, m - row}, 1);
+  {
+    // The best shift of each image: <D, T I> for every shift is one grouped convolution
+    // (groups = N: image n's padded input meets only its own reconstruction as the kernel).
+    // No gradient flows through it: autograd's backward of a convolution with N groups was
+    // the costliest op of a training step (docs/method.md, "Exact restoration on the extended canvas").
+    torch::NoGradGuard no_grad;
+    auto input = torch::constant_pad_nd(target, {m, m, m, m}).reshape({1, n * c, s + 2 * m, s + 2 * m});
+    auto corr = torch::nn::functional::conv2d(input, reconstruction, torch::nn::functional::Conv2dFuncOptions().groups(n)).view({n, side * side});
+    // out(i, j) = sum D(u, v) I(u + i - m, v + j - m) = <D, T I> with dy = m - i, dx = m - j.
+    const auto best_index = corr.argmax(1);
+    const auto row = best_index.floor_divide(side), col = best_index - row * side;
+    r.shift = torch::stack({m - col, m - row}, 1);
+  }
+  // The minimum itself, at that shift: ||D||^2 + ||I||^2 - 2 <D, T I> on the extended canvas
+  // (D is zero outside the window, so <D, T I> needs T I inside it only). Its value and its
+  // gradient are those of the minimum over all shifts, which routes the gradient to the
+  // best shift alone.
+  const auto energy = reconstruction.pow(2).flatten(1).sum(1) + target.pow(2).flatten(1).sum(1);
+  r.distance = energy - 2 * (reconstruction * shift_images(target, r.shift)).flatten(1).sum(1);
   return r;
 }
 

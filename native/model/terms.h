@@ -28,7 +28,9 @@ struct Restoration {
 
 // Restoration term, exact over all (2 m + 1)^2 shifts. On the extended canvas
 // ||D - T I||^2 = ||D||^2 + ||I||^2 - 2 <D, T I>, and <D, T I> for every shift is one
-// grouped convolution of the zero-padded input with D as the kernel.
+// grouped convolution of the zero-padded input with D as the kernel; it picks the best
+// shift without a gradient, and the term is then computed at that shift, which gives the
+// minimum's value and gradient at a third of the cost of differentiating the convolution.
 Restoration restoration_term(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift);
 
 // The same minimum by the definition: a loop over every shift, comparing on the extended
