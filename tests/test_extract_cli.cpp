@@ -52,34 +52,6 @@ std::string read_bytes(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-void write_cmyk_jpeg(const fs::path& p, int w, int h) {
-  jpeg_compress_struct c;
-  jpeg_error_mgr err;
-  c.err = jpeg_std_error(&err);
-  jpeg_create_compress(&c);
-  FILE* f = fopen(p.c_str(), "wb");
-  jpeg_stdio_dest(&c, f);
-  c.image_width = JDIMENSION(w);
-  c.image_height = JDIMENSION(h);
-  c.input_components = 4;
-  c.in_color_space = JCS_CMYK;
-  jpeg_set_defaults(&c);
-  jpeg_start_compress(&c, TRUE);
-  std::vector<JSAMPLE> row(size_t(w) * 4);
-  while (c.next_scanline < c.image_height) {
-    for (int x = 0; x < w; ++x) {
-      const bool ink = (x / 6 + int(c.next_scanline) / 6) % 5 == 0;
-      row[4 * x] = row[4 * x + 1] = row[4 * x + 2] = 0;
-      row[4 * x + 3] = ink ? 230 : 20;  // K: black ink on white
-    }
-    JSAMPROW r = row.data();
-    jpeg_write_scanlines(&c, &r, 1);
-  }
-  jpeg_finish_compress(&c);
-  jpeg_destroy_compress(&c);
-  fclose(f);
-}
-
 // A CMYK JPEG as Adobe's software writes it (inverted: 255 = no ink), decoded back with
 // libjpeg itself, and the gray a viewer shows for it: C K / 255 per RGB channel, all equal
 // here (no colour ink).
@@ -224,7 +196,10 @@ TEST_CASE("tiae extract: 8-bit gray, RGB, RGBA, 16-bit and CMYK photos give a fo
   REQUIRE(cv::imwrite((d / "rgb.jpg").string(), rgb));
   REQUIRE(cv::imwrite((d / "rgba.png").string(), rgba));
   REQUIRE(cv::imwrite((d / "gray16.png").string(), gray16));
-  write_cmyk_jpeg(d / "cmyk.jpg", 90, 40);
+  cv::Mat pattern(40, 90, CV_8U);  // a checked pattern of dark ink on light paper
+  for (int y = 0; y < 40; ++y)
+    for (int x = 0; x < 90; ++x) pattern.at<uint8_t>(y, x) = (x / 6 + y / 6) % 5 == 0 ? 25 : 235;
+  write_adobe_cmyk_jpeg(d / "cmyk.jpg", pattern);
   for (const std::string name : {"gray.png", "rgb.jpg", "rgba.png", "gray16.png", "cmyk.jpg"}) {
     const auto out = d / ("fg-" + name + ".png");
     const auto r = extract(d / name, out);
