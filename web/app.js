@@ -146,6 +146,9 @@ function acceptDrops(canvas) {
 export async function startApp(canvas) {
   let pendingPixels = null;
   const picker = acceptDrops(canvas);
+  // A stroke ends wherever the button is released: while it is down the canvas holds the
+  // pointer, so the release reaches it (GLFW listens on the canvas) even outside its box.
+  canvas.addEventListener('pointerdown', (e) => canvas.setPointerCapture(e.pointerId));
   app = await createTiaeApp({
     canvas,
     // Called by the app (EM_ASM) with a copy of the 32x32 input.

@@ -172,6 +172,26 @@ test('mouse strokes on the canvas change the canonical panel (screenshot kept)',
   assert.deepEqual(foreign, []);
 });
 
+test('a stroke ends where the button is released, even outside the canvas (no stuck pen)', async () => {
+  const { page } = await openPage('wasm');
+  await page.waitForFunction(() => window.tiaeApp && window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 30000 });
+  const box = await page.locator('#canvas').boundingBox();
+  const at = (x, y) => [box.x + 8 + x, box.y + 53 + y];  // the drawing area, as in the test above
+  await page.mouse.move(...at(100, 100));
+  await page.mouse.down();
+  await page.mouse.move(...at(140, 120), { steps: 5 });
+  await page.mouse.move(box.x - 40, box.y + 150, { steps: 8 });  // leave the canvas element
+  await page.mouse.up();                                          // and release out there
+  await page.waitForTimeout(1500);
+  const before = await page.evaluate(() => window.tiaeApp.canonicalSum(1));
+  await page.mouse.move(...at(60, 200), { steps: 10 });  // back across the drawing, button up
+  await page.mouse.move(...at(220, 60), { steps: 10 });
+  await page.waitForTimeout(1500);
+  const after = await page.evaluate(() => window.tiaeApp.canonicalSum(1));
+  await page.close();
+  assert.ok(Math.abs(after - before) < 1e-6, `moving with the button up changed the drawing: ${before} -> ${after}`);
+});
+
 // ---- foreground extraction
 
 const FG_MODEL = 'mnist-fg-photo-text';
