@@ -103,6 +103,20 @@ void paint(ImVec2 from, ImVec2 to) {
   app.dirty = true;
 }
 
+bool has_ink() { return *std::max_element(app.drawing.begin(), app.drawing.end()) > 0; }
+
+// Every model's panels back to empty, until there is a drawing to analyse.
+void clear_results() {
+  for (auto& m : app.models) {
+    m.has_result = false;
+    m.descriptor.clear();
+    std::fill(m.canonical.begin(), m.canonical.end(), 0.f);
+    std::fill(m.restored.begin(), m.restored.end(), 0.f);
+    m.canonical_tex.upload(m.canonical.data(), kSide, kSide);
+    m.restored_tex.upload(m.restored.data(), kSide, kSide);
+  }
+}
+
 void request_analysis() {
   if (app.in_flight) {
     app.pending = true;
@@ -232,7 +246,9 @@ void drawing_column() {
     app.input = tiae::resample_area(app.drawing.data(), kDraw, kDraw, kSide);
     app.input_tex.upload(app.input.data(), kSide, kSide);
     app.dirty = false;
-    request_analysis();
+    // A blank canvas has no shape to analyse (its "shift" would be a meaningless (+8, +8)).
+    if (has_ink()) request_analysis();
+    else clear_results();
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddImage(app.drawing_tex.imgui(), origin, ImVec2(origin.x + kDraw, origin.y + kDraw));
@@ -272,7 +288,7 @@ void model_columns() {
     ImGui::SameLine(0, 14);
     image_panel("restored (moved)", m.restored_tex, 128);
     if (m.has_result) ImGui::Text("estimated shift (dx, dy) = (%+d, %+d)", m.dx, m.dy);
-    else ImGui::TextUnformatted("estimated shift: -");
+    else ImGui::TextUnformatted("draw a digit to start");
     if (!m.descriptor.empty())
       ImGui::PlotHistogram("##descriptor", m.descriptor.data(), int(m.descriptor.size()), 0, "descriptor E(I)", FLT_MAX,
                            FLT_MAX, ImVec2(270, 70));
@@ -332,7 +348,7 @@ extern "C" {
 // Results of tiae.analyze for one model (0: AE, 1: TIAE).
 EMSCRIPTEN_KEEPALIVE void app_set_result(int model, const float* descriptor, int dim, const float* canonical,
                                          const float* restored, int dx, int dy) {
-  if (model < 0 || model >= kModels) return;
+  if (model < 0 || model >= kModels || !has_ink()) return;  // a result for a drawing since cleared
   ModelView& m = app.models[model];
   m.descriptor.assign(descriptor, descriptor + dim);
   m.canonical.assign(canonical, canonical + kSide * kSide);

@@ -36,7 +36,9 @@ function setStatus(text) {
   withString(text, (p) => app._app_set_status(p));
 }
 
+let analyses = 0;  // for tests: how many drawings were sent to tiae.analyze
 async function analyze(pixels) {
+  analyses++;
   try {
     const { models } = await tiae.ready;
     for (const [k, name] of MODELS.entries()) {
@@ -170,6 +172,7 @@ export async function startApp(canvas) {
     (e) => setStatus(`could not start: ${e.message}`));
   window.tiaeApp = {
     canonicalSum: (model) => app._app_canonical_sum(model),
+    analyses: () => analyses,
     openPhoto,  // for tests: what a drop or the picker does with a File
     foreground: () => foreground,
   };

@@ -150,12 +150,17 @@ for (const backend of ['wasm', 'webgpu']) {
   });
 }
 
-test('mouse strokes on the canvas change the canonical panel (screenshot kept)', async () => {
+test('a blank canvas is not analysed, and mouse strokes change the canonical panel (screenshot kept)', async () => {
   const { page, foreign } = await openPage('wasm');
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.waitForFunction(() => window.tiaeApp && window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.tiaeApp, null, { timeout: 30000 });
+  await page.evaluate(() => window.tiae.ready);
+  await page.waitForTimeout(1500);
+  // A blank canvas is not analysed: no shape, no shift, empty panels.
+  assert.equal(await page.evaluate(() => window.tiaeApp.analyses()), 0);
   const before = await page.evaluate(() => window.tiaeApp.canonicalSum(1));
+  assert.equal(before, 0);
   // A "7": the drawing area sits at the top left of the app, below one line of text.
   const box = await page.locator('#canvas').boundingBox();
   const at = (x, y) => [box.x + 8 + x, box.y + 53 + y];  // below the tab bar and a line of text
@@ -174,7 +179,7 @@ test('mouse strokes on the canvas change the canonical panel (screenshot kept)',
 
 test('a stroke ends where the button is released, even outside the canvas (no stuck pen)', async () => {
   const { page } = await openPage('wasm');
-  await page.waitForFunction(() => window.tiaeApp && window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.tiaeApp, null, { timeout: 30000 });
   const box = await page.locator('#canvas').boundingBox();
   const at = (x, y) => [box.x + 8 + x, box.y + 53 + y];  // the drawing area, as in the test above
   await page.mouse.move(...at(100, 100));
@@ -182,6 +187,7 @@ test('a stroke ends where the button is released, even outside the canvas (no st
   await page.mouse.move(...at(140, 120), { steps: 5 });
   await page.mouse.move(box.x - 40, box.y + 150, { steps: 8 });  // leave the canvas element
   await page.mouse.up();                                          // and release out there
+  await page.waitForFunction(() => window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 30000 });
   await page.waitForTimeout(1500);
   const before = await page.evaluate(() => window.tiaeApp.canonicalSum(1));
   await page.mouse.move(...at(60, 200), { steps: 10 });  // back across the drawing, button up
