@@ -7,7 +7,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "io/output_file.h"
+#include "io/files.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
@@ -60,14 +60,8 @@ ModelCard parse_model_card(const std::string& text, const std::string& origin) {
 }
 
 ModelCard read_model_card(const std::string& folder) {
-  const fs::path path = fs::path(folder) / "model.json";
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw std::runtime_error(path.string() + ": not a file");
-  if (fs::file_size(path, ec) > (16u << 20)) throw std::runtime_error(path.string() + ": too large for a model card");
-  std::ifstream in(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) throw std::runtime_error(path.string() + ": cannot be read");
-  return parse_model_card(text, path.string());
+  const std::string path = (fs::path(folder) / "model.json").string();
+  return parse_model_card(read_file(path, 16u << 20), path);
 }
 
 std::string model_name(const std::string& folder) {
@@ -75,28 +69,27 @@ std::string model_name(const std::string& folder) {
   return (p.filename().empty() ? p.parent_path().filename() : p.filename()).string();
 }
 
-nlohmann::json record_evaluation(const std::string& folder, const std::string& eval_dir) {
-  read_model_card(folder);  // a valid card to begin with
-  const auto path = fs::path(folder) / "model.json";
-  auto card = nlohmann::json::parse(std::ifstream(path));
-  std::ifstream in(fs::path(eval_dir) / "metrics.json");
-  if (!in) throw std::runtime_error("no metrics.json in " + eval_dir + " (run `tiae eval` first)");
-  const auto metrics = nlohmann::json::parse(in);
-  const std::string name = model_name(folder);
-  if (!metrics.at("models").contains(name)) throw std::runtime_error(eval_dir + "/metrics.json has no model " + name);
+void merge_evaluation(nlohmann::json& card, const nlohmann::json& metrics, const std::string& name, const std::string& origin) {
+  if (!metrics.contains("models") || !metrics["models"].contains(name))
+    throw std::runtime_error(origin + " has no model " + name);
   card["metrics"] = metrics["models"][name];
   card["metrics"]["protocol"] = metrics["protocol"];
   if (metrics.contains("baselines")) card["metrics"]["baselines"] = metrics["baselines"];
   if (card["metrics"].contains("ink_threshold")) card["ink_threshold"] = card["metrics"]["ink_threshold"]["value"];
-  parse_model_card(card.dump(), path.string());  // still valid
-  // The pictures of the pages the metrics come from, each written whole.
-  for (const char* picture : {"flyers.png", "hard-pages.png"}) {
-    std::ifstream pic(fs::path(eval_dir) / picture, std::ios::binary);
-    if (pic)
-      write_file_atomically((fs::path(folder) / picture).string(),
-                            std::string((std::istreambuf_iterator<char>(pic)), std::istreambuf_iterator<char>()));
-  }
-  write_file_atomically(path.string(), card.dump(2) + "\n");
+}
+
+nlohmann::json record_evaluation(const std::string& folder, const std::string& eval_dir) {
+  const std::string path = (fs::path(folder) / "model.json").string(), text = read_file(path, 16u << 20);
+  parse_model_card(text, path);  // a valid card to begin with
+  auto card = nlohmann::json::parse(text);
+  const auto metrics_path = (fs::path(eval_dir) / "metrics.json").string();
+  if (!fs::exists(metrics_path)) throw std::runtime_error("no metrics.json in " + eval_dir + " (run `tiae eval` first)");
+  merge_evaluation(card, read_json_file(metrics_path), model_name(folder), metrics_path);
+  parse_model_card(card.dump(), path);  // still valid
+  for (const char* picture : {"flyers.png", "hard-pages.png"})  // of the pages the metrics come from
+    if (fs::exists(fs::path(eval_dir) / picture))
+      write_file_atomically((fs::path(folder) / picture).string(), read_file((fs::path(eval_dir) / picture).string()));
+  write_json_file(path, card);
   return card;
 }
 

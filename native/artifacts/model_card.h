@@ -41,6 +41,10 @@ ModelCard read_model_card(const std::string& folder);
 // and for foreground models the tuned ink threshold and the page pictures) in its folder,
 // each file replaced in one rename. Returns the card.
 nlohmann::json record_evaluation(const std::string& folder, const std::string& eval_dir);
+// What both `tiae card` and `tiae export --eval` put in a card from an evaluation's
+// metrics.json (`origin`): the model `name`'s metrics, the protocol, the baselines, and the
+// tuned ink threshold. Throws when the evaluation has no such model.
+void merge_evaluation(nlohmann::json& card, const nlohmann::json& metrics, const std::string& name, const std::string& origin);
 
 // "crc32:xxxxxxxx" of a file's bytes (zlib's CRC-32), for the card's and the checkpoint's
 // checksums. Throws naming the file when it cannot be read.

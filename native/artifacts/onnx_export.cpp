@@ -16,6 +16,7 @@
 #include "artifacts/model_card.h"
 #include "data/mnist_data.h"
 #include "artifacts/run_folder.h"
+#include "io/files.h"
 #include "model/weights_file.h"
 
 namespace tiae {
@@ -145,17 +146,6 @@ std::string code_revision() {
 }
 
 
-// Removes a folder of plain files, file by file (see remove_checkpoint_folder in trainer.cpp
-// for why not fs::remove_all).
-void remove_flat_folder(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return;
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) files.push_back(entry.path());
-  for (const auto& f : files) fs::remove(f, ec);
-  fs::remove(dir, ec);
-}
-
 // Puts the folder `fresh` at `target` in one step, so that a reader (or a kill) never sees
 // the new encoder beside the old decoder: renameat2's RENAME_EXCHANGE swaps the two folders
 // atomically; the old one, now at `fresh`, is then removed.
@@ -169,13 +159,6 @@ void swap_into_place(const fs::path& fresh, const fs::path& target) {
     throw std::runtime_error("cannot replace " + target.string() + ": " + std::strerror(errno) + " (the new files are in " +
                              fresh.string() + ")");
   remove_flat_folder(fresh);
-}
-
-void write_json_checked(const fs::path& path, const nlohmann::json& j) {
-  std::ofstream out(path);
-  out << j.dump(2) << "\n";
-  out.close();
-  if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
 // encoder: conv -> relu -> 2x2 max pool -> flatten -> fc1, relu -> fc2, relu -> fc3
@@ -238,29 +221,18 @@ std::pair<nlohmann::json, std::string> transform_and_data(const TrainConfig& con
 // The per-epoch log (loss terms, learning rate) documents how the model was trained,
 // including resumed or extended runs.
 void add_training_log(nlohmann::json& card, const fs::path& run, const fs::path& out) {
-  const fs::path log = run / "log.jsonl";
-  if (!fs::exists(log)) return;
-  fs::copy_file(log, out / "training-log.jsonl", fs::copy_options::overwrite_existing);
-  std::ifstream in(log);
-  nlohmann::json last;
-  int lines = 0;
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) last = nlohmann::json::parse(line), ++lines;
+  const auto lines = read_log(run.string());
+  if (lines.empty()) return;
+  fs::copy_file(run / "log.jsonl", out / "training-log.jsonl", fs::copy_options::overwrite_existing);
   card["training"]["log"] = "training-log.jsonl";
-  card["training"]["epochs_trained"] = lines;
-  card["training"]["final_epoch"] = last;
+  card["training"]["epochs_trained"] = lines.size();
+  card["training"]["final_epoch"] = lines.back();
 }
 
 // What `tiae eval` measured of the run (named by its folder there): metrics and pictures.
 void add_evaluation(nlohmann::json& card, const fs::path& eval, const std::string& run_name, const fs::path& out) {
-  std::ifstream in(eval / "metrics.json");
-  if (!in) throw std::runtime_error("no metrics.json in " + eval.string() + " (run `tiae eval` first)");
-  const auto metrics = nlohmann::json::parse(in);
-  if (!metrics["models"].contains(run_name)) throw std::runtime_error(eval.string() + "/metrics.json has no model " + run_name);
-  card["metrics"] = metrics["models"][run_name];
-  card["metrics"]["protocol"] = metrics["protocol"];
-  if (metrics.contains("baselines")) card["metrics"]["baselines"] = metrics["baselines"];
-  if (card["metrics"].contains("ink_threshold")) card["ink_threshold"] = card["metrics"]["ink_threshold"]["value"];
+  if (!fs::exists(eval / "metrics.json")) throw std::runtime_error("no metrics.json in " + eval.string() + " (run `tiae eval` first)");
+  merge_evaluation(card, read_json_file((eval / "metrics.json").string()), run_name, (eval / "metrics.json").string());
   const std::vector<std::pair<std::string, std::string>> files = {
       {"scatter-" + run_name + ".png", "scatter.png"},
       {"descriptor-space-" + run_name + ".json", "descriptor-space.json"},
@@ -301,7 +273,7 @@ nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out
       {"code_revision", code_revision()}};
   add_training_log(card, run_dir, out);
   if (!options.eval_dir.empty()) add_evaluation(card, options.eval_dir, model_name(run_dir), out);
-  write_json_checked(out / "model.json", card);
+  write_json_file((out / "model.json").string(), card);
   return card;
 }
 

@@ -7,26 +7,15 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "artifacts/model_card.h"
+#include "io/files.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
 
 namespace {
-
-nlohmann::json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path.string());
-  return nlohmann::json::parse(in);
-}
-
-void write_json(const fs::path& path, const nlohmann::json& j) {
-  std::ofstream out(path);
-  out << j.dump(2) << "\n";
-  out.close();
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
 
 fs::path checkpoint_dir(const fs::path& run) {
   if (fs::exists(run / "checkpoint" / "state.json")) return run / "checkpoint";
@@ -34,32 +23,23 @@ fs::path checkpoint_dir(const fs::path& run) {
   return {};
 }
 
-// The checkpoint folder holds only these files. They are removed one by one rather than with
-// fs::remove_all: PyTorch's pip wheels export a std::filesystem::remove_all of their own
-// from libtorch.so, which crashes when called from code built with a newer libstdc++.
-void remove_checkpoint_folder(const fs::path& dir) {
-  std::error_code ignored;
-  for (const char* name : {"weights.bin", "optimizer.pt", "state.json"}) fs::remove(dir / name, ignored);
-  fs::remove(dir, ignored);
-}
-
 }  // namespace
 
 TrainConfig read_run_config(const std::string& run_dir) {
   if (!fs::exists(fs::path(run_dir) / "config.json"))
     throw std::runtime_error(run_dir + " is not a training run (it has no config.json)");
-  return read_json(fs::path(run_dir) / "config.json").get<TrainConfig>();
+  return read_json_file((fs::path(run_dir) / "config.json").string()).get<TrainConfig>();
 }
 
 void write_run_config(const std::string& run_dir, const TrainConfig& config) {
-  write_json(fs::path(run_dir) / "config.json", config);
+  write_json_file((fs::path(run_dir) / "config.json").string(), config);
 }
 
 std::optional<Checkpoint> last_checkpoint(const std::string& run_dir) {
   const fs::path dir = checkpoint_dir(run_dir);
   if (dir.empty()) return std::nullopt;
   // Checkpoints written before checksums were recorded have none.
-  const auto state = read_json(dir / "state.json");
+  const auto state = read_json_file((dir / "state.json").string());
   if (state.contains("checksums"))
     for (const auto& [file, sum] : state.at("checksums").items()) verify_checksum((dir / file).string(), sum.get<std::string>());
   return Checkpoint{dir.string(), state.at("epochs_done").get<int>(), state.at("steps_done").get<long>()};
@@ -88,20 +68,20 @@ void check_new_run_folder(const std::string& run_dir) {
 void save_checkpoint(const std::string& run_dir, int epochs_done, long steps_done,
                      const std::function<void(const std::string& dir)>& write_files) {
   const fs::path run(run_dir), tmp = run / "checkpoint.tmp", final = run / "checkpoint", old = run / "checkpoint.old";
-  remove_checkpoint_folder(tmp);
+  remove_flat_folder(tmp);
   fs::create_directories(tmp);
   write_files(tmp.string());
-  write_json(tmp / "state.json", {{"epochs_done", epochs_done},
+  write_json_file((tmp / "state.json").string(), {{"epochs_done", epochs_done},
                                   {"steps_done", steps_done},
                                   {"checksums",
                                    {{"weights.bin", file_checksum((tmp / "weights.bin").string())},
                                     {"optimizer.pt", file_checksum((tmp / "optimizer.pt").string())}}}});
   fault_point("checkpoint-written", epochs_done);
-  remove_checkpoint_folder(old);
+  remove_flat_folder(old);
   if (fs::exists(final)) fs::rename(final, old);
   fault_point("between-renames", epochs_done);
   fs::rename(tmp, final);
-  remove_checkpoint_folder(old);
+  remove_flat_folder(old);
 }
 
 void append_log(const std::string& run_dir, const nlohmann::json& line) {
@@ -111,15 +91,21 @@ void append_log(const std::string& run_dir, const nlohmann::json& line) {
   if (!log) throw std::runtime_error("cannot write " + run_dir + "/log.jsonl");
 }
 
-void trim_log(const std::string& run_dir, int epochs_done) {
+std::vector<nlohmann::json> read_log(const std::string& run_dir) {
   const fs::path log = fs::path(run_dir) / "log.jsonl";
-  std::ifstream in(log);
-  std::vector<std::string> kept;
+  std::vector<nlohmann::json> lines;
+  if (!fs::exists(log)) return lines;
+  std::istringstream in(read_file(log.string()));
   for (std::string line; std::getline(in, line);)
-    if (!line.empty() && nlohmann::json::parse(line).value("epoch", 0) <= epochs_done) kept.push_back(line);
-  in.close();
-  std::ofstream out(log, std::ios::trunc);
-  for (const auto& l : kept) out << l << "\n";
+    if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+void trim_log(const std::string& run_dir, int epochs_done) {
+  std::string kept;
+  for (const auto& line : read_log(run_dir))
+    if (line.value("epoch", 0) <= epochs_done) kept += line.dump() + "\n";
+  write_file_atomically((fs::path(run_dir) / "log.jsonl").string(), kept);
 }
 
 void fault_point(const char* point, int epoch) {

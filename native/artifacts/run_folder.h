@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/train_config.h"
 
@@ -42,6 +43,8 @@ void save_checkpoint(const std::string& run_dir, int epochs_done, long steps_don
                      const std::function<void(const std::string& dir)>& write_files);
 
 void append_log(const std::string& run_dir, const nlohmann::json& line);
+// Its lines, in order (none if it has no log yet).
+std::vector<nlohmann::json> read_log(const std::string& run_dir);
 // Keeps the log lines of the epochs the checkpoint holds (a killed run may have logged one more).
 void trim_log(const std::string& run_dir, int epochs_done);
 

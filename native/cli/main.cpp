@@ -5,14 +5,13 @@
 #include <fmt/core.h>
 
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <memory>
 
 #include "artifacts/model_card.h"
 #include "commands/infer.h"
 #include "evaluate/evaluate.h"
-#include "io/output_file.h"
+#include "io/files.h"
 #include "io/project_files.h"
 #include "train/benchmark.h"
 #include "train/trainer.h"
@@ -30,16 +29,6 @@ using namespace tiae;
 namespace {
 
 using Action = std::function<void()>;
-
-nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(path + " is not valid JSON: " + e.what());
-  }
-}
 
 Action add_train(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "train a TIAE, the ordinary auto-encoder or a foreground extractor on MNIST");

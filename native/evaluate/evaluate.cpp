@@ -4,10 +4,10 @@
 
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <random>
 
 #include "io/figures.h"
+#include "io/files.h"
 #include "evaluate/metrics.h"
 #include "data/mnist_data.h"
 #include "artifacts/model_folder.h"
@@ -127,9 +127,8 @@ void write_descriptor_space(const std::string& out_dir, const std::string& name,
   const auto projection = fit_pca_2d(a.descriptors.data(), n, dim);
   std::vector<float> xy(size_t(n) * 2);
   for (int i = 0; i < n; ++i) projection.apply(&a.descriptors[size_t(i) * dim], &xy[size_t(i) * 2]);
-  std::ofstream(fs::path(out_dir) / ("descriptor-space-" + name + ".json"))
-      << nlohmann::json{{"dim", dim}, {"mean", projection.mean}, {"axes", projection.axes}, {"xy", xy}, {"labels", p.test_labels}}.dump()
-      << "\n";
+  write_json_file((fs::path(out_dir) / ("descriptor-space-" + name + ".json")).string(),
+                  {{"dim", dim}, {"mean", projection.mean}, {"axes", projection.axes}, {"xy", xy}, {"labels", p.test_labels}});
 #ifdef TIAE_HAVE_OPENCV
   write_scatter((fs::path(out_dir) / ("scatter-" + name + ".png")).string(),
                 fmt::format("{}: descriptors of shifted test digits (2-D PCA)", name), xy, p.test_labels);
@@ -219,7 +218,7 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
                metrics["c_res_mean"].get<double>(), metrics["shift_consistency"].get<double>());
   }
   figures.write(options.out_dir);
-  std::ofstream(fs::path(options.out_dir) / "metrics.json") << result.dump(2) << "\n";
+  write_json_file((fs::path(options.out_dir) / "metrics.json").string(), result);
   return result;
 }
 

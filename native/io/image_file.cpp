@@ -1,13 +1,12 @@
 #include "io/image_file.h"
 
 #include <filesystem>
-#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
 #include "image_header.h"
-#include "io/output_file.h"
+#include "io/files.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
@@ -23,9 +22,7 @@ RgbaImage read_image_file(const std::string& path) {
   if (!ec && size > kMaxImageFileBytes)
     throw std::runtime_error(path + ": too large for an image file (" + std::to_string(size >> 20) + " MB; at most " +
                              std::to_string(kMaxImageFileBytes >> 20) + " MB)");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open the file");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = read_file(path, kMaxImageFileBytes);
   const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
   const ImageHeader header = check_image_bytes(data, bytes.size());
   if (!header.error.empty()) throw std::runtime_error(path + ": " + header.error);

@@ -23,7 +23,7 @@ constexpr uintmax_t kMaxImageFileBytes = uintmax_t(512) << 20;
 RgbaImage read_image_file(const std::string& path);
 
 // Values in [0, 1] as an 8-bit gray image (PNG, or what the extension names), written to a
-// temporary file and renamed into place (output_file.h), so a failed write leaves no half file.
+// temporary file and renamed into place (files.h), so a failed write leaves no half file.
 void write_gray_image(const std::string& path, const std::vector<float>& values, int width, int height);
 
 }  // namespace tiae

@@ -1,4 +1,4 @@
-#include "io/output_file.h"
+#include "io/files.h"
 
 #include <unistd.h>
 
@@ -41,6 +41,36 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
     fs::remove(tmp, ec);
     throw std::runtime_error(path + ": cannot write the file (" + ec.message() + ")");
   }
+}
+
+void write_json_file(const std::string& path, const nlohmann::json& j) { write_file_atomically(path, j.dump(2) + "\n"); }
+
+std::string read_file(const std::string& path, uintmax_t max_bytes) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw std::runtime_error(path + ": cannot open the file (not a file)");
+  if (fs::file_size(path, ec) > max_bytes) throw std::runtime_error(path + ": too large (over " + std::to_string(max_bytes >> 20) + " MB)");
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw std::runtime_error(path + ": cannot be read");
+  return bytes;
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  const std::string text = read_file(path, uintmax_t(64) << 20);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path + " is not valid JSON: " + e.what());
+  }
+}
+
+void remove_flat_folder(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) files.push_back(entry.path());
+  for (const auto& f : files) fs::remove(f, ec);
+  fs::remove(dir, ec);
 }
 
 }  // namespace tiae
