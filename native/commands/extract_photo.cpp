@@ -15,11 +15,10 @@
 namespace tiae {
 namespace fs = std::filesystem;
 
-// The glyph size of the photo's writing, measured (binarize.h) or the model's own when
+// The glyph size of the photo's writing, measured (binarize.h), or the model's own when
 // none is found.
 double measured_glyph_size(const std::vector<float>& gray, int width, int height, const std::string& in, double fallback) {
-  const double marks = component_height(gray, width, height);
-  if (marks > 0) return kGlyphPerMark * marks;
+  if (const auto measured = estimate_glyph_size(gray, width, height)) return *measured;
   fmt::print(stderr, "tiae: note: {}: no writing found to measure the glyph size; using {} px (give --glyph-size)\n", in, fallback);
   return fallback;
 }

@@ -4,7 +4,6 @@
 #include <opencv2/ximgproc.hpp>
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "evaluate/metrics.h"
 
@@ -41,6 +40,8 @@ std::vector<float> sauvola_ink(const std::vector<float>& gray, int width, int he
   return to_mask(binary);
 }
 
+namespace {
+// The median height of the marks of the most consistent binarization; 0 when none.
 double component_height(const std::vector<float>& gray, int width, int height) {
   double best_score = 0, result = 0;
   for (bool dark : {true, false})
@@ -67,9 +68,11 @@ double component_height(const std::vector<float>& gray, int width, int height) {
   return result;
 }
 
-double estimate_glyph_size(const std::vector<float>& gray, int width, int height) {
+}  // namespace
+
+std::optional<double> estimate_glyph_size(const std::vector<float>& gray, int width, int height) {
   const double h = component_height(gray, width, height);
-  if (h <= 0) throw std::runtime_error("no writing found to measure the glyph size: give --glyph-size");
+  if (h <= 0) return std::nullopt;
   return kGlyphPerMark * h;
 }
 
