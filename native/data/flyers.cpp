@@ -184,12 +184,18 @@ Flyer make_hard_page(int index, const DigitSet& test_digits) {
   return f;
 }
 
+std::vector<Flyer> make_pages(bool hard, int first, int count, const DigitSet& test_digits) {
+  std::vector<Flyer> pages;
+  for (int i = first; i < first + count; ++i) pages.push_back(hard ? make_hard_page(i, test_digits) : make_flyer(i, test_digits));
+  return pages;
+}
+
 std::vector<double> write_flyers(const std::string& dir, int count, bool hard) {
   fs::create_directories(dir);
   const auto split = load_mnist_split(find_mnist_package());
   std::vector<double> glyphs;
   for (int i = 0; i < count; ++i) {
-    const Flyer f = hard ? make_hard_page(i, split.test) : make_flyer(i, split.test);
+    const Flyer f = make_pages(hard, i, 1, split.test)[0];
     cv::Mat img(f.height, f.width, CV_32F, const_cast<float*>(f.image.data())), ink(f.height, f.width, CV_32F,
                                                                                      const_cast<float*>(f.ink.data()));
     cv::Mat a, b;

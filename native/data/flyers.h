@@ -38,6 +38,10 @@ Flyer make_flyer(int index, const DigitSet& test_digits);
 // fonts and photos as the flyers, none of them seen in training.
 Flyer make_hard_page(int index, const DigitSet& test_digits);
 
+// Pages first..first+count-1 of either kind (the evaluation's: 0..kFlyers-1; the tuning set:
+// from kTuningPages on).
+std::vector<Flyer> make_pages(bool hard, int first, int count, const DigitSet& test_digits);
+
 // Writes flyer-<i>.png and flyer-<i>-ink.png (or hard-<i>.png and hard-<i>-ink.png) for i
 // in [0, count) into `dir`; returns the glyph size of each.
 std::vector<double> write_flyers(const std::string& dir, int count, bool hard = false);

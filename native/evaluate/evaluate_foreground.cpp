@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 
 #include "evaluate/binarize.h"
 #include "evaluate/evaluate.h"
 #include "io/figures.h"
+#include "io/files.h"
 #include "data/flyers.h"
 #include "model/foreground.h"
 #include "evaluate/metrics.h"
@@ -47,8 +47,7 @@ struct PageSet {
 
 #ifdef TIAE_HAVE_OPENCV
 PageSet make_page_set(const std::string& key, const std::string& title, bool hard, const DigitSet& digits) {
-  PageSet set{key, title, {}, {}};
-  for (int i = 0; i < kFlyers; ++i) set.pages.push_back(hard ? make_hard_page(i, digits) : make_flyer(i, digits));
+  PageSet set{key, title, make_pages(hard, 0, kFlyers, digits), {}};
   for (int i = 0; i < 3; ++i) {
     const Flyer& f = set.pages[size_t(i)];
     set.rows.push_back({{f.image.data(), f.width, f.height, fmt::format("page {} (glyphs {:.0f} px)", i, f.glyph_size)},
@@ -69,13 +68,6 @@ double score_pages(PageSet& set, const std::string& name, std::deque<std::vector
     if (i < set.rows.size()) set.rows[i].push_back({keep.back().data(), f.width, f.height, fmt::format("{}: IoU {:.2f}", name, iou)});
   }
   return mean;
-}
-
-// The tuning pages of both sets (pages kTuningPages.., never reported on).
-std::vector<Flyer> tuning_pages(bool hard, const DigitSet& digits) {
-  std::vector<Flyer> pages;
-  for (int i = kTuningPages; i < kTuningPages + kFlyers; ++i) pages.push_back(hard ? make_hard_page(i, digits) : make_flyer(i, digits));
-  return pages;
 }
 
 // The output level above which a model's pixel is ink, chosen for the best mean ink IoU over
@@ -224,7 +216,7 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
       return out;
     });
     for (const Flyer& f : set.pages) {
-      const auto out = extract_page(f, std::clamp(estimate_glyph_size(f.image, f.width, f.height), 4.0, 400.0));
+      const auto out = extract_page(f, estimate_glyph_size(f.image, f.width, f.height).value_or(model_glyph));  // as the CLI does
       auto_size += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
     }
     metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_at_tuned_threshold", at_tuned},
@@ -274,7 +266,9 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
       make_page_set("flyers", "synthetic flyers (held-out photos, handwriting fonts, MNIST test digits)", false, split.test));
   page_sets.push_back(make_page_set("hard_pages", "hard pages (full-contrast colour photos, uneven light, dark or light "
                                                   "coloured ink, glyphs 15-60 px, blur, noise, JPEG)", true, split.test));
-  const std::vector<std::vector<Flyer>> tuning = {tuning_pages(false, split.test), tuning_pages(true, split.test)};
+  // The tuning pages of both sets: chosen on, never reported on.
+  const std::vector<std::vector<Flyer>> tuning = {make_pages(false, kTuningPages, kFlyers, split.test),
+                                                  make_pages(true, kTuningPages, kFlyers, split.test)};
   result["baselines"] = nlohmann::json::object();
   for (size_t k = 0; k < page_sets.size(); ++k) result["baselines"][page_sets[k].key] = score_baselines(page_sets[k], tuning[k], keep);
 #endif
@@ -293,7 +287,7 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
     fmt::print("{}\n", line);
   }
   write_pictures(options.out_dir, conditions, page_sets);
-  std::ofstream(fs::path(options.out_dir) / "metrics.json") << result.dump(2) << "\n";
+  write_json_file((fs::path(options.out_dir) / "metrics.json").string(), result);
   return result;
 }
 
