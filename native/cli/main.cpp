@@ -16,7 +16,9 @@
 #include "train/benchmark.h"
 #include "train/trainer.h"
 #ifdef TIAE_HAVE_OPENCV
+#include "commands/document_page.h"
 #include "commands/extract_photo.h"
+#include "data/document_pages.h"
 #include "data/flyers.h"
 #endif
 #ifdef TIAE_HAVE_ONNX
@@ -156,19 +158,18 @@ Action add_bench(CLI::App& app) {
   };
 }
 
-#ifdef TIAE_HAVE_OPENCV
-// --glyph-size: a number of px, or "auto".
-void parse_glyph_size(const std::string& text, ExtractPhotoOptions& options) {
-  options.auto_glyph_size = text == "auto";
-  if (options.auto_glyph_size) return;
+// --glyph-size: a number of px, or "auto" (none: measured from the image).
+std::optional<double> parse_glyph_size(const std::string& text) {
+  if (text == "auto") return std::nullopt;
   size_t used = 0;
+  double value = 0;
   try {
-    options.core.glyph_size = std::stod(text, &used);
+    value = std::stod(text, &used);
   } catch (const std::exception&) {
   }
   if (used == 0 || used != text.size()) throw std::runtime_error("--glyph-size must be a number of px or auto, not " + text);
+  return value;
 }
-#endif
 
 Action add_extract(CLI::App& app) {
   auto* cmd = app.add_subcommand("extract", "the foreground (handwriting) of a whole photo, with a foreground extractor");
@@ -197,10 +198,52 @@ Action add_extract(CLI::App& app) {
 #ifdef TIAE_HAVE_OPENCV
     auto options = o->extract;
     if (options.model.empty()) options.model = find_released_model("mnist-fg-photo-text");
-    parse_glyph_size(o->glyph_size, options);
+    const auto glyph_size = parse_glyph_size(o->glyph_size);
+    options.auto_glyph_size = !glyph_size;
+    if (glyph_size) options.core.glyph_size = *glyph_size;
     options.progress = !o->no_progress;
     check_output_file(o->out, {o->in});
     fmt::print("{}\n", extract_photo(o->in, o->out, options));
+#else
+    throw std::runtime_error("this build has no image files (built with TIAE_LIBTORCH_ONLY)");
+#endif
+  };
+}
+
+Action add_document(CLI::App& app) {
+  auto* cmd = app.add_subcommand("document", "where a page's characters are (the heat map of where windows' shifts point) "
+                                             "and which are alike (mean-shift clusters of their descriptors)");
+  struct Options {
+    std::string in, out, glyph_size = "auto";
+    bool no_progress = false;
+#ifdef TIAE_HAVE_OPENCV
+    DocumentCommandOptions document;
+#endif
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("input", o->in, "page (PNG, JPEG, ...)")->required();
+  cmd->add_option("-o,--out", o->out, "folder for heatmap.png, heatmap-overlay.png, peaks.json, clusters.json, clusters.png")
+      ->required();
+  cmd->add_option("--glyph-size", o->glyph_size,
+                  "height of the page's characters in px (rescaled to the model's glyph size), or auto: measured from the page")
+      ->capture_default_str();
+  cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
+#ifdef TIAE_HAVE_OPENCV
+  cmd->add_option("-m,--model", o->document.model, "model folder or training run (default: the released models/page-shift-tiae)");
+  cmd->add_option("--stride", o->document.core.window.stride, "px between 32x32 windows (after rescaling)")->capture_default_str();
+  cmd->add_option("--batch", o->document.core.window.batch, "windows per network call")->capture_default_str();
+  cmd->add_option("--quantile", o->document.core.quantile, "mean shift bandwidth: this quantile of neighbour distances")
+      ->capture_default_str();
+  cmd->add_option("--device", o->document.device, "auto, cpu or cuda");
+#endif
+  return [o] {
+#ifdef TIAE_HAVE_OPENCV
+    auto options = o->document;
+    if (options.model.empty()) options.model = find_released_model("page-shift-tiae");
+    options.glyph_size = parse_glyph_size(o->glyph_size);
+    options.progress = !o->no_progress;
+    check_output_folder(o->out, {o->in});
+    fmt::print("{}\n", document_command(o->in, o->out, options));
 #else
     throw std::runtime_error("this build has no image files (built with TIAE_LIBTORCH_ONLY)");
 #endif
@@ -211,16 +254,24 @@ Action add_flyers(CLI::App& app) {
   auto* cmd = app.add_subcommand("flyers", "write the synthetic pages of the evaluation and their true ink masks");
   struct Options {
     std::string out;
-    int count = 6;
-    bool hard = false;
+    int count = 6, first = 0;
+    bool hard = false, documents = false;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("-o,--out", o->out, "folder for flyer-<i>.png and flyer-<i>-ink.png")->required();
   cmd->add_option("--count", o->count, "how many (the evaluation uses the first 6)")->capture_default_str();
+  cmd->add_option("--first", o->first, "with --documents: the first page's index (from 100 on: the tuning pages)")->capture_default_str();
   cmd->add_flag("--hard", o->hard, "the hard pages instead (hard-<i>.png): full-contrast colour photos, uneven light, "
                                    "coloured dark or light ink, glyphs 15-60 px, blur, noise, JPEG");
+  cmd->add_flag("--documents", o->documents, "the document pages of `tiae eval` for documents instead (document-<i>.png, "
+                                             "and document-<i>.json: every glyph's centre and identity)");
   return [o] {
 #ifdef TIAE_HAVE_OPENCV
+    if (o->documents) {
+      write_document_pages(o->out, o->first, o->count);
+      fmt::print("{}/document-{}..{}.png and .json\n", o->out, o->first, o->first + o->count - 1);
+      return;
+    }
     const auto glyphs = write_flyers(o->out, o->count, o->hard);
     for (size_t i = 0; i < glyphs.size(); ++i)
       fmt::print("{}/{}-{}.png  glyph size {:.1f} px\n", o->out, o->hard ? "hard" : "flyer", i, glyphs[i]);
@@ -235,7 +286,7 @@ Action add_flyers(CLI::App& app) {
 int main(int argc, char** argv) {
   CLI::App app{"Transform Invariant Auto-encoder: train, evaluate and export shift-invariant auto-encoders"};
   app.require_subcommand(1);
-  for (const auto& add : {add_train, add_eval, add_export, add_card, add_infer, add_bench, add_extract, add_flyers}) {
+  for (const auto& add : {add_train, add_eval, add_export, add_card, add_infer, add_bench, add_extract, add_document, add_flyers}) {
     const auto action = add(app);
     app.get_subcommands({}).back()->callback(action);  // runs once its options are parsed
   }

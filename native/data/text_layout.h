@@ -17,3 +17,18 @@ namespace tiae {
 torch::Tensor text_windows(const torch::Tensor& glyphs, int64_t count, std::mt19937_64& rng);
 
 }  // namespace tiae
+
+namespace tiae {
+
+// Layout "document": windows over lines of glyphs as `tiae document` slides them over a
+// page, each image centred on one glyph of a line (its centre of mass at the window's
+// centre, neighbours on its line and lines above and below), cut from the page
+// at each view's shift: view v of image n is window(y, x) = page(y - dy, x - dx) for
+// shifts[v * count + n] = (dx, dy), i.e. T(dx, dy) of the centred window, with real
+// neighbours instead of zeros where the shift uncovers the border.
+// glyphs [G, 1, S, S]; shifts [views * count, 2] int64 -> [views * count, 1, S, S],
+// view-major, on the glyphs' device.
+torch::Tensor centred_glyph_windows(const torch::Tensor& glyphs, int64_t count, const torch::Tensor& shifts,
+                                    std::mt19937_64& rng);
+
+}  // namespace tiae

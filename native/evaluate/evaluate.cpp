@@ -1,4 +1,7 @@
 #include "evaluate/evaluate.h"
+#ifdef TIAE_HAVE_OPENCV
+#include "evaluate/evaluate_document.h"
+#endif
 
 #include <fmt/core.h>
 
@@ -183,8 +186,16 @@ class ShiftFigures {
 
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options) {
   if (runs.empty()) throw std::runtime_error("eval: give at least one run folder");
-  int foreground = 0;
-  for (const auto& run : runs) foreground += read_model_config(run).kind == Kind::fg;
+  int foreground = 0, documents = 0;
+  for (const auto& run : runs) {
+    const auto config = read_model_config(run);
+    foreground += config.kind == Kind::fg;
+    documents += config.layout == Layout::document;
+  }
+#ifdef TIAE_HAVE_OPENCV
+  if (documents == int(runs.size())) return evaluate_document(runs, options);
+#endif
+  if (documents > 0) throw std::runtime_error("eval: document models (layout document) are evaluated apart from others");
   if (foreground == int(runs.size())) return evaluate_foreground(runs, options);
   if (foreground > 0) throw std::runtime_error("eval: foreground-extraction runs (kind fg) are evaluated apart from shift runs");
   fs::create_directories(options.out_dir);

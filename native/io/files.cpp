@@ -22,6 +22,18 @@ void check_output_file(const std::string& out, const std::vector<std::string>& i
       throw std::runtime_error(out + " is the input " + in + ": choose another output file (-o)");
 }
 
+void check_output_folder(const std::string& out, const std::vector<std::string>& inputs) {
+  std::error_code ec;
+  const fs::path path(out);
+  if (out.empty()) throw std::runtime_error("-o: no folder name given");
+  for (const auto& in : inputs)
+    if (!in.empty() && fs::exists(path, ec) && fs::equivalent(path, in, ec))
+      throw std::runtime_error(out + " is the input " + in + ": choose another output folder (-o)");
+  if (fs::exists(path, ec) && !fs::is_directory(path, ec)) throw std::runtime_error(out + " is a file: give -o a folder");
+  const fs::path parent = fs::absolute(path, ec).parent_path();
+  if (!fs::is_directory(parent, ec)) throw std::runtime_error(out + ": the folder " + parent.string() + " does not exist");
+}
+
 void write_file_atomically(const std::string& path, const std::string& bytes) {
   const fs::path target(path);
   const fs::path tmp = target.parent_path() / (".tmp-" + std::to_string(getpid()) + "-" + target.filename().string());

@@ -11,6 +11,8 @@ namespace tiae {
 // Throws a one-line std::runtime_error when `out` names a folder, or the same file as one of
 // `inputs` (an output never replaces the input), or a file in a folder that does not exist.
 void check_output_file(const std::string& out, const std::vector<std::string>& inputs);
+// The same for an output folder: a folder or nothing yet, in a folder that exists, and no input file.
+void check_output_folder(const std::string& out, const std::vector<std::string>& inputs);
 
 // Writes `bytes` to a temporary file beside `path`, then renames it into place: a failed
 // or killed write leaves the old file (or none), never half a file, and no temporary.

@@ -94,25 +94,27 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   std::uniform_int_distribution<int64_t> shift_dist(-config.max_shift, config.max_shift);
   if (config.max_shift > 0)
     for (auto& v : shift_values) v = shift_dist(rng);
-  // Layout "text": windows over lines of glyphs (text_layout.h), the same in every view
-  // and in the target. With letters, the glyphs are the batch's digits and enough random
-  // letters to make up the asked fraction of them.
-  auto placed = digits;
-  if (config.layout == Layout::text) {
-    auto glyphs = digits;
-    if (config.letters > 0) {
-      if (!letters.defined() || letters.size(0) == 0) throw std::logic_error("draw_batch: letters asked for but none given");
-      const auto count = int64_t(std::lround(double(bs) * config.letters / (1 - config.letters)));
-      std::vector<int64_t> pick(static_cast<size_t>(count));
-      for (auto& i : pick) i = int64_t(rng() % uint64_t(letters.size(0)));
-      const auto index = torch::from_blob(pick.data(), {count}, torch::kLong).clone().to(letters.device());
-      glyphs = torch::cat({digits, letters.index_select(0, index).to(digits.device())});
-    }
-    placed = text_windows(glyphs, bs, rng);
+  // Layouts "text" and "document": windows over lines of glyphs (text_layout.h). With
+  // letters, the glyphs are the batch's digits and enough random letters to make up the
+  // asked fraction of them.
+  auto glyphs = digits;
+  if (config.layout != Layout::centred && config.letters > 0) {
+    if (!letters.defined() || letters.size(0) == 0) throw std::logic_error("draw_batch: letters asked for but none given");
+    const auto count = int64_t(std::lround(double(bs) * config.letters / (1 - config.letters)));
+    std::vector<int64_t> pick(static_cast<size_t>(count));
+    for (auto& i : pick) i = int64_t(rng() % uint64_t(letters.size(0)));
+    const auto index = torch::from_blob(pick.data(), {count}, torch::kLong).clone().to(letters.device());
+    glyphs = torch::cat({digits, letters.index_select(0, index).to(digits.device())});
   }
-  auto shifted = placed.repeat({batch.views, 1, 1, 1});
-  if (config.max_shift > 0)
-    shifted = shift_images(shifted, torch::from_blob(shift_values.data(), {batch.views * bs, 2}, torch::kLong).clone());
+  const auto shifts = torch::from_blob(shift_values.data(), {batch.views * bs, 2}, torch::kLong).clone();
+  torch::Tensor shifted;
+  if (config.layout == Layout::document) {  // each view cut from the page at its shift
+    shifted = centred_glyph_windows(glyphs, bs, shifts, rng);
+  } else {  // the same window in every view and in the target, shifted with zero fill
+    const auto placed = config.layout == Layout::text ? text_windows(glyphs, bs, rng) : digits;
+    shifted = placed.repeat({batch.views, 1, 1, 1});
+    if (config.max_shift > 0) shifted = shift_images(shifted, shifts);
+  }
   if (config.kind != Kind::fg) {
     batch.inputs = batch.targets = shifted;
     return batch;

@@ -20,7 +20,7 @@ Mode parse_mode(const std::string& setting, const std::string& name, const std::
 
 constexpr std::array<const char*, 3> kKinds = {"tiae", "ae", "fg"};
 constexpr std::array<const char*, 3> kBackgrounds = {"noise", "white-noise", "photo"};
-constexpr std::array<const char*, 2> kLayouts = {"centred", "text"};
+constexpr std::array<const char*, 3> kLayouts = {"centred", "text", "document"};
 
 // A finite JSON number in [lo, hi], either end open when asked.
 double checked_number(const nlohmann::json& v, const std::string& key, double lo, double hi, bool open_low = false,
@@ -82,9 +82,9 @@ const std::vector<Setting>& training_settings() {
       number("lr_final", "--lr-final", "learning rate at the end of the cosine decay", &TrainConfig::lr_final, 0, 10, true),
       integer("views", "--views", "K: random shifts per digit per step for the invariance term", &TrainConfig::views, 1, 64),
       integer("max_shift", "--max-shift", "shifts in [-max, max] pixels", &TrainConfig::max_shift, 0, 128),
-      mode("layout", "--layout", "kind fg: centred (digits as MNIST) or text (windows over lines of glyphs)",
+      mode("layout", "--layout", "centred (digits as MNIST), text (kind fg: windows over lines of glyphs) or document (kinds tiae, ae: windows centred on a glyph of a line)",
            &TrainConfig::layout, parse_layout),
-      number("letters", "--letters", "layout text: fraction of glyphs that are font letters, not digits", &TrainConfig::letters,
+      number("letters", "--letters", "layouts text, document: fraction of glyphs that are font letters, not digits", &TrainConfig::letters,
              0, 1, false, true),
       {"init", "--init", "start from this run's or model folder's weights (those of matching shape)", SettingType::text,
        [](TrainConfig& c, const nlohmann::json& v) { c.init = text(v, "init"); },
@@ -120,7 +120,10 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (2 * c.max_shift > c.network.size) throw std::runtime_error("max_shift must be at most half the image size");
   if (c.layout == Layout::text && (c.kind != Kind::fg || c.max_shift != 0))
     throw std::runtime_error("layout \"text\" is a setting of kind fg without shifts (max_shift 0)");
-  if (c.letters > 0 && c.layout != Layout::text) throw std::runtime_error("letters are a setting of layout \"text\"");
+  if (c.layout == Layout::document && (c.kind == Kind::fg || c.max_shift < 1))
+    throw std::runtime_error("layout \"document\" is a setting of kinds tiae and ae with shifts (max_shift >= 1)");
+  if (c.letters > 0 && c.layout == Layout::centred)
+    throw std::runtime_error("letters are a setting of layouts \"text\" and \"document\"");
 }
 
 }  // namespace tiae

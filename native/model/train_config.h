@@ -20,9 +20,11 @@ namespace tiae {
 enum class Kind { tiae, ae, fg };
 // Kind fg: the backgrounds of data/backgrounds.h.
 enum class Background { noise, white_noise, photo };
-// Kind fg: "centred" (one digit in the middle, as MNIST) or "text" (windows over lines of
-// glyphs at any offset, as `tiae extract` sees a page; data/text_layout.h).
-enum class Layout { centred, text };
+// "centred": one digit in the middle, as MNIST. Kind fg: "text", windows over lines of
+// glyphs at any offset, as `tiae extract` sees a page. Kinds tiae and ae: "document",
+// windows over lines of glyphs centred on one glyph and cut at the view's shift, as
+// `tiae document` sees a page (data/text_layout.h).
+enum class Layout { centred, text, document };
 
 // Each mode's name in configs, cards and messages, and back (one place for each; an
 // unknown name is an error listing the valid ones).
@@ -49,7 +51,7 @@ struct TrainConfig {
   int views = 2;            // K: random shifts (or backgrounds) per image per step for C_inv
   int max_shift = 8;        // shifts dx, dy in [-max_shift, max_shift]; 0: no shifts
   Layout layout = Layout::centred;
-  // Layout text: the fraction of glyphs that are letters of handwriting-style fonts
+  // Layouts text and document: the fraction of glyphs that are letters of handwriting-style fonts
   // (data/font_glyphs.h) rather than MNIST digits, in [0, 1).
   double letters = 0;
   // Start from the weights of this training run or model folder instead of random ones

@@ -1,0 +1,117 @@
+#include "commands/document_page.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <filesystem>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "artifacts/model_card.h"
+#include "artifacts/model_folder.h"
+#include "evaluate/binarize.h"
+#include "io/figures.h"
+#include "io/files.h"
+#include "io/image_file.h"
+#include "model/document_analysis.h"
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The votes as 8-bit gray, 255 = the most votes on one pixel.
+std::vector<float> normalised(const std::vector<float>& votes) {
+  const float most = votes.empty() ? 0.f : *std::max_element(votes.begin(), votes.end());
+  std::vector<float> out(votes.size(), 0.f);
+  if (most > 0)
+    for (size_t i = 0; i < votes.size(); ++i) out[i] = votes[i] / most;
+  return out;
+}
+
+// The page in gray with the heat map, blurred to a glyph's tenth, in colour over it (red:
+// frequent), as on the slides.
+void write_overlay(const std::string& path, const RgbaImage& page, const std::vector<float>& votes, double glyph_size) {
+  cv::Mat heat(page.height, page.width, CV_32F, const_cast<float*>(votes.data())), smooth, heat8, colour, gray, out;
+  cv::GaussianBlur(heat, smooth, {0, 0}, std::max(1.0, glyph_size / 10));
+  double most = 0;
+  cv::minMaxLoc(smooth, nullptr, &most);
+  smooth.convertTo(heat8, CV_8U, most > 0 ? 255 / most : 0);
+  cv::applyColorMap(heat8, colour, cv::COLORMAP_JET);
+  cv::Mat rgba(page.height, page.width, CV_8UC4, const_cast<uint8_t*>(page.rgba.data()));
+  cv::cvtColor(rgba, gray, cv::COLOR_RGBA2GRAY);
+  cv::cvtColor(gray, out, cv::COLOR_GRAY2BGR);
+  for (int y = 0; y < page.height; ++y)
+    for (int x = 0; x < page.width; ++x) {
+      const float a = std::min(1.f, 2.f * heat8.at<uint8_t>(y, x) / 255.f);  // the heat's opacity
+      auto& o = out.at<cv::Vec3b>(y, x);
+      const auto& c = colour.at<cv::Vec3b>(y, x);
+      for (int k = 0; k < 3; ++k) o[k] = uint8_t(std::lround((1 - a) * o[k] + a * c[k]));
+    }
+  if (!cv::imwrite(path, out)) throw std::runtime_error("cannot write " + path);
+}
+
+// clusters.json, cluster-<id>.png and the gallery clusters.png.
+void write_clusters(const fs::path& dir, const DocumentReport& r, int patch) {
+  const auto& peaks = r.job->peaks();
+  const auto& ms = r.clusters;
+  std::vector<float> windows(peaks.size() * size_t(patch) * patch);
+  for (int b = 0; b < r.job->peak_batches(); ++b)
+    r.job->peak_inputs(b, &windows[size_t(b) * size_t(r.job->peak_batch_size(0)) * patch * patch]);
+  const auto nearest = cluster_representatives(r.job->descriptors(), ms);  // its canonical shape stands for the cluster
+  nlohmann::json clusters = nlohmann::json::array();
+  std::vector<ImageRow> rows;
+  for (int c = 0; c < ms.clusters(); ++c) {
+    nlohmann::json members = nlohmann::json::array();
+    ImageRow row{fmt::format("cluster {}", c), {}, {}};
+    for (size_t i = 0; i < peaks.size(); ++i) {
+      if (ms.labels[i] != c) continue;
+      members.push_back({peaks[i].x, peaks[i].y});
+      if (row.images.size() < 9) row.images.push_back(&windows[i * patch * patch]);
+    }
+    const std::string name = fmt::format("cluster-{}.png", c);
+    const float* canonical = &r.canonicals[size_t(nearest[size_t(c)]) * patch * patch];
+    write_gray_image((dir / name).string(), std::vector<float>(canonical, canonical + patch * patch), patch, patch);
+    row.images.insert(row.images.begin(), canonical);
+    row.label += fmt::format(" ({})", members.size());
+    rows.push_back(std::move(row));
+    clusters.push_back({{"id", c}, {"canonical", name}, {"members", members}});
+  }
+  write_json_file((dir / "clusters.json").string(), {{"clusters", clusters}});
+  if (!rows.empty())
+    write_image_grid((dir / "clusters.png").string(), "clusters: canonical shape D(E(I)), then members as the network sees them",
+                     rows, patch, 3);
+}
+
+}  // namespace
+
+std::string document_command(const std::string& in, const std::string& out, const DocumentCommandOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const RgbaImage image = read_image_file(in);  // bad input fails first, before any model loads
+  auto gray = gray_from_rgba8(image.rgba.data(), image.width, image.height);
+  const ModelCard card = fs::exists(fs::path(options.model) / "model.json") ? read_model_card(options.model) : ModelCard{};
+  DocumentOptions core = options.core;
+  core.window.model_glyph_size = card.glyph_size;
+  core.window.glyph_size = options.glyph_size ? *options.glyph_size
+                                              : estimate_glyph_size(gray, image.width, image.height).value_or(card.glyph_size);
+  if (const auto refused = DocumentAnalysis::check(image.width, image.height, core); !refused.empty())
+    throw std::runtime_error(in + ": " + refused);
+  const torch::Device device = choose_device(options.device);
+  auto model = load_model(options.model, device);
+  core.max_shift = model.config.max_shift;
+  const auto report = analyse_document(model.network, device, std::move(gray), image.width, image.height, core, options.progress);
+  fs::create_directories(out);
+  const auto& votes = report.job->heatmap();
+  write_gray_image((fs::path(out) / "heatmap.png").string(), normalised(votes), image.width, image.height);
+  write_overlay((fs::path(out) / "heatmap-overlay.png").string(), image, votes, core.window.glyph_size);
+  nlohmann::json peaks = nlohmann::json::array();
+  for (const auto& p : report.job->peaks()) peaks.push_back({p.x, p.y, p.score});
+  write_json_file((fs::path(out) / "peaks.json").string(), {{"peaks", peaks}});
+  write_clusters(out, report, core.window.patch);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return fmt::format("{}: {}x{} px, glyph size {:.1f} px{}, {} windows, {} peaks, {} clusters, {:.1f} s -> {}", in, image.width,
+                     image.height, core.window.glyph_size, options.glyph_size ? "" : " (measured)", report.job->scan_windows(),
+                     report.job->peaks().size(), report.clusters.clusters(), s, out);
+}
+
+}  // namespace tiae

@@ -1,0 +1,311 @@
+#include "document.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "resample.h"
+#include "shift_search.h"
+
+namespace tiae {
+
+namespace {
+
+double squared_distance(const float* a, const double* b, int dims) {
+  double d = 0;
+  for (int k = 0; k < dims; ++k) d += (a[k] - b[k]) * (a[k] - b[k]);
+  return d;
+}
+
+// One seed's climb: returns its converged mean and how many points lie within bandwidth
+// of it (0 when none did, and the seed is dropped).
+std::pair<std::vector<double>, int> climb(const std::vector<float>& points, int dims, const float* seed, double bandwidth) {
+  const size_t n = points.size() / size_t(dims);
+  const double radius2 = bandwidth * bandwidth, stop = 1e-3 * bandwidth;
+  std::vector<double> mean(seed, seed + dims);
+  std::vector<double> next(static_cast<size_t>(dims));
+  int within = 0;
+  for (int step = 0;; ++step) {
+    std::fill(next.begin(), next.end(), 0.0);
+    within = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const float* p = &points[i * size_t(dims)];
+      if (squared_distance(p, mean.data(), dims) > radius2) continue;
+      ++within;
+      for (int k = 0; k < dims; ++k) next[size_t(k)] += p[k];
+    }
+    if (within == 0) break;
+    double moved = 0;
+    for (int k = 0; k < dims; ++k) {
+      next[size_t(k)] /= within;
+      moved += (next[size_t(k)] - mean[size_t(k)]) * (next[size_t(k)] - mean[size_t(k)]);
+    }
+    mean.swap(next);
+    if (std::sqrt(moved) < stop || step == 300) break;
+  }
+  return {mean, within};
+}
+
+}  // namespace
+
+MeanShiftResult mean_shift(const std::vector<float>& points, int dims, double bandwidth) {
+  if (dims < 1 || points.size() % size_t(dims) != 0) throw std::invalid_argument("mean_shift: points are not n x dims");
+  if (!(bandwidth > 0) || !std::isfinite(bandwidth)) throw std::invalid_argument("mean_shift: bandwidth must be a positive number");
+  const size_t n = points.size() / size_t(dims);
+  // Converged centres with their strength; identical centres are one (as a dict of tuples).
+  std::map<std::vector<double>, int> strength;
+  for (size_t i = 0; i < n; ++i) {
+    auto [centre, within] = climb(points, dims, &points[i * size_t(dims)], bandwidth);
+    if (within > 0) strength[centre] = within;
+  }
+  std::vector<std::pair<std::vector<double>, int>> order(strength.begin(), strength.end());
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first > b.first;
+  });
+  MeanShiftResult r;
+  r.dims = dims;
+  std::vector<bool> kept(order.size(), true);
+  std::vector<float> centre(static_cast<size_t>(dims));
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (!kept[i]) continue;
+    std::copy(order[i].first.begin(), order[i].first.end(), centre.begin());
+    for (size_t j = i + 1; j < order.size(); ++j)
+      if (squared_distance(centre.data(), order[j].first.data(), dims) <= bandwidth * bandwidth) kept[j] = false;
+    r.centres.insert(r.centres.end(), order[i].first.begin(), order[i].first.end());
+  }
+  r.labels.assign(n, 0);
+  const std::vector<double> centres(r.centres.begin(), r.centres.end());
+  for (size_t i = 0; i < n; ++i) {
+    double best = INFINITY;
+    for (int c = 0; c < r.clusters(); ++c) {
+      const double d = squared_distance(&points[i * size_t(dims)], &centres[size_t(c) * dims], dims);
+      if (d < best) best = d, r.labels[i] = c;
+    }
+  }
+  return r;
+}
+
+std::vector<int> cluster_representatives(const std::vector<float>& points, const MeanShiftResult& clusters) {
+  const int dims = clusters.dims;
+  std::vector<int> nearest(size_t(clusters.clusters()), -1);
+  std::vector<double> best(nearest.size(), INFINITY);
+  const std::vector<double> centres(clusters.centres.begin(), clusters.centres.end());
+  for (size_t i = 0; i < clusters.labels.size(); ++i) {
+    const size_t c = size_t(clusters.labels[i]);
+    const double d = squared_distance(&points[i * size_t(dims)], &centres[c * size_t(dims)], dims);
+    if (d < best[c]) best[c] = d, nearest[c] = int(i);
+  }
+  return nearest;
+}
+
+double estimate_bandwidth(const std::vector<float>& points, int dims, double quantile) {
+  if (dims < 1 || points.empty() || points.size() % size_t(dims) != 0)
+    throw std::invalid_argument("estimate_bandwidth: points are not n x dims, n >= 1");
+  const size_t n = points.size() / size_t(dims);
+  const size_t k = std::max<size_t>(1, size_t(double(n) * quantile));
+  if (k > n) throw std::invalid_argument("estimate_bandwidth: quantile must be at most 1");
+  double sum = 0;
+  std::vector<double> d(n), p(static_cast<size_t>(dims));
+  for (size_t i = 0; i < n; ++i) {
+    std::copy(&points[i * size_t(dims)], &points[i * size_t(dims)] + dims, p.begin());
+    for (size_t j = 0; j < n; ++j) d[j] = squared_distance(&points[j * size_t(dims)], p.data(), dims);
+    std::nth_element(d.begin(), d.begin() + long(k - 1), d.end());
+    sum += std::sqrt(d[k - 1]);
+  }
+  return sum / double(n);
+}
+
+MeanShiftResult cluster_descriptors(const std::vector<float>& points, int dims, double quantile) {
+  return mean_shift(points, dims, std::max(1e-6, estimate_bandwidth(points, dims, quantile)));
+}
+
+namespace {
+
+// Writing as ink in [0, 1], white on black as the model's glyphs: the paper's brightness
+// is the largest gray value within `radius` (a box, so uneven lighting of a scan does not
+// turn into ink), and ink is how much darker than the paper a pixel is, relative to it,
+// with a dead zone for the paper's grain: 10 % darker is still paper, 70 % is full ink.
+std::vector<float> ink_from_gray(const std::vector<float>& gray, int w, int h, int radius) {
+  auto running_max = [&](const std::vector<float>& in, bool along_x) {
+    std::vector<float> out(in.size());
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        float m = 0;
+        const int c = along_x ? x : y, len = along_x ? w : h;
+        for (int t = std::max(0, c - radius); t <= std::min(len - 1, c + radius); ++t)
+          m = std::max(m, along_x ? in[size_t(y) * w + t] : in[size_t(t) * w + x]);
+        out[size_t(y) * w + x] = m;
+      }
+    return out;
+  };
+  const auto paper = running_max(running_max(gray, true), false);
+  std::vector<float> ink(gray.size());
+  for (size_t i = 0; i < gray.size(); ++i) {
+    const float darker = (paper[i] - gray[i]) / std::max(paper[i], 0.2f);
+    ink[i] = std::clamp((darker - 0.1f) / 0.6f, 0.f, 1.f);
+  }
+  return ink;
+}
+
+// Separable Gaussian blur (sigma in px, truncated at 3 sigma, zero outside).
+std::vector<float> blur(const std::vector<float>& in, int w, int h, float sigma) {
+  const int r = int(std::ceil(3 * sigma));
+  std::vector<float> k(size_t(2 * r + 1));
+  for (int i = -r; i <= r; ++i) k[size_t(i + r)] = std::exp(-0.5f * float(i * i) / (sigma * sigma));
+  std::vector<float> tmp(in.size(), 0.f), out(in.size(), 0.f);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      for (int i = -r; i <= r; ++i)
+        if (x + i >= 0 && x + i < w) tmp[size_t(y) * w + x] += k[size_t(i + r)] * in[size_t(y) * w + x + i];
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      for (int i = -r; i <= r; ++i)
+        if (y + i >= 0 && y + i < h) out[size_t(y) * w + x] += k[size_t(i + r)] * tmp[size_t(y + i) * w + x];
+  return out;
+}
+
+std::vector<int> starts(int length, int stride) {
+  std::vector<int> s;
+  for (int v = 0; v < length; v += stride) s.push_back(v);
+  return s;
+}
+
+}  // namespace
+
+std::string DocumentAnalysis::check(int width, int height, const DocumentOptions& options) {
+  if (options.max_shift < 1 || 2 * options.max_shift > options.window.patch)
+    return "max shift must be from 1 to half the patch (got " + std::to_string(options.max_shift) + ")";
+  if (!(options.quantile > 0 && options.quantile <= 1)) return "quantile must be in (0, 1]";
+  return ForegroundExtraction::check(width, height, options.window);
+}
+
+DocumentAnalysis::DocumentAnalysis(std::vector<float> gray, int width, int height, const DocumentOptions& options)
+    : options_(options), width_(width), height_(height) {
+  if (const auto e = check(width, height, options); !e.empty()) throw std::invalid_argument(e);
+  if (gray.size() != size_t(width) * height) throw std::invalid_argument("gray image size does not match width x height");
+  if (std::any_of(gray.begin(), gray.end(), [](float v) { return !std::isfinite(v); }))
+    throw std::invalid_argument("the image has a value that is not a finite number");
+  const auto& o = options.window;
+  const double scale = o.model_glyph_size / o.glyph_size;
+  work_w_ = int(std::max(1.0, std::round(width * scale)));  // check() bounded both
+  work_h_ = int(std::max(1.0, std::round(height * scale)));
+  const auto work = resize_image(gray.data(), width, height, work_w_, work_h_);
+  ink_ = ink_from_gray(work, work_w_, work_h_, o.patch);
+  // Window centres every `stride` px over the whole page (a window sticks out of the page
+  // by half its side at most; outside the page is paper, no ink).
+  for (int y : starts(work_h_, o.stride))
+    for (int x : starts(work_w_, o.stride)) scan_.emplace_back(x - o.patch / 2, y - o.patch / 2);
+  scan_accepted_.assign(size_t(scan_batches()), false);
+  votes_.assign(ink_.size(), 0.f);
+}
+
+int DocumentAnalysis::batch_size(long n, int b) const {
+  if (b < 0 || b >= batches(n)) throw std::out_of_range("no such batch");
+  return int(std::min<long>(options_.window.batch, n - long(b) * options_.window.batch));
+}
+
+void DocumentAnalysis::cut(const std::vector<std::pair<int, int>>& corners, int b, float* out) const {
+  const int p = options_.window.patch, n = batch_size(long(corners.size()), b);
+  for (int i = 0; i < n; ++i) {
+    const auto [x0, y0] = corners[size_t(b) * options_.window.batch + size_t(i)];
+    float* dst = out + size_t(i) * p * p;
+    for (int y = 0; y < p; ++y)
+      for (int x = 0; x < p; ++x) {
+        const int sx = x0 + x, sy = y0 + y;
+        dst[y * p + x] = sx >= 0 && sx < work_w_ && sy >= 0 && sy < work_h_ ? ink_[size_t(sy) * work_w_ + sx] : 0.f;
+      }
+  }
+}
+
+void DocumentAnalysis::accept_scan(int b, const float* canonicals) {
+  const int p = options_.window.patch, m = options_.max_shift, n = scan_batch_size(b);
+  if (scan_accepted_[size_t(b)]) throw std::logic_error("scan batch accepted twice");
+  std::vector<float> windows(size_t(n) * p * p);
+  cut(scan_, b, windows.data());
+  for (int i = 0; i < n; ++i) {
+    const float* window = &windows[size_t(i) * p * p];
+    // Only windows with ink within the shift range of their centre vote: elsewhere the
+    // canonical shape has nothing to land on.
+    float near = 0;
+    for (int y = p / 2 - m; y < p / 2 + m; ++y)
+      for (int x = p / 2 - m; x < p / 2 + m; ++x) near += window[y * p + x];
+    if (near < 2.f) continue;
+    const auto e = estimate_shift(canonicals + size_t(i) * p * p, window, p, 1, m);
+    const auto [x0, y0] = scan_[size_t(b) * options_.window.batch + size_t(i)];
+    const int vx = x0 + p / 2 - e.dx, vy = y0 + p / 2 - e.dy;  // the canonical centre, shifted back
+    if (vx >= 0 && vx < work_w_ && vy >= 0 && vy < work_h_) votes_[size_t(vy) * work_w_ + vx] += 1;
+  }
+  scan_accepted_[size_t(b)] = true;
+  if (++scan_done_ == scan_batches()) find_peaks();
+}
+
+const std::vector<float>& DocumentAnalysis::heatmap() const {
+  if (!scanned()) throw std::logic_error("heatmap: the scan is not complete");
+  return heatmap_;
+}
+
+const std::vector<Peak>& DocumentAnalysis::peaks() const {
+  if (!scanned()) throw std::logic_error("peaks: the scan is not complete");
+  return peaks_;
+}
+
+void DocumentAnalysis::find_peaks() {
+  const auto& o = options_.window;
+  const double sx = double(width_) / work_w_, sy = double(height_) / work_h_;  // work px -> page px
+  heatmap_.assign(size_t(width_) * height_, 0.f);
+  for (int y = 0; y < work_h_; ++y)
+    for (int x = 0; x < work_w_; ++x)
+      if (const float v = votes_[size_t(y) * work_w_ + x]; v > 0) {
+        const int px = std::min(width_ - 1, int(x * sx)), py = std::min(height_ - 1, int(y * sy));
+        heatmap_[size_t(py) * width_ + px] += v;
+      }
+  // A peak: the largest smoothed vote count within a third of a glyph (ties: the first
+  // in reading order), with at least a fifth of the votes a glyph alone gets.
+  const auto score = blur(votes_, work_w_, work_h_, 1.f);
+  const int r = std::max(2, int(std::lround(o.model_glyph_size / 3)));
+  const float least = 0.2f * float(2 * options_.max_shift / o.stride) * float(2 * options_.max_shift / o.stride);
+  for (int y = 0; y < work_h_; ++y)
+    for (int x = 0; x < work_w_; ++x) {
+      const float v = score[size_t(y) * work_w_ + x];
+      if (v < std::max(least, 1e-3f)) continue;
+      bool top = true;
+      for (int qy = std::max(0, y - r); top && qy <= std::min(work_h_ - 1, y + r); ++qy)
+        for (int qx = std::max(0, x - r); top && qx <= std::min(work_w_ - 1, x + r); ++qx) {
+          const float u = score[size_t(qy) * work_w_ + qx];
+          top = u < v || (u == v && (qy > y || (qy == y && qx >= x)));
+        }
+      if (!top) continue;
+      peaks_.push_back({float(x * sx), float(y * sy), v});
+      peak_windows_.emplace_back(x - o.patch / 2, y - o.patch / 2);
+    }
+  // Strongest first (stable: reading order among equals), windows alike.
+  std::vector<size_t> order(peaks_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return peaks_[a].score > peaks_[b].score; });
+  std::vector<Peak> sorted;
+  std::vector<std::pair<int, int>> windows;
+  for (size_t i : order) sorted.push_back(peaks_[i]), windows.push_back(peak_windows_[i]);
+  peaks_.swap(sorted);
+  peak_windows_.swap(windows);
+  peak_accepted_.assign(size_t(peak_batches()), false);
+}
+
+void DocumentAnalysis::accept_peaks(int b, const float* descriptors, int dims) {
+  const int n = peak_batch_size(b);
+  if (dims < 1 || (dims_ != 0 && dims != dims_)) throw std::invalid_argument("descriptor size differs between batches");
+  if (peak_accepted_[size_t(b)]) throw std::logic_error("peak batch accepted twice");
+  dims_ = dims;
+  descriptors_.resize(peaks_.size() * size_t(dims));
+  std::copy(descriptors, descriptors + size_t(n) * dims, descriptors_.begin() + long(size_t(b) * options_.window.batch * dims));
+  peak_accepted_[size_t(b)] = true;
+  ++peak_done_;
+}
+
+MeanShiftResult DocumentAnalysis::clusters() const {
+  if (!scanned() || peak_done_ != peak_batches()) throw std::logic_error("clusters: not every peak batch is accepted");
+  if (peaks_.empty()) return MeanShiftResult{};
+  return cluster_descriptors(descriptors_, dims_, options_.quantile);
+}
+
+}  // namespace tiae

@@ -1,0 +1,114 @@
+// Documents (docs/method.md, "Documents"): over a page, 32x32 windows at every place are
+// given to a shift-invariant auto-encoder, staged as extraction is (extract.h) so that the
+// network runs anywhere:
+//   1. the page is rescaled so its glyphs come out at the model's glyph size, and turned
+//      into ink (white on black, as the model's glyphs);
+//   2. scan: windows every `stride` px; for each, the network's canonical shape D(E(I))
+//      and the exact shift search (shift_search.h) say where in the window the canonical
+//      shape's centre sits; windows with ink near their centre vote for that place;
+//   3. the heat map counts the votes; its local maxima (peaks) are where typical patterns
+//      (characters) are, found without being told what a character is;
+//   4. windows centred on the peaks are encoded, and mean shift groups their descriptors:
+//      clusters of the same character.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "extract.h"
+
+namespace tiae {
+
+// Mean shift with a flat kernel, as scikit-learn's MeanShift (seeds: every point,
+// bin_seeding off, cluster_all on): each seed moves to the mean of the points within
+// `bandwidth` until it moves less than 1e-3 bandwidth (at most 300 steps); the converged
+// centres, strongest first (points within bandwidth, ties by the larger centre), absorb
+// those within bandwidth of them; each point goes to its nearest centre.
+// points: n x dims row-major.
+struct MeanShiftResult {
+  int dims = 0;
+  std::vector<float> centres;  // clusters x dims
+  std::vector<int> labels;     // n, each a cluster's index
+  int clusters() const { return dims == 0 ? 0 : int(centres.size() / size_t(dims)); }
+};
+MeanShiftResult mean_shift(const std::vector<float>& points, int dims, double bandwidth);
+
+// The point of each cluster nearest its centre (its index in points), per cluster.
+std::vector<int> cluster_representatives(const std::vector<float>& points, const MeanShiftResult& clusters);
+
+// scikit-learn's estimate_bandwidth: the mean over points of the distance to their
+// k-th nearest neighbour (the point itself counted), k = max(1, int(n * quantile)).
+double estimate_bandwidth(const std::vector<float>& points, int dims, double quantile);
+
+// mean_shift at estimate_bandwidth(quantile), what a page's peaks are clustered with (a
+// bandwidth of 0, when points repeat, becomes 1e-6: identical points form one cluster).
+MeanShiftResult cluster_descriptors(const std::vector<float>& points, int dims, double quantile);
+
+struct DocumentOptions {
+  ExtractOptions window;  // glyph sizes, stride (default 4 here), batch, patch
+  int max_shift = 8;      // the model's shift range
+  double quantile = 0.1;  // mean shift bandwidth: estimate_bandwidth at this quantile
+  DocumentOptions() { window.stride = 4; }
+};
+
+struct Peak {
+  float x = 0, y = 0;  // page pixels
+  float score = 0;     // votes under the smoothed maximum
+};
+
+class DocumentAnalysis {
+ public:
+  // `gray`: width x height values in [0, 1] (dark writing on light paper). Throws
+  // std::invalid_argument with check()'s message, or for a value that is not finite.
+  DocumentAnalysis(std::vector<float> gray, int width, int height, const DocumentOptions& options);
+  // "" when such a job can be made, else why not (as ForegroundExtraction::check).
+  static std::string check(int width, int height, const DocumentOptions& options);
+
+  // Stage 1, the scan: batches of windows; accept_scan takes the network's canonical
+  // shapes D(E(I)) for them (batch_size x patch x patch), in any order.
+  int scan_batches() const { return batches(long(scan_.size())); }
+  int scan_batch_size(int b) const { return batch_size(long(scan_.size()), b); }
+  void scan_inputs(int b, float* out) const { cut(scan_, b, out); }
+  void accept_scan(int b, const float* canonicals);
+  bool scanned() const { return scan_done_ == scan_batches(); }
+
+  // After the scan (std::logic_error before): the votes per page pixel (width x height),
+  // and the peaks of the smoothed votes, strongest first.
+  const std::vector<float>& heatmap() const;
+  const std::vector<Peak>& peaks() const;
+
+  // Stage 2: windows centred on the peaks; accept_peaks takes their descriptors E(I)
+  // (batch_size x dims).
+  int peak_batches() const { return batches(long(peaks().size())); }
+  int peak_batch_size(int b) const { return batch_size(long(peaks().size()), b); }
+  void peak_inputs(int b, float* out) const { cut(peak_windows_, b, out); }
+  void accept_peaks(int b, const float* descriptors, int dims);
+  // Mean shift of the peaks' descriptors (std::logic_error before every peak batch).
+  MeanShiftResult clusters() const;
+  // The peaks' descriptors, peaks x descriptor_size.
+  const std::vector<float>& descriptors() const { return descriptors_; }
+  int descriptor_size() const { return dims_; }
+
+  int work_width() const { return work_w_; }
+  int work_height() const { return work_h_; }
+  const std::vector<float>& ink() const { return ink_; }  // the rescaled page as the network sees it
+  long scan_windows() const { return long(scan_.size()); }
+
+ private:
+  int batches(long n) const { return int((n + options_.window.batch - 1) / options_.window.batch); }
+  int batch_size(long n, int b) const;
+  void cut(const std::vector<std::pair<int, int>>& corners, int b, float* out) const;
+  void find_peaks();
+
+  DocumentOptions options_;
+  int width_, height_, work_w_, work_h_;
+  std::vector<float> ink_;                          // work_w x work_h
+  std::vector<std::pair<int, int>> scan_, peak_windows_;  // top-left corners
+  std::vector<float> votes_;                        // work_w x work_h
+  std::vector<float> heatmap_;                      // width x height
+  std::vector<Peak> peaks_;
+  std::vector<bool> scan_accepted_, peak_accepted_;
+  int scan_done_ = 0, peak_done_ = 0, dims_ = 0;
+  std::vector<float> descriptors_;
+};
+
+}  // namespace tiae
