@@ -250,6 +250,26 @@ const std::vector<Peak>& DocumentAnalysis::peaks() const {
   return peaks_;
 }
 
+std::pair<double, double> DocumentAnalysis::settle_on_ink(double x, double y) const {
+  // The votes say which character; where its centre is, its ink says: five steps to the
+  // ink's centre of mass under a Gaussian window of a third of a glyph around it (the
+  // canonical shape of a character the model never saw can sit a few pixels off it).
+  const double sigma = options_.window.model_glyph_size / 3;
+  const int r = int(std::ceil(2 * sigma));
+  for (int step = 0; step < 5; ++step) {
+    double sum = 0, mx = 0, my = 0;
+    const int cx = int(std::lround(x)), cy = int(std::lround(y));
+    for (int v = std::max(0, cy - r); v <= std::min(work_h_ - 1, cy + r); ++v)
+      for (int u = std::max(0, cx - r); u <= std::min(work_w_ - 1, cx + r); ++u) {
+        const double w = ink_[size_t(v) * work_w_ + u] * std::exp(-((u + 0.5 - x) * (u + 0.5 - x) + (v + 0.5 - y) * (v + 0.5 - y)) / (2 * sigma * sigma));
+        sum += w, mx += w * (u + 0.5), my += w * (v + 0.5);
+      }
+    if (sum <= 0) break;
+    x = mx / sum, y = my / sum;
+  }
+  return {x, y};
+}
+
 void DocumentAnalysis::find_peaks() {
   const auto& o = options_.window;
   const double sx = double(width_) / work_w_, sy = double(height_) / work_h_;  // work px -> page px
@@ -265,6 +285,7 @@ void DocumentAnalysis::find_peaks() {
   const auto score = blur(votes_, work_w_, work_h_, 1.f);
   const int r = std::max(2, int(std::lround(o.model_glyph_size / 3)));
   const float least = 0.2f * float(2 * options_.max_shift / o.stride) * float(2 * options_.max_shift / o.stride);
+  std::vector<Peak> candidates;  // in work px
   for (int y = 0; y < work_h_; ++y)
     for (int x = 0; x < work_w_; ++x) {
       const float v = score[size_t(y) * work_w_ + x];
@@ -275,19 +296,20 @@ void DocumentAnalysis::find_peaks() {
           const float u = score[size_t(qy) * work_w_ + qx];
           top = u < v || (u == v && (qy > y || (qy == y && qx >= x)));
         }
-      if (!top) continue;
-      peaks_.push_back({float(x * sx), float(y * sy), v});
-      peak_windows_.emplace_back(x - o.patch / 2, y - o.patch / 2);
+      if (top) candidates.push_back({float(x), float(y), v});
     }
-  // Strongest first (stable: reading order among equals), windows alike.
-  std::vector<size_t> order(peaks_.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return peaks_[a].score > peaks_[b].score; });
-  std::vector<Peak> sorted;
-  std::vector<std::pair<int, int>> windows;
-  for (size_t i : order) sorted.push_back(peaks_[i]), windows.push_back(peak_windows_[i]);
-  peaks_.swap(sorted);
-  peak_windows_.swap(windows);
+  // Strongest first, each settled on its ink; one that settles where a stronger one already
+  // is joins it.
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Peak& a, const Peak& b) { return a.score > b.score; });
+  std::vector<std::pair<double, double>> settled;
+  for (const auto& c : candidates) {
+    const auto [x, y] = settle_on_ink(c.x, c.y);
+    if (std::any_of(settled.begin(), settled.end(), [&](const auto& q) { return std::hypot(q.first - x, q.second - y) < r; }))
+      continue;
+    settled.emplace_back(x, y);
+    peaks_.push_back({float(x * sx), float(y * sy), c.score});
+    peak_windows_.emplace_back(int(std::lround(x)) - o.patch / 2, int(std::lround(y)) - o.patch / 2);
+  }
   peak_accepted_.assign(size_t(peak_batches()), false);
 }
 

@@ -7,7 +7,8 @@
 //      and the exact shift search (shift_search.h) say where in the window the canonical
 //      shape's centre sits; windows with ink near their centre vote for that place;
 //   3. the heat map counts the votes; its local maxima (peaks) are where typical patterns
-//      (characters) are, found without being told what a character is;
+//      (characters) are, found without being told what a character is; each settles on
+//      the centre of mass of the ink around it;
 //   4. windows centred on the peaks are encoded, and mean shift groups their descriptors:
 //      clusters of the same character.
 #pragma once
@@ -98,6 +99,7 @@ class DocumentAnalysis {
   int batch_size(long n, int b) const;
   void cut(const std::vector<std::pair<int, int>>& corners, int b, float* out) const;
   void find_peaks();
+  std::pair<double, double> settle_on_ink(double x, double y) const;
 
   DocumentOptions options_;
   int width_, height_, work_w_, work_h_;

@@ -1,5 +1,6 @@
 // Exported ONNX files run in onnxruntime-node give the descriptors and canonical images
-// that LibTorch (`tiae infer`) gives for the same inputs: max abs diff <= 1e-4 for float32
+// that LibTorch (`tiae infer`) gives for the same inputs, for 1-channel (MNIST) and
+// 2-channel (grasp pair) models: max abs diff <= 1e-4 for float32
 // weights, <= 1e-3 for float16 weights. Usage: node onnx_parity.mjs TIAE_BINARY WORK_DIR
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,37 +15,40 @@ fs.mkdirSync(work, { recursive: true });
 const run = path.join(work, 'run');
 const sh = (args) => execFileSync(tiae, args, { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
-// A short real training run, so the weights are not just their initialisation.
-sh(['train', '-o', run, '--epochs', '1', '--train-samples', '256', '--batch', '64', '--no-progress']);
-
-// Inputs: random sparse strokes and a blank image, N x 1 x 32 x 32.
+// For each kind of data, a short real training run (so the weights are not just their
+// initialisation) on N x C x 32 x 32 inputs: random sparse strokes and a blank image.
 const n = 5;
-const input = new Float32Array(n * 1024);
-let seed = 12345;
+let seed = 12345, failures = 0, checks = 0;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-for (let i = 0; i < (n - 1) * 1024; i++) input[i] = rand() < 0.2 ? rand() : 0;
-fs.writeFileSync(path.join(work, 'input.f32'), Buffer.from(input.buffer));
-const torchOut = JSON.parse(sh(['infer', run, '--raw', path.join(work, 'input.f32')]));
-
-let failures = 0;
-for (const [variant, tolerance, flags] of [['float32', 1e-4, []], ['float16', 1e-3, ['--fp16']]]) {
-  const dir = path.join(work, variant);
-  sh(['export', run, '-o', dir, ...flags]);
-  const card = JSON.parse(fs.readFileSync(path.join(dir, 'model.json')));
-  const enc = await ort.InferenceSession.create(path.join(dir, card.files.encoder));
-  const dec = await ort.InferenceSession.create(path.join(dir, card.files.decoder));
-  const desc = (await enc.run({ image: new ort.Tensor('float32', input, [n, 1, 32, 32]) })).descriptor;
-  const canon = (await dec.run({ descriptor: desc })).image;
-  let dDesc = 0, dCanon = 0;
-  for (let i = 0; i < n; i++) {
-    const d = desc.dims[1];
-    for (let j = 0; j < d; j++) dDesc = Math.max(dDesc, Math.abs(desc.data[i * d + j] - torchOut.descriptors[i][j]));
-    for (let j = 0; j < 1024; j++) dCanon = Math.max(dCanon, Math.abs(canon.data[i * 1024 + j] - torchOut.canonical[i][j]));
+for (const [data, channels] of [['mnist', 1], ['grasp', 2]]) {
+  const run = path.join(work, `run-${data}`), pixels = channels * 1024;
+  sh(['train', '-o', run, '--data', data, '--epochs', '1', '--train-samples', '256', '--batch', '64', '--no-progress']);
+  const input = new Float32Array(n * pixels);
+  for (let i = 0; i < (n - 1) * pixels; i++) input[i] = rand() < 0.2 ? rand() : 0;
+  const inputFile = path.join(work, `input-${data}.f32`);
+  fs.writeFileSync(inputFile, Buffer.from(input.buffer));
+  const torchOut = JSON.parse(sh(['infer', run, '--raw', inputFile]));
+  for (const [variant, tolerance, flags] of [['float32', 1e-4, []], ['float16', 1e-3, ['--fp16']]]) {
+    const dir = path.join(work, `${data}-${variant}`);
+    sh(['export', run, '-o', dir, ...flags]);
+    const card = JSON.parse(fs.readFileSync(path.join(dir, 'model.json')));
+    const enc = await ort.InferenceSession.create(path.join(dir, card.files.encoder));
+    const dec = await ort.InferenceSession.create(path.join(dir, card.files.decoder));
+    const desc = (await enc.run({ image: new ort.Tensor('float32', input, [n, channels, 32, 32]) })).descriptor;
+    const canon = (await dec.run({ descriptor: desc })).image;
+    let dDesc = 0, dCanon = 0;
+    for (let i = 0; i < n; i++) {
+      const d = desc.dims[1];
+      for (let j = 0; j < d; j++) dDesc = Math.max(dDesc, Math.abs(desc.data[i * d + j] - torchOut.descriptors[i][j]));
+      for (let j = 0; j < pixels; j++) dCanon = Math.max(dCanon, Math.abs(canon.data[i * pixels + j] - torchOut.canonical[i][j]));
+    }
+    const ok = dDesc <= tolerance && dCanon <= tolerance && canon.dims.join() === `${n},${channels},32,32` &&
+               card.channels === channels && torchOut.canonical[0].length === pixels;
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${data} (${channels} channel${channels > 1 ? 's' : ''}) ${variant}: ` +
+                `max |descriptor diff| ${dDesc.toExponential(2)}, max |canonical diff| ${dCanon.toExponential(2)} (tolerance ${tolerance})`);
+    checks++;
+    if (!ok) failures++;
   }
-  const ok = dDesc <= tolerance && dCanon <= tolerance && canon.dims.join() === `${n},1,32,32`;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${variant}: max |descriptor diff| ${dDesc.toExponential(2)}, ` +
-              `max |canonical diff| ${dCanon.toExponential(2)} (tolerance ${tolerance})`);
-  if (!ok) failures++;
 }
-console.log(`${2 - failures} passed, ${failures} failed`);
+console.log(`${checks - failures} passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);

@@ -276,7 +276,10 @@ TEST_CASE("tiae train: bad foreground settings end in a message naming the setti
   const std::string base = "train --kind fg --max-shift 0 --epochs 1 --train-samples 64 --no-progress -o " + d.string();
   const std::pair<std::string, std::string> cases[] = {
       {"--layout text --letters 1.5", "letters must be a number in [0, 1)"},
-      {"--layout centred --letters 0.5", "letters are a setting of layout \"text\""},
+      {"--layout centred --letters 0.5", "letters are a setting of layouts \"text\" and \"document\""},
+      {"--layout document", "layout \"document\" is a setting of kinds tiae and ae"},
+      {"--data grasp", "data grasp is for kinds tiae and ae"},
+      {"--data digits", "data must be one of mnist, grasp"},
       {"--background plaid", "background must be"},
       {"--layout page", "layout must be"}};
   for (const auto& [flags, message] : cases) {

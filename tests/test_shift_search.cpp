@@ -53,7 +53,7 @@ TEST_CASE("shift_image moves pixels by (dx, dy) and fills with zeros") {
 
 TEST_CASE("restoration distances equal the squared distance on an explicit extended canvas, for all 289 shifts") {
   std::mt19937 rng(2);
-  for (int channels : {1, 2}) {
+  for (int channels : {1, 2, 3}) {
     const auto canon = random_image(rng, channels), input = random_image(rng, channels);
     const auto d = tiae::restoration_distances(canon.data(), input.data(), S, channels, M);
     REQUIRE(d.size() == 289);

@@ -66,6 +66,40 @@ TEST_CASE("exact restoration term equals the brute-force minimum over all 289 sh
   CHECK(torch::allclose(fast32.distance.to(torch::kFloat64), loop.distance, 1e-5, 1e-3));
 }
 
+TEST_CASE("with 2 and 3 channels, one shift for all channels: the restoration term is the brute-force minimum") {
+  for (int channels : {2, 3}) {
+    const int n = 4;
+    torch::manual_seed(40 + channels);
+    const auto target = torch::rand({n, channels, S, S}, torch::kFloat64) * (torch::rand({n, channels, S, S}, torch::kFloat64) < 0.25);
+    const auto recon = torch::sigmoid(torch::randn({n, channels, S, S}, torch::kFloat64) * 2 - 2);
+    const auto fast = tiae::restoration_term(recon, target, M);
+    for (int i = 0; i < n; ++i) {
+      // the portable core's plain loops over every shift, summing the channels' errors
+      const auto r = as_floats(recon[i]), t = as_floats(target[i]);
+      const auto est = tiae::estimate_shift(r.data(), t.data(), S, channels, M);
+      CHECK(fast.distance[i].item<double>() == Approx(est.distance).epsilon(1e-5));
+      CHECK(fast.shift[i][0].item<int64_t>() == est.dx);
+      CHECK(fast.shift[i][1].item<int64_t>() == est.dy);
+      // and the channels' own best shifts are not what it found: they share one
+      double separate = 0;
+      for (int c = 0; c < channels; ++c) {
+        const auto rc = as_floats(recon[i][c]), tc = as_floats(target[i][c]);
+        separate += tiae::estimate_shift(rc.data(), tc.data(), S, 1, M).distance;
+      }
+      CHECK(separate <= est.distance + 1e-6);
+    }
+    const auto shifted = tiae::shift_images(target, torch::tensor({{3, -2}, {0, 0}, {-8, 8}, {5, 5}}, torch::kLong));
+    for (int i = 0; i < n; ++i)
+      for (int c = 0; c < channels; ++c) {
+        std::vector<float> expected(S * S);
+        const auto src = as_floats(target[i][c]);
+        const int64_t dx[] = {3, 0, -8, 5}, dy[] = {-2, 0, 8, 5};
+        tiae::shift_image(src.data(), expected.data(), S, 1, int(dx[i]), int(dy[i]));
+        CHECK(as_floats(shifted[i][c]) == expected);  // every channel moved alike
+      }
+  }
+}
+
 TEST_CASE("the exact restoration term's gradient is the brute-force minimum's gradient") {
   const int n = 6;
   const auto target = digit_like(n, 31);

@@ -1,10 +1,13 @@
-// The demo's canvas: Dear ImGui on GLFW + OpenGL ES 3 (WebGL2), two tabs.
+// The demo's canvas: Dear ImGui on GLFW + OpenGL ES 3 (WebGL2), four tabs.
 // Draw: a visitor draws a digit; every change is resampled to 32x32 (shared/resample.h)
 // and handed to the page, which runs window.tiae.analyze for each model (the API's own
 // code path) and hands the results back. Inference is asynchronous: at most one request
 // is in flight, and the latest drawing is sent when it returns, so the UI never waits.
 // Extract: a photo (file picker or dropped on the canvas) goes through window.tiae.extract
 // in the page; the app shows it, the progress, the foreground, and offers the download.
+// Documents: a page goes through window.tiae.document; the app shows the heat map over
+// it, the peaks, and the clusters' gallery; clicking a cluster marks its members.
+// Grasp: hand and object masks painted with two brushes (wasm/grasp_tab.cpp).
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten/emscripten.h>
@@ -15,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "grasp_tab.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
@@ -71,6 +75,23 @@ struct ExtractView {
   int stride = 8;
 };
 
+struct DocumentView {
+  GLuint page = 0;              // RGBA preview: the page, then with the heat map over it
+  int page_w = 0, page_h = 0;   // the preview's size
+  float full_w = 1, full_h = 1; // the page's size: peaks and members are in its pixels
+  std::string name, message;
+  bool busy = false, failed = false, select_tab = false, active = false;
+  float progress = 0, glyph_size = 20;
+  int stride = 4;
+  std::vector<float> peaks;  // x, y pairs
+  struct Cluster {
+    Texture canonical;
+    std::vector<float> members;  // x, y pairs
+  };
+  std::vector<Cluster> clusters;
+  int selected = -1;
+};
+
 struct App {
   GLFWwindow* window = nullptr;
   std::vector<float> drawing = std::vector<float>(kDraw * kDraw, 0.f);
@@ -83,6 +104,7 @@ struct App {
   std::array<ModelView, kModels> models;
   std::string status = "loading the models...";
   ExtractView extract;
+  DocumentView document;
 };
 App app;
 
@@ -165,8 +187,16 @@ void upload_rgba(GLuint& id, const unsigned char* rgba, int w, int h) {
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
 }
 
+// Where fitted_image put the image: its top-left corner and its scale (screen px per
+// image px).
+struct Placement {
+  ImVec2 at{0, 0};
+  float scale = 0;
+};
+
 // An image fitted into a box, keeping its aspect ratio.
-void fitted_image(GLuint tex, int w, int h, ImVec2 box, const char* empty_text) {
+Placement fitted_image(GLuint tex, int w, int h, ImVec2 box, const char* empty_text) {
+  Placement placed;
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(p0, ImVec2(p0.x + box.x, p0.y + box.y), IM_COL32(20, 20, 24, 255));
@@ -174,12 +204,14 @@ void fitted_image(GLuint tex, int w, int h, ImVec2 box, const char* empty_text) 
     const float scale = std::min(box.x / w, box.y / h);
     const ImVec2 size(w * scale, h * scale), at(p0.x + (box.x - size.x) / 2, p0.y + (box.y - size.y) / 2);
     dl->AddImage((ImTextureID)(intptr_t)tex, at, ImVec2(at.x + size.x, at.y + size.y));
+    placed = {at, scale};
   } else {
     const ImVec2 t = ImGui::CalcTextSize(empty_text);
     dl->AddText(ImVec2(p0.x + (box.x - t.x) / 2, p0.y + (box.y - t.y) / 2), IM_COL32(140, 140, 150, 255), empty_text);
   }
   dl->AddRect(p0, ImVec2(p0.x + box.x, p0.y + box.y), IM_COL32(90, 90, 100, 255));
   ImGui::Dummy(box);
+  return placed;
 }
 
 void extract_tab() {
@@ -222,6 +254,72 @@ void extract_tab() {
   ImGui::TextUnformatted("foreground (ink white)");
   fitted_image(e.result, e.result_w, e.result_h, ImVec2(w, h), e.busy ? "working..." : "press Extract");
   ImGui::EndGroup();
+}
+
+// The page with the heat map, its peaks (dots) and the selected cluster's members (boxes).
+void document_page(DocumentView& d, ImVec2 box) {
+  const Placement p = fitted_image(d.page, d.page_w, d.page_h, box, d.busy ? "working..." : "no page yet");
+  if (p.scale <= 0) return;
+  const float s = p.scale * d.page_w / d.full_w;  // screen px per page px
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  auto screen = [&](const float* xy) { return ImVec2(p.at.x + xy[0] * s, p.at.y + xy[1] * s); };
+  for (size_t i = 0; i + 1 < d.peaks.size(); i += 2) dl->AddCircleFilled(screen(&d.peaks[i]), 2.f, IM_COL32(255, 255, 255, 200));
+  if (d.selected < 0 || d.selected >= int(d.clusters.size())) return;
+  const float half = 0.6f * d.glyph_size * s;
+  const auto& members = d.clusters[size_t(d.selected)].members;
+  for (size_t i = 0; i + 1 < members.size(); i += 2) {
+    const ImVec2 c = screen(&members[i]);
+    dl->AddRect(ImVec2(c.x - half, c.y - half), ImVec2(c.x + half, c.y + half), IM_COL32(255, 230, 0, 255), 0, 0, 2.f);
+  }
+}
+
+// The clusters, largest first: each one's canonical shape and size; a click selects it.
+void cluster_gallery(DocumentView& d, ImVec2 box) {
+  ImGui::BeginChild("clusters", box, true);
+  if (d.clusters.empty()) ImGui::TextDisabled("the clusters appear here");
+  for (size_t c = 0; c < d.clusters.size(); ++c) {
+    ImGui::PushID(int(c));
+    const ImVec2 at = ImGui::GetCursorPos();
+    if (ImGui::Selectable("##cluster", d.selected == int(c), 0, ImVec2(0, 40))) d.selected = d.selected == int(c) ? -1 : int(c);
+    ImGui::SetCursorPos(at);
+    ImGui::Image(d.clusters[c].canonical.imgui(), ImVec2(40, 40));
+    ImGui::SameLine();
+    ImGui::Text("cluster %zu\n%zu on the page", c, d.clusters[c].members.size() / 2);
+    ImGui::PopID();
+  }
+  ImGui::EndChild();
+}
+
+void document_tab() {
+  DocumentView& d = app.document;
+  ImGui::TextWrapped("Find the characters of a page without being told what a character is. Every 32x32 window of the page "
+                     "goes through the shift-invariant auto-encoder; its estimated shift points at where its typical shape "
+                     "sits. Counting where the windows point lights up the characters (red: often). The windows on those "
+                     "spots are then grouped by their descriptors (mean shift): one group per kind of character.");
+  if (ImGui::Button("Open page...")) EM_ASM({ Module.tiaeOpenPage(); });
+  ImGui::SameLine();
+  ImGui::TextDisabled("or drop an image file on this canvas");
+  ImGui::SetNextItemWidth(220);
+  ImGui::SliderFloat("glyph size (px of the page's capitals)", &d.glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
+  ImGui::SetNextItemWidth(220);
+  ImGui::SliderInt("stride (px between windows)", &d.stride, 1, 16);
+  ImGui::BeginDisabled(d.busy || !d.page);
+  if (ImGui::Button("Find characters")) {
+    d.busy = true, d.failed = false, d.progress = 0;
+    d.message = "analysing...";
+    EM_ASM({ Module.tiaeDocument($0, $1); }, d.glyph_size, d.stride);
+  }
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::ProgressBar(d.progress, ImVec2(260, 0));
+  if (!d.message.empty()) {
+    if (d.failed) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", d.message.c_str());
+    else ImGui::TextWrapped("%s", d.message.c_str());
+  }
+  const float h = ImGui::GetContentRegionAvail().y - 8, gallery = 230;
+  document_page(d, ImVec2(ImGui::GetContentRegionAvail().x - gallery - 12, h));
+  ImGui::SameLine(0, 12);
+  cluster_gallery(d, ImVec2(gallery, h));
 }
 
 // The Draw tab's left column: the drawing, its tools, and the network's input.
@@ -330,6 +428,17 @@ void frame() {
       extract_tab();
       ImGui::EndTabItem();
     }
+    const ImGuiTabItemFlags doc_flags = app.document.select_tab ? ImGuiTabItemFlags_SetSelected : 0;
+    app.document.select_tab = false;
+    app.document.active = ImGui::BeginTabItem("Find characters on a page", nullptr, doc_flags);
+    if (app.document.active) {
+      document_tab();
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Grasp: hand and object")) {
+      grasp_tab();
+      ImGui::EndTabItem();
+    }
     ImGui::EndTabBar();
   }
   ImGui::End();
@@ -409,6 +518,44 @@ EMSCRIPTEN_KEEPALIVE void app_extract_done(const char* message, int failed) {
   app.extract.message = message;
   app.extract.failed = failed != 0;
   if (failed) app.extract.select_tab = true;
+}
+
+// Documents tab. The page preview (rgba w x h) of a page of full_w x full_h px; a new
+// page clears the last analysis.
+EMSCRIPTEN_KEEPALIVE void app_document_image(const unsigned char* rgba, int w, int h, float full_w, float full_h,
+                                             const char* name, int fresh) {
+  DocumentView& d = app.document;
+  upload_rgba(d.page, rgba, w, h);
+  d.page_w = w, d.page_h = h, d.full_w = full_w, d.full_h = full_h;
+  if (!fresh) return;
+  d.name = name;
+  d.peaks.clear();
+  d.clusters.clear();
+  d.selected = -1;
+  d.progress = 0;
+  d.message = std::string(name) + ": press Find characters";
+  d.failed = false;
+  d.select_tab = true;
+}
+EMSCRIPTEN_KEEPALIVE void app_document_peaks(const float* xy, int n) { app.document.peaks.assign(xy, xy + 2 * n); }
+EMSCRIPTEN_KEEPALIVE void app_document_cluster(const float* canonical, const float* members, int n) {
+  DocumentView::Cluster c;
+  c.canonical.upload(canonical, kSide, kSide);
+  c.members.assign(members, members + 2 * n);
+  app.document.clusters.push_back(std::move(c));
+}
+EMSCRIPTEN_KEEPALIVE void app_document_progress(float fraction) { app.document.progress = fraction; }
+EMSCRIPTEN_KEEPALIVE void app_document_done(const char* message, int failed) {
+  app.document.busy = false;
+  app.document.message = message;
+  app.document.failed = failed != 0;
+}
+// Whether a dropped file is a page for the Documents tab (it is the one shown).
+EMSCRIPTEN_KEEPALIVE int app_document_active() { return app.document.active ? 1 : 0; }
+// For tests: select cluster c (as a click does); the number of boxes drawn.
+EMSCRIPTEN_KEEPALIVE int app_document_select(int c) {
+  app.document.selected = c;
+  return c >= 0 && c < int(app.document.clusters.size()) ? int(app.document.clusters[size_t(c)].members.size() / 2) : 0;
 }
 
 // For tests: the sum of a model's canonical image (0 before any result).

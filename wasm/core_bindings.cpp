@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "document.h"
 #include "extract.h"
 #include "image_header.h"
 #include "resample.h"
@@ -22,6 +23,15 @@ tiae::ExtractOptions extract_options(double glyph_size, double model_glyph_size,
   o.model_glyph_size = model_glyph_size;
   o.stride = stride;
   o.batch = batch;
+  return o;
+}
+
+tiae::DocumentOptions document_options(double glyph_size, double model_glyph_size, int stride, int batch, int max_shift,
+                                       double quantile) {
+  tiae::DocumentOptions o;
+  o.window = extract_options(glyph_size, model_glyph_size, stride, batch);
+  o.max_shift = max_shift;
+  o.quantile = quantile;
   return o;
 }
 }  // namespace
@@ -122,5 +132,65 @@ EMSCRIPTEN_KEEPALIVE int tiae_extract_result(const tiae::ForegroundExtraction* j
   }
 }
 EMSCRIPTEN_KEEPALIVE void tiae_extract_end(tiae::ForegroundExtraction* job) { delete job; }
+
+// ---- documents, staged (shared/document.h): the scan, then the peaks' windows
+
+// A job over gray (width x height), or null when refused (see tiae_last_error).
+EMSCRIPTEN_KEEPALIVE tiae::DocumentAnalysis* tiae_document_begin(const float* gray, int width, int height, double glyph_size,
+                                                                 double model_glyph_size, int stride, int batch,
+                                                                 int max_shift, double quantile) {
+  const auto options = document_options(glyph_size, model_glyph_size, stride, batch, max_shift, quantile);
+  last_error = tiae::DocumentAnalysis::check(width, height, options);  // before width x height values are read
+  if (!last_error.empty()) return nullptr;
+  try {
+    return new tiae::DocumentAnalysis(std::vector<float>(gray, gray + size_t(width) * height), width, height, options);
+  } catch (const std::exception& e) {
+    last_error = e.what();
+    return nullptr;
+  }
+}
+EMSCRIPTEN_KEEPALIVE int tiae_document_check(int width, int height, double glyph_size, double model_glyph_size, int stride,
+                                             int batch, int max_shift, double quantile) {
+  last_error = tiae::DocumentAnalysis::check(
+      width, height, document_options(glyph_size, model_glyph_size, stride, batch, max_shift, quantile));
+  return last_error.empty() ? 0 : 1;
+}
+EMSCRIPTEN_KEEPALIVE int tiae_document_scan_batches(const tiae::DocumentAnalysis* job) { return job->scan_batches(); }
+EMSCRIPTEN_KEEPALIVE int tiae_document_scan_batch_size(const tiae::DocumentAnalysis* job, int b) { return job->scan_batch_size(b); }
+EMSCRIPTEN_KEEPALIVE void tiae_document_scan_inputs(const tiae::DocumentAnalysis* job, int b, float* out) { job->scan_inputs(b, out); }
+EMSCRIPTEN_KEEPALIVE void tiae_document_accept_scan(tiae::DocumentAnalysis* job, int b, const float* canonicals) {
+  job->accept_scan(b, canonicals);
+}
+// After the scan: the votes per page pixel (width x height floats) into out.
+EMSCRIPTEN_KEEPALIVE void tiae_document_heatmap(const tiae::DocumentAnalysis* job, float* out) {
+  std::copy(job->heatmap().begin(), job->heatmap().end(), out);
+}
+EMSCRIPTEN_KEEPALIVE int tiae_document_peak_count(const tiae::DocumentAnalysis* job) { return int(job->peaks().size()); }
+// x, y, score per peak (3 floats each), strongest first.
+EMSCRIPTEN_KEEPALIVE void tiae_document_peaks(const tiae::DocumentAnalysis* job, float* out) {
+  for (const auto& p : job->peaks()) *out++ = p.x, *out++ = p.y, *out++ = p.score;
+}
+EMSCRIPTEN_KEEPALIVE int tiae_document_peak_batches(const tiae::DocumentAnalysis* job) { return job->peak_batches(); }
+EMSCRIPTEN_KEEPALIVE int tiae_document_peak_batch_size(const tiae::DocumentAnalysis* job, int b) { return job->peak_batch_size(b); }
+EMSCRIPTEN_KEEPALIVE void tiae_document_peak_inputs(const tiae::DocumentAnalysis* job, int b, float* out) { job->peak_inputs(b, out); }
+EMSCRIPTEN_KEEPALIVE void tiae_document_accept_peaks(tiae::DocumentAnalysis* job, int b, const float* descriptors, int dims) {
+  job->accept_peaks(b, descriptors, dims);
+}
+// The clusters: each peak's label into labels (peak count ints) and each cluster's
+// representative peak (nearest its centre) into representatives (at most peak count
+// ints); returns the number of clusters, or -1 (see tiae_last_error).
+EMSCRIPTEN_KEEPALIVE int tiae_document_clusters(const tiae::DocumentAnalysis* job, int* labels, int* representatives) {
+  try {
+    const auto c = job->clusters();
+    std::copy(c.labels.begin(), c.labels.end(), labels);
+    const auto reps = tiae::cluster_representatives(job->descriptors(), c);
+    std::copy(reps.begin(), reps.end(), representatives);
+    return c.clusters();
+  } catch (const std::exception& e) {
+    last_error = e.what();
+    return -1;
+  }
+}
+EMSCRIPTEN_KEEPALIVE void tiae_document_end(tiae::DocumentAnalysis* job) { delete job; }
 
 }  // extern "C"

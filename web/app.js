@@ -2,7 +2,10 @@
 // each new 32x32 drawing; this runs tiae.analyze for the ordinary AE and the TIAE (the
 // API's own code path) and hands the results back into the app's memory. For the Extract
 // tab it picks or receives (drag and drop) the photo, runs tiae.extract, shows previews
-// and progress, and downloads the result.
+// and progress, and downloads the result. For the Documents tab it runs tiae.document on a
+// page and hands the heat map (drawn over the page), the peaks and the clusters to the app.
+// For the Grasp tab it runs tiae.analyze with both grasp models on each painted pair, and
+// hands the app example pairs of the test set (models/grasp-shift-tiae/examples.json).
 import createTiaeApp from '/wasm/tiae-app.mjs';
 
 const MODELS = ['mnist-shift-ae', 'mnist-shift-tiae'];  // the app's model 0 and model 1
@@ -62,6 +65,32 @@ async function loadSpaces() {
     withCopies([new Float32Array(s.xy), new Int32Array(s.labels), new Float32Array(s.mean), new Float32Array(s.axes)],
                (xy, labels, mean, axes) => app._app_set_space(k, xy, labels, s.labels.length, mean, axes, s.dim));
   }
+}
+
+// ---- Grasp tab
+
+const GRASP_MODELS = ['grasp-shift-ae', 'grasp-shift-tiae'];  // the tab's model 0 and model 1
+
+async function analyzeGrasp(pixels) {
+  try {
+    const { available } = await tiae.ready;
+    for (const [k, name] of GRASP_MODELS.entries()) {
+      if (!available.includes(name)) continue;
+      const r = await tiae.analyze(pixels, name);
+      withCopies([r.canonical, r.restored], (c, s) => app._app_grasp_result(k, c, s, r.shift[0], r.shift[1]));
+    }
+  } catch (e) {
+    withString(`analysis failed: ${e.message}`, (s) => app._app_grasp_status(s));
+  } finally {
+    app._app_grasp_done();
+  }
+}
+
+async function loadGraspExamples() {
+  const response = await fetch('/models/grasp-shift-tiae/examples.json');
+  if (!response.ok) return;  // no evaluation recorded: painting only
+  const { pairs } = await response.json();
+  for (const pair of pairs) withCopies([new Float32Array(pair)], (p) => app._app_grasp_example(p));
 }
 
 // ---- Extract tab
@@ -131,23 +160,93 @@ async function download() {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+// ---- Documents tab
+
+let page = null, pageName = '', pageBitmap = null, lastDocument = null;
+
+// The page's preview (fitted to PREVIEW) as RGBA, with the heat map over it when given:
+// votes blurred to a tenth of a glyph, red where windows point most, as `tiae document`.
+function pagePreview(bitmap, heat, glyphSize) {
+  const scale = Math.min(1, PREVIEW / Math.max(bitmap.width, bitmap.height));
+  const w = Math.max(1, Math.round(bitmap.width * scale)), h = Math.max(1, Math.round(bitmap.height * scale));
+  const canvas = new OffscreenCanvas(w, h), ctx = canvas.getContext('2d');
+  ctx.filter = 'grayscale(1)';
+  ctx.drawImage(bitmap, 0, 0, w, h);
+  if (heat) {
+    const most = heat.heatmap.reduce((a, v) => Math.max(a, v), 0) || 1;
+    const layer = new ImageData(heat.width, heat.height);
+    for (let i = 0; i < heat.heatmap.length; ++i) {
+      const v = Math.min(1, heat.heatmap[i] / most);
+      layer.data.set([255, Math.round(255 * (1 - v)), 0, Math.round(255 * Math.min(1, 4 * v))], 4 * i);
+    }
+    const full = new OffscreenCanvas(heat.width, heat.height);
+    full.getContext('2d').putImageData(layer, 0, 0);
+    ctx.filter = `blur(${Math.max(1, (glyphSize / 10) * scale)}px)`;
+    for (let k = 0; k < 3; ++k) ctx.drawImage(full, 0, 0, w, h);  // blurred dots fade: draw them thrice
+  }
+  return { rgba: ctx.getImageData(0, 0, w, h).data, w, h };
+}
+
+function showPage(heat, glyphSize, fresh) {
+  const { rgba, w, h } = pagePreview(pageBitmap, heat, glyphSize);
+  const p = app._malloc(rgba.length);
+  app.HEAPU8.set(rgba, p);
+  withString(pageName, (s) => app._app_document_image(p, w, h, pageBitmap.width, pageBitmap.height, s, fresh ? 1 : 0));
+  app._free(p);
+}
+
+function documentDone(message, failed) {
+  withString(message, (s) => app._app_document_done(s, failed ? 1 : 0));
+}
+
+async function openPage(file) {
+  page = file;
+  pageName = file.name ?? '';
+  lastDocument = null;
+  try {
+    pageBitmap = await createImageBitmap(file);
+  } catch {
+    pageBitmap = await createImageBitmap(new ImageData(1, 1));  // Find characters still runs and names the problem
+  }
+  showPage(null, 0, true);
+}
+
+async function runDocument(glyphSize, stride) {
+  const t0 = performance.now();
+  try {
+    const r = await tiae.document(page, { glyphSize, stride, onProgress: (f) => app._app_document_progress(f) });
+    lastDocument = r;
+    showPage(r, glyphSize, false);
+    withCopies([new Float32Array(r.peaks.flatMap(([x, y]) => [x, y]))], (p) => app._app_document_peaks(p, r.peaks.length));
+    for (const c of r.clusters)
+      withCopies([c.canonical, new Float32Array(c.members.flat())], (k, m) => app._app_document_cluster(k, m, c.members.length));
+    documentDone(`${pageName}: ${r.peaks.length} characters found, ${r.clusters.length} kinds, in ` +
+                 `${((performance.now() - t0) / 1000).toFixed(1)} s; click a cluster to see its members`, false);
+  } catch (e) {
+    documentDone(`${pageName}: ${e.message}`, true);
+  }
+}
+
 function acceptDrops(canvas) {
-  const picker = Object.assign(document.createElement('input'), { type: 'file', accept: 'image/*', hidden: true });
-  picker.id = 'photo-picker';
-  picker.addEventListener('change', () => picker.files[0] && openPhoto(picker.files[0]));
-  document.body.append(picker);
+  const pick = (id, open) => {
+    const picker = Object.assign(document.createElement('input'), { type: 'file', accept: 'image/*', hidden: true, id });
+    picker.addEventListener('change', () => picker.files[0] && open(picker.files[0]));
+    document.body.append(picker);
+    return picker;
+  };
+  const pickers = { photo: pick('photo-picker', openPhoto), page: pick('page-picker', openPage) };
   canvas.addEventListener('dragover', (e) => e.preventDefault());
   canvas.addEventListener('drop', (e) => {
     e.preventDefault();
     const file = e.dataTransfer?.files?.[0];
-    if (file) openPhoto(file);
+    if (file) (app._app_document_active() ? openPage : openPhoto)(file);
   });
-  return picker;
+  return pickers;
 }
 
 export async function startApp(canvas) {
   let pendingPixels = null;
-  const picker = acceptDrops(canvas);
+  const pickers = acceptDrops(canvas);
   // A stroke ends wherever the button is released: while it is down the canvas holds the
   // pointer, so the release reaches it (GLFW listens on the canvas) even outside its box.
   canvas.addEventListener('pointerdown', (e) => canvas.setPointerCapture(e.pointerId));
@@ -158,16 +257,19 @@ export async function startApp(canvas) {
       if (app) analyze(pixels);
       else pendingPixels = pixels;  // the first frame can run before the factory resolves
     },
-    tiaeOpenPhoto: () => picker.click(),
+    tiaeOpenPhoto: () => pickers.photo.click(),
+    tiaeOpenPage: () => pickers.page.click(),
+    tiaeDocument: (glyphSize, stride) => runDocument(glyphSize, stride),
     tiaeExtract: (glyphSize, stride) => runExtract(glyphSize, stride),
     tiaeDownload: () => download(),
+    tiaeAnalyzeGrasp: (pixels) => analyzeGrasp(pixels),
   });
   if (pendingPixels) analyze(pendingPixels);
   tiae.ready.then(
     ({ backend, models }) => {
       const missing = MODELS.filter((m) => !models.includes(m));
       setStatus(`running on ${backend}` + (missing.length ? `; missing: ${missing.join(', ')}` : ''));
-      return loadSpaces();
+      return Promise.all([loadSpaces(), loadGraspExamples()]);
     },
     (e) => setStatus(`could not start: ${e.message}`));
   window.tiaeApp = {
@@ -175,5 +277,10 @@ export async function startApp(canvas) {
     analyses: () => analyses,
     openPhoto,  // for tests: what a drop or the picker does with a File
     foreground: () => foreground,
+    openPage,  // for tests: what a drop on the Documents tab or its picker does
+    document: () => lastDocument,
+    selectCluster: (c) => app._app_document_select(c),
+    loadGraspExample: (i) => app._app_grasp_load_example(i),
+    graspTiaeShift: () => app._app_grasp_tiae_shift(),
   };
 }

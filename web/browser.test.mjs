@@ -312,3 +312,152 @@ test('the Extract tab: a dropped photo, the Extract button, the result beside it
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
 });
+
+// ---- documents
+
+const DOC_MODEL = 'page-shift-tiae';
+
+// A page of the document evaluation and its glyph size, written by the CLI.
+function documentPage() {
+  const dir = path.join(artifacts, 'document');
+  execFileSync(path.join(root, 'build/native/tiae'), ['flyers', '--documents', '--count', '1', '-o', dir]);
+  const truth = JSON.parse(fs.readFileSync(path.join(dir, 'document-0.json')));
+  return { file: path.join(dir, 'document-0.png'), glyphSize: truth.glyph_size };
+}
+
+// The share of `a`'s points with a point of `b` within `tolerance` px.
+function covered(a, b, tolerance) {
+  return a.filter(([x, y]) => b.some(([u, v]) => Math.hypot(x - u, y - v) <= tolerance)).length / Math.max(1, a.length);
+}
+
+test('document: the page finds the peaks and clusters the CLI finds on the same page', async () => {
+  const { file, glyphSize } = documentPage();
+  const cliDir = path.join(artifacts, 'document-cli');
+  execFileSync(path.join(root, 'build/native/tiae'), ['document', file, '-o', cliDir, '-m', path.join(root, 'models', DOC_MODEL),
+                                                      '--glyph-size', String(glyphSize), '--no-progress']);
+  const cliPeaks = JSON.parse(fs.readFileSync(path.join(cliDir, 'peaks.json'))).peaks;
+  const cliClusters = JSON.parse(fs.readFileSync(path.join(cliDir, 'clusters.json'))).clusters;
+  const { page, foreign } = await openPage('wasm');
+  const r = await page.evaluate(async ([data, glyphSize]) => {
+    const d = await window.tiae.document(new File([new Uint8Array(data)], 'document-0.png'), { glyphSize });
+    return { width: d.width, height: d.height, votes: d.heatmap.reduce((a, v) => a + v, 0), peaks: d.peaks,
+             clusters: d.clusters.map((c) => ({ members: c.members, ink: c.canonical.reduce((a, v) => a + v, 0) })) };
+  }, [[...fs.readFileSync(file)], glyphSize]);
+  await page.close();
+  assert.ok(r.peaks.length > 50, `${r.peaks.length} peaks`);
+  // the same places: LibTorch and ONNX Runtime Web differ in the last bits, which can move
+  // a near-tie shift of a few windows, never a peak
+  const same = Math.min(covered(r.peaks, cliPeaks, 1), covered(cliPeaks, r.peaks, 1));
+  console.log(`document: ${r.peaks.length} peaks in the page, ${cliPeaks.length} in the CLI, ${(100 * same).toFixed(1)} % shared; ` +
+              `${r.clusters.length} and ${cliClusters.length} clusters`);
+  assert.ok(same >= 0.98, `shared peaks ${same}`);
+  // the same partition: members of a page cluster sit in one CLI cluster (>= 95 % of peaks)
+  const cliLabel = (x, y) => cliClusters.findIndex((c) => c.members.some(([u, v]) => Math.hypot(x - u, y - v) <= 1));
+  let agree = 0, total = 0;
+  for (const c of r.clusters) {
+    const labels = c.members.map(([x, y]) => cliLabel(x, y));
+    const counts = {};
+    labels.forEach((l) => { counts[l] = (counts[l] ?? 0) + 1; });
+    agree += Math.max(...Object.values(counts));
+    total += labels.length;
+  }
+  assert.ok(agree / total >= 0.95, `cluster agreement ${agree / total}`);
+  assert.ok(Math.abs(r.clusters.length - cliClusters.length) <= 2);
+  assert.ok(r.clusters.every((c) => c.ink > 1), 'every cluster has a canonical shape');
+  assert.deepEqual(foreign, []);
+});
+
+test('the Documents tab: a page, Find characters, the heat map and a selected cluster (screenshot kept)', async () => {
+  const { file } = documentPage();
+  const { page, foreign } = await openPage('wasm');
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.waitForFunction(() => window.tiaeApp);
+  await page.evaluate((data) => window.tiaeApp.openPage(new File([new Uint8Array(data)], 'document-0.png')), [...fs.readFileSync(file)]);
+  await page.waitForTimeout(300);  // the tab comes forward
+  await page.screenshot({ path: path.join(artifacts, 'page-document-before.png') });
+  const box = await page.locator('#canvas').boundingBox();
+  await page.mouse.click(box.x + 60, box.y + DOCUMENT_BUTTON_Y);  // Find characters
+  await page.waitForFunction(() => window.tiaeApp.document(), null, { timeout: 120000 });
+  const members = await page.evaluate(() => window.tiaeApp.selectCluster(0));
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(artifacts, 'page-document.png') });
+  const d = await page.evaluate(() => ({ peaks: window.tiaeApp.document().peaks.length, first: window.tiaeApp.document().clusters[0].members.length }));
+  await page.close();
+  assert.ok(d.peaks > 50);
+  assert.equal(members, d.first, 'the selected cluster marks its members');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
+});
+
+// ---- grasp pairs (2 channels)
+
+const GRASP_MODEL = 'grasp-shift-tiae';
+
+function shiftPlanes(pair, dx, dy) {
+  const out = new Float32Array(pair.length);
+  for (let c = 0; c < pair.length / (S * S); c++) out.set(shift(pair.subarray(c * S * S, (c + 1) * S * S), dx, dy), c * S * S);
+  return out;
+}
+
+test('grasp: 2-channel analyze matches onnxruntime-node and the CLI, one brute-force shift for both planes', async () => {
+  const dir = path.join(root, 'models', GRASP_MODEL);
+  const pairs = JSON.parse(fs.readFileSync(path.join(dir, 'examples.json'))).pairs.map((p) => new Float32Array(p));
+  const shifts = pairs.map((_, i) => [((i * 5) % 9) - 4, ((i * 3) % 9) - 4]);
+  const inputs = [...pairs, ...pairs.map((p, i) => shiftPlanes(p, ...shifts[i]))];
+  const raw = path.join(artifacts, 'grasp-inputs.f32');
+  fs.writeFileSync(raw, Buffer.concat(inputs.map((a) => Buffer.from(a.buffer))));
+  const cli = JSON.parse(execFileSync(path.join(root, 'build/native/tiae'), ['infer', dir, '--raw', raw]).toString());
+  const card = JSON.parse(fs.readFileSync(path.join(dir, 'model.json')));
+  const enc = await ort.InferenceSession.create(path.join(dir, card.files.encoder));
+  const dec = await ort.InferenceSession.create(path.join(dir, card.files.decoder));
+  const { page, foreign } = await openPage('wasm');
+  const inPage = await page.evaluate(async ([arrays, model]) => {
+    const out = [];
+    for (const a of arrays) {
+      const r = await window.tiae.analyze(new Float32Array(a), model);
+      out.push({ canonical: [...r.canonical], shift: r.shift });
+    }
+    return out;
+  }, [inputs.map((a) => [...a]), GRASP_MODEL]);
+  await page.close();
+  let maxDiff = 0, exact = 0, sameAsCli = 0, followed = 0;
+  for (const [i, img] of inputs.entries()) {
+    const { descriptor } = await enc.run({ image: new ort.Tensor('float32', img, [1, 2, S, S]) });
+    const { image } = await dec.run({ descriptor });
+    image.data.forEach((v, j) => { maxDiff = Math.max(maxDiff, Math.abs(v - inPage[i].canonical[j])); });
+    // both planes' distances summed, for every shift: the page's is the minimum
+    const c = Float32Array.from(inPage[i].canonical), planes = [0, 1].map((k) => shiftDistances(c.subarray(k * S * S, (k + 1) * S * S), img.subarray(k * S * S, (k + 1) * S * S)));
+    const total = new Map([...planes[0]].map(([key, d]) => [key, d + planes[1].get(key)]));
+    const best = Math.min(...total.values());
+    if (total.get(`${-inPage[i].shift[0]},${-inPage[i].shift[1]}`) <= best + 1e-4 * Math.max(1, best)) exact++;
+    if (cli.shifts[i][0] === -inPage[i].shift[0] && cli.shifts[i][1] === -inPage[i].shift[1]) sameAsCli++;
+  }
+  for (let i = 0; i < pairs.length; i++) {
+    const [a, b] = [inPage[i].shift, inPage[pairs.length + i].shift];
+    if (Math.abs(b[0] - a[0] - shifts[i][0]) <= 1 && Math.abs(b[1] - a[1] - shifts[i][1]) <= 1) followed++;
+  }
+  console.log(`grasp: max |diff| vs onnxruntime-node ${maxDiff.toExponential(2)}; brute-force shift ${exact}/${inputs.length}; ` +
+              `as the CLI ${sameAsCli}/${inputs.length}; followed ${followed}/${pairs.length}`);
+  assert.ok(maxDiff <= 1e-4, `max abs diff ${maxDiff}`);
+  assert.equal(exact, inputs.length);
+  assert.ok(sameAsCli >= inputs.length - 1, `the CLI's shift for ${sameAsCli}/${inputs.length}`);
+  assert.ok(followed >= pairs.length - 1, `shift followed for ${followed}/${pairs.length}`);
+  assert.deepEqual(foreign, []);
+});
+
+test('the Grasp tab: an example pair, both models\' canonical pairs and the shift (screenshot kept)', async () => {
+  const { page, foreign } = await openPage('wasm');
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.waitForFunction(() => window.tiaeApp && window.tiaeApp.loadGraspExample(0) > 0, null, { timeout: 30000 });
+  const box = await page.locator('#canvas').boundingBox();
+  await page.mouse.click(box.x + GRASP_TAB_X, box.y + 18);  // the Grasp tab
+  await page.evaluate(() => window.tiaeApp.loadGraspExample(6));
+  await page.waitForFunction(() => window.tiaeApp.graspTiaeShift() !== -9999, null, { timeout: 60000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(artifacts, 'page-grasp.png') });
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
+});

@@ -1,9 +1,10 @@
 // window.tiae: the page's API, and the one code path its UI uses.
-//   tiae.ready            Promise of { backend: 'webgpu' | 'wasm', models: [folder names] }
+//   tiae.ready            Promise of { backend: 'webgpu' | 'wasm', models: [loaded at start], available: [all] }
 //   tiae.analyze(pixels, model = 'mnist-shift-tiae')
-//       pixels: Float32Array(1024), row-major 32x32 in [0, 1]
-//       -> Promise of { descriptor: Float32Array, canonical: Float32Array(1024),
-//                       shift: [dx, dy], restored: Float32Array(1024) }
+//       pixels: Float32Array(C x 1024), C row-major 32x32 planes in [0, 1] (C: the model
+//       card's channels; 2 for grasp models: hand, then object)
+//       -> Promise of { descriptor: Float32Array, canonical: Float32Array(C x 1024),
+//                       shift: [dx, dy], restored: Float32Array(C x 1024) }
 //       canonical = D(E(I)); shift = where the input sits relative to the canonical shape
 //       (-theta_hat, with theta_hat = argmin ||D(E(I)) - T_theta I||^2 on the extended
 //       canvas, computed by the C++ core compiled to wasm); restored = T_shift(canonical).
@@ -14,7 +15,13 @@
 //       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
 //       runs each batch. onProgress(fraction) after each batch. Bad files reject with the
 //       same messages as `tiae extract`.
-// Models whose card says "foreground" load on first use; the others at start.
+//   tiae.document(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress })
+//       image as for extract -> Promise of { width, height, heatmap: Float32Array (votes per
+//       page pixel), peaks: [[x, y, score], ...] (strongest first), clusters: [{ id,
+//       members: [[x, y], ...], canonical: Float32Array(1024) }] }: where windows' shifts
+//       put the canonical shape's centre, and mean-shift clusters of the descriptors of the
+//       windows on the peaks, as `tiae document` (the staged core of shared/document.h).
+// Models for extraction, documents and grasp load on first use; the others at start.
 // Backend: WebGPU when an adapter exists and is not a software fallback, wasm otherwise;
 // ?backend=wasm or ?backend=webgpu forces one. Everything loads from the page's origin.
 import createTiaeCore from '/wasm/tiae-core.mjs';
@@ -67,6 +74,13 @@ async function loadModel(ort, name, backend) {
   return { name, card, encoder, decoder };
 }
 
+// Extraction, document and grasp models: not needed by the Draw tab, loaded when first
+// asked for.
+function lazy(card) {
+  const config = card.training?.config;
+  return card.kind === 'foreground' || card.kind === 'fg' || config?.layout === 'document' || config?.data === 'grasp';
+}
+
 async function start() {
   const core = await createTiaeCore();
   const index = await (await fetch('/models/index.json')).json();
@@ -78,7 +92,7 @@ async function start() {
     for (const name of index.models) {
       try {
         const card = await (await fetch(`/models/${name}/model.json`)).json().catch(() => ({}));
-        if (card.kind === 'foreground') continue;  // loaded by extract() when first asked for
+        if (lazy(card)) continue;  // loaded by extract() or document() when first asked for
         models.set(name, await loadModel(ort, name, backend));
       } catch (e) {
         if (backend === 'webgpu') {
@@ -127,25 +141,26 @@ function analyze(pixels, model = 'mnist-shift-tiae') {
 }
 
 async function analyzeNow(pixels, model) {
-  const { core, ort, models } = await state;
-  if (!(pixels instanceof Float32Array) || pixels.length !== PIXELS)
-    throw new TypeError(`analyze: pixels must be a Float32Array of ${PIXELS} values`);
+  const { core, ort } = await state;
+  const m = await lazyModel(model, 'analyze');
+  const channels = m.card.channels ?? 1, size = channels * PIXELS;
+  if (!(pixels instanceof Float32Array) || pixels.length !== size)
+    throw new TypeError(`analyze: pixels must be a Float32Array of ${size} values (${channels} x 32 x 32) for ${model}`);
   const bad = pixels.findIndex((v) => !(v >= 0 && v <= 1));  // NaN fails both comparisons
   if (bad >= 0) throw new TypeError(`analyze: pixels must be finite numbers in [0, 1] (pixel ${bad} is ${pixels[bad]})`);
-  const m = models.get(model);
-  if (!m) throw new Error(`analyze: no model '${model}' (loaded: ${[...models.keys()].join(', ')})`);
-  const input = new ort.Tensor('float32', pixels.slice(), [1, 1, SIZE, SIZE]);
+  const input = new ort.Tensor('float32', pixels.slice(), [1, channels, SIZE, SIZE]);
   const { descriptor } = await m.encoder.run({ image: input });
   const { image } = await m.decoder.run({ descriptor });
   const desc = new Float32Array(await descriptor.getData());
   const canonical = new Float32Array(await image.getData());
-  const restored = new Float32Array(PIXELS);
+  const restored = new Float32Array(size);
   const shift = withHeap(core, [canonical, pixels, restored, new Float32Array(2)], ([c, p, r, s]) => {
-    if (core._tiae_estimate_shift(c, p, SIZE, 1, maxShift(m.card), s)) throw new Error(`analyze: ${coreError(core)}`);  // a NaN canonical image
+    // one shift for all channels: the errors of every channel summed (shared/shift_search.h)
+    if (core._tiae_estimate_shift(c, p, SIZE, channels, maxShift(m.card), s)) throw new Error(`analyze: ${coreError(core)}`);  // a NaN canonical image
     const theta = [core.HEAP32[s >> 2], core.HEAP32[(s >> 2) + 1]];
     const where = [-theta[0], -theta[1]];
-    core._tiae_shift_image(c, r, SIZE, 1, where[0], where[1]);
-    restored.set(core.HEAPF32.subarray(r >> 2, (r >> 2) + PIXELS));
+    core._tiae_shift_image(c, r, SIZE, channels, where[0], where[1]);
+    restored.set(core.HEAPF32.subarray(r >> 2, (r >> 2) + size));
     return where;
   });
   return { descriptor: desc, canonical, shift, restored };
@@ -155,10 +170,10 @@ async function analyzeNow(pixels, model) {
 
 const EXTRACT_BATCH = 256;
 
-async function foregroundModel(name) {
+async function lazyModel(name, caller) {
   const s = await state;
   if (!s.models.has(name)) {
-    if (!s.available.includes(name)) throw new Error(`extract: no model '${name}' (models: ${s.available.join(', ')})`);
+    if (!s.available.includes(name)) throw new Error(`${caller}: no model '${name}' (models: ${s.available.join(', ')})`);
     s.models.set(name, await loadModel(s.ort, name, s.backend));
   }
   return s.models.get(name);
@@ -205,7 +220,7 @@ function extract(image, options = {}) {
 
 async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress } = {}) {
   const { core, ort } = await state;
-  const m = await foregroundModel(model);
+  const m = await lazyModel(model, 'extract');
   const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
   // Whole numbers only: the core takes an int, and JS would wrap 2^32 + 8 to 8 on the way in.
   if ((stride | 0) !== stride) throw new TypeError(`extract: stride must be a whole number of px (got ${stride})`);
@@ -263,10 +278,117 @@ async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20
   }
 }
 
+// ---- documents
+
+function documentAnalysis(image, options = {}) {
+  const job = queue.then(() => documentNow(image, options));
+  queue = job.catch(() => {});
+  return job;
+}
+
+// Runs the encoder (and decoder) on `count` windows at `buffer` in the core's heap.
+async function runWindows(core, ort, m, buffer, count) {
+  const input = new ort.Tensor('float32', core.HEAPF32.slice(buffer >> 2, (buffer >> 2) + count * PIXELS), [count, 1, SIZE, SIZE]);
+  const { descriptor } = await m.encoder.run({ image: input });
+  const { image } = await m.decoder.run({ descriptor });
+  return { descriptors: new Float32Array(await descriptor.getData()), canonicals: new Float32Array(await image.getData()) };
+}
+
+// The core's job over the image's gray values, or an error with the command line's message.
+function beginDocument(core, data, glyphSize, m, stride) {
+  const { width, height } = data, n = width * height;
+  const args = [glyphSize, m.card.glyph_size ?? DEFAULT_GLYPH_SIZE, stride, EXTRACT_BATCH, maxShift(m.card), m.card.cluster_quantile ?? 0.1];
+  if (core._tiae_document_check(width, height, ...args)) throw new Error(coreError(core));
+  const rgba = core._malloc(n * 4), gray = core._malloc(n * 4);
+  try {
+    if (!rgba || !gray) throw new Error(`the page is too large (${width}x${height} pixels) for this browser's memory`);
+    core.HEAPU8.set(data.data, rgba);
+    core._tiae_gray_from_rgba8(rgba, width, height, gray);
+    const job = core._tiae_document_begin(gray, width, height, ...args);  // copies gray
+    if (!job) throw new Error(coreError(core));
+    return job;
+  } finally {
+    core._free(rgba);
+    core._free(gray);
+  }
+}
+
+// Stage 1: every window's canonical shape votes; onProgress over both stages.
+async function scanDocument(core, ort, m, job, buffer, onProgress) {
+  const batches = core._tiae_document_scan_batches(job);
+  for (let b = 0; b < batches; ++b) {
+    const count = core._tiae_document_scan_batch_size(job, b);
+    core._tiae_document_scan_inputs(job, b, buffer);
+    const { canonicals } = await runWindows(core, ort, m, buffer, count);
+    core.HEAPF32.set(canonicals, buffer >> 2);  // the heap may have grown: index afresh
+    core._tiae_document_accept_scan(job, b, buffer);
+    onProgress?.((b + 1) / (batches + 1));
+  }
+}
+
+// Stage 2: the peaks' descriptors, clustered; each cluster's canonical shape is its
+// representative's D(E(I)).
+async function clusterPeaks(core, ort, m, job, buffer, peakCount) {
+  const canonicals = new Float32Array(peakCount * PIXELS);
+  for (let b = 0; b < core._tiae_document_peak_batches(job); ++b) {
+    const count = core._tiae_document_peak_batch_size(job, b);
+    core._tiae_document_peak_inputs(job, b, buffer);
+    const r = await runWindows(core, ort, m, buffer, count);
+    canonicals.set(r.canonicals, b * EXTRACT_BATCH * PIXELS);
+    const dims = r.descriptors.length / count;
+    withHeap(core, [r.descriptors], ([d]) => core._tiae_document_accept_peaks(job, b, d, dims));
+  }
+  const labels = core._malloc(Math.max(1, peakCount) * 4), reps = core._malloc(Math.max(1, peakCount) * 4);
+  try {
+    const k = core._tiae_document_clusters(job, labels, reps);
+    if (k < 0) throw new Error(coreError(core));
+    const label = core.HEAP32.slice(labels >> 2, (labels >> 2) + peakCount);
+    const rep = core.HEAP32.slice(reps >> 2, (reps >> 2) + k);
+    return [...rep].map((r, id) => ({ id, members: [], canonical: canonicals.slice(r * PIXELS, (r + 1) * PIXELS), label }));
+  } finally {
+    core._free(labels);
+    core._free(reps);
+  }
+}
+
+async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress } = {}) {
+  const { core, ort } = await state;
+  const m = await lazyModel(model, 'document');
+  if ((stride | 0) !== stride) throw new TypeError(`document: stride must be a whole number of px (got ${stride})`);
+  if (typeof glyphSize !== 'number') throw new TypeError(`document: glyphSize must be a number of px (got ${glyphSize})`);
+  const data = await toImageData(core, image);
+  const { width, height } = data;
+  const job = beginDocument(core, data, glyphSize, m, stride);
+  const buffer = core._malloc(EXTRACT_BATCH * PIXELS * 4);
+  try {
+    await scanDocument(core, ort, m, job, buffer, onProgress);
+    const heatmap = new Float32Array(width * height), peakCount = core._tiae_document_peak_count(job);
+    let peaks = [];
+    withHeap(core, [heatmap, new Float32Array(Math.max(1, 3 * peakCount))], ([h, p]) => {
+      core._tiae_document_heatmap(job, h);
+      heatmap.set(core.HEAPF32.subarray(h >> 2, (h >> 2) + width * height));
+      core._tiae_document_peaks(job, p);
+      const flat = core.HEAPF32.slice(p >> 2, (p >> 2) + 3 * peakCount);
+      peaks = Array.from({ length: peakCount }, (_, i) => [flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]]);
+    });
+    const clusters = await clusterPeaks(core, ort, m, job, buffer, peakCount);
+    for (const c of clusters) {
+      c.members = peaks.filter((_, i) => c.label[i] === c.id).map(([x, y]) => [x, y]);
+      delete c.label;
+    }
+    onProgress?.(1);
+    return { width, height, heatmap, peaks, clusters };
+  } finally {
+    core._free(buffer);
+    core._tiae_document_end(job);
+  }
+}
+
 window.tiae = {
-  ready: state.then(({ backend, models }) => ({ backend, models: [...models.keys()] })),
+  ready: state.then(({ backend, models, available }) => ({ backend, models: [...models.keys()], available })),
   analyze,
   extract,
+  document: documentAnalysis,
   notes,
   onNote: (fn) => listeners.push(fn),
 };

@@ -46,6 +46,11 @@ ModelCard parse_model_card(const std::string& text, const std::string& origin) {
       if (!g.is_number() || !(g.get<double>() >= 2 && g.get<double>() <= 2000)) throw std::runtime_error("glyph_size must be in [2, 2000] px");
       m.glyph_size = g.get<double>();
     }
+    if (card.contains("cluster_quantile")) {
+      const auto& q = card.at("cluster_quantile");
+      if (!q.is_number() || !(q.get<double>() > 0 && q.get<double>() <= 1)) throw std::runtime_error("cluster_quantile must be in (0, 1]");
+      m.cluster_quantile = q.get<double>();
+    }
     if (card.contains("checksums"))
       for (const auto& [file, sum] : card.at("checksums").items())
         m.checksums[plain_file_name(file, "a checksum's file", origin)] = sum.get<std::string>();
@@ -76,6 +81,7 @@ void merge_evaluation(nlohmann::json& card, const nlohmann::json& metrics, const
   card["metrics"]["protocol"] = metrics["protocol"];
   if (metrics.contains("baselines")) card["metrics"]["baselines"] = metrics["baselines"];
   if (card["metrics"].contains("ink_threshold")) card["ink_threshold"] = card["metrics"]["ink_threshold"]["value"];
+  if (card["metrics"].contains("cluster_quantile")) card["cluster_quantile"] = card["metrics"]["cluster_quantile"]["value"];
 }
 
 nlohmann::json record_evaluation(const std::string& folder, const std::string& eval_dir) {
@@ -89,6 +95,12 @@ nlohmann::json record_evaluation(const std::string& folder, const std::string& e
   for (const char* picture : {"flyers.png", "hard-pages.png"})  // of the pages the metrics come from
     if (fs::exists(fs::path(eval_dir) / picture))
       write_file_atomically((fs::path(folder) / picture).string(), read_file((fs::path(eval_dir) / picture).string()));
+  // grasp models: a test pair of each class for the page
+  if (const auto examples = fs::path(eval_dir) / "examples.json"; fs::exists(examples))
+    write_file_atomically((fs::path(folder) / "examples.json").string(), read_file(examples.string()));
+  // document models: page 0's heat map and peaks
+  if (const auto document = fs::path(eval_dir) / ("document-" + model_name(folder) + ".png"); fs::exists(document))
+    write_file_atomically((fs::path(folder) / "document.png").string(), read_file(document.string()));
   write_json_file(path, card);
   return card;
 }

@@ -23,6 +23,9 @@ struct ModelCard {
   // The height of the glyphs it was trained on, in px (older cards: MNIST's 20 px). The
   // shift range, the layout and the letters are in `config`.
   double glyph_size = kMnistDigitHeight;
+  // Document models: the bandwidth quantile of the peaks' mean shift, chosen on the tuning
+  // pages by `tiae eval` and recorded by `tiae card` (none yet: 0.1).
+  double cluster_quantile = 0.1;
 };
 
 // Throws std::runtime_error naming `origin` (the card's path) for text that is not JSON,

@@ -216,6 +216,7 @@ Action add_document(CLI::App& app) {
   struct Options {
     std::string in, out, glyph_size = "auto";
     bool no_progress = false;
+    double quantile = 0;
 #ifdef TIAE_HAVE_OPENCV
     DocumentCommandOptions document;
 #endif
@@ -232,8 +233,8 @@ Action add_document(CLI::App& app) {
   cmd->add_option("-m,--model", o->document.model, "model folder or training run (default: the released models/page-shift-tiae)");
   cmd->add_option("--stride", o->document.core.window.stride, "px between 32x32 windows (after rescaling)")->capture_default_str();
   cmd->add_option("--batch", o->document.core.window.batch, "windows per network call")->capture_default_str();
-  cmd->add_option("--quantile", o->document.core.quantile, "mean shift bandwidth: this quantile of neighbour distances")
-      ->capture_default_str();
+  cmd->add_option("--quantile", o->quantile, "mean shift bandwidth: this quantile of neighbour distances (default: the card's)")
+      ->check(CLI::Range(0.001, 1.0));
   cmd->add_option("--device", o->document.device, "auto, cpu or cuda");
 #endif
   return [o] {
@@ -241,6 +242,7 @@ Action add_document(CLI::App& app) {
     auto options = o->document;
     if (options.model.empty()) options.model = find_released_model("page-shift-tiae");
     options.glyph_size = parse_glyph_size(o->glyph_size);
+    if (o->quantile > 0) options.quantile = o->quantile;
     options.progress = !o->no_progress;
     check_output_folder(o->out, {o->in});
     fmt::print("{}\n", document_command(o->in, o->out, options));

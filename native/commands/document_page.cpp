@@ -92,6 +92,7 @@ std::string document_command(const std::string& in, const std::string& out, cons
   const ModelCard card = fs::exists(fs::path(options.model) / "model.json") ? read_model_card(options.model) : ModelCard{};
   DocumentOptions core = options.core;
   core.window.model_glyph_size = card.glyph_size;
+  core.quantile = options.quantile.value_or(card.cluster_quantile);
   core.window.glyph_size = options.glyph_size ? *options.glyph_size
                                               : estimate_glyph_size(gray, image.width, image.height).value_or(card.glyph_size);
   if (const auto refused = DocumentAnalysis::check(image.width, image.height, core); !refused.empty())

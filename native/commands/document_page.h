@@ -12,8 +12,9 @@ namespace tiae {
 struct DocumentCommandOptions {
   std::string model;                // model or run folder (model_folder.h)
   std::string device = "auto";
-  DocumentOptions core;             // stride, batch, quantile (glyph sizes are set from the below)
+  DocumentOptions core;             // stride, batch (glyph sizes, shifts and quantile are set from the below)
   std::optional<double> glyph_size; // the page's; none: measured from the page (binarize.h)
+  std::optional<double> quantile;   // of the clustering's bandwidth; none: the model card's
   bool progress = true;
 };
 

@@ -8,10 +8,12 @@
 #include <deque>
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "io/figures.h"
 #include "io/files.h"
 #include "evaluate/metrics.h"
+#include "data/grasp_masks.h"
 #include "data/mnist_data.h"
 #include "artifacts/model_folder.h"
 #include "model/network.h"
@@ -26,7 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kSide = DigitSet::kSize;
-constexpr int kPixels = kSide * kSide;
 
 std::vector<float> to_vector(const torch::Tensor& t) {
   const auto c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
@@ -46,7 +47,7 @@ std::vector<int64_t> random_shifts(std::mt19937_64& rng, int count, int m) {
 }
 
 struct Encoded {
-  std::vector<float> descriptors, reconstructions;  // [N, D], [N, 32*32]
+  std::vector<float> descriptors, reconstructions;  // [N, D], [N, C*32*32]
   std::vector<float> distances;                     // C_res per image
   std::vector<int64_t> estimated;                   // theta_hat (dx, dy) per image
 };
@@ -77,31 +78,58 @@ Encoded encode(AutoEncoder& model, const torch::Tensor& digits, const std::vecto
   return out;
 }
 
-// The protocol: the digits, their random shifts and pairs, the same for every model.
+// The protocol: the images (digits or grasp pairs), their random shifts and pairs, the
+// same for every model.
 struct ShiftProtocol {
-  int max_shift = 8;
-  torch::Tensor test, train;             // [N, 1, S, S]
+  int max_shift = 8, classes = 10, channels = 1;
+  torch::Tensor test, train;             // [N, C, S, S]
   std::vector<int> test_labels, train_labels;
-  std::vector<int64_t> shift_a, shift_b, shift_train;  // (dx, dy) per digit
-  std::vector<int> other;                // a different test digit for each
-  std::vector<int> per_class;            // the first test digit of each class (pictures)
-  std::vector<int64_t> demo_shifts;      // one digit at several shifts (pictures)
+  std::vector<int64_t> shift_a, shift_b, shift_train;  // (dx, dy) per image
+  std::vector<int> other;                // a different test image for each
+  std::vector<int> per_class;            // the first test image of each class (pictures)
+  std::vector<int64_t> demo_shifts;      // one image at several shifts (pictures)
   torch::Tensor demo_digit;
+  nlohmann::json description;            // what metrics.json says of the data
+  size_t pixels() const { return size_t(channels) * kSide * kSide; }
 };
 
-ShiftProtocol make_protocol(const MnistSplit& split, const EvalOptions& options) {
+// A labelled set of `channels` x 32 x 32 images as a tensor.
+torch::Tensor images_tensor(const std::vector<float>& images, int count, int channels) {
+  return torch::from_blob(const_cast<float*>(images.data()), {count, channels, kSide, kSide}).clone();
+}
+
+// The data of the runs' config: MNIST's split, or the grasp split (data/grasp_masks.h).
+ShiftProtocol load_protocol_data(Dataset data) {
   ShiftProtocol p;
-  p.max_shift = options.max_shift;
-  const int n_test = split.test.count(), n_train = split.train.count(), m = p.max_shift;
-  p.test = torch::from_blob(const_cast<float*>(split.test.images.data()), {n_test, 1, kSide, kSide}).clone();
-  p.train = torch::from_blob(const_cast<float*>(split.train.images.data()), {n_train, 1, kSide, kSide}).clone();
+  if (data == Dataset::grasp) {
+    const auto split = make_grasp_split();
+    p.classes = int(grasp_classes().size()), p.channels = GraspSet::kChannels;
+    p.test = images_tensor(split.test.images, split.test.count(), p.channels);
+    p.train = images_tensor(split.train.images, split.train.count(), p.channels);
+    p.test_labels = split.test.labels, p.train_labels = split.train.labels;
+    nlohmann::json classes = nlohmann::json::array();
+    for (const auto& c : grasp_classes()) classes.push_back(std::string(c.grip) + " " + c.object);
+    p.description = {{"data", "grasp"}, {"classes", classes}};
+    return p;
+  }
+  const auto split = load_mnist_split(find_mnist_package());
+  p.test = images_tensor(split.test.images, split.test.count(), 1);
+  p.train = images_tensor(split.train.images, split.train.count(), 1);
   p.test_labels = split.test.labels, p.train_labels = split.train.labels;
+  p.description = {{"data", "mnist"}};
+  return p;
+}
+
+ShiftProtocol make_protocol(Dataset data, const EvalOptions& options) {
+  ShiftProtocol p = load_protocol_data(data);
+  p.max_shift = options.max_shift;
+  const int n_test = int(p.test_labels.size()), n_train = int(p.train_labels.size()), m = p.max_shift;
   std::mt19937_64 rng(options.seed);
   p.shift_a = random_shifts(rng, n_test, m), p.shift_b = random_shifts(rng, n_test, m);
   p.shift_train = random_shifts(rng, n_train, m);
   p.other.resize(size_t(n_test));
   for (int i = 0; i < n_test; ++i) p.other[size_t(i)] = (i + 1 + int(rng() % uint64_t(n_test - 1))) % n_test;
-  p.per_class.assign(10, -1);
+  p.per_class.assign(size_t(p.classes), -1);
   for (int i = 0; i < n_test; ++i)
     if (p.per_class[size_t(p.test_labels[size_t(i)])] < 0) p.per_class[size_t(p.test_labels[size_t(i)])] = i;
   p.demo_shifts = {-m, -m, -6, 0, -3, 3, 0, 0, 3, -3, 6, 0, m, m};
@@ -114,7 +142,7 @@ nlohmann::json shift_metrics(const Encoded& a, const Encoded& b, const Encoded& 
   nlohmann::json metrics;
   metrics["one_nn_accuracy"] = nearest_neighbour_accuracy(train.descriptors, p.train_labels, a.descriptors, p.test_labels, dim);
   metrics["invariance_ratio"] = invariance_ratio(a.descriptors, b.descriptors, p.other, dim);
-  metrics["kmeans_nmi"] = normalized_mutual_information(kmeans(a.descriptors, dim, 10, seed), p.test_labels);
+  metrics["kmeans_nmi"] = normalized_mutual_information(kmeans(a.descriptors, dim, p.classes, seed), p.test_labels);
   double c_res = 0;
   for (float d : a.distances) c_res += d;
   metrics["c_res_mean"] = c_res / double(a.distances.size());
@@ -134,8 +162,18 @@ void write_descriptor_space(const std::string& out_dir, const std::string& name,
                   {{"dim", dim}, {"mean", projection.mean}, {"axes", projection.axes}, {"xy", xy}, {"labels", p.test_labels}});
 #ifdef TIAE_HAVE_OPENCV
   write_scatter((fs::path(out_dir) / ("scatter-" + name + ".png")).string(),
-                fmt::format("{}: descriptors of shifted test digits (2-D PCA)", name), xy, p.test_labels);
+                fmt::format("{}: descriptors of shifted test images (2-D PCA)", name), xy, p.test_labels);
 #endif
+}
+
+// examples.json: a test image of each class, unshifted, for the page's Grasp tab (web/).
+void write_examples(const std::string& out_dir, const ShiftProtocol& p) {
+  nlohmann::json pairs = nlohmann::json::array(), labels = nlohmann::json::array();
+  for (int c = 0; c < p.classes; ++c) {
+    pairs.push_back(to_vector(p.test[p.per_class[size_t(c)]]));
+    labels.push_back(c);
+  }
+  write_json_file((fs::path(out_dir) / "examples.json").string(), {{"pairs", pairs}, {"labels", labels}, {"classes", p.description["classes"]}});
 }
 
 // reconstructions.png (a digit of each class and each model's D(E(I))) and shifts.png (one
@@ -160,10 +198,11 @@ class ShiftFigures {
   }
   void write(const std::string& out_dir) const {
 #ifdef TIAE_HAVE_OPENCV
-    write_image_grid((fs::path(out_dir) / "reconstructions.png").string(), "shifted test digits and D(E(I)) of each model",
-                     recon_, kSide);
+    write_image_grid((fs::path(out_dir) / "reconstructions.png").string(), "shifted test images and D(E(I)) of each model",
+                     recon_, kSide, 3, p_.channels);
     write_image_grid((fs::path(out_dir) / "shifts.png").string(),
-                     "one digit at several shifts (dx,dy); ^ = its estimated shift from the canonical shape", shifts_, kSide);
+                     "one image at several shifts (dx,dy); ^ = its estimated shift from the canonical shape", shifts_, kSide, 3,
+                     p_.channels);
 #else
     fmt::print("built without OpenCV: no pictures written (out: {})\n", out_dir);
 #endif
@@ -173,8 +212,8 @@ class ShiftFigures {
   void add_rows(const std::string& label, const std::vector<float>& digits, const std::vector<float>& demo,
                 const std::vector<std::string>& captions) {
     recon_.back().label = shifts_.back().label = label;
-    for (int c = 0; c < 10; ++c) recon_.back().images.push_back(&digits[size_t(p_.per_class[size_t(c)]) * kPixels]);
-    for (size_t i = 0; i < p_.demo_shifts.size() / 2; ++i) shifts_.back().images.push_back(&demo[i * kPixels]);
+    for (int c = 0; c < p_.classes; ++c) recon_.back().images.push_back(&digits[size_t(p_.per_class[size_t(c)]) * p_.pixels()]);
+    for (size_t i = 0; i < p_.demo_shifts.size() / 2; ++i) shifts_.back().images.push_back(&demo[i * p_.pixels()]);
     if (!captions.empty()) shifts_.back().captions = captions;
   }
   const ShiftProtocol& p_;
@@ -187,11 +226,14 @@ class ShiftFigures {
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options) {
   if (runs.empty()) throw std::runtime_error("eval: give at least one run folder");
   int foreground = 0, documents = 0;
+  std::set<std::string> datasets;
   for (const auto& run : runs) {
     const auto config = read_model_config(run);
     foreground += config.kind == Kind::fg;
     documents += config.layout == Layout::document;
+    datasets.insert(to_string(config.data));
   }
+  if (datasets.size() > 1) throw std::runtime_error("eval: runs of different data (mnist, grasp) are evaluated apart");
 #ifdef TIAE_HAVE_OPENCV
   if (documents == int(runs.size())) return evaluate_document(runs, options);
 #endif
@@ -201,12 +243,13 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
   fs::create_directories(options.out_dir);
   const torch::Device device = choose_device(options.device);
   torch::NoGradGuard no_grad;
-  const auto p = make_protocol(load_mnist_split(find_mnist_package()), options);
+  const auto p = make_protocol(parse_dataset(*datasets.begin()), options);
   const int n_test = int(p.test_labels.size()), n_train = int(p.train_labels.size());
   nlohmann::json result = {{"protocol",
                             {{"test_digits", n_test}, {"train_digits", n_train}, {"max_shift", p.max_shift}, {"seed", options.seed},
-                             {"kmeans_k", 10}}},
+                             {"kmeans_k", p.classes}}},
                            {"models", nlohmann::json::object()}};
+  result["protocol"].update(p.description);
   ShiftFigures figures(p);
   for (const auto& run : runs) {
     const std::string name = model_name(run);
@@ -229,6 +272,7 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
                metrics["c_res_mean"].get<double>(), metrics["shift_consistency"].get<double>());
   }
   figures.write(options.out_dir);
+  if (p.channels > 1) write_examples(options.out_dir, p);
   write_json_file((fs::path(options.out_dir) / "metrics.json").string(), result);
   return result;
 }

@@ -20,8 +20,24 @@ void save(const std::string& path, const cv::Mat& img) {
 }
 }  // namespace
 
+// An image of 1 or 2 planes as 8-bit BGR (see write_image_grid).
+cv::Mat to_bgr(const float* planes, int size, int channels) {
+  cv::Mat bgr(size, size, CV_8UC3);
+  const size_t plane = size_t(size) * size;
+  for (int y = 0; y < size; ++y)
+    for (int x = 0; x < size; ++x) {
+      const size_t i = size_t(y) * size + x;
+      const float a = std::clamp(planes[i], 0.f, 1.f), b = channels > 1 ? std::clamp(planes[plane + i], 0.f, 1.f) : a;
+      bgr.at<cv::Vec3b>(y, x) = channels > 1 ? cv::Vec3b(cv::saturate_cast<uint8_t>(30 * a + 255 * b),
+                                                         cv::saturate_cast<uint8_t>(140 * a + 120 * b),
+                                                         cv::saturate_cast<uint8_t>(255 * a + 40 * b))
+                                             : cv::Vec3b(uint8_t(255 * a), uint8_t(255 * a), uint8_t(255 * a));
+    }
+  return bgr;
+}
+
 void write_image_grid(const std::string& path, const std::string& title, const std::vector<ImageRow>& rows, int size,
-                      int scale) {
+                      int scale, int channels) {
   const int cell = size * scale, gap = 4, label_w = 150, caption_h = 16, title_h = 28;
   size_t cols = 0;
   bool captions = false;
@@ -33,11 +49,8 @@ void write_image_grid(const std::string& path, const std::string& title, const s
     const int y0 = title_h + int(r) * row_h;
     text(canvas, rows[r].label, {6, y0 + cell / 2 + 5}, 0.4);
     for (size_t c = 0; c < rows[r].images.size(); ++c) {
-      cv::Mat small(size, size, CV_32F, const_cast<float*>(rows[r].images[c])), big, grey;
-      cv::resize(small, big, {cell, cell}, 0, 0, cv::INTER_NEAREST);
-      big.convertTo(grey, CV_8U, 255.0);
       cv::Mat bgr;
-      cv::cvtColor(grey, bgr, cv::COLOR_GRAY2BGR);
+      cv::resize(to_bgr(rows[r].images[c], size, channels), bgr, {cell, cell}, 0, 0, cv::INTER_NEAREST);
       const int x0 = label_w + int(c) * (cell + gap);
       bgr.copyTo(canvas(cv::Rect(x0, y0, cell, cell)));
       if (c < rows[r].captions.size()) text(canvas, rows[r].captions[c], {x0 + 2, y0 + cell + 13}, 0.38);

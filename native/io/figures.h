@@ -11,9 +11,11 @@ struct ImageRow {
   std::vector<std::string> captions; // optional, one per image, drawn under it
 };
 
-// One row per ImageRow, images magnified `scale` times (nearest neighbour).
+// One row per ImageRow, images magnified `scale` times (nearest neighbour). Images of
+// `channels` planes of size x size values each: one is gray; two are a grasp pair, the
+// hand (channel 0) in orange and the object (channel 1) in blue.
 void write_image_grid(const std::string& path, const std::string& title, const std::vector<ImageRow>& rows,
-                      int size, int scale = 3);
+                      int size, int scale = 3, int channels = 1);
 
 struct Picture {
   const float* values;  // width x height in [0, 1]

@@ -20,6 +20,7 @@ Mode parse_mode(const std::string& setting, const std::string& name, const std::
 
 constexpr std::array<const char*, 3> kKinds = {"tiae", "ae", "fg"};
 constexpr std::array<const char*, 3> kBackgrounds = {"noise", "white-noise", "photo"};
+constexpr std::array<const char*, 2> kDatasets = {"mnist", "grasp"};
 constexpr std::array<const char*, 3> kLayouts = {"centred", "text", "document"};
 
 // A finite JSON number in [lo, hi], either end open when asked.
@@ -67,9 +68,13 @@ std::string to_string(Layout l) { return kLayouts[size_t(l)]; }
 Kind parse_kind(const std::string& name) { return parse_mode<Kind>("kind", name, kKinds); }
 Background parse_background(const std::string& name) { return parse_mode<Background>("background", name, kBackgrounds); }
 Layout parse_layout(const std::string& name) { return parse_mode<Layout>("layout", name, kLayouts); }
+std::string to_string(Dataset d) { return kDatasets[size_t(d)]; }
+Dataset parse_dataset(const std::string& name) { return parse_mode<Dataset>("data", name, kDatasets); }
 
 const std::vector<Setting>& training_settings() {
   static const std::vector<Setting> table = {
+      mode("data", "--data", "mnist (digits) or grasp (hand and object mask pairs: 2 channels, data/grasp_masks.h)",
+           &TrainConfig::data, parse_dataset),
       mode("kind", "--kind", "tiae, ae, or fg (foreground extraction)", &TrainConfig::kind, parse_kind),
       mode("background", "--background", "kind fg: noise, white-noise (no smooth noise) or photo backgrounds",
            &TrainConfig::background, parse_background),
@@ -120,6 +125,12 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (2 * c.max_shift > c.network.size) throw std::runtime_error("max_shift must be at most half the image size");
   if (c.layout == Layout::text && (c.kind != Kind::fg || c.max_shift != 0))
     throw std::runtime_error("layout \"text\" is a setting of kind fg without shifts (max_shift 0)");
+  const int channels = c.data == Dataset::grasp ? 2 : 1;
+  if (c.network.channels == 1) c.network.channels = channels;  // the default of 1 becomes the data's
+  if (c.network.channels != channels)
+    throw std::runtime_error(fmt::format("data {} has {} channel(s): set network.channels to {}", to_string(c.data), channels, channels));
+  if (c.data == Dataset::grasp && (c.kind == Kind::fg || c.layout != Layout::centred))
+    throw std::runtime_error("data grasp is for kinds tiae and ae with layout centred");
   if (c.layout == Layout::document && (c.kind == Kind::fg || c.max_shift < 1))
     throw std::runtime_error("layout \"document\" is a setting of kinds tiae and ae with shifts (max_shift >= 1)");
   if (c.letters > 0 && c.layout == Layout::centred)

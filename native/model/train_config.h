@@ -26,21 +26,29 @@ enum class Background { noise, white_noise, photo };
 // `tiae document` sees a page (data/text_layout.h).
 enum class Layout { centred, text, document };
 
+// What the images are: "mnist" (digits, 1 channel) or "grasp" (hand and object mask
+// pairs, 2 channels: data/grasp_masks.h).
+enum class Dataset { mnist, grasp };
+
 // Each mode's name in configs, cards and messages, and back (one place for each; an
 // unknown name is an error listing the valid ones).
 std::string to_string(Kind k);
 std::string to_string(Background b);
 std::string to_string(Layout l);
+std::string to_string(Dataset d);
 Kind parse_kind(const std::string& name);
 Background parse_background(const std::string& name);
 Layout parse_layout(const std::string& name);
+Dataset parse_dataset(const std::string& name);
 
 // In JSON (configs, cards, metrics) a mode is its name, never its number.
 inline void to_json(nlohmann::json& j, Kind k) { j = to_string(k); }
 inline void to_json(nlohmann::json& j, Background b) { j = to_string(b); }
 inline void to_json(nlohmann::json& j, Layout l) { j = to_string(l); }
+inline void to_json(nlohmann::json& j, Dataset d) { j = to_string(d); }
 
 struct TrainConfig {
+  Dataset data = Dataset::mnist;
   Kind kind = Kind::tiae;
   Background background = Background::noise;
   NetworkShape network;

@@ -12,6 +12,7 @@
 
 #include "artifacts/model_folder.h"
 #include "artifacts/run_folder.h"
+#include "data/grasp_masks.h"
 #include "data/mnist_data.h"
 #include "model/network.h"
 #ifdef TIAE_HAVE_OPENCV
@@ -38,19 +39,19 @@ void write_batch_picture(const fs::path& path, const torch::Tensor& digits, cons
                          const BackgroundSource* backgrounds, const torch::Tensor& letters) {
   std::mt19937_64 rng(config.seed);
   const auto batch = draw_batch(digits, rng, config, backgrounds, letters);
-  const int64_t count = digits.size(0), s = digits.size(2);
+  const int64_t count = digits.size(0), s = digits.size(2), c = digits.size(1);
   const auto inputs = batch.inputs.to(torch::kCPU).contiguous(), targets = batch.targets.to(torch::kCPU).contiguous();
   std::vector<ImageRow> rows;
   for (int64_t v = 0; v < batch.views; ++v) {
     rows.push_back({v == 0 ? "input" : fmt::format("view {}", v), {}, {}});
-    for (int64_t i = 0; i < count; ++i) rows.back().images.push_back(inputs.data_ptr<float>() + (v * count + i) * s * s);
+    for (int64_t i = 0; i < count; ++i) rows.back().images.push_back(inputs.data_ptr<float>() + (v * count + i) * c * s * s);
   }
   rows.push_back({"target", {}, {}});
-  for (int64_t i = 0; i < count; ++i) rows.back().images.push_back(targets.data_ptr<float>() + i * s * s);
-  write_image_grid(path.string(), fmt::format("training batch: kind {}, layout {}{}, background {}", to_string(config.kind), to_string(config.layout),
+  for (int64_t i = 0; i < count; ++i) rows.back().images.push_back(targets.data_ptr<float>() + i * c * s * s);
+  write_image_grid(path.string(), fmt::format("training batch: {}, kind {}, layout {}{}, background {}", to_string(config.data), to_string(config.kind), to_string(config.layout),
                                               config.letters > 0 ? fmt::format(" ({:.0f}% letters)", 100 * config.letters) : "",
                                               config.kind == Kind::fg ? to_string(config.background) : "none"),
-                   rows, int(s));
+                   rows, int(s), 3, int(c));
 }
 #endif
 
@@ -75,19 +76,29 @@ void copy_init_weights(AutoEncoder& model, const std::string& folder, torch::Dev
 // What every step draws from: the training digits, and for foreground runs the
 // backgrounds and the font letters.
 struct TrainingData {
-  torch::Tensor digits;  // [n, 1, S, S] on the device
+  torch::Tensor digits;  // [n, C, S, S] on the device: digits, or grasp pairs
   std::unique_ptr<BackgroundSource> backgrounds;
   torch::Tensor letters;  // layout text: letters of handwriting-style fonts (font_glyphs.h)
 };
 
-TrainingData load_training_data(const TrainConfig& config, torch::Device device) {
+// The training images as [n, C, S, S]: MNIST's training digits or grasp pairs.
+torch::Tensor training_images(const TrainConfig& config) {
+  const int s = config.network.size, c = config.network.channels;
+  if (s != DigitSet::kSize) throw std::runtime_error("training needs a 32x32 network");
+  if (config.data == Dataset::grasp) {
+    const auto split = make_grasp_split();
+    const int n = config.train_samples > 0 ? std::min(config.train_samples, split.train.count()) : split.train.count();
+    return torch::from_blob(const_cast<float*>(split.train.images.data()), {n, c, s, s}).clone();
+  }
   const auto split = load_mnist_split(find_mnist_package());
   const int n = config.train_samples > 0 ? std::min(config.train_samples, split.train.count()) : split.train.count();
+  return torch::from_blob(const_cast<float*>(split.train.images.data()), {n, c, s, s}).clone();
+}
+
+TrainingData load_training_data(const TrainConfig& config, torch::Device device) {
   const int s = config.network.size;
-  if (s != DigitSet::kSize || config.network.channels != 1)
-    throw std::runtime_error("MNIST training needs a 1-channel, 32x32 network");
   TrainingData data;
-  data.digits = torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, s, s}).clone().to(device);
+  data.digits = training_images(config).to(device);
   if (config.kind == Kind::fg)
     data.backgrounds = std::make_unique<BackgroundSource>(to_string(config.background), config.background == Background::photo ? training_photos()
                                                                                                            : std::vector<std::string>{});
