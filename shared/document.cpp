@@ -303,7 +303,8 @@ void DocumentAnalysis::find_peaks() {
   std::stable_sort(candidates.begin(), candidates.end(), [](const Peak& a, const Peak& b) { return a.score > b.score; });
   std::vector<std::pair<double, double>> settled;
   for (const auto& c : candidates) {
-    const auto [x, y] = settle_on_ink(c.x, c.y);
+    const auto at = settle_on_ink(c.x, c.y);
+    const double x = at.first, y = at.second;  // (a lambda cannot capture structured bindings in C++17)
     if (std::any_of(settled.begin(), settled.end(), [&](const auto& q) { return std::hypot(q.first - x, q.second - y) < r; }))
       continue;
     settled.emplace_back(x, y);

@@ -224,15 +224,19 @@ void extract_tab() {
   ImGui::SliderFloat("glyph size (px of the photo's characters)", &e.glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
   ImGui::SetNextItemWidth(220);
   ImGui::SliderInt("stride (px between windows)", &e.stride, 2, 32);
-  ImGui::BeginDisabled(e.busy || !e.photo);
-  if (ImGui::Button("Extract")) {
-    e.busy = true;
-    e.failed = false;
-    e.progress = 0;
-    e.message = "extracting...";
-    EM_ASM({ Module.tiaeExtract($0, $1); }, e.glyph_size, e.stride);
+  if (e.busy) {
+    if (ImGui::Button("Cancel")) EM_ASM({ Module.tiaeCancel(0); });
+  } else {
+    ImGui::BeginDisabled(!e.photo);
+    if (ImGui::Button("Extract")) {
+      e.busy = true;
+      e.failed = false;
+      e.progress = 0;
+      e.message = "extracting...";
+      EM_ASM({ Module.tiaeExtract($0, $1); }, e.glyph_size, e.stride);
+    }
+    ImGui::EndDisabled();
   }
-  ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(e.busy || !e.result);
   if (ImGui::Button("Download PNG")) EM_ASM({ Module.tiaeDownload(); });
@@ -303,13 +307,17 @@ void document_tab() {
   ImGui::SliderFloat("glyph size (px of the page's capitals)", &d.glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
   ImGui::SetNextItemWidth(220);
   ImGui::SliderInt("stride (px between windows)", &d.stride, 1, 16);
-  ImGui::BeginDisabled(d.busy || !d.page);
-  if (ImGui::Button("Find characters")) {
-    d.busy = true, d.failed = false, d.progress = 0;
-    d.message = "analysing...";
-    EM_ASM({ Module.tiaeDocument($0, $1); }, d.glyph_size, d.stride);
+  if (d.busy) {
+    if (ImGui::Button("Cancel")) EM_ASM({ Module.tiaeCancel(1); });
+  } else {
+    ImGui::BeginDisabled(!d.page);
+    if (ImGui::Button("Find characters")) {
+      d.busy = true, d.failed = false, d.progress = 0;
+      d.message = "analysing...";
+      EM_ASM({ Module.tiaeDocument($0, $1); }, d.glyph_size, d.stride);
+    }
+    ImGui::EndDisabled();
   }
-  ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::ProgressBar(d.progress, ImVec2(260, 0));
   if (!d.message.empty()) {

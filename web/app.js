@@ -135,16 +135,21 @@ async function openPhoto(file) {
   }
 }
 
+// The running extraction's and document analysis's cancel switches (the tabs' Cancel).
+const running = { extract: null, document: null };
+
 async function runExtract(glyphSize, stride) {
   const t0 = performance.now();
+  running.extract = new AbortController();
   try {
     foreground = await tiae.extract(photo, {
-      glyphSize, stride, onProgress: (f) => app._app_extract_progress(f),
+      glyphSize, stride, onProgress: (f) => app._app_extract_progress(f), signal: running.extract.signal,
     });
     showImage(1, foreground);
     done(`${photoName}: ${foreground.width}x${foreground.height} px in ${((performance.now() - t0) / 1000).toFixed(1)} s`, false);
   } catch (e) {
-    done(`${photoName}: ${e.message}`, true);
+    if (e.name === 'AbortError') done(`${photoName}: cancelled`, false);
+    else done(`${photoName}: ${e.message}`, true);
   }
 }
 
@@ -164,25 +169,52 @@ async function download() {
 
 let page = null, pageName = '', pageBitmap = null, lastDocument = null;
 
+// Box blur of radius r along rows then columns, three times: about a Gaussian of sigma r.
+function smooth(values, w, h, r) {
+  let a = Float32Array.from(values), b = new Float32Array(values.length);
+  for (let pass = 0; pass < 3; ++pass)
+    for (const [n, m, step, line] of [[w, h, 1, w], [h, w, w, 1]]) {  // along x, then along y
+      for (let j = 0; j < m; ++j) {
+        const base = j * line;
+        let sum = 0;
+        for (let i = -r; i < n + r; ++i) {
+          if (i + r < n) sum += a[base + (i + r) * step];
+          if (i - r - 1 >= 0) sum -= a[base + (i - r - 1) * step];
+          if (i >= 0 && i < n) b[base + i * step] = sum / (2 * r + 1);
+        }
+      }
+      [a, b] = [b, a];
+    }
+  return a;
+}
+
+// Blue (rare) to red (frequent), as the CLI's heatmap-overlay.png (OpenCV's jet).
+function jet(v) {
+  const c = (x) => Math.round(255 * Math.min(1, Math.max(0, 1.5 - Math.abs(4 * v - x))));
+  return [c(3), c(2), c(1)];
+}
+
 // The page's preview (fitted to PREVIEW) as RGBA, with the heat map over it when given:
-// votes blurred to a tenth of a glyph, red where windows point most, as `tiae document`.
+// votes blurred to a tenth of a glyph, a third of the most votes at full colour, as
+// `tiae document` draws heatmap-overlay.png.
 function pagePreview(bitmap, heat, glyphSize) {
   const scale = Math.min(1, PREVIEW / Math.max(bitmap.width, bitmap.height));
   const w = Math.max(1, Math.round(bitmap.width * scale)), h = Math.max(1, Math.round(bitmap.height * scale));
   const canvas = new OffscreenCanvas(w, h), ctx = canvas.getContext('2d');
   ctx.filter = 'grayscale(1)';
   ctx.drawImage(bitmap, 0, 0, w, h);
+  ctx.filter = 'none';
   if (heat) {
-    const most = heat.heatmap.reduce((a, v) => Math.max(a, v), 0) || 1;
+    const blurred = smooth(heat.heatmap, heat.width, heat.height, Math.max(1, Math.round(glyphSize / 10)));
+    const most = blurred.reduce((a, v) => Math.max(a, v), 0) || 1;
     const layer = new ImageData(heat.width, heat.height);
-    for (let i = 0; i < heat.heatmap.length; ++i) {
-      const v = Math.min(1, heat.heatmap[i] / most);
-      layer.data.set([255, Math.round(255 * (1 - v)), 0, Math.round(255 * Math.min(1, 4 * v))], 4 * i);
+    for (let i = 0; i < blurred.length; ++i) {
+      const v = Math.min(1, (3 * blurred[i]) / most);
+      layer.data.set([...jet(v), Math.round(170 * Math.min(1, 2 * v))], 4 * i);  // the writing shows through
     }
     const full = new OffscreenCanvas(heat.width, heat.height);
     full.getContext('2d').putImageData(layer, 0, 0);
-    ctx.filter = `blur(${Math.max(1, (glyphSize / 10) * scale)}px)`;
-    for (let k = 0; k < 3; ++k) ctx.drawImage(full, 0, 0, w, h);  // blurred dots fade: draw them thrice
+    ctx.drawImage(full, 0, 0, w, h);
   }
   return { rgba: ctx.getImageData(0, 0, w, h).data, w, h };
 }
@@ -213,8 +245,10 @@ async function openPage(file) {
 
 async function runDocument(glyphSize, stride) {
   const t0 = performance.now();
+  running.document = new AbortController();
   try {
-    const r = await tiae.document(page, { glyphSize, stride, onProgress: (f) => app._app_document_progress(f) });
+    const r = await tiae.document(page, { glyphSize, stride, onProgress: (f) => app._app_document_progress(f),
+                                          signal: running.document.signal });
     lastDocument = r;
     showPage(r, glyphSize, false);
     withCopies([new Float32Array(r.peaks.flatMap(([x, y]) => [x, y]))], (p) => app._app_document_peaks(p, r.peaks.length));
@@ -223,7 +257,8 @@ async function runDocument(glyphSize, stride) {
     documentDone(`${pageName}: ${r.peaks.length} characters found, ${r.clusters.length} kinds, in ` +
                  `${((performance.now() - t0) / 1000).toFixed(1)} s; click a cluster to see its members`, false);
   } catch (e) {
-    documentDone(`${pageName}: ${e.message}`, true);
+    if (e.name === 'AbortError') documentDone(`${pageName}: cancelled`, false);
+    else documentDone(`${pageName}: ${e.message}`, true);
   }
 }
 
@@ -263,6 +298,7 @@ export async function startApp(canvas) {
     tiaeExtract: (glyphSize, stride) => runExtract(glyphSize, stride),
     tiaeDownload: () => download(),
     tiaeAnalyzeGrasp: (pixels) => analyzeGrasp(pixels),
+    tiaeCancel: (which) => running[which === 0 ? 'extract' : 'document']?.abort(),
   });
   if (pendingPixels) analyze(pendingPixels);
   tiae.ready.then(

@@ -377,7 +377,7 @@ test('the Documents tab: a page, Find characters, the heat map and a selected cl
   await page.waitForTimeout(300);  // the tab comes forward
   await page.screenshot({ path: path.join(artifacts, 'page-document-before.png') });
   const box = await page.locator('#canvas').boundingBox();
-  await page.mouse.click(box.x + 60, box.y + DOCUMENT_BUTTON_Y);  // Find characters
+  await page.mouse.click(box.x + 60, box.y + 150);  // Find characters
   await page.waitForFunction(() => window.tiaeApp.document(), null, { timeout: 120000 });
   const members = await page.evaluate(() => window.tiaeApp.selectCluster(0));
   await page.waitForTimeout(300);
@@ -460,4 +460,36 @@ test('the Grasp tab: an example pair, both models\' canonical pairs and the shif
   await page.close();
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
+});
+
+test('long work keeps the page drawing frames, and an aborted signal cancels it', async () => {
+  const { page } = await openPage('wasm');
+  const r = await page.evaluate(async (data) => {
+    let frames = 0, running = true;
+    const count = () => { frames++; if (running) requestAnimationFrame(count); };
+    requestAnimationFrame(count);
+    const file = new File([new Uint8Array(data)], 'text.png');
+    // a whole extraction: frames are drawn between its batches
+    const t0 = performance.now();
+    await window.tiae.extract(file, { glyphSize: 12, stride: 4 });
+    const seconds = (performance.now() - t0) / 1000, framesDuring = frames;
+    // cancelled after its first batch: rejects with an AbortError, and the page goes on
+    const controller = new AbortController();
+    let progressAtCancel = 0, error = null;
+    try {
+      await window.tiae.document(file, { glyphSize: 12, stride: 2, signal: controller.signal,
+                                         onProgress: (f) => { if (!progressAtCancel) { progressAtCancel = f; controller.abort(); } } });
+    } catch (e) {
+      error = e.name;
+    }
+    running = false;
+    const after = (await window.tiae.analyze(new Float32Array(1024))).canonical.length;
+    return { seconds, framesDuring, progressAtCancel, error, after };
+  }, [...fs.readFileSync(PHOTO)]);
+  await page.close();
+  console.log(`extraction of ${r.seconds.toFixed(1)} s drew ${r.framesDuring} frames; cancelled at ${r.progressAtCancel.toFixed(3)}`);
+  assert.ok(r.framesDuring >= Math.min(10, 2 * r.seconds), `${r.framesDuring} frames in ${r.seconds} s`);
+  assert.equal(r.error, 'AbortError');
+  assert.ok(r.progressAtCancel > 0 && r.progressAtCancel < 0.5);
+  assert.equal(r.after, 1024);
 });

@@ -8,14 +8,16 @@
 //       canonical = D(E(I)); shift = where the input sits relative to the canonical shape
 //       (-theta_hat, with theta_hat = argmin ||D(E(I)) - T_theta I||^2 on the extended
 //       canvas, computed by the C++ core compiled to wasm); restored = T_shift(canonical).
-//   tiae.extract(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress })
+//   tiae.extract(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress, signal })
 //       image: ImageData, ImageBitmap or Blob (a file) -> Promise of ImageData, the
 //       foreground (ink white on black) at the image's size, calibrated so that 0.5 means
 //       ink (the card's ink_threshold), or with mask the ink alone in white; the staged core of
 //       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
-//       runs each batch. onProgress(fraction) after each batch. Bad files reject with the
+//       runs each batch. onProgress(fraction) after each batch; between batches the page
+//       draws (a macrotask break), and an aborted `signal` (AbortController) rejects with
+//       an AbortError. Bad files reject with the
 //       same messages as `tiae extract`.
-//   tiae.document(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress })
+//   tiae.document(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress, signal })
 //       image as for extract -> Promise of { width, height, heatmap: Float32Array (votes per
 //       page pixel), peaks: [[x, y, score], ...] (strongest first), clusters: [{ id,
 //       members: [[x, y], ...], canonical: Float32Array(1024) }] }: where windows' shifts
@@ -166,6 +168,13 @@ async function analyzeNow(pixels, model) {
   return { descriptor: desc, canonical, shift, restored };
 }
 
+// Between two batches of a long job: let the page draw a frame and handle input (the
+// network's promise alone resolves as a microtask), then stop if the caller cancelled.
+async function betweenBatches(signal) {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (signal?.aborted) throw new DOMException('cancelled', 'AbortError');
+}
+
 // ---- whole-image foreground extraction
 
 const EXTRACT_BATCH = 256;
@@ -218,7 +227,7 @@ function extract(image, options = {}) {
   return job;
 }
 
-async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress } = {}) {
+async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress, signal } = {}) {
   const { core, ort } = await state;
   const m = await lazyModel(model, 'extract');
   const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
@@ -254,6 +263,7 @@ async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20
         core.HEAPF32.set(await out.getData(), buffer >> 2);  // the heap may have grown: index afresh
         core._tiae_extract_accept(job, b, buffer);
         onProgress?.((b + 1) / batches);
+        await betweenBatches(signal);
       }
     } finally {
       core._free(buffer);
@@ -314,7 +324,7 @@ function beginDocument(core, data, glyphSize, m, stride) {
 }
 
 // Stage 1: every window's canonical shape votes; onProgress over both stages.
-async function scanDocument(core, ort, m, job, buffer, onProgress) {
+async function scanDocument(core, ort, m, job, buffer, onProgress, signal) {
   const batches = core._tiae_document_scan_batches(job);
   for (let b = 0; b < batches; ++b) {
     const count = core._tiae_document_scan_batch_size(job, b);
@@ -323,6 +333,7 @@ async function scanDocument(core, ort, m, job, buffer, onProgress) {
     core.HEAPF32.set(canonicals, buffer >> 2);  // the heap may have grown: index afresh
     core._tiae_document_accept_scan(job, b, buffer);
     onProgress?.((b + 1) / (batches + 1));
+    await betweenBatches(signal);
   }
 }
 
@@ -351,7 +362,7 @@ async function clusterPeaks(core, ort, m, job, buffer, peakCount) {
   }
 }
 
-async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress } = {}) {
+async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress, signal } = {}) {
   const { core, ort } = await state;
   const m = await lazyModel(model, 'document');
   if ((stride | 0) !== stride) throw new TypeError(`document: stride must be a whole number of px (got ${stride})`);
@@ -361,7 +372,7 @@ async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, s
   const job = beginDocument(core, data, glyphSize, m, stride);
   const buffer = core._malloc(EXTRACT_BATCH * PIXELS * 4);
   try {
-    await scanDocument(core, ort, m, job, buffer, onProgress);
+    await scanDocument(core, ort, m, job, buffer, onProgress, signal);
     const heatmap = new Float32Array(width * height), peakCount = core._tiae_document_peak_count(job);
     let peaks = [];
     withHeap(core, [heatmap, new Float32Array(Math.max(1, 3 * peakCount))], ([h, p]) => {

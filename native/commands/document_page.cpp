@@ -30,20 +30,20 @@ std::vector<float> normalised(const std::vector<float>& votes) {
 }
 
 // The page in gray with the heat map, blurred to a glyph's tenth, in colour over it (red:
-// frequent), as on the slides.
+// frequent), as on the slides; a third of the most votes already shows at full colour.
 void write_overlay(const std::string& path, const RgbaImage& page, const std::vector<float>& votes, double glyph_size) {
   cv::Mat heat(page.height, page.width, CV_32F, const_cast<float*>(votes.data())), smooth, heat8, colour, gray, out;
   cv::GaussianBlur(heat, smooth, {0, 0}, std::max(1.0, glyph_size / 10));
   double most = 0;
   cv::minMaxLoc(smooth, nullptr, &most);
-  smooth.convertTo(heat8, CV_8U, most > 0 ? 255 / most : 0);
+  smooth.convertTo(heat8, CV_8U, most > 0 ? 3 * 255 / most : 0);  // saturates at 255
   cv::applyColorMap(heat8, colour, cv::COLORMAP_JET);
   cv::Mat rgba(page.height, page.width, CV_8UC4, const_cast<uint8_t*>(page.rgba.data()));
   cv::cvtColor(rgba, gray, cv::COLOR_RGBA2GRAY);
   cv::cvtColor(gray, out, cv::COLOR_GRAY2BGR);
   for (int y = 0; y < page.height; ++y)
     for (int x = 0; x < page.width; ++x) {
-      const float a = std::min(1.f, 2.f * heat8.at<uint8_t>(y, x) / 255.f);  // the heat's opacity
+      const float a = (2 / 3.f) * std::min(1.f, 2.f * heat8.at<uint8_t>(y, x) / 255.f);  // the writing shows through
       auto& o = out.at<cv::Vec3b>(y, x);
       const auto& c = colour.at<cv::Vec3b>(y, x);
       for (int k = 0; k < 3; ++k) o[k] = uint8_t(std::lround((1 - a) * o[k] + a * c[k]));
