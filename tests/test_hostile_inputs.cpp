@@ -85,6 +85,30 @@ TEST_CASE("files that are not image files are refused before they are read") {
   CHECK_FALSE(fs::exists(d / "never.png"));
 }
 
+TEST_CASE("tiae document refuses bad pages and outputs before writing anything, and analyses a good one") {
+  const auto& d = work();
+  const std::string model = " -m " + (d / "model").string() + " --no-progress --glyph-size 20";
+  const fs::path out = d / "document-out";
+  { std::ofstream(d / "notes.png") << "these are my notes, not a picture\n"; }
+  check_refused(run_cli("document " + (d / "notes.png").string() + " -o " + out.string() + model), "notes.png");
+  check_refused(run_cli("document /dev/zero -o " + out.string() + model), "not a regular file");
+  check_refused(run_cli("document " + (d / "photo.png").string() + " -o " + (d / "photo.png").string() + model), "is the input");
+  check_refused(run_cli("document " + (d / "photo.png").string() + " -o " + (d / "no" / "such" / "folder").string() + model),
+                "does not exist");
+  check_refused(run_cli("document " + (d / "photo.png").string() + " -o " + out.string() + model + " --stride 0"), "stride");
+  CHECK_FALSE(fs::exists(out));
+  // a good page: every file of the analysis, peaks inside the page
+  const auto r = run_cli("document " + (d / "photo.png").string() + " -o " + out.string() + model);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  for (const char* file : {"heatmap.png", "heatmap-overlay.png", "peaks.json", "clusters.json"}) CHECK(fs::exists(out / file));
+  const cv::Mat heat = cv::imread((out / "heatmap.png").string(), cv::IMREAD_UNCHANGED);
+  CHECK(heat.cols == 64);
+  CHECK(heat.rows == 48);
+  const auto peaks = nlohmann::json::parse(read_bytes(out / "peaks.json"))["peaks"];
+  for (const auto& p : peaks) CHECK((p[0] >= 0 && p[0] <= 64 && p[1] >= 0 && p[1] <= 48));
+}
+
 TEST_CASE("tiae train: every setting is checked alike from a flag or a config, 0 included") {
   const fs::path d = work() / "settings";
   const std::string base = "train --train-samples 64 --no-progress -o " + (d / "run").string() + " ";

@@ -74,6 +74,10 @@ std::string model_name(const std::string& folder) {
   return (p.filename().empty() ? p.parent_path().filename() : p.filename()).string();
 }
 
+ModelCard read_model_card_or_defaults(const std::string& folder) {
+  return fs::exists(fs::path(folder) / "model.json") ? read_model_card(folder) : ModelCard{};
+}
+
 void merge_evaluation(nlohmann::json& card, const nlohmann::json& metrics, const std::string& name, const std::string& origin) {
   if (!metrics.contains("models") || !metrics["models"].contains(name))
     throw std::runtime_error(origin + " has no model " + name);

@@ -39,6 +39,8 @@ std::string model_name(const std::string& folder);
 
 // Reads <folder>/model.json (at most 16 MB) and parses it.
 ModelCard read_model_card(const std::string& folder);
+// The same for a model folder; a training run (no card) gets the defaults above.
+ModelCard read_model_card_or_defaults(const std::string& folder);
 
 // `tiae card MODEL --eval DIR`: records what `tiae eval` measured of this model (its metrics,
 // and for foreground models the tuned ink threshold and the page pictures) in its folder,

@@ -9,7 +9,7 @@
 
 #include "artifacts/model_card.h"
 #include "artifacts/model_folder.h"
-#include "evaluate/binarize.h"
+#include "commands/extract_photo.h"
 #include "io/figures.h"
 #include "io/files.h"
 #include "io/image_file.h"
@@ -89,12 +89,12 @@ std::string document_command(const std::string& in, const std::string& out, cons
   const auto t0 = std::chrono::steady_clock::now();
   const RgbaImage image = read_image_file(in);  // bad input fails first, before any model loads
   auto gray = gray_from_rgba8(image.rgba.data(), image.width, image.height);
-  const ModelCard card = fs::exists(fs::path(options.model) / "model.json") ? read_model_card(options.model) : ModelCard{};
+  const ModelCard card = read_model_card_or_defaults(options.model);
   DocumentOptions core = options.core;
   core.window.model_glyph_size = card.glyph_size;
   core.quantile = options.quantile.value_or(card.cluster_quantile);
   core.window.glyph_size = options.glyph_size ? *options.glyph_size
-                                              : estimate_glyph_size(gray, image.width, image.height).value_or(card.glyph_size);
+                                              : measured_glyph_size(gray, image.width, image.height, in, card.glyph_size);
   if (const auto refused = DocumentAnalysis::check(image.width, image.height, core); !refused.empty())
     throw std::runtime_error(in + ": " + refused);
   const torch::Device device = choose_device(options.device);

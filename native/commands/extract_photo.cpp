@@ -28,7 +28,7 @@ std::string extract_photo(const std::string& in, const std::string& out, const E
   const RgbaImage image = read_image_file(in);  // bad input fails first, before any model loads
   auto gray = gray_from_rgba8(image.rgba.data(), image.width, image.height);
   // The card's glyph size and calibration (a training run has no card: the defaults).
-  const ModelCard card = fs::exists(fs::path(options.model) / "model.json") ? read_model_card(options.model) : ModelCard{};
+  const ModelCard card = read_model_card_or_defaults(options.model);
   ExtractOptions core = options.core;
   core.model_glyph_size = card.glyph_size;
   if (options.auto_glyph_size) core.glyph_size = measured_glyph_size(gray, image.width, image.height, in, card.glyph_size);

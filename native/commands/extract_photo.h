@@ -2,6 +2,7 @@
 // extraction model, through the staged core of shared/extract.h; LibTorch runs each batch.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "extract.h"
 
@@ -15,6 +16,10 @@ struct ExtractPhotoOptions {
   bool mask = false;           // write the ink mask (output at or over 0.5) instead of the soft map
   bool progress = true;
 };
+
+// The glyph size of a photo's writing, measured (evaluate/binarize.h), or `fallback` (the
+// model's own) with a note on stderr naming `in` when no writing is found.
+double measured_glyph_size(const std::vector<float>& gray, int width, int height, const std::string& in, double fallback);
 
 // Reads `in` (image_file.h), writes the foreground (ink white on black, the input's size)
 // to `out`: calibrated so that 0.5 is the model card's ink threshold (model_card.h), or the

@@ -6,6 +6,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <random>
 
 #include "artifacts/model_card.h"
 #include "artifacts/model_folder.h"
@@ -52,27 +53,69 @@ double cluster_purity(const std::vector<int>& clusters, const std::vector<int>& 
 
 namespace {
 
-// One model on one page: the analysis and which glyph each peak found.
+// What is clustered on one page: descriptors (n x dims) and the identity of each.
+struct Clustering {
+  std::vector<float> points;
+  int dims = 0;
+  std::vector<int> ids;
+};
+
+// One model on one page: the analysis, which glyph each peak found, and the two
+// clusterings: the peaks that found a glyph, and windows on every glyph's centre moved by
+// a random offset of up to 4 px (the descriptor alone, whatever the peaks).
 struct PageRun {
   DocumentReport report;
   PeakMatch match;
-  std::vector<int> identities;  // of the glyphs, numbered per page
+  Clustering at_peaks, at_offsets;
 };
 
-PageRun run_page(LoadedModel& model, torch::Device device, const DocumentPage& page, double model_glyph_size) {
+constexpr int kOffset = 4;
+
+Clustering offset_windows(LoadedModel& model, torch::Device device, const DocumentAnalysis& job, const DocumentPage& page,
+                          const std::vector<int>& ids, uint64_t seed) {
+  const int p = 32, w = job.work_width(), h = job.work_height();
+  const double scale = double(w) / page.width;
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> offset(-kOffset, kOffset);
+  std::vector<float> windows(page.glyphs.size() * p * p, 0.f);
+  for (size_t g = 0; g < page.glyphs.size(); ++g) {
+    const int cx = int(std::lround(page.glyphs[g].x * scale)) + offset(rng), cy = int(std::lround(page.glyphs[g].y * scale)) + offset(rng);
+    for (int y = 0; y < p; ++y)
+      for (int x = 0; x < p; ++x) {
+        const int sx = cx - p / 2 + x, sy = cy - p / 2 + y;
+        if (sx >= 0 && sx < w && sy >= 0 && sy < h) windows[g * p * p + size_t(y) * p + x] = job.ink()[size_t(sy) * w + sx];
+      }
+  }
+  torch::NoGradGuard no_grad;
+  const auto d = model.network->encoder->forward(
+      torch::from_blob(windows.data(), {int64_t(page.glyphs.size()), 1, p, p}).to(device)).to(torch::kCPU).contiguous();
+  return {{d.data_ptr<float>(), d.data_ptr<float>() + d.numel()}, int(d.size(1)), ids};
+}
+
+PageRun run_page(LoadedModel& model, torch::Device device, const DocumentPage& page, double model_glyph_size, uint64_t seed) {
   DocumentOptions o;
   o.window.glyph_size = page.glyph_size;
   o.window.model_glyph_size = model_glyph_size;
   o.max_shift = model.config.max_shift;
   PageRun r;
   r.report = analyse_document(model.network, device, page.gray, page.width, page.height, o, false);
+  const auto& job = *r.report.job;
   std::vector<float> centres;
+  std::vector<int> identities;
   std::map<std::string, int> ids;
   for (const auto& g : page.glyphs) {
     centres.push_back(g.x), centres.push_back(g.y);
-    r.identities.push_back(ids.emplace(g.identity, int(ids.size())).first->second);
+    identities.push_back(ids.emplace(g.identity, int(ids.size())).first->second);
   }
-  r.match = match_peaks(r.report.job->peaks(), centres, 3.0);
+  r.match = match_peaks(job.peaks(), centres, 3.0);
+  r.at_peaks.dims = job.descriptor_size();
+  for (size_t i = 0; i < r.match.glyph_of_peak.size(); ++i)
+    if (const int g = r.match.glyph_of_peak[i]; g >= 0) {
+      r.at_peaks.points.insert(r.at_peaks.points.end(), &job.descriptors()[i * r.at_peaks.dims],
+                               &job.descriptors()[(i + 1) * r.at_peaks.dims]);
+      r.at_peaks.ids.push_back(identities[size_t(g)]);
+    }
+  r.at_offsets = offset_windows(model, device, job, page, identities, seed);
   return r;
 }
 
@@ -80,28 +123,21 @@ struct ClusterScore {
   double purity = 0, nmi = 0, clusters = 0;
 };
 
-// Mean shift at `quantile` on each page's matched peaks; purity and NMI over all of them
-// (each page's identities and clusters kept apart), clusters per page.
-ClusterScore score_clusters(const std::vector<PageRun>& runs, double quantile) {
+// Mean shift at `quantile` of each page's points; purity and NMI over all pages (each
+// page's identities and clusters kept apart), clusters per page.
+ClusterScore score_clusters(const std::vector<PageRun>& runs, Clustering PageRun::*which, double quantile) {
   std::vector<int> all_clusters, all_ids;
   ClusterScore s;
-  int offset = 0;
+  int page = 0;
   for (const auto& r : runs) {
-    const auto& job = *r.report.job;
-    const int dims = job.descriptor_size();
-    std::vector<float> points;
-    std::vector<int> ids;
-    for (size_t i = 0; i < r.match.glyph_of_peak.size(); ++i)
-      if (const int g = r.match.glyph_of_peak[i]; g >= 0) {
-        points.insert(points.end(), &job.descriptors()[i * dims], &job.descriptors()[(i + 1) * dims]);
-        ids.push_back(r.identities[size_t(g)] + offset);
-      }
-    offset += 1000;
-    if (ids.size() < 2) continue;
-    const auto ms = cluster_descriptors(points, dims, quantile);
-    for (size_t i = 0; i < ids.size(); ++i) all_clusters.push_back(ms.labels[i] + offset), all_ids.push_back(ids[i]);
+    const Clustering& c = r.*which;
+    page += 1000;
+    if (c.ids.size() < 2) continue;
+    const auto ms = cluster_descriptors(c.points, c.dims, quantile);
+    for (size_t i = 0; i < c.ids.size(); ++i) all_clusters.push_back(ms.labels[i] + page), all_ids.push_back(c.ids[i] + page);
     s.clusters += ms.clusters() / double(runs.size());
   }
+  if (all_ids.empty()) return s;  // no peak found a glyph: nothing to cluster, purity and NMI 0
   s.purity = cluster_purity(all_clusters, all_ids);
   s.nmi = normalized_mutual_information(all_clusters, all_ids);
   return s;
@@ -113,22 +149,30 @@ nlohmann::json score_model(LoadedModel& model, torch::Device device, const std::
   ProgressBar bar("eval " + name, long(eval_pages.size() + tuning_pages.size()), options.progress);
   long done = 0;
   std::vector<PageRun> tuning_runs;
-  for (const auto& p : tuning_pages) tuning_runs.push_back(run_page(model, device, p, glyph_size)), bar.update(++done);
-  for (const auto& p : eval_pages) eval_runs.push_back(run_page(model, device, p, glyph_size)), bar.update(++done);
+  for (size_t i = 0; i < tuning_pages.size(); ++i)
+    tuning_runs.push_back(run_page(model, device, tuning_pages[i], glyph_size, options.seed + kTuningPages + i)), bar.update(++done);
+  for (size_t i = 0; i < eval_pages.size(); ++i)
+    eval_runs.push_back(run_page(model, device, eval_pages[i], glyph_size, options.seed + i)), bar.update(++done);
   bar.finish();
+  // The bandwidth is a property of the descriptor: chosen where every model has points,
+  // on the tuning pages' offset windows.
   double quantile = 0, best = -1;
   for (double q : {0.01, 0.02, 0.05, 0.1, 0.2, 0.3})
-    if (const double nmi = score_clusters(tuning_runs, q).nmi; nmi > best) best = nmi, quantile = q;
+    if (const double nmi = score_clusters(tuning_runs, &PageRun::at_offsets, q).nmi; nmi > best) best = nmi, quantile = q;
   PeakMatch total;
   for (const auto& r : eval_runs) total.matched += r.match.matched, total.peaks += r.match.peaks, total.glyphs += r.match.glyphs;
-  const auto c = score_clusters(eval_runs, quantile);
+  const auto at_peaks = score_clusters(eval_runs, &PageRun::at_peaks, quantile);
+  const auto at_offsets = score_clusters(eval_runs, &PageRun::at_offsets, quantile);
   return {{"kind", model.config.kind},
           {"peak_precision", total.peaks ? double(total.matched) / total.peaks : 0.0},
           {"peak_recall", double(total.matched) / std::max(1, total.glyphs)},
-          {"cluster_purity", c.purity},
-          {"cluster_nmi", c.nmi},
-          {"clusters_per_page", c.clusters},
-          {"cluster_quantile", {{"value", quantile}, {"chosen_on", fmt::format("document pages {}..{} by NMI", kTuningPages,
+          {"cluster_purity", at_peaks.purity},
+          {"cluster_nmi", at_peaks.nmi},
+          {"clusters_per_page", at_peaks.clusters},
+          {"offset_cluster_purity", at_offsets.purity},
+          {"offset_cluster_nmi", at_offsets.nmi},
+          {"offset_clusters_per_page", at_offsets.clusters},
+          {"cluster_quantile", {{"value", quantile}, {"chosen_on", fmt::format("document pages {}..{}, offset windows, by NMI", kTuningPages,
                                                                                 kTuningPages + tuning_pages.size() - 1)}}}};
 }
 
@@ -167,14 +211,17 @@ nlohmann::json evaluate_document(const std::vector<std::string>& runs, const Eva
   for (const auto& run : runs) {
     const std::string name = model_name(run);
     auto model = load_model(run, device);
-    const double glyph_size = fs::exists(fs::path(run) / "model.json") ? read_model_card(run).glyph_size : kMnistDigitHeight;
+    const double glyph_size = read_model_card_or_defaults(run).glyph_size;
     std::vector<PageRun> eval_runs;
     const auto m = score_model(model, device, eval_pages, tuning_pages, glyph_size, options, name, eval_runs);
     result["models"][name] = m;
     write_pictures(options.out_dir, name, eval_pages[0], eval_runs[0]);
-    fmt::print("{:<20} peaks precision {:.3f} recall {:.3f}  clusters purity {:.3f} NMI {:.3f} ({:.1f} per page, quantile {})\n",
+    fmt::print("{:<20} peaks precision {:.3f} recall {:.3f}  clusters purity {:.3f} NMI {:.3f} ({:.1f} per page); "
+               "at offsets purity {:.3f} NMI {:.3f} ({:.1f} per page); quantile {}\n",
                name, m["peak_precision"].get<double>(), m["peak_recall"].get<double>(), m["cluster_purity"].get<double>(),
-               m["cluster_nmi"].get<double>(), m["clusters_per_page"].get<double>(), m["cluster_quantile"]["value"].get<double>());
+               m["cluster_nmi"].get<double>(), m["clusters_per_page"].get<double>(), m["offset_cluster_purity"].get<double>(),
+               m["offset_cluster_nmi"].get<double>(), m["offset_clusters_per_page"].get<double>(),
+               m["cluster_quantile"]["value"].get<double>());
   }
   write_json_file((fs::path(options.out_dir) / "metrics.json").string(), result);
   return result;

@@ -6,9 +6,13 @@
 //   cluster_purity, cluster_nmi  of the mean-shift clusters of the matched peaks against
 //                                the glyphs' identities (purity: the share of each
 //                                cluster's largest identity, over all matched peaks);
-//   clusters                     per page, on average.
+//   offset_cluster_purity, _nmi  the same for windows on every glyph's true centre moved
+//                                by a random offset of up to 4 px: the descriptor alone,
+//                                whatever the peaks (a model without invariance scatters
+//                                one character over several clusters);
+//   clusters_per_page            on average, for both.
 // The clustering's bandwidth quantile is chosen per model on the tuning pages (from
-// kTuningPages on, by NMI), never on the evaluation's. Writes <out>/metrics.json,
+// kTuningPages on, by the offset windows' NMI), never on the evaluation's. Writes <out>/metrics.json,
 // document-<model>.png (page 0's heat map and peaks) and clusters-<model>.png.
 #pragma once
 #include <nlohmann/json.hpp>

@@ -192,8 +192,7 @@ std::string score_patches(LoadedModel& loaded, torch::Device device, PatchCondit
 std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::vector<PageSet>& page_sets,
                               const std::vector<std::vector<Flyer>>& tuning, const std::string& name,
                               std::deque<std::vector<float>>& keep, nlohmann::json& metrics) {
-  const double model_glyph = fs::exists(fs::path(loaded.origin) / "model.json") ? read_model_card(loaded.origin).glyph_size
-                                                                                 : ModelCard{}.glyph_size;
+  const double model_glyph = read_model_card_or_defaults(loaded.origin).glyph_size;
   const auto extract_page = [&](const Flyer& f, double glyph_size) {
     ExtractOptions o;
     o.glyph_size = glyph_size;
