@@ -367,6 +367,28 @@ test('document: the page finds the peaks and clusters the CLI finds on the same 
   assert.deepEqual(foreign, []);
 });
 
+test("document: bad files and options give the CLI's messages, and the page keeps working", async () => {
+  const { page } = await openPage('wasm');
+  const messages = await page.evaluate(async (data) => {
+    const attempt = async (bytes, options) => {
+      try {
+        await window.tiae.document(new File([new Uint8Array(bytes)], 'x.png'), options);
+        return null;
+      } catch (e) {
+        return e.message;
+      }
+    };
+    const notes = [...new TextEncoder().encode('these are my notes, not a picture')];
+    return [await attempt(notes, {}), await attempt([], {}), await attempt(data, { stride: 0 }),
+            await attempt(data, { glyphSize: 1e9 }), await attempt(data, { stride: 2.5 }),
+            (await window.tiae.document(new File([new Uint8Array(data)], 'ok.png'), { glyphSize: 24, stride: 8 })).width];
+  }, [...fs.readFileSync(PHOTO)]);
+  await page.close();
+  const expected = ['could not be decoded', 'empty', 'stride must be from 1 to 32', 'glyph size must be from', 'whole number'];
+  expected.forEach((m, i) => assert.ok(messages[i]?.includes(m), `${m}: ${messages[i]}`));
+  assert.ok(messages[5] > 0, 'a good page still analyses');
+});
+
 test('the Documents tab: a page, Find characters, the heat map and a selected cluster (screenshot kept)', async () => {
   const { file } = documentPage();
   const { page, foreign } = await openPage('wasm');
@@ -452,7 +474,7 @@ test('the Grasp tab: an example pair, both models\' canonical pairs and the shif
   page.on('pageerror', (e) => errors.push(e.message));
   await page.waitForFunction(() => window.tiaeApp && window.tiaeApp.loadGraspExample(0) > 0, null, { timeout: 30000 });
   const box = await page.locator('#canvas').boundingBox();
-  await page.mouse.click(box.x + GRASP_TAB_X, box.y + 18);  // the Grasp tab
+  await page.mouse.click(box.x + 610, box.y + 18);  // the Grasp tab
   await page.evaluate(() => window.tiaeApp.loadGraspExample(6));
   await page.waitForFunction(() => window.tiaeApp.graspTiaeShift() !== -9999, null, { timeout: 60000 });
   await page.waitForTimeout(300);
