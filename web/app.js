@@ -37,6 +37,13 @@ function withString(text, fn) {
 
 function setStatus(text) {
   withString(text, (p) => app._app_set_status(p));
+  say(text);
+}
+
+// The latest result in words, in the page's live line (#live) that screen readers read.
+function say(text) {
+  const live = document.getElementById('live');
+  if (live) live.textContent = text;
 }
 
 let analyses = 0;  // for tests: how many drawings were sent to tiae.analyze
@@ -44,12 +51,15 @@ async function analyze(pixels) {
   analyses++;
   try {
     const { models } = await tiae.ready;
+    const words = [];
     for (const [k, name] of MODELS.entries()) {
       if (!models.includes(name)) continue;
       const r = await tiae.analyze(pixels, name);
       withCopies([r.descriptor, r.canonical, r.restored], (d, c, s) =>
         app._app_set_result(k, d, r.descriptor.length, c, s, r.shift[0], r.shift[1]));
+      words.push(`${name}: estimated shift (${r.shift[0]}, ${r.shift[1]})`);
     }
+    say(`drawing analysed; ${words.join('; ')}`);
   } catch (e) {
     setStatus(`analysis failed: ${e.message}`);
   } finally {
@@ -78,6 +88,7 @@ async function analyzeGrasp(pixels) {
       if (!available.includes(name)) continue;
       const r = await tiae.analyze(pixels, name);
       withCopies([r.canonical, r.restored], (c, s) => app._app_grasp_result(k, c, s, r.shift[0], r.shift[1]));
+      say(`grasp pair analysed; ${name}: estimated shift (${r.shift[0]}, ${r.shift[1]})`);
     }
   } catch (e) {
     withString(`analysis failed: ${e.message}`, (s) => app._app_grasp_status(s));
@@ -119,6 +130,7 @@ function showImage(which, source, name = '') {
 
 function done(message, failed) {
   withString(message, (s) => app._app_extract_done(s, failed ? 1 : 0));
+  say(`extract: ${message}`);
 }
 
 async function openPhoto(file) {
@@ -229,6 +241,7 @@ function showPage(heat, glyphSize, fresh) {
 
 function documentDone(message, failed) {
   withString(message, (s) => app._app_document_done(s, failed ? 1 : 0));
+  say(`find characters: ${message}`);
 }
 
 async function openPage(file) {
@@ -285,6 +298,18 @@ export async function startApp(canvas) {
   // A stroke ends wherever the button is released: while it is down the canvas holds the
   // pointer, so the release reaches it (GLFW listens on the canvas) even outside its box.
   canvas.addEventListener('pointerdown', (e) => canvas.setPointerCapture(e.pointerId));
+  // A finger draws as the mouse does: Emscripten's GLFW listens to mouse events only, and a
+  // browser turns a touch into mouse events for a tap at most, never for a drag.
+  const asMouse = { pointerdown: 'mousedown', pointermove: 'mousemove', pointerup: 'mouseup', pointercancel: 'mouseup' };
+  for (const type of Object.keys(asMouse))
+    canvas.addEventListener(type, (e) => {
+      if (e.pointerType !== 'touch') return;
+      e.preventDefault();
+      canvas.dispatchEvent(new MouseEvent(asMouse[type], {
+        clientX: e.clientX, clientY: e.clientY, screenX: e.screenX, screenY: e.screenY,
+        button: 0, buttons: type === 'pointerup' || type === 'pointercancel' ? 0 : 1, bubbles: true, cancelable: true,
+      }));
+    });
   app = await createTiaeApp({
     canvas,
     // Called by the app (EM_ASM) with a copy of the 32x32 input.

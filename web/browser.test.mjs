@@ -198,6 +198,25 @@ test('a stroke ends where the button is released, even outside the canvas (no st
   assert.ok(Math.abs(after - before) < 1e-6, `moving with the button up changed the drawing: ${before} -> ${after}`);
 });
 
+test('a finger draws: a touch drag on the canvas is a stroke', async () => {
+  const context = await browser.newContext({ hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(`${origin}/?backend=wasm`);
+  await page.evaluate(() => window.tiae.ready);
+  await page.waitForFunction(() => window.tiaeApp, null, { timeout: 30000 });
+  const box = await page.locator('#canvas').boundingBox();
+  const client = await context.newCDPSession(page);
+  const touch = (type, x, y) => client.send('Input.dispatchTouchEvent',
+    { type, touchPoints: type === 'touchEnd' ? [] : [{ x: box.x + 8 + x, y: box.y + 53 + y }] });
+  await touch('touchStart', 120, 60);
+  for (let i = 1; i <= 12; i++) await touch('touchMove', 120 + 3 * i, 60 + 12 * i);
+  await touch('touchEnd');
+  await page.waitForFunction(() => window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 30000 });
+  const analyses = await page.evaluate(() => window.tiaeApp.analyses());
+  await context.close();
+  assert.ok(analyses > 0, 'the touch stroke was analysed');
+});
+
 // ---- foreground extraction
 
 const FG_MODEL = 'mnist-fg-photo-text';
@@ -479,7 +498,10 @@ test('the Grasp tab: an example pair, both models\' canonical pairs and the shif
   await page.waitForFunction(() => window.tiaeApp.graspTiaeShift() !== -9999, null, { timeout: 60000 });
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(artifacts, 'page-grasp.png') });
+  // the result in words too, for screen readers
+  const live = await page.locator('#live').textContent();
   await page.close();
+  assert.match(live, /grasp pair analysed; grasp-shift-tiae: estimated shift \(-?\d+, -?\d+\)/);
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
 });
