@@ -143,7 +143,7 @@ async function openPhoto(file) {
     // No preview: Extract still runs and names the problem (tiae.extract checks the file).
     const blank = new ImageData(1, 1);
     showImage(0, blank, photoName);
-    done(`${photoName}: no preview (this browser cannot decode it); Extract says why`, true);
+    done(`${photoName}: not an image file this browser can read (Extract names the problem)`, true);
   }
 }
 
@@ -158,11 +158,22 @@ async function runExtract(glyphSize, stride) {
       glyphSize, stride, onProgress: (f) => app._app_extract_progress(f), signal: running.extract.signal,
     });
     showImage(1, foreground);
-    done(`${photoName}: ${foreground.width}x${foreground.height} px in ${((performance.now() - t0) / 1000).toFixed(1)} s`, false);
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    done(`${photoName}: ${foreground.width}x${foreground.height} px in ${seconds} s` + inkWarning(foreground), false);
   } catch (e) {
     if (e.name === 'AbortError') done(`${photoName}: cancelled`, false);
     else done(`${photoName}: ${e.message}`, true);
   }
+}
+
+// A word when almost nothing came out as ink: the usual cause is a glyph size far from the
+// photo's, or a photo without writing.
+function inkWarning(image) {
+  let ink = 0;
+  for (let i = 0; i < image.data.length; i += 4) ink += image.data[i] >= 128;
+  const share = ink / (image.width * image.height);
+  return share < 0.002 ? `; almost no ink found (${(100 * share).toFixed(2)} % of the pixels): is the glyph size ` +
+                         'the height of the capitals in pixels, and is there writing?' : '';
 }
 
 async function download() {
@@ -275,7 +286,7 @@ async function runDocument(glyphSize, stride) {
   }
 }
 
-function acceptDrops(canvas) {
+function acceptDrops() {
   const pick = (id, open) => {
     const picker = Object.assign(document.createElement('input'), { type: 'file', accept: 'image/*', hidden: true, id });
     picker.addEventListener('change', () => picker.files[0] && open(picker.files[0]));
@@ -283,8 +294,9 @@ function acceptDrops(canvas) {
     return picker;
   };
   const pickers = { photo: pick('photo-picker', openPhoto), page: pick('page-picker', openPage) };
-  canvas.addEventListener('dragover', (e) => e.preventDefault());
-  canvas.addEventListener('drop', (e) => {
+  // Anywhere on the page: a file dropped beside the canvas must not navigate away.
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => {
     e.preventDefault();
     const file = e.dataTransfer?.files?.[0];
     if (file) (app._app_document_active() ? openPage : openPhoto)(file);
@@ -294,7 +306,7 @@ function acceptDrops(canvas) {
 
 export async function startApp(canvas) {
   let pendingPixels = null;
-  const pickers = acceptDrops(canvas);
+  const pickers = acceptDrops();
   // A stroke ends wherever the button is released: while it is down the canvas holds the
   // pointer, so the release reaches it (GLFW listens on the canvas) even outside its box.
   canvas.addEventListener('pointerdown', (e) => canvas.setPointerCapture(e.pointerId));

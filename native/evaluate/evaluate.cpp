@@ -90,6 +90,7 @@ struct ShiftProtocol {
   std::vector<int64_t> demo_shifts;      // one image at several shifts (pictures)
   torch::Tensor demo_digit;
   nlohmann::json description;            // what metrics.json says of the data
+  std::vector<std::string> class_names;  // for the pictures' legends (none: digits)
   size_t pixels() const { return size_t(channels) * kSide * kSide; }
 };
 
@@ -108,7 +109,8 @@ ShiftProtocol load_protocol_data(Dataset data) {
     p.train = images_tensor(split.train.images, split.train.count(), p.channels);
     p.test_labels = split.test.labels, p.train_labels = split.train.labels;
     nlohmann::json classes = nlohmann::json::array();
-    for (const auto& c : grasp_classes()) classes.push_back(std::string(c.grip) + " " + c.object);
+    for (const auto& c : grasp_classes()) p.class_names.push_back(std::string(c.grip) + " " + c.object);
+    for (const auto& n : p.class_names) classes.push_back(n);
     p.description = {{"data", "grasp"}, {"classes", classes}};
     return p;
   }
@@ -162,7 +164,7 @@ void write_descriptor_space(const std::string& out_dir, const std::string& name,
                   {{"dim", dim}, {"mean", projection.mean}, {"axes", projection.axes}, {"xy", xy}, {"labels", p.test_labels}});
 #ifdef TIAE_HAVE_OPENCV
   write_scatter((fs::path(out_dir) / ("scatter-" + name + ".png")).string(),
-                fmt::format("{}: descriptors of shifted test images (2-D PCA)", name), xy, p.test_labels);
+                fmt::format("{}: descriptors of shifted test images (2-D PCA)", name), xy, p.test_labels, p.class_names);
 #endif
 }
 

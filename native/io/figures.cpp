@@ -60,8 +60,8 @@ void write_image_grid(const std::string& path, const std::string& title, const s
 }
 
 void write_scatter(const std::string& path, const std::string& title, const std::vector<float>& xy,
-                   const std::vector<int>& labels) {
-  const int w = 640, h = 560, margin = 40, legend_w = 70;
+                   const std::vector<int>& labels, const std::vector<std::string>& names) {
+  const int w = 640, h = 560, margin = 40, legend_w = names.empty() ? 70 : 150;
   cv::Mat canvas(h, w + legend_w, CV_8UC3, kWhite);
   float x_lo = 1e30f, x_hi = -1e30f, y_lo = 1e30f, y_hi = -1e30f;
   for (size_t i = 0; i < labels.size(); ++i) {
@@ -76,9 +76,9 @@ void write_scatter(const std::string& path, const std::string& title, const std:
   }
   text(canvas, title, {margin / 2, 15}, 0.5);
   text(canvas, "PCA axis 1", {w / 2 - 40, h - 6}, 0.4, {90, 90, 90});
-  for (int d = 0; d < 10; ++d) {
+  for (int d = 0; d < (names.empty() ? 10 : std::min(10, int(names.size()))); ++d) {
     cv::circle(canvas, {w + 12, 60 + 24 * d}, 6, kTab10[d], cv::FILLED, cv::LINE_AA);
-    text(canvas, "digit " + std::to_string(d), {w + 22, 65 + 24 * d}, 0.4);
+    text(canvas, names.empty() ? "digit " + std::to_string(d) : names[size_t(d)], {w + 22, 65 + 24 * d}, 0.4);
   }
   save(path, canvas);
 }

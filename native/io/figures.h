@@ -26,8 +26,9 @@ struct Picture {
 void write_picture_rows(const std::string& path, const std::string& title, const std::vector<std::vector<Picture>>& rows,
                         int height = 200);
 
-// Points coloured by label 0..9 (tab10 colours), with a legend.
+// Points coloured by label 0..9 (tab10 colours), with a legend naming each label by
+// `names` (none: "digit <label>").
 void write_scatter(const std::string& path, const std::string& title, const std::vector<float>& xy,
-                   const std::vector<int>& labels);
+                   const std::vector<int>& labels, const std::vector<std::string>& names = {});
 
 }  // namespace tiae
