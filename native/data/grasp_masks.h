@@ -1,11 +1,12 @@
 // Grasp pairs for the slides' grasp application: a hand region and an object region as
-// two 32x32 masks (channel 0: hand, channel 1: the object's visible part). No data set of
-// hand and object masks is reachable from Debian's or npm's packages, so they are drawn:
-// a palm and articulated fingers (capsules) closed around an object in one of five grip
-// types, for five object classes, with random size, finger angles (+-12 degrees a
-// joint), left or right hand, and a few degrees of rotation. The (grip, object) class is used only to evaluate. The test split differs in
-// what training never shows: rotations of 6 to 10 degrees (training: up to 6) and its
-// own random draws. Torch- and OpenCV-free (drawn by supersampled shape tests).
+// two 32x32 masks (channel 0: hand, channel 1: the object's visible part). Debian's
+// packages hold no data set of hand and object masks (and npm's search is not reachable
+// here), so they are drawn: a palm and articulated fingers (capsules) closed around an
+// object, in eight (grip, object) classes over five grip types and five objects, with
+// random size, finger angles (+-12 degrees a joint), left or right hand, and a few
+// degrees of rotation. The class is used only to evaluate. The test split differs in what
+// training never shows: rotations of 6 to 10 degrees (training: up to 6), and its own
+// random draws. Torch- and OpenCV-free (drawn by supersampled shape tests).
 #pragma once
 #include <cstdint>
 #include <string>
