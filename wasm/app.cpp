@@ -127,6 +127,42 @@ void paint(ImVec2 from, ImVec2 to) {
 
 bool has_ink() { return *std::max_element(app.drawing.begin(), app.drawing.end()) > 0; }
 
+// Moves the drawing by (dx, dy) pixels of the network's 32x32 input: kDraw / kSide drawing
+// pixels each (8.75), rounded so that n nudges move it n input pixels in all.
+void nudge(int dx, int dy) {
+  static double total_x = 0, total_y = 0;
+  const double step = double(kDraw) / kSide;
+  const int mx = int(std::lround(total_x + dx * step) - std::lround(total_x));
+  const int my = int(std::lround(total_y + dy * step) - std::lround(total_y));
+  total_x += dx * step, total_y += dy * step;
+  app.undo.push_back(app.drawing);
+  if (app.undo.size() > 30) app.undo.erase(app.undo.begin());
+  std::vector<float> moved(app.drawing.size(), 0.f);
+  for (int y = 0; y < kDraw; ++y)
+    for (int x = 0; x < kDraw; ++x) {
+      const int sx = x - mx, sy = y - my;
+      if (sx >= 0 && sx < kDraw && sy >= 0 && sy < kDraw) moved[size_t(y) * kDraw + x] = app.drawing[size_t(sy) * kDraw + sx];
+    }
+  app.drawing.swap(moved);
+  app.dirty = true;
+}
+
+// The nudge buttons, and Shift + an arrow key (the arrows alone move ImGui's keyboard focus).
+void nudge_controls() {
+  ImGui::TextUnformatted("move by 1 px:");
+  const std::pair<ImGuiDir, std::pair<int, int>> arrows[] = {
+      {ImGuiDir_Left, {-1, 0}}, {ImGuiDir_Right, {1, 0}}, {ImGuiDir_Up, {0, -1}}, {ImGuiDir_Down, {0, 1}}};
+  const ImGuiKey keys[] = {ImGuiKey_LeftArrow, ImGuiKey_RightArrow, ImGuiKey_UpArrow, ImGuiKey_DownArrow};
+  for (int i = 0; i < 4; ++i) {
+    ImGui::SameLine();
+    ImGui::PushID(i);
+    if (ImGui::ArrowButton("nudge", arrows[i].first)) nudge(arrows[i].second.first, arrows[i].second.second);
+    ImGui::PopID();
+    if (ImGui::GetIO().KeyShift && ImGui::IsKeyPressed(ImGui::GetKeyIndex(keys[i])))
+      nudge(arrows[i].second.first, arrows[i].second.second);
+  }
+}
+
 // Every model's panels back to empty, until there is a drawing to analyse.
 void clear_results() {
   for (auto& m : app.models) {
@@ -374,10 +410,12 @@ void drawing_column() {
     app.dirty = true;
   }
   ImGui::EndDisabled();
+  nudge_controls();
   image_panel("network input (32x32)", app.input_tex, 96);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + kDraw);
-  ImGui::TextDisabled("Move your digit around: the TIAE's canonical shape, descriptor and point stay put while "
-                      "its estimated shift follows the digit; the ordinary auto-encoder's all move.");
+  ImGui::TextDisabled("Move your digit around (the arrows above, or Shift + arrow keys): the TIAE's canonical shape, "
+                      "descriptor and point stay put while its estimated shift follows the digit; the ordinary "
+                      "auto-encoder's all move.");
   ImGui::TextWrapped("%s", app.status.c_str());
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
@@ -586,6 +624,7 @@ int main() {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
+  ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;  // Tab and the arrows reach every control
   ImGui::StyleColorsDark();
   ImGui_ImplGlfw_InitForOpenGL(app.window, true);
   ImGui_ImplOpenGL3_Init("#version 300 es");

@@ -217,6 +217,36 @@ test('a finger draws: a touch drag on the canvas is a stroke', async () => {
   assert.ok(analyses > 0, 'the touch stroke was analysed');
 });
 
+test('Shift + arrow keys move the drawing 1 px a press: the TIAE\'s shift follows, its canonical shape stays', async () => {
+  const { page } = await openPage('wasm');
+  await page.waitForFunction(() => window.tiaeApp, null, { timeout: 30000 });
+  const box = await page.locator('#canvas').boundingBox();
+  const at = (x, y) => [box.x + 8 + x, box.y + 53 + y];  // the drawing area
+  await page.mouse.move(...at(110, 70));
+  await page.mouse.down();
+  await page.mouse.move(...at(150, 80), { steps: 6 });
+  await page.mouse.move(...at(120, 200), { steps: 10 });  // a "7"
+  await page.mouse.up();
+  const tiaeShift = async (count) => {
+    await page.waitForFunction((n) => window.tiaeApp.analyses() >= n && /mnist-shift-tiae: estimated shift/.test(
+      document.getElementById('live').textContent), count, { timeout: 30000 });
+    await page.waitForTimeout(1500);  // the last analysis in flight lands
+    const m = (await page.locator('#live').textContent()).match(/mnist-shift-tiae: estimated shift \((-?\d+), (-?\d+)\)/);
+    return [Number(m[1]), Number(m[2])];
+  };
+  const before = await tiaeShift(1);
+  const sumBefore = await page.evaluate(() => window.tiaeApp.canonicalSum(1));
+  const analyses = await page.evaluate(() => window.tiaeApp.analyses());
+  await page.locator('#canvas').focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowRight');
+  const after = await tiaeShift(analyses + 1);
+  const sumAfter = await page.evaluate(() => window.tiaeApp.canonicalSum(1));
+  await page.close();
+  console.log(`nudged 3 px right: TIAE shift (${before}) -> (${after}); canonical ink ${sumBefore.toFixed(1)} -> ${sumAfter.toFixed(1)}`);
+  assert.ok(Math.abs(after[0] - before[0] - 3) <= 1 && Math.abs(after[1] - before[1]) <= 1, `${before} -> ${after}`);
+  assert.ok(Math.abs(sumAfter - sumBefore) <= 0.15 * sumBefore, 'the canonical shape stays');
+});
+
 // ---- foreground extraction
 
 const FG_MODEL = 'mnist-fg-photo-text';
