@@ -5,7 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
-#include "evaluate/binarize.h"
+#include "glyph_size.h"
 #include "model/foreground.h"
 #include "io/image_file.h"
 #include "artifacts/model_card.h"
@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 // The glyph size of the photo's writing, measured (binarize.h), or the model's own when
 // none is found.
 double measured_glyph_size(const std::vector<float>& gray, int width, int height, const std::string& in, double fallback) {
-  if (const auto measured = estimate_glyph_size(gray, width, height)) return *measured;
+  if (const double measured = estimate_glyph_size(gray, width, height); measured > 0) return measured;
   fmt::print(stderr, "tiae: note: {}: no writing found to measure the glyph size; using {} px (give --glyph-size)\n", in, fallback);
   return fallback;
 }

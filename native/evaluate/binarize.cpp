@@ -40,42 +40,6 @@ std::vector<float> sauvola_ink(const std::vector<float>& gray, int width, int he
   return to_mask(binary);
 }
 
-namespace {
-// The median height of the marks of the most consistent binarization; 0 when none.
-double component_height(const std::vector<float>& gray, int width, int height) {
-  double best_score = 0, result = 0;
-  for (bool dark : {true, false})
-    for (int window : {25, 61, 131}) {
-      const auto mask = sauvola_ink(gray, width, height, dark, {window, 0.2});
-      cv::Mat m(height, width, CV_8U);
-      for (size_t i = 0; i < mask.size(); ++i) m.data[i] = mask[i] > 0 ? 255 : 0;
-      cv::Mat labels, stats, centroids;
-      const int n = cv::connectedComponentsWithStats(m, labels, stats, centroids, 8);
-      std::vector<int> heights;
-      for (int i = 1; i < n; ++i) {
-        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-        if (stats.at<int>(i, cv::CC_STAT_AREA) >= 12 && h >= 8 && h <= 200 && w <= 3 * h && h <= 5 * w) heights.push_back(h);
-      }
-      if (heights.size() < 5) continue;
-      std::nth_element(heights.begin(), heights.begin() + long(heights.size() / 2), heights.end());
-      const int median = heights[heights.size() / 2];
-      // Writing: many marks of about the same height (texture gives every height).
-      const double score = double(std::count_if(heights.begin(), heights.end(), [&](int h) {
-        return h >= 0.75 * median && h <= 1.33 * median;
-      }));
-      if (score > best_score) best_score = score, result = median;
-    }
-  return result;
-}
-
-}  // namespace
-
-std::optional<double> estimate_glyph_size(const std::vector<float>& gray, int width, int height) {
-  const double h = component_height(gray, width, height);
-  if (h <= 0) return std::nullopt;
-  return kGlyphPerMark * h;
-}
-
 SauvolaParameters tune_sauvola(const std::vector<Flyer>& pages) {
   SauvolaParameters best;
   double best_iou = -1;

@@ -3,7 +3,6 @@
 // local threshold (ximgproc::niBlackThreshold with BINARIZATION_SAUVOLA), each told the
 // ink's polarity, which the extractor is not told.
 #pragma once
-#include <optional>
 #include <vector>
 
 #include "data/flyers.h"
@@ -25,16 +24,8 @@ std::vector<float> sauvola_ink(const std::vector<float>& gray, int width, int he
 // pages the result is reported on), searched over a grid of windows and k.
 SauvolaParameters tune_sauvola(const std::vector<Flyer>& pages);
 
-// Glyph size / median mark height on the easy flyers 100-111 (not the evaluation's 0-5):
-// ratios from 0.84 to 1.77, median 1.06.
-constexpr double kGlyphPerMark = 1.05;
-
-// The glyph size (height of capitals and digits) of a page's writing, as `tiae extract
-// --glyph-size auto` and the evaluation measure it: kGlyphPerMark times the median height
-// of the marks of Sauvola's binarization (either polarity, three windows), taken from the
-// binarization whose marks agree most in height (writing is many marks of one height;
-// texture has every height). Not told the polarity, as the extractor is not. None when
-// the page shows no writing.
-std::optional<double> estimate_glyph_size(const std::vector<float>& gray, int width, int height);
+// The glyph size measured from a page: estimate_glyph_size in shared/glyph_size.h (the
+// same code natively and in the page; tests/test_glyph_size.cpp checks it against
+// OpenCV's Sauvola threshold and connected components).
 
 }  // namespace tiae

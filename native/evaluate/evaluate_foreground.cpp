@@ -7,6 +7,7 @@
 
 #include "evaluate/binarize.h"
 #include "evaluate/evaluate.h"
+#include "glyph_size.h"
 #include "io/figures.h"
 #include "io/files.h"
 #include "data/flyers.h"
@@ -215,7 +216,8 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
       return out;
     });
     for (const Flyer& f : set.pages) {
-      const auto out = extract_page(f, estimate_glyph_size(f.image, f.width, f.height).value_or(model_glyph));  // as the CLI does
+      const double measured = estimate_glyph_size(f.image, f.width, f.height);
+      const auto out = extract_page(f, measured > 0 ? measured : model_glyph);  // as the CLI does
       auto_size += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
     }
     metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_at_tuned_threshold", at_tuned},
