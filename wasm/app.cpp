@@ -583,6 +583,13 @@ EMSCRIPTEN_KEEPALIVE void app_document_image(const unsigned char* rgba, int w, i
   d.failed = false;
   d.select_tab = true;
 }
+// The glyph size measured from a newly opened photo (which 0) or page (1): the slider's
+// value, and a word on it (unless a run has started meanwhile: its messages come first).
+EMSCRIPTEN_KEEPALIVE void app_set_glyph_size(int which, float px, const char* message) {
+  if (px >= 6 && px <= 200) (which == 0 ? app.extract.glyph_size : app.document.glyph_size) = px;
+  const bool busy = which == 0 ? app.extract.busy : app.document.busy;
+  if (!busy) (which == 0 ? app.extract.message : app.document.message) = message;
+}
 EMSCRIPTEN_KEEPALIVE void app_document_peaks(const float* xy, int n) { app.document.peaks.assign(xy, xy + 2 * n); }
 EMSCRIPTEN_KEEPALIVE void app_document_cluster(const float* canonical, const float* members, int n) {
   DocumentView::Cluster c;

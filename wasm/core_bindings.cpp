@@ -8,6 +8,7 @@
 
 #include "document.h"
 #include "extract.h"
+#include "glyph_size.h"
 #include "image_header.h"
 #include "resample.h"
 #include "shift_search.h"
@@ -83,6 +84,13 @@ EMSCRIPTEN_KEEPALIVE int tiae_check_image(const uint8_t* bytes, int size, int* o
   out_size[0] = int(h.width);
   out_size[1] = int(h.height);
   return h.error.empty() ? 0 : 1;
+}
+
+// The height of the writing of gray (width x height values in [0, 1]) in px, measured as
+// `tiae extract --glyph-size auto` does (shared/glyph_size.h); 0 when it shows no writing.
+EMSCRIPTEN_KEEPALIVE double tiae_estimate_glyph_size(const float* gray, int width, int height) {
+  if (width <= 0 || height <= 0) return 0;
+  return tiae::estimate_glyph_size(std::vector<float>(gray, gray + size_t(width) * height), width, height);
 }
 
 EMSCRIPTEN_KEEPALIVE void tiae_gray_from_rgba8(const uint8_t* rgba, int width, int height, float* out) {

@@ -133,12 +133,27 @@ function done(message, failed) {
   say(`extract: ${message}`);
 }
 
+// A newly opened image's writing measured (as `--glyph-size auto`): the tab's slider
+// starts there, and a message says so.
+async function measureInto(which, file, name) {
+  try {
+    const size = await tiae.measureGlyphSize(file);
+    const message = size === null ? `${name}: no writing found to measure; set the glyph size (the height of its capitals)`
+                                  : `${name}: glyph size measured, ${size.toFixed(0)} px; change it if its capitals are another height`;
+    withString(message, (s) => app._app_set_glyph_size(which, size ?? 0, s));
+    say(message);
+  } catch {
+    // not an image: the Extract or Find characters button names the problem
+  }
+}
+
 async function openPhoto(file) {
   photo = file;
   photoName = file.name ?? '';
   foreground = null;
   try {
     showImage(0, await createImageBitmap(file), photoName);
+    measureInto(0, file, photoName);
   } catch {
     // No preview: Extract still runs and names the problem (tiae.extract checks the file).
     const blank = new ImageData(1, 1);
@@ -265,6 +280,7 @@ async function openPage(file) {
     pageBitmap = await createImageBitmap(new ImageData(1, 1));  // Find characters still runs and names the problem
   }
   showPage(null, 0, true);
+  measureInto(1, file, pageName);
 }
 
 async function runDocument(glyphSize, stride) {

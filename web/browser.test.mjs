@@ -567,3 +567,26 @@ test('long work keeps the page drawing frames, and an aborted signal cancels it'
   assert.ok(r.progressAtCancel > 0 && r.progressAtCancel < 0.5);
   assert.equal(r.after, 1024);
 });
+
+test('the page measures the glyph size the CLI measures (auto), and the tabs start from it', async () => {
+  const { file } = documentPage();
+  const cli = (args) => execFileSync(path.join(root, 'build/native/tiae'), args).toString();
+  const fromCli = (line) => Number(line.match(/glyph size ([\d.]+) px \(measured\)/)[1]);
+  const cliDocument = fromCli(cli(['document', file, '-o', path.join(artifacts, 'document-auto'), '--no-progress']));
+  const cliPhoto = fromCli(cli(['extract', PHOTO, '-o', path.join(artifacts, 'text-auto.png'), '--no-progress']));
+  const { page } = await openPage('wasm');
+  const inPage = await page.evaluate(async ([a, b]) => [
+    await window.tiae.measureGlyphSize(new File([new Uint8Array(a)], 'document-0.png')),
+    await window.tiae.measureGlyphSize(new File([new Uint8Array(b)], 'text.png')),
+    await window.tiae.measureGlyphSize(new ImageData(64, 48)),  // blank: none
+  ], [[...fs.readFileSync(file)], [...fs.readFileSync(PHOTO)]]);
+  await page.evaluate((data) => window.tiaeApp.openPage(new File([new Uint8Array(data)], 'document-0.png')), [...fs.readFileSync(file)]);
+  await page.waitForFunction(() => /glyph size measured/.test(document.getElementById('live').textContent), null, { timeout: 30000 });
+  const live = await page.locator('#live').textContent();
+  await page.close();
+  console.log(`glyph size measured: page ${inPage[0].toFixed(2)} / ${inPage[1].toFixed(2)}, CLI ${cliDocument} / ${cliPhoto}`);
+  // the CLI prints one decimal
+  assert.ok(Math.abs(inPage[0] - cliDocument) <= 0.051 && Math.abs(inPage[1] - cliPhoto) <= 0.051);
+  assert.equal(inPage[2], null);
+  assert.ok(live.includes(`${inPage[0].toFixed(0)} px`), live);
+});

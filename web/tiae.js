@@ -23,6 +23,9 @@
 //       members: [[x, y], ...], canonical: Float32Array(1024) }] }: where windows' shifts
 //       put the canonical shape's centre, and mean-shift clusters of the descriptors of the
 //       windows on the peaks, as `tiae document` (the staged core of shared/document.h).
+//   tiae.measureGlyphSize(image) -> Promise of the height of the image's writing in px, as
+//       `tiae extract --glyph-size auto` measures it (shared/glyph_size.h), or null when it
+//       shows no writing. extract() and document() take glyphSize: 'auto' for the same.
 // Models for extraction, documents and grasp load on first use; the others at start.
 // Backend: WebGPU when an adapter exists and is not a software fallback, wasm otherwise;
 // ?backend=wasm or ?backend=webgpu forces one. Everything loads from the page's origin.
@@ -221,6 +224,51 @@ async function toImageData(core, image) {
   return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
 }
 
+// The image's gray values in the core's heap (the caller frees the pointer).
+function grayInHeap(core, data) {
+  const { width, height } = data, n = width * height;
+  const rgba = core._malloc(n * 4), gray = core._malloc(n * 4);
+  try {
+    if (!rgba || !gray) throw new Error(`the image is too large (${width}x${height} pixels) for this browser's memory`);
+    core.HEAPU8.set(data.data, rgba);
+    core._tiae_gray_from_rgba8(rgba, width, height, gray);
+    return gray;
+  } catch (e) {
+    core._free(gray);
+    throw e;
+  } finally {
+    core._free(rgba);  // free(0) is a no-op
+  }
+}
+
+// The writing's height in px, or null; `data`: ImageData.
+function measure(core, data) {
+  if (core._tiae_extract_check(data.width, data.height, DEFAULT_GLYPH_SIZE, DEFAULT_GLYPH_SIZE, 8, EXTRACT_BATCH))
+    throw new Error(coreError(core));
+  const gray = grayInHeap(core, data);
+  try {
+    const size = core._tiae_estimate_glyph_size(gray, data.width, data.height);
+    return size > 0 ? size : null;
+  } finally {
+    core._free(gray);
+  }
+}
+
+function measureGlyphSize(image) {
+  const job = queue.then(async () => {
+    const { core } = await state;
+    return measure(core, await toImageData(core, image));
+  });
+  queue = job.catch(() => {});
+  return job;
+}
+
+// glyphSize 'auto': measured, or the model's own when the image shows no writing.
+function resolveGlyphSize(core, data, glyphSize, card) {
+  if (glyphSize !== 'auto') return glyphSize;
+  return measure(core, data) ?? card.glyph_size ?? DEFAULT_GLYPH_SIZE;
+}
+
 function extract(image, options = {}) {
   const job = queue.then(() => extractNow(image, options));
   queue = job.catch(() => {});
@@ -233,20 +281,18 @@ async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20
   const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
   // Whole numbers only: the core takes an int, and JS would wrap 2^32 + 8 to 8 on the way in.
   if ((stride | 0) !== stride) throw new TypeError(`extract: stride must be a whole number of px (got ${stride})`);
-  if (typeof glyphSize !== 'number') throw new TypeError(`extract: glyphSize must be a number of px (got ${glyphSize})`);
+  if (typeof glyphSize !== 'number' && glyphSize !== 'auto')
+    throw new TypeError(`extract: glyphSize must be a number of px or 'auto' (got ${glyphSize})`);
   const data = await toImageData(core, image);
+  glyphSize = resolveGlyphSize(core, data, glyphSize, m.card);
   const { width, height } = data;
   const n = width * height;
   if (core._tiae_extract_check(width, height, glyphSize, modelGlyph, stride, EXTRACT_BATCH)) throw new Error(coreError(core));
-  const rgba = core._malloc(n * 4), gray = core._malloc(n * 4);
+  const gray = grayInHeap(core, data);
   let job = 0;
   try {
-    if (!rgba || !gray) throw new Error(`the photo is too large (${width}x${height} pixels) for this browser's memory`);
-    core.HEAPU8.set(data.data, rgba);
-    core._tiae_gray_from_rgba8(rgba, width, height, gray);
     job = core._tiae_extract_begin(gray, width, height, glyphSize, modelGlyph, stride, EXTRACT_BATCH);  // copies gray
   } finally {
-    core._free(rgba);  // free(0) is a no-op
     core._free(gray);
   }
   if (!job) throw new Error(coreError(core));
@@ -306,19 +352,15 @@ async function runWindows(core, ort, m, buffer, count) {
 
 // The core's job over the image's gray values, or an error with the command line's message.
 function beginDocument(core, data, glyphSize, m, stride) {
-  const { width, height } = data, n = width * height;
+  const { width, height } = data;
   const args = [glyphSize, m.card.glyph_size ?? DEFAULT_GLYPH_SIZE, stride, EXTRACT_BATCH, maxShift(m.card), m.card.cluster_quantile ?? 0.1];
   if (core._tiae_document_check(width, height, ...args)) throw new Error(coreError(core));
-  const rgba = core._malloc(n * 4), gray = core._malloc(n * 4);
+  const gray = grayInHeap(core, data);
   try {
-    if (!rgba || !gray) throw new Error(`the page is too large (${width}x${height} pixels) for this browser's memory`);
-    core.HEAPU8.set(data.data, rgba);
-    core._tiae_gray_from_rgba8(rgba, width, height, gray);
     const job = core._tiae_document_begin(gray, width, height, ...args);  // copies gray
     if (!job) throw new Error(coreError(core));
     return job;
   } finally {
-    core._free(rgba);
     core._free(gray);
   }
 }
@@ -366,8 +408,10 @@ async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, s
   const { core, ort } = await state;
   const m = await lazyModel(model, 'document');
   if ((stride | 0) !== stride) throw new TypeError(`document: stride must be a whole number of px (got ${stride})`);
-  if (typeof glyphSize !== 'number') throw new TypeError(`document: glyphSize must be a number of px (got ${glyphSize})`);
+  if (typeof glyphSize !== 'number' && glyphSize !== 'auto')
+    throw new TypeError(`document: glyphSize must be a number of px or 'auto' (got ${glyphSize})`);
   const data = await toImageData(core, image);
+  glyphSize = resolveGlyphSize(core, data, glyphSize, m.card);
   const { width, height } = data;
   const job = beginDocument(core, data, glyphSize, m, stride);
   const buffer = core._malloc(EXTRACT_BATCH * PIXELS * 4);
@@ -400,6 +444,7 @@ window.tiae = {
   analyze,
   extract,
   document: documentAnalysis,
+  measureGlyphSize,
   notes,
   onNote: (fn) => listeners.push(fn),
 };
