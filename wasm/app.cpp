@@ -186,12 +186,14 @@ void request_analysis() {
   EM_ASM({ Module.tiaeAnalyze(HEAPF32.slice($0 >> 2, ($0 >> 2) + 1024)); }, app.input.data());
 }
 
-void image_panel(const char* label, const Texture& tex, float size) {
+// An image under a caption in words; `formula` (if any) shows when the pointer rests on it.
+void image_panel(const char* label, const Texture& tex, float size, const char* formula = nullptr) {
   ImGui::BeginGroup();
   ImGui::TextUnformatted(label);
   if (tex.id) ImGui::Image(tex.imgui(), ImVec2(size, size));
   else ImGui::Dummy(ImVec2(size, size));
   ImGui::EndGroup();
+  if (formula && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", formula);
 }
 
 void descriptor_space(ModelView& m, ImVec2 size) {
@@ -428,15 +430,19 @@ void model_columns() {
     ImGui::SameLine(0, 24);
     ImGui::BeginGroup();
     ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kModelTitles[k]);
-    image_panel("canonical D(E(I))", m.canonical_tex, 128);
+    image_panel("what it draws", m.canonical_tex, 128, "D(E(I)): the decoder's image of the code");
     ImGui::SameLine(0, 14);
-    image_panel("restored (moved)", m.restored_tex, 128);
-    if (m.has_result) ImGui::Text("estimated shift (dx, dy) = (%+d, %+d)", m.dx, m.dy);
+    image_panel("moved to your digit", m.restored_tex, 128, "T(shift) D(E(I)): what it draws, moved by the shift");
+    if (m.has_result && k == 1) ImGui::Text("where your digit is: shift (%+d, %+d)", m.dx, m.dy);
+    else if (m.has_result) ImGui::Text("shift (%+d, %+d): drawn in place", m.dx, m.dy);
     else ImGui::TextUnformatted("draw a digit to start");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the shift theta minimising ||D(E(I)) - T(theta) I||^2 over all 17 x 17");
+    ImGui::TextUnformatted("its code, 30 numbers");
     if (!m.descriptor.empty())
-      ImGui::PlotHistogram("##descriptor", m.descriptor.data(), int(m.descriptor.size()), 0, "descriptor E(I)", FLT_MAX,
-                           FLT_MAX, ImVec2(270, 70));
-    ImGui::TextUnformatted("descriptor space (white: your drawing)");
+      ImGui::PlotHistogram("##descriptor", m.descriptor.data(), int(m.descriptor.size()), 0, nullptr, FLT_MAX, FLT_MAX,
+                           ImVec2(270, 60));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("E(I): the descriptor");
+    ImGui::TextUnformatted("among 2,000 test digits (white: yours)");
     descriptor_space(m, ImVec2(270, 200));
     for (int d = 0; d < 10; ++d) {  // legend: the test digits' colours
       if (d) ImGui::SameLine(0, 4);
