@@ -73,6 +73,8 @@ struct ExtractView {
   bool busy = false, failed = false, select_tab = false;
   float progress = 0, glyph_size = 20;
   int stride = 8;
+  std::vector<std::string> models;  // the foreground models the page has, the first the default
+  int model = 0;
 };
 
 struct DocumentView {
@@ -257,11 +259,20 @@ void extract_tab() {
   ImGui::TextUnformatted("Pull handwriting out of a photo: the foreground-extraction auto-encoder runs on every 32x32 window.");
   if (ImGui::Button("Open photo...")) EM_ASM({ Module.tiaeOpenPhoto(); });
   ImGui::SameLine();
-  ImGui::TextDisabled("or drop an image file on this canvas");
+  ImGui::TextDisabled("or drop an image file on the page");
   ImGui::SetNextItemWidth(220);
   ImGui::SliderFloat("glyph size (px of the photo's characters)", &e.glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
   ImGui::SetNextItemWidth(220);
   ImGui::SliderInt("stride (px between windows)", &e.stride, 2, 32);
+  if (e.models.size() > 1) {
+    ImGui::SetNextItemWidth(220);
+    if (ImGui::BeginCombo("model", e.models[size_t(e.model)].c_str())) {
+      for (size_t i = 0; i < e.models.size(); ++i)
+        if (ImGui::Selectable(e.models[i].c_str(), int(i) == e.model)) e.model = int(i);
+      ImGui::EndCombo();
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("mnist-fg-photo-text is trained on pages; the others on single digits");
+  }
   if (e.busy) {
     if (ImGui::Button("Cancel")) EM_ASM({ Module.tiaeCancel(0); });
   } else {
@@ -271,7 +282,8 @@ void extract_tab() {
       e.failed = false;
       e.progress = 0;
       e.message = "extracting...";
-      EM_ASM({ Module.tiaeExtract($0, $1); }, e.glyph_size, e.stride);
+      EM_ASM({ Module.tiaeExtract($0, $1, UTF8ToString($2)); }, e.glyph_size, e.stride,
+             e.models.empty() ? "" : e.models[size_t(e.model)].c_str());
     }
     ImGui::EndDisabled();
   }
@@ -340,7 +352,7 @@ void document_tab() {
                      "spots are then grouped by their descriptors (mean shift): one group per kind of character.");
   if (ImGui::Button("Open page...")) EM_ASM({ Module.tiaeOpenPage(); });
   ImGui::SameLine();
-  ImGui::TextDisabled("or drop an image file on this canvas");
+  ImGui::TextDisabled("or drop an image file on the page");
   ImGui::SetNextItemWidth(220);
   ImGui::SliderFloat("glyph size (px of the page's capitals)", &d.glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
   ImGui::SetNextItemWidth(220);
@@ -564,6 +576,16 @@ EMSCRIPTEN_KEEPALIVE void app_extract_image(int which, const unsigned char* rgba
   }
 }
 EMSCRIPTEN_KEEPALIVE void app_extract_progress(float fraction) { app.extract.progress = fraction; }
+// The Extract tab's model choices (name per line), the first the default.
+EMSCRIPTEN_KEEPALIVE void app_extract_models(const char* names) {
+  app.extract.models.clear();
+  for (std::string rest = names; !rest.empty();) {
+    const size_t end = rest.find('\n');
+    app.extract.models.push_back(rest.substr(0, end));
+    rest = end == std::string::npos ? "" : rest.substr(end + 1);
+  }
+  app.extract.model = 0;
+}
 // The end of a request: a message, and whether it failed.
 EMSCRIPTEN_KEEPALIVE void app_extract_done(const char* message, int failed) {
   app.extract.busy = false;

@@ -106,6 +106,18 @@ async function loadGraspExamples() {
 
 // ---- Extract tab
 
+// The foreground models for the tab's chooser, the page model first (the default).
+async function listForegroundModels() {
+  const { available } = await tiae.ready;
+  const names = [];
+  for (const name of available) {
+    const card = await (await fetch(`/models/${name}/model.json`)).json().catch(() => ({}));
+    if (card.kind === 'fg' || card.kind === 'foreground') names.push(name);
+  }
+  names.sort((a, b) => (b === 'mnist-fg-photo-text') - (a === 'mnist-fg-photo-text') || a.localeCompare(b));
+  withString(names.join('\n'), (s) => app._app_extract_models(s));
+}
+
 const PREVIEW = 1024;  // previews at most this wide or high (the texture, not the work)
 let photo = null, photoName = '', foreground = null;
 
@@ -165,12 +177,12 @@ async function openPhoto(file) {
 // The running extraction's and document analysis's cancel switches (the tabs' Cancel).
 const running = { extract: null, document: null };
 
-async function runExtract(glyphSize, stride) {
+async function runExtract(glyphSize, stride, model) {
   const t0 = performance.now();
   running.extract = new AbortController();
   try {
     foreground = await tiae.extract(photo, {
-      glyphSize, stride, onProgress: (f) => app._app_extract_progress(f), signal: running.extract.signal,
+      model: model || undefined, glyphSize, stride, onProgress: (f) => app._app_extract_progress(f), signal: running.extract.signal,
     });
     showImage(1, foreground);
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
@@ -348,7 +360,7 @@ export async function startApp(canvas) {
     tiaeOpenPhoto: () => pickers.photo.click(),
     tiaeOpenPage: () => pickers.page.click(),
     tiaeDocument: (glyphSize, stride) => runDocument(glyphSize, stride),
-    tiaeExtract: (glyphSize, stride) => runExtract(glyphSize, stride),
+    tiaeExtract: (glyphSize, stride, model) => runExtract(glyphSize, stride, model),
     tiaeDownload: () => download(),
     tiaeAnalyzeGrasp: (pixels) => analyzeGrasp(pixels),
     tiaeCancel: (which) => running[which === 0 ? 'extract' : 'document']?.abort(),
@@ -358,7 +370,7 @@ export async function startApp(canvas) {
     ({ backend, models }) => {
       const missing = MODELS.filter((m) => !models.includes(m));
       setStatus(`running on ${backend}` + (missing.length ? `; missing: ${missing.join(', ')}` : ''));
-      return Promise.all([loadSpaces(), loadGraspExamples()]);
+      return Promise.all([loadSpaces(), loadGraspExamples(), listForegroundModels()]);
     },
     (e) => setStatus(`could not start: ${e.message}`));
   window.tiaeApp = {

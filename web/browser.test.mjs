@@ -353,7 +353,7 @@ test('the Extract tab: a dropped photo, the Extract button, the result beside it
   await page.evaluate((data) => window.tiaeApp.openPhoto(new File([new Uint8Array(data)], 'text.png')), [...fs.readFileSync(PHOTO)]);
   await page.waitForTimeout(300);  // the tab comes forward
   const box = await page.locator('#canvas').boundingBox();
-  await page.mouse.click(box.x + 30, box.y + 131);  // the Extract button
+  await page.mouse.click(box.x + 30, box.y + 154);  // the Extract button (below the model chooser)
   await page.waitForFunction(() => window.tiaeApp.foreground(), null, { timeout: 60000 });
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(artifacts, 'page-extract.png') });
