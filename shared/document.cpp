@@ -221,6 +221,9 @@ void DocumentAnalysis::cut(const std::vector<std::pair<int, int>>& corners, int 
 void DocumentAnalysis::accept_scan(int b, const float* canonicals) {
   const int p = options_.window.patch, m = options_.max_shift, n = scan_batch_size(b);
   if (scan_accepted_[size_t(b)]) throw std::logic_error("scan batch accepted twice");
+  // Refused whole, before any vote: a batch half counted could not be given again.
+  if (!std::all_of(canonicals, canonicals + size_t(n) * p * p, [](float v) { return std::isfinite(v); }))
+    throw std::invalid_argument("a canonical shape has a value that is not a finite number");
   std::vector<float> windows(size_t(n) * p * p);
   cut(scan_, b, windows.data());
   for (int i = 0; i < n; ++i) {
@@ -318,6 +321,8 @@ void DocumentAnalysis::accept_peaks(int b, const float* descriptors, int dims) {
   const int n = peak_batch_size(b);
   if (dims < 1 || (dims_ != 0 && dims != dims_)) throw std::invalid_argument("descriptor size differs between batches");
   if (peak_accepted_[size_t(b)]) throw std::logic_error("peak batch accepted twice");
+  if (!std::all_of(descriptors, descriptors + size_t(n) * dims, [](float v) { return std::isfinite(v); }))
+    throw std::invalid_argument("a descriptor has a value that is not a finite number");
   dims_ = dims;
   descriptors_.resize(peaks_.size() * size_t(dims));
   std::copy(descriptors, descriptors + size_t(n) * dims, descriptors_.begin() + long(size_t(b) * options_.window.batch * dims));

@@ -66,7 +66,9 @@ class DocumentAnalysis {
   static std::string check(int width, int height, const DocumentOptions& options);
 
   // Stage 1, the scan: batches of windows; accept_scan takes the network's canonical
-  // shapes D(E(I)) for them (batch_size x patch x patch), in any order.
+  // shapes D(E(I)) for them (batch_size x patch x patch), in any order. A batch that does
+  // not exist throws std::out_of_range, one given twice std::logic_error, one with a value
+  // that is not finite std::invalid_argument (and counts nothing).
   int scan_batches() const { return batches(long(scan_.size())); }
   int scan_batch_size(int b) const { return batch_size(long(scan_.size()), b); }
   void scan_inputs(int b, float* out) const { cut(scan_, b, out); }
@@ -79,7 +81,7 @@ class DocumentAnalysis {
   const std::vector<Peak>& peaks() const;
 
   // Stage 2: windows centred on the peaks; accept_peaks takes their descriptors E(I)
-  // (batch_size x dims).
+  // (batch_size x dims), refused as accept_scan's, and when dims differs between batches.
   int peak_batches() const { return batches(long(peaks().size())); }
   int peak_batch_size(int b) const { return batch_size(long(peaks().size()), b); }
   void peak_inputs(int b, float* out) const { cut(peak_windows_, b, out); }
