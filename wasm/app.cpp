@@ -264,15 +264,16 @@ void extract_tab() {
   ImGui::SliderFloat("glyph size (px of the photo's characters)", &e.glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
   ImGui::SetNextItemWidth(220);
   ImGui::SliderInt("stride (px between windows)", &e.stride, 2, 32);
-  if (e.models.size() > 1) {
-    ImGui::SetNextItemWidth(220);
-    if (ImGui::BeginCombo("model", e.models[size_t(e.model)].c_str())) {
-      for (size_t i = 0; i < e.models.size(); ++i)
-        if (ImGui::Selectable(e.models[i].c_str(), int(i) == e.model)) e.model = int(i);
-      ImGui::EndCombo();
-    }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("mnist-fg-photo-text is trained on pages; the others on single digits");
+  // Always there (disabled until the list comes), so the controls below never move.
+  ImGui::SetNextItemWidth(220);
+  ImGui::BeginDisabled(e.models.size() < 2);
+  if (ImGui::BeginCombo("model", e.models.empty() ? "mnist-fg-photo-text" : e.models[size_t(e.model)].c_str())) {
+    for (size_t i = 0; i < e.models.size(); ++i)
+      if (ImGui::Selectable(e.models[i].c_str(), int(i) == e.model)) e.model = int(i);
+    ImGui::EndCombo();
   }
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("mnist-fg-photo-text is trained on pages; the others on single digits");
   if (e.busy) {
     if (ImGui::Button("Cancel")) EM_ASM({ Module.tiaeCancel(0); });
   } else {
