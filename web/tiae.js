@@ -139,13 +139,15 @@ const state = start();
 // Calls run one at a time, in order: ONNX Runtime's WebGPU provider breaks on concurrent
 // runs, and the canvas app and scripts may call at the same time.
 let queue = Promise.resolve();
-function analyze(pixels, model = 'mnist-shift-tiae') {
-  const job = queue.then(() => analyzeNow(pixels, model));
-  queue = job.catch(() => {});
-  return job;
+function queued(fn) {
+  return (...args) => {
+    const job = queue.then(() => fn(...args));
+    queue = job.catch(() => {});
+    return job;
+  };
 }
 
-async function analyzeNow(pixels, model) {
+async function analyzeNow(pixels, model = 'mnist-shift-tiae') {
   const { core, ort } = await state;
   const m = await lazyModel(model, 'analyze');
   const channels = m.card.channels ?? 1, size = channels * PIXELS;
@@ -254,25 +256,15 @@ function measure(core, data) {
   }
 }
 
-function measureGlyphSize(image) {
-  const job = queue.then(async () => {
-    const { core } = await state;
-    return measure(core, await toImageData(core, image));
-  });
-  queue = job.catch(() => {});
-  return job;
+async function measureNow(image) {
+  const { core } = await state;
+  return measure(core, await toImageData(core, image));
 }
 
 // glyphSize 'auto': measured, or the model's own when the image shows no writing.
 function resolveGlyphSize(core, data, glyphSize, card) {
   if (glyphSize !== 'auto') return glyphSize;
   return measure(core, data) ?? card.glyph_size ?? DEFAULT_GLYPH_SIZE;
-}
-
-function extract(image, options = {}) {
-  const job = queue.then(() => extractNow(image, options));
-  queue = job.catch(() => {});
-  return job;
 }
 
 async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress, signal } = {}) {
@@ -335,12 +327,6 @@ async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20
 }
 
 // ---- documents
-
-function documentAnalysis(image, options = {}) {
-  const job = queue.then(() => documentNow(image, options));
-  queue = job.catch(() => {});
-  return job;
-}
 
 // Runs the encoder (and decoder) on `count` windows at `buffer` in the core's heap.
 async function runWindows(core, ort, m, buffer, count) {
@@ -441,10 +427,10 @@ async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, s
 
 window.tiae = {
   ready: state.then(({ backend, models, available }) => ({ backend, models: [...models.keys()], available })),
-  analyze,
-  extract,
-  document: documentAnalysis,
-  measureGlyphSize,
+  analyze: queued(analyzeNow),
+  extract: queued(extractNow),
+  document: queued(documentNow),
+  measureGlyphSize: queued(measureNow),
   notes,
   onNote: (fn) => listeners.push(fn),
 };
