@@ -31,23 +31,21 @@ struct BoxSums {
   }
 };
 
-struct Mark {
-  int area = 0, x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-};
+}  // namespace
 
-// The 8-connected components of a mask, with their areas and boxes.
-std::vector<Mark> marks(const std::vector<uint8_t>& mask, int w, int h) {
+std::vector<InkMark> ink_marks(const std::vector<uint8_t>& mask, int w, int h) {
   std::vector<int> label(mask.size(), -1), stack;
-  std::vector<Mark> out;
+  std::vector<InkMark> out;
   for (int start = 0; start < w * h; ++start) {
     if (!mask[size_t(start)] || label[size_t(start)] >= 0) continue;
-    Mark m{0, start % w, start / w, start % w, start / w};
+    InkMark m{0, start % w, start / w, start % w, start / w, 0, 0};
     label[size_t(start)] = int(out.size());
     stack.assign(1, start);
     while (!stack.empty()) {
       const int i = stack.back(), x = i % w, y = i / w;
       stack.pop_back();
       ++m.area, m.x0 = std::min(m.x0, x), m.x1 = std::max(m.x1, x), m.y0 = std::min(m.y0, y), m.y1 = std::max(m.y1, y);
+      m.cx += x + 0.5, m.cy += y + 0.5;
       for (int dy = -1; dy <= 1; ++dy)
         for (int dx = -1; dx <= 1; ++dx) {
           const int nx = x + dx, ny = y + dy;
@@ -56,12 +54,11 @@ std::vector<Mark> marks(const std::vector<uint8_t>& mask, int w, int h) {
           if (mask[j] && label[j] < 0) label[j] = int(out.size()), stack.push_back(int(j));
         }
     }
+    m.cx /= m.area, m.cy /= m.area;
     out.push_back(m);
   }
   return out;
 }
-
-}  // namespace
 
 std::vector<uint8_t> sauvola_mask(const std::vector<uint8_t>& gray8, int width, int height, int window, double k,
                                   bool dark_ink) {
@@ -92,7 +89,7 @@ double median_mark_height(const std::vector<float>& gray, int width, int height)
   for (bool dark : {true, false})
     for (int window : {25, 61, 131}) {
       std::vector<int> heights;
-      for (const auto& m : marks(sauvola_mask(g8, width, height, window, 0.2, dark), width, height)) {
+      for (const auto& m : ink_marks(sauvola_mask(g8, width, height, window, 0.2, dark), width, height)) {
         const int w = m.x1 - m.x0 + 1, h = m.y1 - m.y0 + 1;
         if (m.area >= 12 && h >= 8 && h <= 200 && w <= 3 * h && h <= 5 * w) heights.push_back(h);
       }

@@ -22,6 +22,14 @@ constexpr double kGlyphPerMark = 1.05;
 std::vector<uint8_t> sauvola_mask(const std::vector<uint8_t>& gray8, int width, int height, int window, double k,
                                   bool dark_ink);
 
+// The 8-connected components of a mask (1 = ink): area, box (inclusive) and centre of
+// mass (continuous coordinates: pixel i spans [i, i + 1)).
+struct InkMark {
+  int area = 0, x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  double cx = 0, cy = 0;
+};
+std::vector<InkMark> ink_marks(const std::vector<uint8_t>& mask, int width, int height);
+
 // The median height of the marks of the most consistent of six binarizations (dark and
 // light ink, windows 25, 61, 131; k 0.2): the one with the most marks within -25 %/+33 %
 // of its median. Marks count when of area >= 12, height 8-200 px, neither 3 times wider

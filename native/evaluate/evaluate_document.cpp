@@ -16,7 +16,9 @@
 #include "io/figures.h"
 #include "io/files.h"
 #include "io/progress_bar.h"
+#include "glyph_size.h"
 #include "model/document_analysis.h"
+#include "resample.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
@@ -71,15 +73,41 @@ struct PageRun {
 
 constexpr int kOffset = 4;
 
+// The page's glyph centres (x, y interleaved) and identities, numbered per page.
+struct Truth {
+  std::vector<float> centres;
+  std::vector<int> identities;
+};
+
+Truth truth_of(const DocumentPage& page) {
+  Truth t;
+  std::map<std::string, int> ids;
+  for (const auto& g : page.glyphs) {
+    t.centres.push_back(g.x), t.centres.push_back(g.y);
+    t.identities.push_back(ids.emplace(g.identity, int(ids.size())).first->second);
+  }
+  return t;
+}
+
+// The random offsets of the offset windows, one (dx, dy) per glyph: the same for every
+// method on a page.
+std::vector<std::pair<int, int>> glyph_offsets(size_t count, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> offset(-kOffset, kOffset);
+  std::vector<std::pair<int, int>> out(count);
+  for (auto& o : out) o.first = offset(rng), o.second = offset(rng);
+  return out;
+}
+
 Clustering offset_windows(LoadedModel& model, torch::Device device, const DocumentAnalysis& job, const DocumentPage& page,
                           const std::vector<int>& ids, uint64_t seed) {
   const int p = 32, w = job.work_width(), h = job.work_height();
   const double scale = double(w) / page.width;
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> offset(-kOffset, kOffset);
+  const auto offsets = glyph_offsets(page.glyphs.size(), seed);
   std::vector<float> windows(page.glyphs.size() * p * p, 0.f);
   for (size_t g = 0; g < page.glyphs.size(); ++g) {
-    const int cx = int(std::lround(page.glyphs[g].x * scale)) + offset(rng), cy = int(std::lround(page.glyphs[g].y * scale)) + offset(rng);
+    const int cx = int(std::lround(page.glyphs[g].x * scale)) + offsets[g].first;
+    const int cy = int(std::lround(page.glyphs[g].y * scale)) + offsets[g].second;
     for (int y = 0; y < p; ++y)
       for (int x = 0; x < p; ++x) {
         const int sx = cx - p / 2 + x, sy = cy - p / 2 + y;
@@ -100,13 +128,7 @@ PageRun run_page(LoadedModel& model, torch::Device device, const DocumentPage& p
   PageRun r;
   r.report = analyse_document(model.network, device, page.gray, page.width, page.height, o, false);
   const auto& job = *r.report.job;
-  std::vector<float> centres;
-  std::vector<int> identities;
-  std::map<std::string, int> ids;
-  for (const auto& g : page.glyphs) {
-    centres.push_back(g.x), centres.push_back(g.y);
-    identities.push_back(ids.emplace(g.identity, int(ids.size())).first->second);
-  }
+  const auto [centres, identities] = truth_of(page);
   r.match = match_peaks(job.peaks(), centres, 3.0);
   r.at_peaks.dims = job.descriptor_size();
   for (size_t i = 0; i < r.match.glyph_of_peak.size(); ++i)
@@ -143,6 +165,83 @@ ClusterScore score_clusters(const std::vector<PageRun>& runs, Clustering PageRun
   return s;
 }
 
+// The metrics of one method from its runs over the evaluation's and the tuning pages.
+nlohmann::json score_runs(const std::vector<PageRun>& eval_runs, const std::vector<PageRun>& tuning_runs) {
+  // The bandwidth is a property of the descriptor: chosen where every method has points,
+  // on the tuning pages' offset windows.
+  double quantile = 0, best = -1;
+  for (double q : {0.01, 0.02, 0.05, 0.1, 0.2, 0.3})
+    if (const double nmi = score_clusters(tuning_runs, &PageRun::at_offsets, q).nmi; nmi > best) best = nmi, quantile = q;
+  PeakMatch total;
+  for (const auto& r : eval_runs) total.matched += r.match.matched, total.peaks += r.match.peaks, total.glyphs += r.match.glyphs;
+  const auto at_peaks = score_clusters(eval_runs, &PageRun::at_peaks, quantile);
+  const auto at_offsets = score_clusters(eval_runs, &PageRun::at_offsets, quantile);
+  return {{"peak_precision", total.peaks ? double(total.matched) / total.peaks : 0.0},
+          {"peak_recall", double(total.matched) / std::max(1, total.glyphs)},
+          {"cluster_purity", at_peaks.purity},
+          {"cluster_nmi", at_peaks.nmi},
+          {"clusters_per_page", at_peaks.clusters},
+          {"offset_cluster_purity", at_offsets.purity},
+          {"offset_cluster_nmi", at_offsets.nmi},
+          {"offset_clusters_per_page", at_offsets.clusters},
+          {"cluster_quantile", {{"value", quantile}, {"chosen_on", fmt::format("document pages {}..{}, offset windows, by NMI", kTuningPages,
+                                                                                kTuningPages + tuning_runs.size() - 1)}}}};
+}
+
+// What a user would do without a model: Sauvola's binarization (its textbook window 15
+// and k 0.2, told the ink is dark), each 8-connected mark of 12 px or more a character at
+// its centre of mass (largest first), and as its descriptor the mask around it (a square
+// of 1.6 glyphs) shrunk to 16 x 16, clustered by the same mean shift.
+constexpr int kMaskSide = 16;
+
+std::vector<float> mask_window(const std::vector<uint8_t>& mask, int w, int h, double cx, double cy, double glyph_size) {
+  const int side = std::max(2, int(std::lround(1.6 * glyph_size)));
+  const int x0 = int(std::lround(cx - side / 2.0)), y0 = int(std::lround(cy - side / 2.0));
+  std::vector<float> square(size_t(side) * side, 0.f);
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x)
+      if (x0 + x >= 0 && x0 + x < w && y0 + y >= 0 && y0 + y < h) square[size_t(y) * side + x] = mask[size_t(y0 + y) * w + x0 + x];
+  return resize_image(square.data(), side, side, kMaskSide, kMaskSide);
+}
+
+PageRun baseline_page(const DocumentPage& page, uint64_t seed) {
+  std::vector<uint8_t> g8(page.gray.size());
+  for (size_t i = 0; i < g8.size(); ++i) g8[i] = uint8_t(std::clamp(std::lrint(page.gray[i] * 255.0), 0L, 255L));
+  const auto mask = sauvola_mask(g8, page.width, page.height, 15, 0.2, true);
+  auto marks = ink_marks(mask, page.width, page.height);
+  marks.erase(std::remove_if(marks.begin(), marks.end(), [](const InkMark& m) { return m.area < 12; }), marks.end());
+  std::stable_sort(marks.begin(), marks.end(), [](const InkMark& a, const InkMark& b) { return a.area > b.area; });
+  std::vector<Peak> peaks;
+  for (const auto& m : marks) peaks.push_back({float(m.cx), float(m.cy), float(m.area)});
+  const auto [centres, identities] = truth_of(page);
+  PageRun r;
+  r.match = match_peaks(peaks, centres, 3.0);
+  r.at_peaks.dims = r.at_offsets.dims = kMaskSide * kMaskSide;
+  const auto add = [&](Clustering& c, double x, double y, int id) {
+    const auto d = mask_window(mask, page.width, page.height, x, y, page.glyph_size);
+    c.points.insert(c.points.end(), d.begin(), d.end());
+    c.ids.push_back(id);
+  };
+  for (size_t i = 0; i < peaks.size(); ++i)
+    if (const int g = r.match.glyph_of_peak[i]; g >= 0) add(r.at_peaks, peaks[i].x, peaks[i].y, identities[size_t(g)]);
+  const auto offsets = glyph_offsets(page.glyphs.size(), seed);
+  const double scale = page.glyph_size / kMnistDigitHeight;  // the offsets are in the model's pixels
+  for (size_t g = 0; g < page.glyphs.size(); ++g)
+    add(r.at_offsets, page.glyphs[g].x + offsets[g].first * scale, page.glyphs[g].y + offsets[g].second * scale, identities[g]);
+  return r;
+}
+
+nlohmann::json score_baseline(const std::vector<DocumentPage>& eval_pages, const std::vector<DocumentPage>& tuning_pages,
+                              const EvalOptions& options) {
+  std::vector<PageRun> eval_runs, tuning_runs;
+  for (size_t i = 0; i < tuning_pages.size(); ++i) tuning_runs.push_back(baseline_page(tuning_pages[i], options.seed + kTuningPages + i));
+  for (size_t i = 0; i < eval_pages.size(); ++i) eval_runs.push_back(baseline_page(eval_pages[i], options.seed + i));
+  auto m = score_runs(eval_runs, tuning_runs);
+  m["method"] = "Sauvola (window 15, k 0.2, told the ink is dark), 8-connected marks of >= 12 px at their centre of mass; "
+                "descriptor: the mask around the mark (1.6 glyphs square) at 16 x 16";
+  return m;
+}
+
 nlohmann::json score_model(LoadedModel& model, torch::Device device, const std::vector<DocumentPage>& eval_pages,
                            const std::vector<DocumentPage>& tuning_pages, double glyph_size, const EvalOptions& options,
                            const std::string& name, std::vector<PageRun>& eval_runs) {
@@ -154,26 +253,9 @@ nlohmann::json score_model(LoadedModel& model, torch::Device device, const std::
   for (size_t i = 0; i < eval_pages.size(); ++i)
     eval_runs.push_back(run_page(model, device, eval_pages[i], glyph_size, options.seed + i)), bar.update(++done);
   bar.finish();
-  // The bandwidth is a property of the descriptor: chosen where every model has points,
-  // on the tuning pages' offset windows.
-  double quantile = 0, best = -1;
-  for (double q : {0.01, 0.02, 0.05, 0.1, 0.2, 0.3})
-    if (const double nmi = score_clusters(tuning_runs, &PageRun::at_offsets, q).nmi; nmi > best) best = nmi, quantile = q;
-  PeakMatch total;
-  for (const auto& r : eval_runs) total.matched += r.match.matched, total.peaks += r.match.peaks, total.glyphs += r.match.glyphs;
-  const auto at_peaks = score_clusters(eval_runs, &PageRun::at_peaks, quantile);
-  const auto at_offsets = score_clusters(eval_runs, &PageRun::at_offsets, quantile);
-  return {{"kind", model.config.kind},
-          {"peak_precision", total.peaks ? double(total.matched) / total.peaks : 0.0},
-          {"peak_recall", double(total.matched) / std::max(1, total.glyphs)},
-          {"cluster_purity", at_peaks.purity},
-          {"cluster_nmi", at_peaks.nmi},
-          {"clusters_per_page", at_peaks.clusters},
-          {"offset_cluster_purity", at_offsets.purity},
-          {"offset_cluster_nmi", at_offsets.nmi},
-          {"offset_clusters_per_page", at_offsets.clusters},
-          {"cluster_quantile", {{"value", quantile}, {"chosen_on", fmt::format("document pages {}..{}, offset windows, by NMI", kTuningPages,
-                                                                                kTuningPages + tuning_pages.size() - 1)}}}};
+  auto m = score_runs(eval_runs, tuning_runs);
+  m["kind"] = model.config.kind;
+  return m;
 }
 
 // Page 0's heat map with the peaks, and its clusters' gallery, per model.
@@ -193,6 +275,15 @@ void write_pictures(const std::string& dir, const std::string& name, const Docum
                      name + ": the page with its peaks, and where the windows' shifts point (x4)",
                      {{{marks.data(), page.width, page.height, "page and peaks"}, {heat.data(), page.width, page.height, "votes"}}},
                      360);
+}
+
+void print_line(const std::string& name, const nlohmann::json& m) {
+  fmt::print("{:<20} peaks precision {:.3f} recall {:.3f}  clusters purity {:.3f} NMI {:.3f} ({:.1f} per page); "
+             "at offsets purity {:.3f} NMI {:.3f} ({:.1f} per page); quantile {}\n",
+             name, m["peak_precision"].get<double>(), m["peak_recall"].get<double>(), m["cluster_purity"].get<double>(),
+             m["cluster_nmi"].get<double>(), m["clusters_per_page"].get<double>(), m["offset_cluster_purity"].get<double>(),
+             m["offset_cluster_nmi"].get<double>(), m["offset_clusters_per_page"].get<double>(),
+             m["cluster_quantile"]["value"].get<double>());
 }
 
 }  // namespace
@@ -216,13 +307,10 @@ nlohmann::json evaluate_document(const std::vector<std::string>& runs, const Eva
     const auto m = score_model(model, device, eval_pages, tuning_pages, glyph_size, options, name, eval_runs);
     result["models"][name] = m;
     write_pictures(options.out_dir, name, eval_pages[0], eval_runs[0]);
-    fmt::print("{:<20} peaks precision {:.3f} recall {:.3f}  clusters purity {:.3f} NMI {:.3f} ({:.1f} per page); "
-               "at offsets purity {:.3f} NMI {:.3f} ({:.1f} per page); quantile {}\n",
-               name, m["peak_precision"].get<double>(), m["peak_recall"].get<double>(), m["cluster_purity"].get<double>(),
-               m["cluster_nmi"].get<double>(), m["clusters_per_page"].get<double>(), m["offset_cluster_purity"].get<double>(),
-               m["offset_cluster_nmi"].get<double>(), m["offset_clusters_per_page"].get<double>(),
-               m["cluster_quantile"]["value"].get<double>());
+    print_line(name, m);
   }
+  result["baselines"]["sauvola-marks"] = score_baseline(eval_pages, tuning_pages, options);
+  print_line("Sauvola marks", result["baselines"]["sauvola-marks"]);
   write_json_file((fs::path(options.out_dir) / "metrics.json").string(), result);
   return result;
 }

@@ -12,7 +12,9 @@
 //                                one character over several clusters);
 //   clusters_per_page            on average, for both.
 // The clustering's bandwidth quantile is chosen per model on the tuning pages (from
-// kTuningPages on, by the offset windows' NMI), never on the evaluation's. Writes <out>/metrics.json,
+// kTuningPages on, by the offset windows' NMI), never on the evaluation's. Beside the
+// models, "baselines": what a user would do without one (Sauvola's binarization, its
+// connected marks as the characters, the mask around each as its descriptor), scored alike. Writes <out>/metrics.json,
 // document-<model>.png (page 0's heat map and peaks) and clusters-<model>.png.
 #pragma once
 #include <nlohmann/json.hpp>
