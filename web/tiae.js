@@ -261,6 +261,14 @@ async function measureNow(image) {
   return measure(core, await toImageData(core, image));
 }
 
+// The options the core cannot check itself. Whole numbers only: the core takes an int, and
+// JS would wrap 2^32 + 8 to 8 on the way in.
+function checkOptions(caller, stride, glyphSize) {
+  if ((stride | 0) !== stride) throw new TypeError(`${caller}: stride must be a whole number of px (got ${stride})`);
+  if (typeof glyphSize !== 'number' && glyphSize !== 'auto')
+    throw new TypeError(`${caller}: glyphSize must be a number of px or 'auto' (got ${glyphSize})`);
+}
+
 // glyphSize 'auto': measured, or the model's own when the image shows no writing.
 function resolveGlyphSize(core, data, glyphSize, card) {
   if (glyphSize !== 'auto') return glyphSize;
@@ -271,10 +279,7 @@ async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20
   const { core, ort } = await state;
   const m = await lazyModel(model, 'extract');
   const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
-  // Whole numbers only: the core takes an int, and JS would wrap 2^32 + 8 to 8 on the way in.
-  if ((stride | 0) !== stride) throw new TypeError(`extract: stride must be a whole number of px (got ${stride})`);
-  if (typeof glyphSize !== 'number' && glyphSize !== 'auto')
-    throw new TypeError(`extract: glyphSize must be a number of px or 'auto' (got ${glyphSize})`);
+  checkOptions('extract', stride, glyphSize);
   const data = await toImageData(core, image);
   glyphSize = resolveGlyphSize(core, data, glyphSize, m.card);
   const { width, height } = data;
@@ -393,9 +398,7 @@ async function clusterPeaks(core, ort, m, job, buffer, peakCount) {
 async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress, signal } = {}) {
   const { core, ort } = await state;
   const m = await lazyModel(model, 'document');
-  if ((stride | 0) !== stride) throw new TypeError(`document: stride must be a whole number of px (got ${stride})`);
-  if (typeof glyphSize !== 'number' && glyphSize !== 'auto')
-    throw new TypeError(`document: glyphSize must be a number of px or 'auto' (got ${glyphSize})`);
+  checkOptions('document', stride, glyphSize);
   const data = await toImageData(core, image);
   glyphSize = resolveGlyphSize(core, data, glyphSize, m.card);
   const { width, height } = data;

@@ -87,14 +87,11 @@ void write_clusters(const fs::path& dir, const DocumentReport& r, int patch) {
 
 std::string document_command(const std::string& in, const std::string& out, const DocumentCommandOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
-  const RgbaImage image = read_image_file(in);  // bad input fails first, before any model loads
-  auto gray = gray_from_rgba8(image.rgba.data(), image.width, image.height);
-  const ModelCard card = read_model_card_or_defaults(options.model);
+  auto [image, gray, card, glyph_size] = read_page(in, options.model, options.glyph_size);
   DocumentOptions core = options.core;
   core.window.model_glyph_size = card.glyph_size;
+  core.window.glyph_size = glyph_size;
   core.quantile = options.quantile.value_or(card.cluster_quantile);
-  core.window.glyph_size = options.glyph_size ? *options.glyph_size
-                                              : measured_glyph_size(gray, image.width, image.height, in, card.glyph_size);
   if (const auto refused = DocumentAnalysis::check(image.width, image.height, core); !refused.empty())
     throw std::runtime_error(in + ": " + refused);
   const torch::Device device = choose_device(options.device);

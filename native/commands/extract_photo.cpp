@@ -15,23 +15,26 @@
 namespace tiae {
 namespace fs = std::filesystem;
 
-// The glyph size of the photo's writing, measured (binarize.h), or the model's own when
-// none is found.
-double measured_glyph_size(const std::vector<float>& gray, int width, int height, const std::string& in, double fallback) {
-  if (const double measured = estimate_glyph_size(gray, width, height); measured > 0) return measured;
-  fmt::print(stderr, "tiae: note: {}: no writing found to measure the glyph size; using {} px (give --glyph-size)\n", in, fallback);
-  return fallback;
+PageInput read_page(const std::string& in, const std::string& model, std::optional<double> glyph_size) {
+  PageInput p{read_image_file(in), {}, {}, 0};
+  p.gray = gray_from_rgba8(p.image.rgba.data(), p.image.width, p.image.height);
+  p.card = read_model_card_or_defaults(model);
+  p.glyph_size = glyph_size ? *glyph_size : estimate_glyph_size(p.gray, p.image.width, p.image.height);
+  if (p.glyph_size <= 0) {
+    p.glyph_size = p.card.glyph_size;
+    fmt::print(stderr, "tiae: note: {}: no writing found to measure the glyph size; using {} px (give --glyph-size)\n", in,
+               p.glyph_size);
+  }
+  return p;
 }
 
 std::string extract_photo(const std::string& in, const std::string& out, const ExtractPhotoOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
-  const RgbaImage image = read_image_file(in);  // bad input fails first, before any model loads
-  auto gray = gray_from_rgba8(image.rgba.data(), image.width, image.height);
-  // The card's glyph size and calibration (a training run has no card: the defaults).
-  const ModelCard card = read_model_card_or_defaults(options.model);
+  auto [image, gray, card, glyph_size] =
+      read_page(in, options.model, options.auto_glyph_size ? std::nullopt : std::optional<double>(options.core.glyph_size));
   ExtractOptions core = options.core;
   core.model_glyph_size = card.glyph_size;
-  if (options.auto_glyph_size) core.glyph_size = measured_glyph_size(gray, image.width, image.height, in, card.glyph_size);
+  core.glyph_size = glyph_size;
   const std::string refused = ForegroundExtraction::check(image.width, image.height, core);
   if (!refused.empty()) throw std::runtime_error(in + ": " + refused);
   const torch::Device device = choose_device(options.device);

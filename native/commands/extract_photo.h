@@ -1,8 +1,12 @@
 // `tiae extract`: the foreground (handwriting, digits) of a whole photo with a foreground
 // extraction model, through the staged core of shared/extract.h; LibTorch runs each batch.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "artifacts/model_card.h"
+#include "io/image_file.h"
 
 #include "extract.h"
 
@@ -17,9 +21,17 @@ struct ExtractPhotoOptions {
   bool progress = true;
 };
 
-// The glyph size of a photo's writing, measured (evaluate/binarize.h), or `fallback` (the
-// model's own) with a note on stderr naming `in` when no writing is found.
-double measured_glyph_size(const std::vector<float>& gray, int width, int height, const std::string& in, double fallback);
+// What `extract` and `document` start from: the image file (bad input fails here, before
+// any model loads), its gray values, the model's card (a training run has none: the
+// defaults) and the glyph size: `glyph_size`, or measured from the image
+// (shared/glyph_size.h), or the card's with a note on stderr when it shows no writing.
+struct PageInput {
+  RgbaImage image;
+  std::vector<float> gray;
+  ModelCard card;
+  double glyph_size = 0;
+};
+PageInput read_page(const std::string& in, const std::string& model, std::optional<double> glyph_size);
 
 // Reads `in` (image_file.h), writes the foreground (ink white on black, the input's size)
 // to `out`: calibrated so that 0.5 is the model card's ink threshold (model_card.h), or the
