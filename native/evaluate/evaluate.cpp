@@ -168,14 +168,16 @@ void write_descriptor_space(const std::string& out_dir, const std::string& name,
 #endif
 }
 
-// examples.json: a test image of each class, unshifted, for the page's Grasp tab (web/).
+// examples.json: a test image of each class, unshifted (C x 32 x 32 values each), for the
+// page's example buttons (web/app.js: the Draw and Grasp tabs).
 void write_examples(const std::string& out_dir, const ShiftProtocol& p) {
-  nlohmann::json pairs = nlohmann::json::array(), labels = nlohmann::json::array();
+  nlohmann::json images = nlohmann::json::array(), labels = nlohmann::json::array();
   for (int c = 0; c < p.classes; ++c) {
-    pairs.push_back(to_vector(p.test[p.per_class[size_t(c)]]));
+    images.push_back(to_vector(p.test[p.per_class[size_t(c)]]));
     labels.push_back(c);
   }
-  write_json_file((fs::path(out_dir) / "examples.json").string(), {{"pairs", pairs}, {"labels", labels}, {"classes", p.description["classes"]}});
+  write_json_file((fs::path(out_dir) / "examples.json").string(),
+                  {{"images", images}, {"channels", p.channels}, {"labels", labels}, {"classes", p.description.value("classes", nlohmann::json())}});
 }
 
 // reconstructions.png (a digit of each class and each model's D(E(I))) and shifts.png (one
@@ -274,7 +276,7 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
                metrics["c_res_mean"].get<double>(), metrics["shift_consistency"].get<double>());
   }
   figures.write(options.out_dir);
-  if (p.channels > 1) write_examples(options.out_dir, p);
+  write_examples(options.out_dir, p);
   write_json_file((fs::path(options.out_dir) / "metrics.json").string(), result);
   return result;
 }
