@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,20 @@
 #include "imgui_impl_opengl3.h"
 #include "projection.h"
 #include "resample.h"
+#include "screen.h"
+
+Screen screen;
+
+namespace {
+
+std::map<std::string, ImVec4> rects;  // remember(): name -> min x, min y, max x, max y (device px)
+
+}  // namespace
+
+void remember(const char* name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  rects[name] = ImVec4(a.x, a.y, b.x, b.y);
+}
 
 namespace {
 
@@ -64,11 +80,25 @@ struct ModelView {
   std::vector<int> labels;
   tiae::Projection2D projection;
   float lo[2] = {0, 0}, hi[2] = {1, 1};
+  std::deque<std::array<float, 2>> trail;  // the drawing's last points, oldest first
+};
+
+// Windows a run will take, as shared/extract.h and shared/document.h tile the image
+// rescaled to the model's 20 px glyphs: for the estimate shown before a run.
+struct WorkEstimate {
+  float windows_per_s = 0;  // measured on this device (0: not yet)
+  static long windows(float full_w, float full_h, float glyph_size, int stride) {
+    const float scale = 20.f / glyph_size;
+    auto along = [&](float side) { return long(std::max(1.f, std::ceil(side * scale / float(stride)))); };
+    return along(full_w) * along(full_h);
+  }
 };
 
 struct ExtractView {
   GLuint photo = 0, result = 0;  // RGBA textures (previews at most 1024 px wide)
   int photo_w = 0, photo_h = 0, result_w = 0, result_h = 0;
+  float full_w = 0, full_h = 0;  // the photo's size: the glyph-size box and the estimate
+  WorkEstimate estimate;
   std::string photo_name, message;
   bool busy = false, failed = false, select_tab = false;
   float progress = 0, glyph_size = 20;
@@ -85,6 +115,7 @@ struct DocumentView {
   bool busy = false, failed = false, select_tab = false, active = false;
   float progress = 0, glyph_size = 20;
   int stride = 4;
+  WorkEstimate estimate;
   std::vector<float> peaks;  // x, y pairs
   struct Cluster {
     Texture canonical;
@@ -105,6 +136,7 @@ struct App {
   ImVec2 last_pen{-1, -1};
   std::array<ModelView, kModels> models;
   std::string status = "loading the models...";
+  std::vector<std::vector<float>> examples;  // 32x32 test digits, one per class (models/mnist-shift-tiae/examples.json)
   ExtractView extract;
   DocumentView document;
 };
@@ -169,6 +201,7 @@ void nudge_controls() {
 void clear_results() {
   for (auto& m : app.models) {
     m.has_result = false;
+    m.trail.clear();
     m.descriptor.clear();
     std::fill(m.canonical.begin(), m.canonical.end(), 0.f);
     std::fill(m.restored.begin(), m.restored.end(), 0.f);
@@ -198,23 +231,29 @@ void image_panel(const char* label, const Texture& tex, float size, const char* 
   if (formula && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", formula);
 }
 
+// The test digits' points, and the drawing's last points: a fading trail ending in a
+// white dot (the TIAE's stays put as the digit moves, the AE's wanders).
 void descriptor_space(ModelView& m, ImVec2 size) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1(p0.x + size.x, p0.y + size.y);
   dl->AddRectFilled(p0, p1, IM_COL32(20, 20, 24, 255));
   dl->AddRect(p0, p1, IM_COL32(90, 90, 100, 255));
-  auto to_screen = [&](float x, float y) {
-    return ImVec2(p0.x + 6 + (x - m.lo[0]) / (m.hi[0] - m.lo[0]) * (size.x - 12),
-                  p1.y - 6 - (y - m.lo[1]) / (m.hi[1] - m.lo[1]) * (size.y - 12));
+  const float pad = px(6);
+  auto to_screen = [&](const std::array<float, 2>& xy) {
+    return ImVec2(p0.x + pad + (std::clamp(xy[0], m.lo[0], m.hi[0]) - m.lo[0]) / (m.hi[0] - m.lo[0]) * (size.x - 2 * pad),
+                  p1.y - pad - (std::clamp(xy[1], m.lo[1], m.hi[1]) - m.lo[1]) / (m.hi[1] - m.lo[1]) * (size.y - 2 * pad));
   };
   for (size_t i = 0; i < m.labels.size(); ++i)
-    dl->AddCircleFilled(to_screen(m.points[2 * i], m.points[2 * i + 1]), 1.6f, kDigitColours[m.labels[i] % 10] & 0xb0ffffff);
-  if (m.has_result && m.projection.dim == int(m.descriptor.size())) {
-    float xy[2];
-    m.projection.apply(m.descriptor.data(), xy);
-    const ImVec2 c = to_screen(std::clamp(xy[0], m.lo[0], m.hi[0]), std::clamp(xy[1], m.lo[1], m.hi[1]));
-    dl->AddCircleFilled(c, 7, IM_COL32(255, 255, 255, 255));
-    dl->AddCircle(c, 7, IM_COL32(0, 0, 0, 255), 0, 2);
+    dl->AddCircleFilled(to_screen({m.points[2 * i], m.points[2 * i + 1]}), px(1.6f), kDigitColours[m.labels[i] % 10] & 0xb0ffffff, 8);
+  for (size_t i = 1; i < m.trail.size(); ++i) {
+    const auto alpha = (unsigned)(60 + 160 * i / m.trail.size());
+    dl->AddLine(to_screen(m.trail[i - 1]), to_screen(m.trail[i]), IM_COL32(255, 255, 255, alpha), px(1.5f));
+    dl->AddCircleFilled(to_screen(m.trail[i - 1]), px(3), IM_COL32(255, 255, 255, alpha));
+  }
+  if (m.has_result && !m.trail.empty()) {
+    const ImVec2 c = to_screen(m.trail.back());
+    dl->AddCircleFilled(c, px(7), IM_COL32(255, 255, 255, 255));
+    dl->AddCircle(c, px(7), IM_COL32(0, 0, 0, 255), 0, px(2));
   }
   ImGui::Dummy(size);
 }
@@ -254,26 +293,81 @@ Placement fitted_image(GLuint tex, int w, int h, ImVec2 box, const char* empty_t
   return placed;
 }
 
+// The glyph size as a square in the image's top-left corner, to hold against its capitals.
+void glyph_box(const Placement& p, float glyph_size, float preview_w, float full_w) {
+  if (p.scale <= 0 || full_w <= 0) return;
+  const float side = glyph_size * p.scale * preview_w / full_w, m = px(6);
+  const ImVec2 a(p.at.x + m, p.at.y + m), b(a.x + side, a.y + side);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRect(a, b, IM_COL32(255, 230, 0, 255), 0, 0, px(2));
+  dl->AddText(ImVec2(b.x + px(4), a.y), IM_COL32(255, 230, 0, 255), "glyph size");
+}
+
+// Wide screens: two boxes side by side filling the height left; narrow: one under the
+// other, each as wide as the screen and as high as `aspect` (h / w) says.
+ImVec2 pane_size(int panes, float aspect) {
+  const float avail_w = ImGui::GetContentRegionAvail().x;
+  if (screen.narrow) return ImVec2(avail_w, std::clamp(avail_w * aspect, px(120), px(420)));
+  return ImVec2((avail_w - px(16) * (panes - 1)) / panes, std::max(px(120), ImGui::GetContentRegionAvail().y - px(24)));
+}
+void next_pane() {
+  if (!screen.narrow) ImGui::SameLine(0, px(16));
+}
+
+// A control's label: beside it on wide screens, above it at full width on narrow ones.
+// Returns the label to give the control.
+std::string field(const char* label, float width = 220) {
+  if (!screen.narrow) {
+    ImGui::SetNextItemWidth(px(width));
+    return label;
+  }
+  ImGui::TextUnformatted(label);
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  return std::string("##") + label;
+}
+
+// "about N windows, about T s here" before a run (the rate measured on this device).
+void estimate_line(const WorkEstimate& e, float full_w, float full_h, float glyph_size, int stride) {
+  if (full_w <= 0) return;
+  const long n = e.windows(full_w, full_h, glyph_size, stride);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  if (e.windows_per_s > 0) ImGui::TextWrapped("about %ld windows: about %.0f s on this device", n, std::ceil(n / e.windows_per_s));
+  else ImGui::TextWrapped("about %ld windows (the time is estimated once the model has run)", n);
+  ImGui::PopStyleColor();
+}
+
+void progress(float fraction) { ImGui::ProgressBar(fraction, ImVec2(screen.narrow ? -FLT_MIN : px(260), 0)); }
+
+void message_line(const std::string& message, bool failed) {
+  if (message.empty()) return;
+  if (failed) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
+  ImGui::TextWrapped("%s", message.c_str());
+  if (failed) ImGui::PopStyleColor();
+}
+
 void extract_tab() {
   ExtractView& e = app.extract;
-  ImGui::TextUnformatted("Pull handwriting out of a photo: the foreground-extraction auto-encoder runs on every 32x32 window.");
+  ImGui::TextWrapped("Pull handwriting out of a photo: the foreground-extraction auto-encoder runs on every 32x32 window.");
   if (ImGui::Button("Open photo...")) EM_ASM({ Module.tiaeOpenPhoto(); });
   ImGui::SameLine();
+  if (ImGui::Button("Example photo")) EM_ASM({ Module.tiaeExample(0); });
+  remember("extract-example");
+  if (!screen.narrow) ImGui::SameLine();
   ImGui::TextDisabled("or drop an image file on the page");
-  ImGui::SetNextItemWidth(220);
-  ImGui::SliderFloat("glyph size (px of the photo's characters)", &e.glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
-  ImGui::SetNextItemWidth(220);
-  ImGui::SliderInt("stride (px between windows)", &e.stride, 2, 32);
+  ImGui::SliderFloat(field("glyph size (px of the photo's capitals)").c_str(), &e.glyph_size, 6.f, 200.f, "%.0f px",
+                     ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt(field("stride (px between windows)").c_str(), &e.stride, 2, 32);
   // Always there (disabled until the list comes), so the controls below never move.
-  ImGui::SetNextItemWidth(220);
+  const std::string model_label = field("model");
   ImGui::BeginDisabled(e.models.size() < 2);
-  if (ImGui::BeginCombo("model", e.models.empty() ? "mnist-fg-photo-text" : e.models[size_t(e.model)].c_str())) {
+  if (ImGui::BeginCombo(model_label.c_str(), e.models.empty() ? "mnist-fg-photo-text" : e.models[size_t(e.model)].c_str())) {
     for (size_t i = 0; i < e.models.size(); ++i)
       if (ImGui::Selectable(e.models[i].c_str(), int(i) == e.model)) e.model = int(i);
     ImGui::EndCombo();
   }
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("mnist-fg-photo-text is trained on pages; the others on single digits");
+  estimate_line(e.estimate, e.full_w, e.full_h, e.glyph_size, e.stride);
   if (e.busy) {
     if (ImGui::Button("Cancel")) EM_ASM({ Module.tiaeCancel(0); });
   } else {
@@ -288,26 +382,23 @@ void extract_tab() {
     }
     ImGui::EndDisabled();
   }
+  remember("extract-button");
   ImGui::SameLine();
   ImGui::BeginDisabled(e.busy || !e.result);
   if (ImGui::Button("Download PNG")) EM_ASM({ Module.tiaeDownload(); });
   ImGui::EndDisabled();
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(260);
-  ImGui::ProgressBar(e.progress, ImVec2(260, 0));
-  if (!e.message.empty()) {
-    if (e.failed) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e.message.c_str());
-    else ImGui::TextWrapped("%s", e.message.c_str());
-  }
-  const float w = (ImGui::GetContentRegionAvail().x - 16) / 2, h = ImGui::GetContentRegionAvail().y - 24;
+  if (!screen.narrow) ImGui::SameLine();
+  progress(e.progress);
+  message_line(e.message, e.failed);
+  const ImVec2 box = pane_size(2, e.photo_w > 0 ? float(e.photo_h) / e.photo_w : 0.75f);
   ImGui::BeginGroup();
   ImGui::Text("photo %s", e.photo_name.c_str());
-  fitted_image(e.photo, e.photo_w, e.photo_h, ImVec2(w, h), "no photo yet");
+  glyph_box(fitted_image(e.photo, e.photo_w, e.photo_h, box, "no photo yet"), e.glyph_size, float(e.photo_w), e.full_w);
   ImGui::EndGroup();
-  ImGui::SameLine(0, 16);
+  next_pane();
   ImGui::BeginGroup();
   ImGui::TextUnformatted("foreground (ink white)");
-  fitted_image(e.result, e.result_w, e.result_h, ImVec2(w, h), e.busy ? "working..." : "press Extract");
+  fitted_image(e.result, e.result_w, e.result_h, box, e.busy ? "working..." : "press Extract");
   ImGui::EndGroup();
 }
 
@@ -315,16 +406,17 @@ void extract_tab() {
 void document_page(DocumentView& d, ImVec2 box) {
   const Placement p = fitted_image(d.page, d.page_w, d.page_h, box, d.busy ? "working..." : "no page yet");
   if (p.scale <= 0) return;
+  glyph_box(p, d.glyph_size, float(d.page_w), d.full_w);
   const float s = p.scale * d.page_w / d.full_w;  // screen px per page px
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  auto screen = [&](const float* xy) { return ImVec2(p.at.x + xy[0] * s, p.at.y + xy[1] * s); };
-  for (size_t i = 0; i + 1 < d.peaks.size(); i += 2) dl->AddCircleFilled(screen(&d.peaks[i]), 2.f, IM_COL32(255, 255, 255, 200));
+  auto screen_at = [&](const float* xy) { return ImVec2(p.at.x + xy[0] * s, p.at.y + xy[1] * s); };
+  for (size_t i = 0; i + 1 < d.peaks.size(); i += 2) dl->AddCircleFilled(screen_at(&d.peaks[i]), px(2), IM_COL32(255, 255, 255, 200));
   if (d.selected < 0 || d.selected >= int(d.clusters.size())) return;
   const float half = 0.6f * d.glyph_size * s;
   const auto& members = d.clusters[size_t(d.selected)].members;
   for (size_t i = 0; i + 1 < members.size(); i += 2) {
-    const ImVec2 c = screen(&members[i]);
-    dl->AddRect(ImVec2(c.x - half, c.y - half), ImVec2(c.x + half, c.y + half), IM_COL32(255, 230, 0, 255), 0, 0, 2.f);
+    const ImVec2 c = screen_at(&members[i]);
+    dl->AddRect(ImVec2(c.x - half, c.y - half), ImVec2(c.x + half, c.y + half), IM_COL32(255, 230, 0, 255), 0, 0, px(2));
   }
 }
 
@@ -335,9 +427,9 @@ void cluster_gallery(DocumentView& d, ImVec2 box) {
   for (size_t c = 0; c < d.clusters.size(); ++c) {
     ImGui::PushID(int(c));
     const ImVec2 at = ImGui::GetCursorPos();
-    if (ImGui::Selectable("##cluster", d.selected == int(c), 0, ImVec2(0, 40))) d.selected = d.selected == int(c) ? -1 : int(c);
+    if (ImGui::Selectable("##cluster", d.selected == int(c), 0, ImVec2(0, px(40)))) d.selected = d.selected == int(c) ? -1 : int(c);
     ImGui::SetCursorPos(at);
-    ImGui::Image(d.clusters[c].canonical.imgui(), ImVec2(40, 40));
+    ImGui::Image(d.clusters[c].canonical.imgui(), px(40, 40));
     ImGui::SameLine();
     ImGui::Text("cluster %zu\n%zu on the page", c, d.clusters[c].members.size() / 2);
     ImGui::PopID();
@@ -353,11 +445,14 @@ void document_tab() {
                      "spots are then grouped by their descriptors (mean shift): one group per kind of character.");
   if (ImGui::Button("Open page...")) EM_ASM({ Module.tiaeOpenPage(); });
   ImGui::SameLine();
+  if (ImGui::Button("Example page")) EM_ASM({ Module.tiaeExample(1); });
+  remember("document-example");
+  if (!screen.narrow) ImGui::SameLine();
   ImGui::TextDisabled("or drop an image file on the page");
-  ImGui::SetNextItemWidth(220);
-  ImGui::SliderFloat("glyph size (px of the page's capitals)", &d.glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
-  ImGui::SetNextItemWidth(220);
-  ImGui::SliderInt("stride (px between windows)", &d.stride, 1, 16);
+  ImGui::SliderFloat(field("glyph size (px of the page's capitals)").c_str(), &d.glyph_size, 6.f, 200.f, "%.0f px",
+                     ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt(field("stride (px between windows)").c_str(), &d.stride, 1, 16);
+  if (d.page) estimate_line(d.estimate, d.full_w, d.full_h, d.glyph_size, d.stride);
   if (d.busy) {
     if (ImGui::Button("Cancel")) EM_ASM({ Module.tiaeCancel(1); });
   } else {
@@ -369,16 +464,48 @@ void document_tab() {
     }
     ImGui::EndDisabled();
   }
-  ImGui::SameLine();
-  ImGui::ProgressBar(d.progress, ImVec2(260, 0));
-  if (!d.message.empty()) {
-    if (d.failed) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", d.message.c_str());
-    else ImGui::TextWrapped("%s", d.message.c_str());
+  remember("document-button");
+  if (!screen.narrow) ImGui::SameLine();
+  progress(d.progress);
+  message_line(d.message, d.failed);
+  const float gallery = px(230);
+  if (screen.narrow) {
+    document_page(d, pane_size(1, d.page_w > 0 ? float(d.page_h) / d.page_w : 1.3f));
+    cluster_gallery(d, ImVec2(ImGui::GetContentRegionAvail().x, px(260)));
+    return;
   }
-  const float h = ImGui::GetContentRegionAvail().y - 8, gallery = 230;
-  document_page(d, ImVec2(ImGui::GetContentRegionAvail().x - gallery - 12, h));
-  ImGui::SameLine(0, 12);
+  const float h = ImGui::GetContentRegionAvail().y - px(8);
+  document_page(d, ImVec2(ImGui::GetContentRegionAvail().x - gallery - px(12), h));
+  ImGui::SameLine(0, px(12));
   cluster_gallery(d, ImVec2(gallery, h));
+}
+
+// An example digit (32x32) drawn into the drawing buffer, bilinearly enlarged.
+void load_example(const std::vector<float>& digit) {
+  app.undo.push_back(app.drawing);
+  const float step = float(kSide) / kDraw;
+  for (int y = 0; y < kDraw; ++y)
+    for (int x = 0; x < kDraw; ++x) {
+      const float sx = std::clamp((x + 0.5f) * step - 0.5f, 0.f, kSide - 1.f), sy = std::clamp((y + 0.5f) * step - 0.5f, 0.f, kSide - 1.f);
+      const int x0 = int(sx), y0 = int(sy), x1 = std::min(x0 + 1, kSide - 1), y1 = std::min(y0 + 1, kSide - 1);
+      const float fx = sx - x0, fy = sy - y0;
+      auto at = [&](int u, int v) { return digit[size_t(v) * kSide + u]; };
+      app.drawing[size_t(y) * kDraw + x] =
+          (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x1, y0)) + fy * ((1 - fx) * at(x0, y1) + fx * at(x1, y1));
+    }
+  app.dirty = true;
+}
+
+void example_buttons() {
+  ImGui::TextUnformatted("or an example:");
+  for (size_t d = 0; d < app.examples.size(); ++d) {
+    ImGui::SameLine(0, px(3));
+    ImGui::PushID(int(d));
+    if (ImGui::SmallButton(std::to_string(d).c_str())) load_example(app.examples[d]);
+    remember(("example-" + std::to_string(d)).c_str());
+    ImGui::PopID();
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("a digit of MNIST's test set");
 }
 
 // The Draw tab's left column: the drawing, its tools, and the network's input.
@@ -386,7 +513,9 @@ void drawing_column() {
   ImGui::BeginGroup();
   ImGui::TextUnformatted("Draw a digit, then draw it again elsewhere");
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("canvas", ImVec2(kDraw, kDraw));
+  const float side = px(kDraw), per_pixel = side / kDraw;  // device px per drawing pixel
+  ImGui::InvisibleButton("canvas", ImVec2(side, side));
+  remember("draw-canvas");
   const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
   if (ImGui::IsItemActivated()) {
     app.undo.push_back(app.drawing);
@@ -394,7 +523,7 @@ void drawing_column() {
     app.last_pen = ImVec2(-1, -1);
   }
   if (active) {
-    const ImVec2 pen(ImGui::GetIO().MousePos.x - origin.x, ImGui::GetIO().MousePos.y - origin.y);
+    const ImVec2 pen((ImGui::GetIO().MousePos.x - origin.x) / per_pixel, (ImGui::GetIO().MousePos.y - origin.y) / per_pixel);
     paint(app.last_pen.x < 0 ? pen : app.last_pen, pen);
     app.last_pen = pen;
   }
@@ -408,9 +537,10 @@ void drawing_column() {
     else clear_results();
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddImage(app.drawing_tex.imgui(), origin, ImVec2(origin.x + kDraw, origin.y + kDraw));
-  dl->AddRect(origin, ImVec2(origin.x + kDraw, origin.y + kDraw), hovered ? IM_COL32(120, 170, 255, 255) : IM_COL32(90, 90, 100, 255));
-  ImGui::SetNextItemWidth(140);
+  dl->AddImage(app.drawing_tex.imgui(), origin, ImVec2(origin.x + side, origin.y + side));
+  dl->AddRect(origin, ImVec2(origin.x + side, origin.y + side), hovered ? IM_COL32(120, 170, 255, 255) : IM_COL32(90, 90, 100, 255));
+  if (!app.examples.empty()) example_buttons();
+  ImGui::SetNextItemWidth(px(140));
   ImGui::SliderFloat("brush", &app.brush, 4.f, 24.f, "%.0f px");
   if (ImGui::Button("Clear")) {
     app.undo.push_back(app.drawing);
@@ -426,8 +556,8 @@ void drawing_column() {
   }
   ImGui::EndDisabled();
   nudge_controls();
-  image_panel("network input (32x32)", app.input_tex, 96);
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + kDraw);
+  image_panel("network input (32x32)", app.input_tex, px(96));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
   ImGui::TextDisabled("Move your digit around (the arrows above, or Shift + arrow keys): the TIAE's canonical shape, "
                       "descriptor and point stay put while its estimated shift follows the digit; the ordinary "
                       "auto-encoder's all move.");
@@ -437,41 +567,81 @@ void drawing_column() {
 }
 
 // One column per model: its canonical shape, restored image, shift, descriptor and point.
-void model_columns() {
+void model_column(int k) {
+  ModelView& m = app.models[k];
+  ImGui::BeginGroup();
+  ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kModelTitles[k]);
+  image_panel("what it draws", m.canonical_tex, px(128), "D(E(I)): the decoder's image of the code");
+  ImGui::SameLine(0, px(14));
+  image_panel("moved to your digit", m.restored_tex, px(128), "T(shift) D(E(I)): what it draws, moved by the shift");
+  if (m.has_result && k == 1) ImGui::Text("where your digit is: shift (%+d, %+d)", m.dx, m.dy);
+  else if (m.has_result) ImGui::Text("shift (%+d, %+d): drawn in place", m.dx, m.dy);
+  else ImGui::TextUnformatted("draw a digit to start");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the shift theta minimising ||D(E(I)) - T(theta) I||^2 over all 17 x 17");
+  ImGui::TextUnformatted("its code, 30 numbers");
+  if (!m.descriptor.empty())
+    ImGui::PlotHistogram("##descriptor", m.descriptor.data(), int(m.descriptor.size()), 0, nullptr, FLT_MAX, FLT_MAX, px(270, 60));
+  else
+    ImGui::Dummy(px(270, 60));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("E(I): the descriptor");
+  ImGui::TextUnformatted("among 2,000 test digits (white: yours;");
+  ImGui::TextUnformatted("its trail: your last changes)");
+  descriptor_space(m, px(270, screen.narrow ? 170 : 190));
+  for (int d = 0; d < 10; ++d) {  // legend: the test digits' colours
+    if (d) ImGui::SameLine(0, px(4));
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kDigitColours[d]), "%d", d);
+  }
+  ImGui::EndGroup();
+  remember(k == 0 ? "model-0" : "model-1");
+}
+
+// Wide: the drawing and both models in one row. Narrow: one under the other.
+void draw_tab() {
+  drawing_column();
   for (int k = 0; k < kModels; ++k) {
-    ModelView& m = app.models[k];
-    ImGui::SameLine(0, 24);
-    ImGui::BeginGroup();
-    ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kModelTitles[k]);
-    image_panel("what it draws", m.canonical_tex, 128, "D(E(I)): the decoder's image of the code");
-    ImGui::SameLine(0, 14);
-    image_panel("moved to your digit", m.restored_tex, 128, "T(shift) D(E(I)): what it draws, moved by the shift");
-    if (m.has_result && k == 1) ImGui::Text("where your digit is: shift (%+d, %+d)", m.dx, m.dy);
-    else if (m.has_result) ImGui::Text("shift (%+d, %+d): drawn in place", m.dx, m.dy);
-    else ImGui::TextUnformatted("draw a digit to start");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the shift theta minimising ||D(E(I)) - T(theta) I||^2 over all 17 x 17");
-    ImGui::TextUnformatted("its code, 30 numbers");
-    if (!m.descriptor.empty())
-      ImGui::PlotHistogram("##descriptor", m.descriptor.data(), int(m.descriptor.size()), 0, nullptr, FLT_MAX, FLT_MAX,
-                           ImVec2(270, 60));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("E(I): the descriptor");
-    ImGui::TextUnformatted("among 2,000 test digits (white: yours)");
-    descriptor_space(m, ImVec2(270, 200));
-    for (int d = 0; d < 10; ++d) {  // legend: the test digits' colours
-      if (d) ImGui::SameLine(0, 4);
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kDigitColours[d]), "%d", d);
-    }
-    ImGui::EndGroup();
+    if (screen.narrow) ImGui::Spacing();
+    else ImGui::SameLine(0, px(24));
+    model_column(k);
   }
 }
 
-void draw_tab() {
-  drawing_column();
-  model_columns();
+// Fonts and style at the screen's scale: ImGui's font rasterised at 13 px x scale (crisp at
+// any pixel ratio, where scaling the 13 px atlas would blur), sizes and paddings alike.
+bool scale_changed = true;
+void apply_scale() {
+  const float s = screen.dpr * screen.ui;
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig font;
+  font.SizePixels = std::round(13 * s);
+  io.Fonts->AddFontDefault(&font);
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  ImGuiStyle style;
+  ImGui::StyleColorsDark(&style);
+  style.ScaleAllSizes(s);
+  ImGui::GetStyle() = style;
+  scale_changed = false;
+}
+
+// A tab that can be brought forward (a dropped file) and whose header the tests can find.
+bool tab(const char* title, const char* name, bool& select) {
+  const bool open = ImGui::BeginTabItem(title, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0);
+  remember(name);
+  select = false;
+  return open;
+}
+
+// On a narrow screen the canvas is as tall as its contents: the page resizes it.
+void report_height(float content_bottom) {
+  const float css = std::ceil(content_bottom / screen.dpr);
+  if (screen.narrow && std::abs(css - float(screen.css_h)) > 2) EM_ASM({ Module.tiaeContentHeight($0); }, css);
 }
 
 void frame() {
   glfwPollEvents();
+  rects.clear();  // only what this frame shows
+  if (scale_changed) apply_scale();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
@@ -481,31 +651,29 @@ void frame() {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(float(width), float(height)));
   ImGui::Begin("TIAE", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  static bool never = false;
   if (ImGui::BeginTabBar("views")) {
-    if (ImGui::BeginTabItem("Draw a digit")) {
+    if (tab("Draw a digit", "tab-draw", never)) {
       draw_tab();
       ImGui::EndTabItem();
     }
-    // A dropped or chosen photo brings this tab forward.
-    const ImGuiTabItemFlags flags = app.extract.select_tab ? ImGuiTabItemFlags_SetSelected : 0;
-    app.extract.select_tab = false;
-    if (ImGui::BeginTabItem("Extract handwriting from a photo", nullptr, flags)) {
+    // A dropped or chosen photo or page brings its tab forward.
+    if (tab(screen.narrow ? "Extract" : "Extract handwriting from a photo", "tab-extract", app.extract.select_tab)) {
       extract_tab();
       ImGui::EndTabItem();
     }
-    const ImGuiTabItemFlags doc_flags = app.document.select_tab ? ImGuiTabItemFlags_SetSelected : 0;
-    app.document.select_tab = false;
-    app.document.active = ImGui::BeginTabItem("Find characters on a page", nullptr, doc_flags);
+    app.document.active = tab(screen.narrow ? "Characters" : "Find characters on a page", "tab-document", app.document.select_tab);
     if (app.document.active) {
       document_tab();
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Grasp: hand and object")) {
+    if (tab(screen.narrow ? "Grasp" : "Grasp: hand and object", "tab-grasp", never)) {
       grasp_tab();
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
   }
+  const float content_bottom = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
   ImGui::End();
 
   ImGui::Render();
@@ -513,6 +681,7 @@ void frame() {
   glClearColor(0.12f, 0.12f, 0.14f, 1);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  report_height(content_bottom);
 }
 
 }  // namespace
@@ -529,6 +698,12 @@ EMSCRIPTEN_KEEPALIVE void app_set_result(int model, const float* descriptor, int
   m.restored.assign(restored, restored + kSide * kSide);
   m.dx = dx, m.dy = dy;
   m.has_result = true;
+  if (m.projection.dim == dim) {
+    std::array<float, 2> xy;
+    m.projection.apply(descriptor, xy.data());
+    m.trail.push_back(xy);
+    if (m.trail.size() > 12) m.trail.pop_front();
+  }
   m.canonical_tex.upload(m.canonical.data(), kSide, kSide);
   m.restored_tex.upload(m.restored.data(), kSide, kSide);
 }
@@ -558,12 +733,67 @@ EMSCRIPTEN_KEEPALIVE void app_set_space(int model, const float* xy, const int* l
 
 EMSCRIPTEN_KEEPALIVE void app_set_status(const char* text) { app.status = text; }
 
-// Extract tab. which 0: the photo (named), 1: the foreground; rgba previews.
-EMSCRIPTEN_KEEPALIVE void app_extract_image(int which, const unsigned char* rgba, int w, int h, const char* name) {
+// The canvas's CSS size and the device's pixel ratio (the page calls this on load and on
+// every resize): the drawing buffer, the scale and the layout follow. Returns 1 when the
+// layout is narrow (the page then sizes the canvas's height to the contents).
+EMSCRIPTEN_KEEPALIVE int app_resize(int css_w, int css_h, float dpr) {
+  const bool narrow = css_w < 920;
+  const float ui = narrow ? std::clamp((css_w - 16) / 300.f, 1.f, 1.5f)
+                          : std::clamp(std::min(css_w / 960.f, css_h / 680.f), 1.f, 2.5f);
+  if (ui != screen.ui || dpr != screen.dpr) scale_changed = true;
+  screen = Screen{dpr, ui, css_w, css_h, narrow};
+  glfwSetWindowSize(app.window, int(std::lround(css_w * dpr)), int(std::lround(css_h * dpr)));
+  return narrow ? 1 : 0;
+}
+
+// For tests: where a remembered control was last drawn, in CSS px from the canvas's corner
+// (x, y, width, height into out); 0 if never drawn.
+EMSCRIPTEN_KEEPALIVE int app_rect(const char* name, float* out) {
+  const auto it = rects.find(name);
+  if (it == rects.end()) return 0;
+  const ImVec4 r = it->second;
+  const float k = 1 / screen.dpr;
+  out[0] = r.x * k, out[1] = r.y * k, out[2] = (r.z - r.x) * k, out[3] = (r.w - r.y) * k;
+  return 1;
+}
+
+// A 32x32 example digit for the Draw tab's example buttons, one per call, in class order.
+EMSCRIPTEN_KEEPALIVE void app_digit_example(const float* pixels) { app.examples.emplace_back(pixels, pixels + kSide * kSide); }
+
+// The windows the estimate counts for an image of w x h px (the page turns a run's time
+// into a rate with it).
+EMSCRIPTEN_KEEPALIVE int app_windows(float w, float h, float glyph_size, int stride) {
+  return int(WorkEstimate::windows(w, h, glyph_size, std::max(1, stride)));
+}
+
+// The estimate before a run of tab `which` (0 Extract, 1 Documents) at its current
+// settings: out = {windows, seconds (0: no rate yet)}; returns 0 when no image is open.
+EMSCRIPTEN_KEEPALIVE int app_estimate(int which, float* out) {
+  const bool extract = which == 0;
+  const WorkEstimate& e = extract ? app.extract.estimate : app.document.estimate;
+  const float w = extract ? app.extract.full_w : app.document.full_w, h = extract ? app.extract.full_h : app.document.full_h;
+  if (w <= 0 || (!extract && !app.document.page)) return 0;
+  out[0] = float(e.windows(w, h, extract ? app.extract.glyph_size : app.document.glyph_size,
+                           extract ? app.extract.stride : app.document.stride));
+  out[1] = e.windows_per_s > 0 ? std::ceil(out[0] / e.windows_per_s) : 0;
+  return 1;
+}
+
+// Windows per second measured on this device by a run of the Extract (which 0) or
+// Documents (1) tab: the estimate shown before the next run.
+EMSCRIPTEN_KEEPALIVE void app_set_rate(int which, float windows_per_s) {
+  (which == 0 ? app.extract.estimate : app.document.estimate).windows_per_s = windows_per_s;
+}
+
+// Extract tab. which 0: the photo (named, of full_w x full_h px), 1: the foreground; rgba
+// previews.
+EMSCRIPTEN_KEEPALIVE void app_extract_image(int which, const unsigned char* rgba, int w, int h, const char* name, float full_w,
+                                            float full_h) {
   ExtractView& e = app.extract;
   if (which == 0) {
     upload_rgba(e.photo, rgba, w, h);
     e.photo_w = w, e.photo_h = h;
+    e.full_w = full_w, e.full_h = full_h;
     e.photo_name = name;
     if (e.result) glDeleteTextures(1, &e.result);
     e.result = 0;

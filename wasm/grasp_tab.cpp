@@ -17,6 +17,7 @@
 
 #include "imgui.h"
 #include "resample.h"
+#include "screen.h"
 
 namespace {
 
@@ -123,17 +124,19 @@ void drawing_column() {
   ImGui::BeginGroup();
   ImGui::TextUnformatted("Paint a hand holding an object");
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("grasp-canvas", ImVec2(kDraw, kDraw));
+  const float side = px(kDraw), per_pixel = side / kDraw;  // device px per drawing pixel
+  ImGui::InvisibleButton("grasp-canvas", ImVec2(side, side));
+  remember("grasp-canvas");
   if (ImGui::IsItemActivated()) grasp.last_pen = ImVec2(-1, -1);
   if (ImGui::IsItemActive()) {
-    const ImVec2 pen(ImGui::GetIO().MousePos.x - origin.x, ImGui::GetIO().MousePos.y - origin.y);
+    const ImVec2 pen((ImGui::GetIO().MousePos.x - origin.x) / per_pixel, (ImGui::GetIO().MousePos.y - origin.y) / per_pixel);
     paint(grasp.last_pen.x < 0 ? pen : grasp.last_pen, pen);
     grasp.last_pen = pen;
   }
   if (grasp.dirty) refresh();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddImage((ImTextureID)(intptr_t)grasp.drawing_tex, origin, ImVec2(origin.x + kDraw, origin.y + kDraw));
-  dl->AddRect(origin, ImVec2(origin.x + kDraw, origin.y + kDraw), IM_COL32(90, 90, 100, 255));
+  dl->AddImage((ImTextureID)(intptr_t)grasp.drawing_tex, origin, ImVec2(origin.x + side, origin.y + side));
+  dl->AddRect(origin, ImVec2(origin.x + side, origin.y + side), IM_COL32(90, 90, 100, 255));
   ImGui::RadioButton("hand", &grasp.channel, 0);
   ImGui::SameLine();
   ImGui::RadioButton("object", &grasp.channel, 1);
@@ -146,7 +149,7 @@ void drawing_column() {
   ImGui::BeginDisabled(grasp.examples.empty());
   if (ImGui::Button("Example")) load_example();
   ImGui::EndDisabled();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + kDraw + 40);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side + px(40));
   ImGui::TextDisabled("Move the pair around: the TIAE's canonical pair stays put and keeps both shapes, while its "
                       "estimated shift follows; the ordinary auto-encoder blurs them.");
   ImGui::TextWrapped("%s", grasp.status.c_str());
@@ -159,11 +162,11 @@ void model_column(int k) {
   ImGui::BeginGroup();
   ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kTitles[k]);
   ImGui::TextUnformatted("canonical pair D(E(I))");
-  if (r.has) ImGui::Image((ImTextureID)(intptr_t)r.canonical_tex, ImVec2(160, 160));
-  else ImGui::Dummy(ImVec2(160, 160));
+  if (r.has) ImGui::Image((ImTextureID)(intptr_t)r.canonical_tex, px(160, 160));
+  else ImGui::Dummy(px(160, 160));
   ImGui::TextUnformatted("moved by the estimated shift");
-  if (r.has) ImGui::Image((ImTextureID)(intptr_t)r.restored_tex, ImVec2(160, 160));
-  else ImGui::Dummy(ImVec2(160, 160));
+  if (r.has) ImGui::Image((ImTextureID)(intptr_t)r.restored_tex, px(160, 160));
+  else ImGui::Dummy(px(160, 160));
   if (r.has) ImGui::Text("estimated shift (%+d, %+d)", r.dx, r.dy);
   ImGui::EndGroup();
 }
@@ -173,7 +176,8 @@ void model_column(int k) {
 void grasp_tab() {
   drawing_column();
   for (int k = 0; k < kModels; ++k) {
-    ImGui::SameLine(0, 28);
+    if (screen.narrow) ImGui::Spacing();  // narrow: one under the other
+    else ImGui::SameLine(0, px(28));
     model_column(k);
   }
 }

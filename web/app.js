@@ -29,7 +29,7 @@ function withString(text, fn) {
   const n = app.lengthBytesUTF8(text) + 1, p = app._malloc(n);
   app.stringToUTF8(text, p, n);
   try {
-    fn(p);
+    return fn(p);
   } finally {
     app._free(p);
   }
@@ -97,11 +97,13 @@ async function analyzeGrasp(pixels) {
   }
 }
 
-async function loadGraspExamples() {
-  const response = await fetch('/models/grasp-shift-tiae/examples.json');
-  if (!response.ok) return;  // no evaluation recorded: painting only
-  const { pairs } = await response.json();
-  for (const pair of pairs) withCopies([new Float32Array(pair)], (p) => app._app_grasp_example(p));
+// A test image of each class, written by `tiae eval` (examples.json): the Draw tab's
+// example digits and the Grasp tab's example pairs. None recorded: drawing only.
+async function loadExamples(model, add) {
+  const response = await fetch(`/models/${model}/examples.json`);
+  if (!response.ok) return;
+  const { images } = await response.json();
+  for (const image of images) withCopies([new Float32Array(image)], (p) => add(p));
 }
 
 // ---- Extract tab
@@ -119,10 +121,11 @@ async function listForegroundModels() {
 }
 
 const PREVIEW = 1024;  // previews at most this wide or high (the texture, not the work)
-let photo = null, photoName = '', foreground = null;
+let photo = null, photoName = '', photoSize = [0, 0], foreground = null;
 
 // An ImageData or ImageBitmap, scaled to fit PREVIEW, into the app as texture `which`.
 function showImage(which, source, name = '') {
+  const full = [source.width, source.height];
   const scale = Math.min(1, PREVIEW / Math.max(source.width, source.height));
   const w = Math.max(1, Math.round(source.width * scale)), h = Math.max(1, Math.round(source.height * scale));
   const canvas = new OffscreenCanvas(w, h), ctx = canvas.getContext('2d');
@@ -136,7 +139,7 @@ function showImage(which, source, name = '') {
   const rgba = ctx.getImageData(0, 0, w, h).data;
   const p = app._malloc(rgba.length);
   app.HEAPU8.set(rgba, p);
-  withString(name, (s) => app._app_extract_image(which, p, w, h, s));
+  withString(name, (s) => app._app_extract_image(which, p, w, h, s, ...full));
   app._free(p);
 }
 
@@ -154,18 +157,84 @@ async function measureInto(which, file, name) {
                                   : `${name}: glyph size measured, ${size.toFixed(0)} px; change it if its capitals are another height`;
     withString(message, (s) => app._app_set_glyph_size(which, size ?? 0, s));
     say(message);
+    return message;
   } catch {
-    // not an image: the Extract or Find characters button names the problem
+    return '';  // not an image: the Extract or Find characters button names the problem
   }
 }
 
-async function openPhoto(file) {
+// The example photo and page of the Extract and Documents tabs (web/examples/), with the
+// height of their capitals: a flyer past the evaluation's six (`tiae flyers --count 7`,
+// flyer-6) and a tuning page (`tiae flyers --documents --first 104 --count 1`).
+const EXAMPLES = [
+  { url: '/examples/flyer.png', glyphSize: 22, open: (f, g) => openPhoto(f, g) },
+  { url: '/examples/page.png', glyphSize: 27, open: (f, g) => openPage(f, g) },
+];
+
+async function openExample(which) {
+  const { url, glyphSize, open } = EXAMPLES[which];
+  const response = await fetch(url);
+  if (!response.ok) return setStatus(`the example ${url} is missing (HTTP ${response.status})`);
+  await open(new File([await response.blob()], url.split('/').pop()), glyphSize);
+}
+
+// A glyph size given (an example's) or measured, into tab `which`'s slider.
+function glyphSizeInto(which, file, name, preset) {
+  if (!preset) return measureInto(which, file, name);
+  const message = `${name}: glyph size ${preset} px`;
+  withString(message, (s) => app._app_set_glyph_size(which, preset, s));
+  say(message);
+  return message;
+}
+
+// Windows per second on this device, before the tab's first run: a small blank image through
+// the same call (it also loads the model). Later runs replace it with their own rate.
+const measured = [false, false];
+async function measureRate(which) {
+  if (measured[which]) return;
+  measured[which] = true;
+  const side = 160, blank = new ImageData(side, side).data.fill(255);
+  const t0 = performance.now();
+  try {
+    await (which === 0 ? tiae.extract : tiae.document)(new ImageData(blank, side, side), { glyphSize: 20, stride: which === 0 ? 8 : 4 });
+    reportRate(which, side, side, 20, which === 0 ? 8 : 4, (performance.now() - t0) / 1000);
+  } catch {
+    measured[which] = false;  // the model did not load: its own message comes with the run
+  }
+}
+
+function reportRate(which, w, h, glyphSize, stride, seconds) {
+  app._app_set_rate(which, app._app_windows(w, h, glyphSize, stride) / Math.max(seconds, 1e-3));
+}
+
+// What a run of tab `which` at its current settings would take: { windows, seconds } (seconds
+// 0 before the rate is known), or null without an image.
+function estimate(which) {
+  const out = app._malloc(8);
+  try {
+    return app._app_estimate(which, out) ? { windows: app.HEAPF32[out >> 2], seconds: app.HEAPF32[(out >> 2) + 1] } : null;
+  } finally {
+    app._free(out);
+  }
+}
+
+// The glyph-size message and, once the rate is known, the estimate, in the live line.
+function sayEstimate(which, message) {
+  const e = estimate(which);
+  if (e?.seconds) say(`${message}; about ${e.windows} windows at these settings, about ${e.seconds} s on this device`);
+}
+
+async function openPhoto(file, preset) {
   photo = file;
   photoName = file.name ?? '';
   foreground = null;
   try {
-    showImage(0, await createImageBitmap(file), photoName);
-    measureInto(0, file, photoName);
+    const bitmap = await createImageBitmap(file);
+    photoSize = [bitmap.width, bitmap.height];
+    showImage(0, bitmap, photoName);
+    const message = await glyphSizeInto(0, file, photoName, preset);
+    await measureRate(0);
+    sayEstimate(0, message);
   } catch {
     // No preview: Extract still runs and names the problem (tiae.extract checks the file).
     const blank = new ImageData(1, 1);
@@ -186,6 +255,7 @@ async function runExtract(glyphSize, stride, model) {
     });
     showImage(1, foreground);
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    reportRate(0, ...photoSize, glyphSize, stride, Number(seconds));
     done(`${photoName}: ${foreground.width}x${foreground.height} px in ${seconds} s` + inkWarning(foreground), false);
   } catch (e) {
     if (e.name === 'AbortError') done(`${photoName}: cancelled`, false);
@@ -282,7 +352,7 @@ function documentDone(message, failed) {
   say(`find characters: ${message}`);
 }
 
-async function openPage(file) {
+async function openPage(file, preset) {
   page = file;
   pageName = file.name ?? '';
   lastDocument = null;
@@ -292,7 +362,9 @@ async function openPage(file) {
     pageBitmap = await createImageBitmap(new ImageData(1, 1));  // Find characters still runs and names the problem
   }
   showPage(null, 0, true);
-  measureInto(1, file, pageName);
+  const message = await glyphSizeInto(1, file, pageName, preset);
+  await measureRate(1);
+  sayEstimate(1, message);
 }
 
 async function runDocument(glyphSize, stride) {
@@ -302,6 +374,7 @@ async function runDocument(glyphSize, stride) {
     const r = await tiae.document(page, { glyphSize, stride, onProgress: (f) => app._app_document_progress(f),
                                           signal: running.document.signal });
     lastDocument = r;
+    reportRate(1, pageBitmap.width, pageBitmap.height, glyphSize, stride, (performance.now() - t0) / 1000);
     showPage(r, glyphSize, false);
     withCopies([new Float32Array(r.peaks.flatMap(([x, y]) => [x, y]))], (p) => app._app_document_peaks(p, r.peaks.length));
     for (const c of r.clusters)
@@ -332,6 +405,43 @@ function acceptDrops() {
   return pickers;
 }
 
+// The canvas fills the page's width at the device's pixel ratio (the app draws in device
+// pixels, wasm/screen.h); on a wide window it fills the height below the header, on a narrow
+// one (columns stacked) it is as tall as the app's contents, and the page scrolls.
+const layout = { contentHeight: 0 };
+function fitCanvas(canvas) {
+  const dpr = window.devicePixelRatio || 1, width = document.documentElement.clientWidth;
+  let height = Math.max(560, window.innerHeight - document.querySelector('header').offsetHeight);
+  if (app._app_resize(width, height, dpr) && layout.contentHeight) {
+    height = layout.contentHeight;
+    app._app_resize(width, height, dpr);
+  }
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+}
+
+// Where the app last drew a control, in page coordinates (for tests), or null.
+function rect(name) {
+  const out = app._malloc(16);
+  try {
+    if (!withString(name, (s) => app._app_rect(s, out))) return null;
+    const [x, y, width, height] = app.HEAPF32.subarray(out >> 2, (out >> 2) + 4);
+    const box = app.canvas.getBoundingClientRect();
+    return { x: box.left + x, y: box.top + y, width, height };
+  } finally {
+    app._free(out);
+  }
+}
+
+// A finger on a painting area draws; anywhere else it scrolls the page (the canvas may be
+// taller than a phone's screen).
+function paintsAt(touch) {
+  return ['draw-canvas', 'grasp-canvas'].some((name) => {
+    const r = rect(name);
+    return r && touch.clientX >= r.x && touch.clientX < r.x + r.width && touch.clientY >= r.y && touch.clientY < r.y + r.height;
+  });
+}
+
 export async function startApp(canvas) {
   let pendingPixels = null;
   const pickers = acceptDrops();
@@ -345,11 +455,15 @@ export async function startApp(canvas) {
     canvas.addEventListener(type, (e) => {
       if (e.pointerType !== 'touch') return;
       e.preventDefault();
-      canvas.dispatchEvent(new MouseEvent(asMouse[type], {
+      const mouse = new MouseEvent(asMouse[type], {
         clientX: e.clientX, clientY: e.clientY, screenX: e.screenX, screenY: e.screenY,
         button: 0, buttons: type === 'pointerup' || type === 'pointercancel' ? 0 : 1, bubbles: true, cancelable: true,
-      }));
+      });
+      // GLFW places the pointer by pageX/pageY, which a constructed event leaves unscrolled.
+      Object.defineProperties(mouse, { pageX: { value: e.pageX }, pageY: { value: e.pageY } });
+      canvas.dispatchEvent(mouse);
     });
+  canvas.addEventListener('touchstart', (e) => { if (app && paintsAt(e.touches[0])) e.preventDefault(); }, { passive: false });
   app = await createTiaeApp({
     canvas,
     // Called by the app (EM_ASM) with a copy of the 32x32 input.
@@ -364,13 +478,21 @@ export async function startApp(canvas) {
     tiaeDownload: () => download(),
     tiaeAnalyzeGrasp: (pixels) => analyzeGrasp(pixels),
     tiaeCancel: (which) => running[which === 0 ? 'extract' : 'document']?.abort(),
+    tiaeExample: (which) => openExample(which),
+    tiaeContentHeight: (height) => {
+      layout.contentHeight = height;
+      fitCanvas(canvas);
+    },
   });
+  fitCanvas(canvas);
+  window.addEventListener('resize', () => fitCanvas(canvas));
   if (pendingPixels) analyze(pendingPixels);
   tiae.ready.then(
     ({ backend, models }) => {
       const missing = MODELS.filter((m) => !models.includes(m));
       setStatus(`running on ${backend}` + (missing.length ? `; missing: ${missing.join(', ')}` : ''));
-      return Promise.all([loadSpaces(), loadGraspExamples(), listForegroundModels()]);
+      return Promise.all([loadSpaces(), loadExamples(MODELS[1], (p) => app._app_digit_example(p)),
+                          loadExamples(GRASP_MODELS[1], (p) => app._app_grasp_example(p)), listForegroundModels()]);
     },
     (e) => setStatus(`could not start: ${e.message}`));
   window.tiaeApp = {
@@ -383,5 +505,7 @@ export async function startApp(canvas) {
     selectCluster: (c) => app._app_document_select(c),
     loadGraspExample: (i) => app._app_grasp_load_example(i),
     graspTiaeShift: () => app._app_grasp_tiae_shift(),
+    rect,  // for tests: where a control is (wasm/app.cpp's remember() names)
+    estimate,  // for tests: the Extract (0) or Documents (1) tab's estimate
   };
 }

@@ -91,6 +91,35 @@ async function openPage(backend) {
   return { page, ready, foreign };
 }
 
+// Where the app drew a control (wasm/app.cpp's remember() names), scrolled into view first:
+// { x, y, width, height } in the viewport, the coordinates page.mouse takes.
+async function control(page, name) {
+  await page.waitForFunction((n) => window.tiaeApp?.rect(n), name, { timeout: 30000 });
+  const r = await page.evaluate((n) => window.tiaeApp.rect(n), name);
+  if (r.y < 0 || r.y + r.height > page.viewportSize().height) {
+    await page.evaluate((y) => window.scrollBy(0, y), r.y - 100);
+    await page.waitForTimeout(200);  // a frame at the new place
+  }
+  return page.evaluate((n) => window.tiaeApp.rect(n), name);
+}
+
+// As a person clicks: the pointer arrives, then the button goes down and up (ImGui's tabs
+// take no click from a pointer that jumped onto them within the same frame).
+async function clickControl(page, name) {
+  const r = await control(page, name);
+  await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2, { steps: 3 });
+  await page.waitForTimeout(150);
+  await page.mouse.down();
+  await page.waitForTimeout(50);
+  await page.mouse.up();
+}
+
+// A point of the Draw tab's drawing, given in its 280 x 280 drawing pixels, in the viewport.
+async function drawingPoint(page) {
+  const r = await control(page, 'draw-canvas');
+  return (x, y) => [r.x + (x * r.width) / 280, r.y + (y * r.height) / 280];
+}
+
 async function analyzeInPage(page, images) {
   const results = await page.evaluate(async (arrays) => {
     const out = [];
@@ -161,9 +190,7 @@ test('a blank canvas is not analysed, and mouse strokes change the canonical pan
   assert.equal(await page.evaluate(() => window.tiaeApp.analyses()), 0);
   const before = await page.evaluate(() => window.tiaeApp.canonicalSum(1));
   assert.equal(before, 0);
-  // A "7": the drawing area sits at the top left of the app, below one line of text.
-  const box = await page.locator('#canvas').boundingBox();
-  const at = (x, y) => [box.x + 8 + x, box.y + 53 + y];  // below the tab bar and a line of text
+  const at = await drawingPoint(page);  // a "7"
   await page.mouse.move(...at(70, 70));
   await page.mouse.down();
   for (const [x, y] of [[120, 68], [170, 66], [210, 66], [190, 110], [165, 160], [145, 210], [135, 245]])
@@ -180,12 +207,12 @@ test('a blank canvas is not analysed, and mouse strokes change the canonical pan
 test('a stroke ends where the button is released, even outside the canvas (no stuck pen)', async () => {
   const { page } = await openPage('wasm');
   await page.waitForFunction(() => window.tiaeApp, null, { timeout: 30000 });
+  const at = await drawingPoint(page);
   const box = await page.locator('#canvas').boundingBox();
-  const at = (x, y) => [box.x + 8 + x, box.y + 53 + y];  // the drawing area, as in the test above
   await page.mouse.move(...at(100, 100));
   await page.mouse.down();
   await page.mouse.move(...at(140, 120), { steps: 5 });
-  await page.mouse.move(box.x - 40, box.y + 150, { steps: 8 });  // leave the canvas element
+  await page.mouse.move(box.x + 100, box.y - 30, { steps: 8 });  // leave the canvas element (the text above it)
   await page.mouse.up();                                          // and release out there
   await page.waitForFunction(() => window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 30000 });
   await page.waitForTimeout(1500);
@@ -204,10 +231,10 @@ test('a finger draws: a touch drag on the canvas is a stroke', async () => {
   await page.goto(`${origin}/?backend=wasm`);
   await page.evaluate(() => window.tiae.ready);
   await page.waitForFunction(() => window.tiaeApp, null, { timeout: 30000 });
-  const box = await page.locator('#canvas').boundingBox();
+  const at = await drawingPoint(page);
   const client = await context.newCDPSession(page);
   const touch = (type, x, y) => client.send('Input.dispatchTouchEvent',
-    { type, touchPoints: type === 'touchEnd' ? [] : [{ x: box.x + 8 + x, y: box.y + 53 + y }] });
+    { type, touchPoints: type === 'touchEnd' ? [] : [{ x: at(x, y)[0], y: at(x, y)[1] }] });
   await touch('touchStart', 120, 60);
   for (let i = 1; i <= 12; i++) await touch('touchMove', 120 + 3 * i, 60 + 12 * i);
   await touch('touchEnd');
@@ -220,8 +247,7 @@ test('a finger draws: a touch drag on the canvas is a stroke', async () => {
 test('Shift + arrow keys move the drawing 1 px a press: the TIAE\'s shift follows, its canonical shape stays', async () => {
   const { page } = await openPage('wasm');
   await page.waitForFunction(() => window.tiaeApp, null, { timeout: 30000 });
-  const box = await page.locator('#canvas').boundingBox();
-  const at = (x, y) => [box.x + 8 + x, box.y + 53 + y];  // the drawing area
+  const at = await drawingPoint(page);
   await page.mouse.move(...at(110, 70));
   await page.mouse.down();
   await page.mouse.move(...at(150, 80), { steps: 6 });
@@ -245,6 +271,110 @@ test('Shift + arrow keys move the drawing 1 px a press: the TIAE\'s shift follow
   console.log(`nudged 3 px right: TIAE shift (${before}) -> (${after}); canonical ink ${sumBefore.toFixed(1)} -> ${sumAfter.toFixed(1)}`);
   assert.ok(Math.abs(after[0] - before[0] - 3) <= 1 && Math.abs(after[1] - before[1]) <= 1, `${before} -> ${after}`);
   assert.ok(Math.abs(sumAfter - sumBefore) <= 0.15 * sumBefore, 'the canonical shape stays');
+});
+
+// The three screens of the walk-through: a laptop, a phone (pixel ratio 3, touch), a large
+// monitor. The canvas fills the width at the device's pixel ratio, nothing sticks out
+// sideways, the columns stack on the phone and sit side by side otherwise, and the text
+// grows with the window; an example digit is analysed. Screenshots: page-<w>x<h>.png.
+const SCREENS = [
+  { width: 1280, height: 720, dpr: 1 },
+  { width: 390, height: 844, dpr: 3, touch: true },
+  { width: 1920, height: 1080, dpr: 1 },
+];
+
+async function screenFacts(screen) {
+  const context = await browser.newContext({ viewport: { width: screen.width, height: screen.height },
+                                             deviceScaleFactor: screen.dpr, hasTouch: !!screen.touch });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${origin}/?backend=wasm`);
+  await page.evaluate(() => window.tiae.ready);
+  await clickControl(page, 'example-3');
+  await page.waitForFunction(() => window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 30000 });
+  await page.waitForTimeout(500);
+  const facts = await page.evaluate(() => {
+    const c = document.getElementById('canvas'), r = (n) => window.tiaeApp.rect(n);
+    return { cssWidth: c.getBoundingClientRect().width, backing: c.width, clientWidth: document.documentElement.clientWidth,
+             scrollWidth: document.documentElement.scrollWidth, canvasTop: c.getBoundingClientRect().top,
+             draw: r('draw-canvas'), models: [r('model-0'), r('model-1')], tab: r('tab-draw') };
+  });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(artifacts, `page-${screen.width}x${screen.height}.png`), fullPage: true });
+  await context.close();
+  return { ...facts, errors };
+}
+
+test('any screen: the canvas fills the width at the pixel ratio, columns stack on a phone, text grows (screenshots kept)', async () => {
+  const facts = [];
+  for (const screen of SCREENS) facts.push(await screenFacts(screen));
+  const [laptop, phone, monitor] = facts;
+  for (const [i, f] of facts.entries()) {
+    const { dpr, width } = SCREENS[i];
+    console.log(`${width}px: tab header ${f.tab.height.toFixed(1)} px high, drawing ${f.draw.width.toFixed(0)} px`);
+    assert.deepEqual(f.errors, []);
+    assert.equal(f.cssWidth, f.clientWidth, 'the canvas is as wide as the page');
+    assert.equal(f.backing, Math.round(f.cssWidth * dpr), 'one canvas pixel per device pixel');
+    assert.ok(f.scrollWidth <= f.clientWidth, `nothing sticks out sideways (${f.scrollWidth} > ${f.clientWidth})`);
+    for (const m of f.models) assert.ok(m.x + m.width <= f.clientWidth + 0.5, `a column ends at ${m.x + m.width}`);
+  }
+  // phone: the drawing, then each model below the one before; elsewhere one row
+  assert.ok(phone.models[0].y >= phone.draw.y + phone.draw.height && phone.models[1].y >= phone.models[0].y + phone.models[0].height);
+  for (const f of [laptop, monitor]) assert.ok(f.models[1].y < f.draw.y + f.draw.height && f.models[1].x > f.models[0].x + f.models[0].width);
+  // readable: ImGui's 13 px font at least, larger on the phone and on the monitor
+  assert.ok(laptop.tab.height >= 19, `laptop tab header ${laptop.tab.height}`);
+  assert.ok(phone.tab.height >= 1.2 * laptop.tab.height && monitor.tab.height >= 1.3 * laptop.tab.height);
+});
+
+test('on a phone a finger scrolls the page outside the drawing, and draws inside it without scrolling', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(`${origin}/?backend=wasm`);
+  await page.evaluate(() => window.tiae.ready);
+  const at = await drawingPoint(page);
+  const client = await context.newCDPSession(page);
+  const drag = async (from, to) => {
+    await client.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: from[0], y: from[1] }] });
+    for (let i = 1; i <= 10; i++)
+      await client.send('Input.dispatchTouchEvent', { type: 'touchMove',
+        touchPoints: [{ x: from[0] + ((to[0] - from[0]) * i) / 10, y: from[1] + ((to[1] - from[1]) * i) / 10 }] });
+    await client.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await page.waitForTimeout(500);
+  };
+  const scrolled0 = await page.evaluate(() => window.scrollY);
+  await drag(at(140, 40), at(140, 240));  // inside the drawing: a stroke
+  const scrolled1 = await page.evaluate(() => window.scrollY);
+  await page.waitForFunction(() => window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 30000 });
+  const below = await control(page, 'model-1');  // the TIAE's column, below the drawing
+  await drag([200, Math.min(800, below.y + 60)], [200, Math.min(800, below.y + 60) - 300]);  // on its panels: a scroll
+  const scrolled2 = await page.evaluate(() => window.scrollY);
+  await context.close();
+  console.log(`scroll: ${scrolled0} -> ${scrolled1} (drawing) -> ${scrolled2} (panels)`);
+  assert.equal(scrolled1, scrolled0, 'drawing does not scroll the page');
+  assert.ok(scrolled2 > scrolled1 + 100, 'a drag outside the drawing scrolls');
+});
+
+test('one click to see it: an example digit, then example photo with its glyph size and an estimate before the run', async () => {
+  const { page, foreign } = await openPage('wasm');
+  await clickControl(page, 'example-7');
+  await page.waitForFunction(() => window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 30000 });
+  await clickControl(page, 'tab-extract');
+  await clickControl(page, 'extract-example');
+  await page.waitForFunction(() => window.tiaeApp.estimate(0)?.seconds > 0, null, { timeout: 60000 });
+  const estimate = await page.evaluate(() => window.tiaeApp.estimate(0));
+  const live = await page.locator('#live').textContent();
+  await clickControl(page, 'extract-button');
+  await page.waitForFunction(() => window.tiaeApp.foreground(), null, { timeout: 120000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(artifacts, 'page-extract-example.png') });
+  await page.close();
+  // the example flyer (640 x 480) at its preset glyph size of 22 px, windows every 8 px of the
+  // image rescaled to the model's 20 px glyphs
+  const along = (side) => Math.ceil((side * 20) / 22 / 8);
+  assert.equal(estimate.windows, along(640) * along(480));
+  assert.match(live, /flyer\.png: glyph size 22 px; about \d+ windows at these settings, about \d+ s on this device/);
+  assert.deepEqual(foreign, []);
 });
 
 // ---- foreground extraction
@@ -352,8 +482,7 @@ test('the Extract tab: a dropped photo, the Extract button, the result beside it
   await page.waitForFunction(() => window.tiaeApp);
   await page.evaluate((data) => window.tiaeApp.openPhoto(new File([new Uint8Array(data)], 'text.png')), [...fs.readFileSync(PHOTO)]);
   await page.waitForTimeout(300);  // the tab comes forward
-  const box = await page.locator('#canvas').boundingBox();
-  await page.mouse.click(box.x + 30, box.y + 154);  // the Extract button (below the model chooser)
+  await clickControl(page, 'extract-button');
   await page.waitForFunction(() => window.tiaeApp.foreground(), null, { timeout: 60000 });
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(artifacts, 'page-extract.png') });
@@ -447,8 +576,7 @@ test('the Documents tab: a page, Find characters, the heat map and a selected cl
   await page.evaluate((data) => window.tiaeApp.openPage(new File([new Uint8Array(data)], 'document-0.png')), [...fs.readFileSync(file)]);
   await page.waitForTimeout(300);  // the tab comes forward
   await page.screenshot({ path: path.join(artifacts, 'page-document-before.png') });
-  const box = await page.locator('#canvas').boundingBox();
-  await page.mouse.click(box.x + 60, box.y + 150);  // Find characters
+  await clickControl(page, 'document-button');
   await page.waitForFunction(() => window.tiaeApp.document(), null, { timeout: 120000 });
   const members = await page.evaluate(() => window.tiaeApp.selectCluster(0));
   await page.waitForTimeout(300);
@@ -522,8 +650,7 @@ test('the Grasp tab: an example pair, both models\' canonical pairs and the shif
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.waitForFunction(() => window.tiaeApp && window.tiaeApp.loadGraspExample(0) > 0, null, { timeout: 30000 });
-  const box = await page.locator('#canvas').boundingBox();
-  await page.mouse.click(box.x + 610, box.y + 18);  // the Grasp tab
+  await clickControl(page, 'tab-grasp');
   await page.evaluate(() => window.tiaeApp.loadGraspExample(6));
   await page.waitForFunction(() => window.tiaeApp.graspTiaeShift() !== -9999, null, { timeout: 60000 });
   await page.waitForTimeout(300);
