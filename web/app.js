@@ -463,6 +463,13 @@ export async function startApp(canvas) {
       Object.defineProperties(mouse, { pageX: { value: e.pageX }, pageY: { value: e.pageY } });
       canvas.dispatchEvent(mouse);
     });
+  // Keys pressed in the app stay there: Ctrl+A selects in ImGui, not the page's text, and the
+  // arrows, space and page keys move ImGui's focus, not the page (GLFW listens on window).
+  const appKeys = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', ' ', 'PageUp', 'PageDown', 'Home', 'End']);
+  window.addEventListener('keydown', (e) => {
+    if (document.activeElement !== canvas) return;
+    if (appKeys.has(e.key) || ((e.ctrlKey || e.metaKey) && 'acvxyz'.includes(e.key.toLowerCase()) && e.key.length === 1)) e.preventDefault();
+  }, true);
   canvas.addEventListener('touchstart', (e) => { if (app && paintsAt(e.touches[0])) e.preventDefault(); }, { passive: false });
   app = await createTiaeApp({
     canvas,

@@ -355,6 +355,22 @@ test('on a phone a finger scrolls the page outside the drawing, and draws inside
   assert.ok(scrolled2 > scrolled1 + 100, 'a drag outside the drawing scrolls');
 });
 
+test('keys pressed in the app stay there: Ctrl+A selects no page text, arrows do not scroll the page', async () => {
+  const { page } = await openPage('wasm');
+  await page.waitForFunction(() => window.tiaeApp);
+  await page.locator('#canvas').focus();
+  const scrolled = await page.evaluate(() => window.scrollY);
+  await page.keyboard.press('Control+A');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('PageDown');
+  const after = await page.evaluate(() => ({ selection: window.getSelection().toString(), scrollY: window.scrollY,
+                                             focused: document.activeElement.id }));
+  await page.close();
+  assert.equal(after.selection, '');
+  assert.equal(after.scrollY, scrolled);
+  assert.equal(after.focused, 'canvas');
+});
+
 test('one click to see it: an example digit, then example photo with its glyph size and an estimate before the run', async () => {
   const { page, foreign } = await openPage('wasm');
   await clickControl(page, 'example-7');
