@@ -28,7 +28,7 @@ for (const [data, channels] of [['mnist', 1], ['grasp', 2]]) {
   const inputFile = path.join(work, `input-${data}.f32`);
   fs.writeFileSync(inputFile, Buffer.from(input.buffer));
   const torchOut = JSON.parse(sh(['infer', run, '--raw', inputFile]));
-  for (const [variant, tolerance, flags] of [['float32', 1e-4, []], ['float16', 1e-3, ['--fp16']]]) {
+  for (const [variant, tolerance, flags] of [['float32', 1e-4, []], ['float16', 1e-3, ['--weights', 'float16']]]) {
     const dir = path.join(work, `${data}-${variant}`);
     sh(['export', run, '-o', dir, ...flags]);
     const card = JSON.parse(fs.readFileSync(path.join(dir, 'model.json')));

@@ -192,7 +192,7 @@ TEST_CASE("tiae export writes a new folder or replaces a model folder, and never
   check_refused(run_cli("export " + (d / "run").string() + " -o " + (d / "run").string()), "is not a model folder");
   CHECK(fs::exists(d / "run" / "config.json"));
   // Re-exporting replaces the whole folder: the card's checksums are the new files'.
-  REQUIRE(run_cli("export " + (d / "run").string() + " -o " + (d / "model").string() + " --fp16").status == 0);
+  REQUIRE(run_cli("export " + (d / "run").string() + " -o " + (d / "model").string() + " --weights float16").status == 0);
   const auto card = nlohmann::json::parse(std::ifstream(d / "model" / "model.json"));
   CHECK(card.at("onnx").at("weights") == "float16");
   CHECK(run_cli("infer " + (d / "model").string() + " --raw " + (d / "digit.f32").string()).status == 0);

@@ -139,8 +139,9 @@ for (const backend of ['wasm', 'webgpu']) {
     assert.ok(ready.models.includes(MODEL), `models: ${ready.models}`);
 
     const card = JSON.parse(fs.readFileSync(path.join(root, 'models', MODEL, 'model.json')));
-    const enc = await ort.InferenceSession.create(path.join(root, 'models', MODEL, card.files.encoder));
-    const dec = await ort.InferenceSession.create(path.join(root, 'models', MODEL, card.files.decoder));
+    const files = card.web ?? card.files;  // the files the page loads (tests/web_copy_parity.mjs: against the model's own)
+    const enc = await ort.InferenceSession.create(path.join(root, 'models', MODEL, files.encoder));
+    const dec = await ort.InferenceSession.create(path.join(root, 'models', MODEL, files.decoder));
     const base = digits(backend === 'wasm' ? 40 : 10);
     const shifts = base.map((_, i) => [((i * 7) % 9) - 4, ((i * 5) % 9) - 4]);  // |delta| <= 4
     const moved = base.map((img, i) => shift(img, ...shifts[i]));

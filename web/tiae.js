@@ -74,8 +74,11 @@ async function loadModel(ort, name, backend) {
   const card = await response.json();
   const options = { executionProviders: [backend] };
   // One after the other: the WebGPU provider refuses to create two sessions at once.
-  const encoder = await ort.InferenceSession.create(base + card.files.encoder, options);
-  const decoder = await ort.InferenceSession.create(base + card.files.decoder, options);
+  // The page's copy when the card names one (`tiae compact`: int8 matrices, a quarter of the
+  // bytes; tests/web_copy_parity.mjs bounds how far its outputs move), else the model's own.
+  const files = card.web ?? card.files;
+  const encoder = await ort.InferenceSession.create(base + files.encoder, options);
+  const decoder = await ort.InferenceSession.create(base + files.decoder, options);
   return { name, card, encoder, decoder };
 }
 

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "artifacts/model_card.h"
 #include "data/mnist_data.h"
@@ -27,19 +28,42 @@ namespace {
 constexpr int kOpset = 17;
 constexpr int kIrVersion = 8;  // the newest that Debian's onnx 1.12 checker accepts
 
+// int8 storage of a matrix: per row r, q = round(w / s_r) with s_r = max |w_r| / 127.
+struct RowQuantized {
+  std::string values;         // rows x cols int8
+  std::vector<float> scales;  // rows
+};
+
+RowQuantized quantize_rows(const NamedTensor& t) {
+  const size_t rows = size_t(t.dims[0]), cols = t.data.size() / rows;
+  RowQuantized q{std::string(t.data.size(), '\0'), std::vector<float>(rows)};
+  for (size_t r = 0; r < rows; ++r) {
+    float top = 0;
+    for (size_t c = 0; c < cols; ++c) top = std::max(top, std::abs(t.data[r * cols + c]));
+    q.scales[r] = top > 0 ? top / 127 : 1;
+    for (size_t c = 0; c < cols; ++c)
+      q.values[r * cols + c] = char(int8_t(std::clamp(std::lround(t.data[r * cols + c] / q.scales[r]), -127L, 127L)));
+  }
+  return q;
+}
+
 class GraphBuilder {
  public:
-  GraphBuilder(onnx::GraphProto* graph, const WeightMap& weights, bool fp16)
-      : graph_(graph), weights_(weights), fp16_(fp16) {}
+  GraphBuilder(onnx::GraphProto* graph, const WeightMap& weights, WeightStorage storage)
+      : graph_(graph), weights_(weights), storage_(storage) {}
 
-  // A weight as a float32 value in the graph (via Cast when stored as float16).
+  // A weight as a float32 value in the graph: stored as float32, as float16 (Cast), or for
+  // int8 storage, matrices as int8 rows with their scales (DequantizeLinear) and the rest
+  // (biases, the convolution) as float32.
   std::string weight(const std::string& name) {
     const auto it = weights_.find(name);
     if (it == weights_.end()) throw std::runtime_error("weights have no tensor " + name);
+    if (storage_ == WeightStorage::int8 && it->second.dims.size() == 2) return int8_matrix(name, it->second);
+    const bool fp16 = storage_ == WeightStorage::float16;
     auto* init = graph_->add_initializer();
-    init->set_name(fp16_ ? name + ".fp16" : name);
+    init->set_name(fp16 ? name + ".fp16" : name);
     for (auto d : it->second.dims) init->add_dims(d);
-    if (fp16_) {
+    if (fp16) {
       init->set_data_type(onnx::TensorProto::FLOAT16);
       std::string raw(it->second.data.size() * 2, '\0');
       for (size_t i = 0; i < it->second.data.size(); ++i) {
@@ -53,6 +77,27 @@ class GraphBuilder {
       init->set_data_type(onnx::TensorProto::FLOAT);
       init->set_raw_data(std::string(reinterpret_cast<const char*>(it->second.data.data()), it->second.data.size() * 4));
     }
+    return name;
+  }
+
+  std::string int8_matrix(const std::string& name, const NamedTensor& t) {
+    const auto q = quantize_rows(t);
+    auto* values = graph_->add_initializer();
+    values->set_name(name + ".int8");
+    values->set_data_type(onnx::TensorProto::INT8);
+    for (auto d : t.dims) values->add_dims(d);
+    values->set_raw_data(q.values);
+    auto* scales = graph_->add_initializer();
+    scales->set_name(name + ".scale");
+    scales->set_data_type(onnx::TensorProto::FLOAT);
+    scales->add_dims(t.dims[0]);
+    scales->set_raw_data(std::string(reinterpret_cast<const char*>(q.scales.data()), q.scales.size() * 4));
+    auto* zero = graph_->add_initializer();
+    zero->set_name(name + ".zero");
+    zero->set_data_type(onnx::TensorProto::INT8);
+    zero->add_dims(t.dims[0]);
+    zero->set_raw_data(std::string(size_t(t.dims[0]), '\0'));
+    add_int(node("DequantizeLinear", {name + ".int8", name + ".scale", name + ".zero"}, name), "axis", 0);
     return name;
   }
 
@@ -102,7 +147,7 @@ class GraphBuilder {
  private:
   onnx::GraphProto* graph_;
   const WeightMap& weights_;
-  bool fp16_;
+  WeightStorage storage_;
 };
 
 void add_value(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list, const std::string& name,
@@ -162,10 +207,10 @@ void swap_into_place(const fs::path& fresh, const fs::path& target) {
 }
 
 // encoder: conv -> relu -> 2x2 max pool -> flatten -> fc1, relu -> fc2, relu -> fc3
-void write_encoder(const WeightMap& weights, const NetworkShape& s, bool fp16, const fs::path& path) {
+void write_encoder(const WeightMap& weights, const NetworkShape& s, WeightStorage storage, const fs::path& path) {
   auto model = new_model("encoder", "TIAE encoder: image [N,C,S,S] in [0,1] -> descriptor [N,D]");
   auto* graph = model.mutable_graph();
-  GraphBuilder g(graph, weights, fp16);
+  GraphBuilder g(graph, weights, storage);
   add_value(graph->mutable_input(), "image", {s.channels, s.size, s.size});
   auto* conv = g.node("Conv", {"image", g.weight("encoder.conv.weight"), g.weight("encoder.conv.bias")}, "conv");
   GraphBuilder::add_ints(conv, "kernel_shape", {s.kernel, s.kernel});
@@ -182,10 +227,10 @@ void write_encoder(const WeightMap& weights, const NetworkShape& s, bool fp16, c
 }
 
 // decoder: fc1, relu -> fc2, relu -> fc3 -> sigmoid -> [N, C, S, S]
-void write_decoder(const WeightMap& weights, const NetworkShape& s, bool fp16, const fs::path& path) {
+void write_decoder(const WeightMap& weights, const NetworkShape& s, WeightStorage storage, const fs::path& path) {
   auto model = new_model("decoder", "TIAE decoder: descriptor [N,D] -> image [N,C,S,S] in [0,1]");
   auto* graph = model.mutable_graph();
-  GraphBuilder g(graph, weights, fp16);
+  GraphBuilder g(graph, weights, storage);
   add_value(graph->mutable_input(), "descriptor", {s.descriptor});
   auto h = g.unary("Relu", g.linear("descriptor", "decoder.fc1"), "h1");
   h = g.unary("Relu", g.linear(h, "decoder.fc2"), "h2");
@@ -252,8 +297,8 @@ nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out
   const auto config = read_run_config(run_dir);
   const auto weights = read_weights_file(run_weights_path(run_dir));
   const auto& s = config.network;
-  write_encoder(weights, s, options.fp16, out / "encoder.onnx");
-  write_decoder(weights, s, options.fp16, out / "decoder.onnx");
+  write_encoder(weights, s, options.weights, out / "encoder.onnx");
+  write_decoder(weights, s, options.weights, out / "decoder.onnx");
   const auto [transform, data] = transform_and_data(config);
   nlohmann::json card = {
       {"name", model_name(options.out_dir)},
@@ -267,7 +312,7 @@ nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out
       {"files", {{"encoder", "encoder.onnx"}, {"decoder", "decoder.onnx"}}},
       {"checksums", {{"encoder.onnx", file_checksum((out / "encoder.onnx").string())},
                      {"decoder.onnx", file_checksum((out / "decoder.onnx").string())}}},
-      {"onnx", {{"opset", kOpset}, {"ir_version", kIrVersion}, {"weights", options.fp16 ? "float16" : "float32"}}},
+      {"onnx", {{"opset", kOpset}, {"ir_version", kIrVersion}, {"weights", to_string(options.weights)}}},
       {"training", {{"data", data}, {"config", config}}},
       {"seed", config.seed},
       {"code_revision", code_revision()}};
@@ -278,6 +323,34 @@ nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out
 }
 
 }  // namespace
+
+std::string to_string(WeightStorage w) {
+  return w == WeightStorage::float16 ? "float16" : w == WeightStorage::int8 ? "int8" : "float32";
+}
+
+WeightStorage weight_storage(const std::string& name) {
+  for (auto w : {WeightStorage::float32, WeightStorage::float16, WeightStorage::int8})
+    if (to_string(w) == name) return w;
+  throw std::runtime_error("weights must be float32, float16 or int8 (got '" + name + "')");
+}
+
+nlohmann::json write_web_copy(const std::string& model_dir, WeightStorage storage) {
+  const fs::path dir(model_dir);
+  auto card = read_json_file((dir / "model.json").string());
+  const auto& files = card.at("files");
+  WeightMap weights = read_onnx_weights((dir / files.at("encoder").get<std::string>()).string());
+  weights.merge(read_onnx_weights((dir / files.at("decoder").get<std::string>()).string()));
+  const auto shape = card.at("network").get<NetworkShape>();
+  const std::string encoder = "encoder." + to_string(storage) + ".onnx", decoder = "decoder." + to_string(storage) + ".onnx";
+  write_encoder(weights, shape, storage, dir / encoder);
+  write_decoder(weights, shape, storage, dir / decoder);
+  card["web"] = {{"weights", to_string(storage)},
+                 {"encoder", encoder},
+                 {"decoder", decoder},
+                 {"checksums", {{encoder, file_checksum((dir / encoder).string())}, {decoder, file_checksum((dir / decoder).string())}}}};
+  write_json_file((dir / "model.json").string(), card);
+  return card;
+}
 
 nlohmann::json export_model(const std::string& run_dir, const ExportOptions& options) {
   const fs::path target = fs::absolute(options.out_dir).lexically_normal() / "";  // one form, trailing slash or not
@@ -306,8 +379,15 @@ WeightMap read_onnx_weights(const std::string& onnx_path) {
   if (!model.ParseFromIstream(&in) || model.producer_name() != "tiae")
     throw std::runtime_error(onnx_path + " is not an ONNX model written by `tiae export`");
   WeightMap weights;
+  const auto ends_with = [](const std::string& s, const std::string& end) {
+    return s.size() > end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
+  };
+  std::map<std::string, const onnx::TensorProto*> scales;  // int8 matrices' row scales, by matrix
+  for (const auto& init : model.graph().initializer())
+    if (ends_with(init.name(), ".scale")) scales[init.name().substr(0, init.name().size() - 6)] = &init;
   for (const auto& init : model.graph().initializer()) {
     std::string name = init.name();
+    if (ends_with(name, ".scale")) continue;  // part of its int8 matrix
     NamedTensor t{{init.dims().begin(), init.dims().end()}, {}};
     size_t count = 1;
     for (auto d : t.dims) count *= size_t(d);
@@ -316,13 +396,22 @@ WeightMap read_onnx_weights(const std::string& onnx_path) {
       t.data.resize(count);
       std::memcpy(t.data.data(), raw.data(), raw.size());
     } else if (init.data_type() == onnx::TensorProto::FLOAT16 && raw.size() == 2 * count) {
-      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".fp16") == 0) name.resize(name.size() - 5);
+      if (ends_with(name, ".fp16")) name.resize(name.size() - 5);
       t.data.resize(count);
       for (size_t i = 0; i < count; ++i) {
         c10::Half h;
         h.x = uint16_t(uint8_t(raw[2 * i]) | (uint8_t(raw[2 * i + 1]) << 8));
         t.data[i] = float(h);
       }
+    } else if (init.data_type() == onnx::TensorProto::INT8 && raw.size() == count && ends_with(name, ".int8")) {
+      name.resize(name.size() - 5);
+      const auto scale = scales.find(name);
+      if (scale == scales.end() || t.dims.size() != 2 || scale->second->raw_data().size() != 4 * size_t(t.dims[0]))
+        throw std::runtime_error(onnx_path + ": int8 matrix " + name + " has no scale per row");
+      const auto* s = reinterpret_cast<const float*>(scale->second->raw_data().data());  // (little-endian, as written)
+      t.data.resize(count);
+      const size_t cols = count / size_t(t.dims[0]);
+      for (size_t i = 0; i < count; ++i) t.data[i] = float(int8_t(raw[i])) * s[i / cols];
     } else {
       continue;  // shapes and other constants
     }

@@ -2,8 +2,10 @@
 // card, written with libonnx (no LibTorch needed, so models trained elsewhere export here).
 //   encoder.onnx  input "image" [N, C, S, S] float32 in [0, 1] -> "descriptor" [N, D]
 //   decoder.onnx  input "descriptor" [N, D] -> "image" [N, C, S, S] (sigmoid output)
-// Opset 17, IR version 8, N symbolic. With fp16 the weights are stored as float16 and cast
-// to float32 inside the graph (half the download; outputs move by ~1e-4).
+// Opset 17, IR version 8, N symbolic. Weights are stored as float32, as float16 cast to
+// float32 inside the graph (half the download; outputs move by ~1e-4), or with int8 the
+// matrices as int8 rows and a float scale per row, dequantized inside the graph (a quarter
+// of float32; web/ states how far outputs move).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,16 +14,25 @@
 
 namespace tiae {
 
+enum class WeightStorage { float32, float16, int8 };
+std::string to_string(WeightStorage w);
+WeightStorage weight_storage(const std::string& name);  // throws for an unknown name
+
 struct ExportOptions {
   std::string out_dir;
-  bool fp16 = false;
+  WeightStorage weights = WeightStorage::float32;
   std::string eval_dir;  // optional: `tiae eval` output whose metrics and pictures to include
 };
 
 // Returns the model card written to <out_dir>/model.json.
 nlohmann::json export_model(const std::string& run_dir, const ExportOptions& options);
 
-// The other way: the weights of exported files (float32 or float16 initializers), named
+// A model folder's networks again with `weights` storage beside its own files, for the
+// page: encoder.<storage>.onnx and decoder.<storage>.onnx, recorded in model.json under
+// "web" (the files the page loads). The folder's own files stay the reference.
+nlohmann::json write_web_copy(const std::string& model_dir, WeightStorage weights);
+
+// The other way: the weights of exported files (float32, float16 or int8 initializers), named
 // as in the network ("encoder.fc1.weight", ...), so that LibTorch can run a released model.
 // Throws naming the file when it is missing or not an ONNX model of this project.
 WeightMap read_onnx_weights(const std::string& onnx_path);

@@ -93,12 +93,32 @@ Action add_export(CLI::App& app) {
   auto o = std::make_shared<ExportOptions>();
   cmd->add_option("run", *run, "training run folder")->required();
   cmd->add_option("-o,--out", o->out_dir, "model folder, e.g. models/mnist-shift-tiae")->required();
-  cmd->add_flag("--fp16", o->fp16, "store weights as float16 (cast to float32 in the graph)");
+  auto weights = std::make_shared<std::string>("float32");
+  cmd->add_option("--weights", *weights, "float32, float16 (cast to float32 in the graph) or int8 (matrices: int8 rows "
+                                         "and a scale per row, dequantized in the graph)")->capture_default_str();
   cmd->add_option("--eval", o->eval_dir, "`tiae eval` output folder whose metrics and pictures to include");
-  return [run, o] {
+  return [run, o, weights] {
 #ifdef TIAE_HAVE_ONNX
+    o->weights = weight_storage(*weights);
     export_model(*run, *o);
     fmt::print("wrote {}/encoder.onnx, decoder.onnx, model.json\n", o->out_dir);
+#else
+    throw std::runtime_error("this build has no ONNX export (built with TIAE_LIBTORCH_ONLY)");
+#endif
+  };
+}
+
+Action add_compact(CLI::App& app) {
+  auto* cmd = app.add_subcommand("compact", "write a model folder's networks again with smaller weights, for the page "
+                                            "(encoder.<weights>.onnx, decoder.<weights>.onnx; model.json's \"web\")");
+  auto model = std::make_shared<std::string>(), weights = std::make_shared<std::string>("int8");
+  cmd->add_option("model", *model, "model folder (models/...)")->required();
+  cmd->add_option("--weights", *weights, "float16 or int8")->capture_default_str();
+  return [model, weights] {
+#ifdef TIAE_HAVE_ONNX
+    const auto card = write_web_copy(*model, weight_storage(*weights));
+    fmt::print("{}/{} and {}: the page loads these\n", *model, card["web"]["encoder"].get<std::string>(),
+               card["web"]["decoder"].get<std::string>());
 #else
     throw std::runtime_error("this build has no ONNX export (built with TIAE_LIBTORCH_ONLY)");
 #endif
@@ -288,7 +308,7 @@ Action add_flyers(CLI::App& app) {
 int main(int argc, char** argv) {
   CLI::App app{"Transform Invariant Auto-encoder: train, evaluate and export shift-invariant auto-encoders"};
   app.require_subcommand(1);
-  for (const auto& add : {add_train, add_eval, add_export, add_card, add_infer, add_bench, add_extract, add_document, add_flyers}) {
+  for (const auto& add : {add_train, add_eval, add_export, add_compact, add_card, add_infer, add_bench, add_extract, add_document, add_flyers}) {
     const auto action = add(app);
     app.get_subcommands({}).back()->callback(action);  // runs once its options are parsed
   }
