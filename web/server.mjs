@@ -4,12 +4,18 @@
 // build of the core (build-wasm/wasm). Usage: node web/server.mjs [--port 8080]
 // Hostile requests must never end the process: every request's errors are caught and
 // answered (400/403/404/405/500), and every answer, Node's own included, has the headers.
+// Compressed transfer: a browser that accepts brotli gets text, wasm, JSON and ONNX files
+// brotli-compressed from a cache of compressed copies (build/web-cache/), made once per file
+// version: by `node web/server.mjs --precompress` (scripts/demo.sh runs it) or, for a file
+// not yet there, in the background after it went out plain.
 import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mounts = [  // URL prefix -> folder; the first match wins
@@ -30,6 +36,8 @@ const security = {  // on every answer, errors included
   'X-Content-Type-Options': 'nosniff',
 };
 const headers = { ...security, 'Cache-Control': 'no-cache' };
+const cacheDir = path.join(root, 'build', 'web-cache');
+const compressible = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.onnx', '.svg']);
 // fs error codes that mean "nothing to serve there" or "not allowed to read it".
 const errorStatus = { ENOENT: 404, ENOTDIR: 404, EISDIR: 404, ELOOP: 404, ENAMETOOLONG: 404,
                       EACCES: 403, EPERM: 403 };
@@ -86,6 +94,93 @@ export function sendBody(res, body) {
   pipeline(body, res, () => {});
 }
 
+// ---- compressed copies
+
+const brotli = promisify(zlib.brotliCompress);
+const cachePath = (file) => path.join(cacheDir, path.relative(root, file) + '.br');
+
+// Whether the request accepts brotli ("br" listed, and not with q=0).
+function acceptsBrotli(req) {
+  const offer = String(req.headers['accept-encoding'] ?? '').split(',').map((s) => s.trim().split(/\s*;\s*/));
+  return offer.some(([coding, q]) => coding === 'br' && !/^q=0(\.0*)?$/.test(q ?? ''));
+}
+
+// The compressed copy of `file` if it is at least as new as the file, else null.
+async function freshCopy(file, stat) {
+  const copy = cachePath(file);
+  try {
+    return (await fsp.stat(copy)).mtimeMs >= stat.mtimeMs ? copy : null;
+  } catch {
+    return null;
+  }
+}
+
+// Writes the compressed copy (quality 11: made once, read by every visit); one at a time.
+let compressing = Promise.resolve();
+const pending = new Set();
+export function compress(file) {
+  if (pending.has(file)) return compressing;
+  pending.add(file);
+  compressing = compressing.then(async () => {
+    const data = await fsp.readFile(file);
+    const packed = await brotli(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+                                                  [zlib.constants.BROTLI_PARAM_LGWIN]: 24,
+                                                  [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
+    const copy = cachePath(file), tmp = `${copy}.${process.pid}.tmp`;
+    await fsp.mkdir(path.dirname(copy), { recursive: true });
+    await fsp.writeFile(tmp, packed);
+    await fsp.rename(tmp, copy);
+  }).catch((err) => console.error(`could not compress ${file}: ${err.message}`)).finally(() => pending.delete(file));
+  return compressing;
+}
+
+// The file to send and its headers: the compressed copy when there is a fresh one and the
+// browser takes it; else the file (and, when it could be compressed, a copy is made).
+async function chooseBody(req, file, fh, stat) {
+  const type = { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' };
+  if (!compressible.has(path.extname(file))) return { fh, size: stat.size, extra: type };
+  const vary = { ...type, Vary: 'Accept-Encoding' };
+  const copy = await freshCopy(file, stat);
+  if (!copy) {
+    compress(file);
+    return { fh, size: stat.size, extra: vary };
+  }
+  if (!acceptsBrotli(req)) return { fh, size: stat.size, extra: vary };
+  const packed = await fsp.open(copy, fs.constants.O_RDONLY);
+  await fh.close();
+  return { fh: packed, size: (await packed.stat()).size, extra: { ...vary, 'Content-Encoding': 'br' } };
+}
+
+// The compressed copies of what the page loads before a visitor can draw: the page, the
+// wasm builds, ONNX Runtime's files for both backends, every card and JSON of the models, and
+// the networks the page loads at start (the models with a web copy); the other models' are
+// made when first asked for. Returns the number of copies made.
+export async function precompress(log = console.log) {
+  const ort = mounts.find(([p]) => p === '/ort/')[1];
+  const files = [
+    ...['ort.wasm.min.mjs', 'ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm',
+        'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'].map((f) => path.join(ort, f)),
+  ];
+  for (const [, dir] of mounts.filter(([p]) => p === '/' || p === '/wasm/'))
+    for (const f of await fsp.readdir(dir).catch(() => [])) files.push(path.join(dir, f));
+  const models = mounts.find(([p]) => p === '/models/')[1];
+  for (const name of await modelNames(models)) {
+    const dir = path.join(models, name);
+    for (const f of await fsp.readdir(dir)) if (f.endsWith('.json')) files.push(path.join(dir, f));
+    const card = JSON.parse(await fsp.readFile(path.join(dir, 'model.json'), 'utf8'));
+    if (card.web) files.push(path.join(dir, card.web.encoder), path.join(dir, card.web.decoder));
+  }
+  let made = 0;
+  for (const file of files) {
+    const stat = await fsp.stat(file).catch(() => null);
+    if (!stat?.isFile() || !compressible.has(path.extname(file)) || await freshCopy(file, stat)) continue;
+    log(`compressing ${path.relative(root, file)} (${(stat.size / 1e6).toFixed(1)} MB)`);
+    await compress(file);
+    made++;
+  }
+  return made;
+}
+
 async function sendFile(req, res, file) {
   const fh = await fsp.open(file, openFlags);
   let stat;
@@ -96,13 +191,19 @@ async function sendFile(req, res, file) {
     await fh.close();
     throw err;
   }
-  res.writeHead(200, { ...headers, 'Content-Type': types[path.extname(file)] || 'application/octet-stream',
-                       'Content-Length': stat.size });
-  if (req.method === 'HEAD' || stat.size === 0) {
-    await fh.close();
+  let body;
+  try {
+    body = await chooseBody(req, file, fh, stat);
+  } catch (err) {
+    await fh.close().catch(() => {});
+    throw err;
+  }
+  res.writeHead(200, { ...headers, ...body.extra, 'Content-Length': body.size });
+  if (req.method === 'HEAD' || body.size === 0) {
+    await body.fh.close();
     res.end();
   } else {  // read no more than announced, even if the file grows meanwhile
-    sendBody(res, fh.createReadStream({ start: 0, end: stat.size - 1 }));
+    sendBody(res, body.fh.createReadStream({ start: 0, end: body.size - 1 }));
   }
 }
 
@@ -163,7 +264,10 @@ export function createServer() {
   return server;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--precompress')) {
+  const made = await precompress();
+  console.log(`compressed copies: ${made} made, the others were current (${path.relative(root, cacheDir)}/)`);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--port');
   const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT || 8080);
   createServer().listen(port, '127.0.0.1', () => console.log(`TIAE demo: http://127.0.0.1:${port}/`));

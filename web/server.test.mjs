@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createServer, modelNames, sendBody } from './server.mjs';
+import zlib from 'node:zlib';
+import { compress, createServer, modelNames, sendBody } from './server.mjs';
 
 const web = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(web);
@@ -88,6 +89,42 @@ test('serves the page with its headers; HEAD has no body', async () => {
   assert.equal(head.body, '');
   const js = await get('/app.js');
   assert.equal(js.headers['content-type'], 'text/javascript');
+});
+
+test('compressed transfer: brotli when accepted, from a copy as new as the file; plain otherwise', async () => {
+  const name = `.compress-test-${process.pid}.js`, file = path.join(web, name);
+  const text = Buffer.from('export const answer = 42;\n'.repeat(400));
+  fs.writeFileSync(file, text);
+  try {
+    await compress(file);  // as `--precompress` or a first request makes it
+    const br = await get(`/${name}`, 'GET', 'Accept-Encoding: gzip, deflate, br\r\n');
+    assertSecure(br, 'br');
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(br.headers.vary, 'Accept-Encoding');
+    assert.ok(Number(br.headers['content-length']) < text.length / 10);
+    assert.deepEqual(zlib.brotliDecompressSync(Buffer.from(br.body, 'latin1')), text);
+    for (const offer of ['', 'Accept-Encoding: gzip\r\n', 'Accept-Encoding: gzip, br;q=0\r\n']) {
+      const plain = await get(`/${name}`, 'GET', offer);
+      assert.equal(plain.headers['content-encoding'], undefined, offer);
+      assert.equal(plain.body, text.toString('latin1'), offer);
+    }
+    // the file changed after its copy was made: the file goes out, not the old copy
+    const changed = Buffer.from('export const answer = 43;\n');
+    fs.writeFileSync(file, changed);
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(file, later, later);
+    const fresh = await get(`/${name}`, 'GET', 'Accept-Encoding: br\r\n');
+    assert.equal(fresh.headers['content-encoding'], undefined);
+    assert.equal(fresh.body, changed.toString('latin1'));
+  } finally {
+    await compress(file);  // the copy the plain answer scheduled, before both go
+    fs.rmSync(file, { force: true });
+    fs.rmSync(path.join(root, 'build/web-cache/web', `${name}.br`), { force: true });
+  }
+  // images are sent as they are
+  const png = await get('/examples/page.png', 'GET', 'Accept-Encoding: br\r\n');
+  assert.equal(png.headers['content-encoding'], undefined);
+  assert.equal(Number(png.headers['content-length']), fs.statSync(path.join(web, 'examples/page.png')).size);
 });
 
 test('lists the models; a missing models folder is an empty list', async () => {
