@@ -55,12 +55,15 @@ Action add_train(CLI::App& app) {
     if (s.type == SettingType::text) cmd->add_option_function<std::string>(s.flag, put, s.help);
   }
   return [o] {
-    TrainConfig config;
-    if (o->resume) config = read_json_file((fs::path(o->out) / "config.json").string()).get<TrainConfig>();
-    else if (!o->config.empty()) config = read_json_file(o->config).get<TrainConfig>();
-    nlohmann::json j = config;
-    j.update(o->overrides);
-    train(j.get<TrainConfig>(), RunOptions{o->out, o->device, o->resume, !o->no_progress});
+    const auto configure = [o] {
+      TrainConfig config;
+      if (o->resume) config = read_json_file((fs::path(o->out) / "config.json").string()).get<TrainConfig>();
+      else if (!o->config.empty()) config = read_json_file(o->config).get<TrainConfig>();
+      nlohmann::json j = config;
+      j.update(o->overrides);
+      return j.get<TrainConfig>();
+    };
+    train(configure, RunOptions{o->out, o->device, o->resume, !o->no_progress});
   };
 }
 
