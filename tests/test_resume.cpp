@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "model/weights_file.h"
+#include "run_weights.h"
 
 namespace fs = std::filesystem;
 
@@ -53,20 +54,6 @@ int run_to_end(const std::vector<std::string>& args, const std::string& fault = 
 std::vector<std::string> with(std::vector<std::string> args, const std::string& out) {
   args.insert(args.begin(), {"train", "-o", out});
   return args;
-}
-
-// The largest difference between two runs' final weights (infinite when their tensors differ).
-float weights_difference(const fs::path& a_run, const fs::path& b_run) {
-  const auto a = tiae::read_weights_file((a_run / "checkpoint" / "weights.bin").string());
-  const auto b = tiae::read_weights_file((b_run / "checkpoint" / "weights.bin").string());
-  if (a.size() != b.size()) return INFINITY;
-  float max_diff = 0;
-  for (const auto& [name, t] : a) {
-    const auto other = b.find(name);
-    if (other == b.end() || other->second.dims != t.dims) return INFINITY;
-    for (size_t i = 0; i < t.data.size(); ++i) max_diff = std::max(max_diff, std::fabs(t.data[i] - other->second.data[i]));
-  }
-  return max_diff;
 }
 
 std::vector<int> logged_epochs(const fs::path& run) {

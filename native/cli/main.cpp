@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <thread>
 
 #include "artifacts/model_card.h"
 #include "commands/infer.h"
@@ -14,6 +15,7 @@
 #include "io/files.h"
 #include "io/project_files.h"
 #include "train/benchmark.h"
+#include "train/launcher.h"
 #include "train/trainer.h"
 #ifdef TIAE_HAVE_OPENCV
 #include "commands/document_page.h"
@@ -37,6 +39,7 @@ Action add_train(CLI::App& app) {
   struct Options {
     std::string config, out, device = "auto";
     bool resume = false, no_progress = false;
+    int nproc = 1, master_port = 0;
     // Each flag given puts its value (any value, 0 included) over the config's; from_json
     // (train_config.cpp) then checks every setting alike, wherever it came from.
     nlohmann::json overrides = nlohmann::json::object();
@@ -47,6 +50,12 @@ Action add_train(CLI::App& app) {
   cmd->add_option("--device", o->device, "auto (CUDA when present), cpu or cuda");
   cmd->add_flag("--resume", o->resume, "continue the run in --out from its last checkpoint");
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
+  auto* nproc = cmd->add_option("--nproc", o->nproc,
+                                "train as N data-parallel processes on this machine (as torchrun --nproc_per_node), "
+                                "the threads split between them; ranks started by hand read RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT");
+  cmd->add_option("--master-port", o->master_port, "with --nproc: the port of rank 0's rendezvous (default: a free one)")
+      ->check(CLI::Range(1, 65535))
+      ->needs(nproc);
   for (const auto& s : training_settings()) {
     const std::string key = s.key;
     const auto put = [o, key](const auto& v) { o->overrides[key] = v; };
@@ -54,13 +63,19 @@ Action add_train(CLI::App& app) {
     if (s.type == SettingType::number) cmd->add_option_function<double>(s.flag, put, s.help);
     if (s.type == SettingType::text) cmd->add_option_function<std::string>(s.flag, put, s.help);
   }
-  return [o] {
-    TrainConfig config;
-    if (o->resume) config = read_json_file((fs::path(o->out) / "config.json").string()).get<TrainConfig>();
-    else if (!o->config.empty()) config = read_json_file(o->config).get<TrainConfig>();
-    nlohmann::json j = config;
-    j.update(o->overrides);
-    train(j.get<TrainConfig>(), RunOptions{o->out, o->device, o->resume, !o->no_progress});
+  return [o, nproc] {
+    const auto configure = [o] {
+      TrainConfig config;
+      if (o->resume) config = read_json_file((fs::path(o->out) / "config.json").string()).get<TrainConfig>();
+      else if (!o->config.empty()) config = read_json_file(o->config).get<TrainConfig>();
+      nlohmann::json j = config;
+      j.update(o->overrides);
+      return j.get<TrainConfig>();
+    };
+    if (nproc->count() == 0) return train(configure, RunOptions{o->out, o->device, o->resume, !o->no_progress});
+    const int config_threads = configure().threads;  // also checks the settings before any rank starts
+    const int threads = config_threads > 0 ? config_threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    run_local_ranks({o->nproc, o->master_port, threads});
   };
 }
 

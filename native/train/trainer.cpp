@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "artifacts/model_folder.h"
@@ -21,15 +22,25 @@
 #endif
 #include "io/progress_bar.h"
 #include "model/terms.h"
+#include "train/distributed.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TermSums {
+// One step's loss terms (kind "ae": loss and rec; the others: loss, inv, res, spa).
+struct Terms {
   double loss = 0, inv = 0, res = 0, spa = 0, rec = 0;
+};
+
+struct TermSums {
+  Terms sum;
   long batches = 0;
+  void add(const Terms& t) {
+    sum.loss += t.loss, sum.inv += t.inv, sum.res += t.res, sum.spa += t.spa, sum.rec += t.rec;
+    ++batches;
+  }
 };
 
 #ifdef TIAE_HAVE_OPENCV
@@ -95,7 +106,7 @@ torch::Tensor training_images(const TrainConfig& config) {
   return torch::from_blob(const_cast<float*>(split.train.images.data()), {n, c, s, s}).clone();
 }
 
-TrainingData load_training_data(const TrainConfig& config, torch::Device device) {
+TrainingData load_training_data(const TrainConfig& config, torch::Device device, bool report) {
   const int s = config.network.size;
   TrainingData data;
   data.digits = training_images(config).to(device);
@@ -108,7 +119,7 @@ TrainingData load_training_data(const TrainConfig& config, torch::Device device)
     auto pixels = render_glyphs(fonts, kTrainingCharacters);
     const int64_t count = int64_t(pixels.size()) / (s * s);
     data.letters = torch::from_blob(pixels.data(), {count, 1, s, s}).clone().to(device);
-    fmt::print("letters: {} glyphs of {} fonts\n", count, fonts.size());
+    if (report) fmt::print("letters: {} glyphs of {} fonts\n", count, fonts.size());
 #else
     throw std::runtime_error("letters need OpenCV (its freetype module draws them); this build has none");
 #endif
@@ -116,13 +127,78 @@ TrainingData load_training_data(const TrainConfig& config, torch::Device device)
   return data;
 }
 
+// With ranks, rank r of W computes the objective on samples [B r / W, B (r + 1) / W) of
+// the global batch of B; `share` is its fraction of them, which weighs its gradient.
+struct BatchPart {
+  int64_t begin = 0, count = 0;
+  double share = 1;
+};
+
+BatchPart part_of_batch(int64_t batch_size, const DistributedGroup& group) {
+  const int64_t r = group.rank(), w = group.size();
+  const int64_t begin = batch_size * r / w, end = batch_size * (r + 1) / w;
+  return {begin, end - begin, double(end - begin) / double(batch_size)};
+}
+
+// The part's samples of every view (Batch holds the views one after the other).
+Batch keep_part(const Batch& batch, const BatchPart& part) {
+  const auto cut = [&](const torch::Tensor& t) {
+    auto by_view = t.sizes().vec();
+    by_view[0] /= batch.views;
+    by_view.insert(by_view.begin(), batch.views);
+    auto kept = t.view(by_view).narrow(1, part.begin, part.count);
+    auto sizes = t.sizes().vec();
+    sizes[0] = batch.views * part.count;
+    return kept.reshape(sizes);
+  };
+  return {cut(batch.inputs), cut(batch.targets), batch.views};
+}
+
+// The objective's terms as one float tensor [loss, inv, res, spa, rec] (zeros where the
+// kind has none), so that ranks all-reduce them with the gradients.
+torch::Tensor terms_tensor(const Objective& o, const TrainConfig& config) {
+  const auto zero = torch::zeros({}, o.loss.options());
+  const bool ae = config.kind == Kind::ae;
+  return torch::stack({o.loss, ae ? zero : o.c_inv, ae ? zero : o.c_res, ae ? zero : o.c_spa, ae ? o.c_rec : zero})
+      .detach()
+      .to(torch::kCPU);
+}
+
+// One Adam step on the global batch. Every term is a mean over samples, so with ranks the
+// global batch's gradient and terms are the sum over ranks of each part's, weighted by
+// its share: one all-reduce before the step, after which every rank holds the same weights.
+Terms train_step(AutoEncoder& model, torch::optim::Adam& optimizer, const Batch& batch, const TrainConfig& config,
+                 DistributedGroup* group) {
+  optimizer.zero_grad();
+  const BatchPart part = group ? part_of_batch(batch.inputs.size(0) / batch.views, *group) : BatchPart{};
+  auto terms = torch::zeros({5});
+  if (!group || part.count > 0) {  // a small last batch may leave a rank nothing
+    const auto o = objective(model, group ? keep_part(batch, part) : batch, config);
+    o.loss.backward();
+    terms = terms_tensor(o, config);
+  }
+  if (group) {
+    std::vector<torch::Tensor> reduced;
+    for (auto& p : model->parameters()) {
+      if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+      reduced.push_back(p.grad());
+    }
+    reduced.push_back(terms);
+    group->allreduce_weighted(reduced, part.share);
+  }
+  optimizer.step();
+  const auto t = terms.accessor<float, 1>();
+  return {t[0], t[1], t[2], t[3], t[4]};
+}
+
 // One epoch of Adam steps with the cosine-decayed learning rate; `step` counts on across
 // epochs. Returns the epoch's log line.
 nlohmann::json train_epoch(AutoEncoder& model, torch::optim::Adam& optimizer, const TrainingData& data,
-                           const TrainConfig& config, int epoch, long& step, bool progress) {
+                           const TrainConfig& config, int epoch, long& step, bool progress, DistributedGroup* group) {
   const int64_t n = data.digits.size(0), B = config.batch;
   const long steps_per_epoch = long((n + B - 1) / B), total_steps = steps_per_epoch * config.epochs;
-  // All of this epoch's randomness: the order of digits, every shift and background.
+  // All of this epoch's randomness: the order of digits, every shift and background. Every
+  // rank draws the whole batch from it, so all ranks draw alike.
   std::mt19937_64 rng(config.seed * 1000003ull + uint64_t(epoch));
   std::vector<int64_t> order(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) order[size_t(i)] = i;
@@ -134,40 +210,28 @@ nlohmann::json train_epoch(AutoEncoder& model, torch::optim::Adam& optimizer, co
   for (long b = 0; b < steps_per_epoch; ++b, ++step) {
     const double t = double(step) / std::max(1L, total_steps - 1);
     const double lr = config.lr_final + 0.5 * (config.lr - config.lr_final) * (1 + std::cos(M_PI * t));
-    for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+    for (auto& group_options : optimizer.param_groups()) group_options.options().set_lr(lr);
 
     const int64_t lo = b * B, bs = std::min<int64_t>(B, n - lo);
     const auto index = torch::from_blob(order.data() + lo, {bs}, torch::kLong).to(data.digits.device());
-    const auto o = objective(model, draw_batch(data.digits.index_select(0, index), rng, config, data.backgrounds.get(), data.letters),
-                             config);
-    if (config.kind != Kind::ae) {
-      sums.inv += o.c_inv.item<double>();
-      sums.res += o.c_res.item<double>();
-      sums.spa += o.c_spa.item<double>();
-    } else {
-      sums.rec += o.c_rec.item<double>();
-    }
-    optimizer.zero_grad();
-    o.loss.backward();
-    optimizer.step();
-    sums.loss += o.loss.item<double>();
-    ++sums.batches;
-    const double rate = double(lo + bs) / std::max(1e-9, bar.seconds());
+    const auto batch = draw_batch(data.digits.index_select(0, index), rng, config, data.backgrounds.get(), data.letters);
+    sums.add(train_step(model, optimizer, batch, config, group));
+    const double rate = double(lo + bs) / std::max(1e-9, bar.seconds()), k = 1.0 / sums.batches;
     bar.update(b + 1, config.kind != Kind::ae
-                          ? fmt::format("loss {:.2f} inv {:.2f} res {:.2f} spa {:.2f} | {:.0f} samples/s", sums.loss / sums.batches,
-                                        sums.inv / sums.batches, sums.res / sums.batches, sums.spa / sums.batches, rate)
-                          : fmt::format("loss {:.2f} | {:.0f} samples/s", sums.loss / sums.batches, rate));
+                          ? fmt::format("loss {:.2f} inv {:.2f} res {:.2f} spa {:.2f} | {:.0f} samples/s", sums.sum.loss * k,
+                                        sums.sum.inv * k, sums.sum.res * k, sums.sum.spa * k, rate)
+                          : fmt::format("loss {:.2f} | {:.0f} samples/s", sums.sum.loss * k, rate));
   }
   bar.finish();
   const double seconds = bar.seconds(), k = 1.0 / sums.batches;
-  nlohmann::json line = {{"epoch", epoch + 1},         {"loss", sums.loss * k}, {"lr", optimizer.param_groups()[0].options().get_lr()},
+  nlohmann::json line = {{"epoch", epoch + 1},         {"loss", sums.sum.loss * k}, {"lr", optimizer.param_groups()[0].options().get_lr()},
                          {"samples_per_s", n / seconds}, {"seconds", seconds}};
   if (config.kind != Kind::ae) {
-    line["c_inv"] = sums.inv * k;
-    line["c_res"] = sums.res * k;
-    line["c_spa"] = sums.spa * k;
+    line["c_inv"] = sums.sum.inv * k;
+    line["c_res"] = sums.sum.res * k;
+    line["c_spa"] = sums.sum.spa * k;
   } else {
-    line["c_rec"] = sums.rec * k;
+    line["c_rec"] = sums.sum.rec * k;
   }
   return line;
 }
@@ -182,20 +246,78 @@ void print_epoch(const nlohmann::json& line, const TrainConfig& config) {
   std::fflush(stdout);
 }
 
-}  // namespace
-
-void train(TrainConfig config, const RunOptions& options) {
-  const std::string& run = options.out_dir;
+// Where a run starts: its settings and, when it resumes, the checkpoint it continues from.
+struct RunStart {
+  TrainConfig config;
   std::optional<Checkpoint> resume_from;
+};
+
+// Rank 0's (or the one process's) work before training: the run folder checked or
+// created, the settings written, the checkpoint found.
+RunStart open_run_folder(TrainConfig config, const RunOptions& options) {
+  const std::string& run = options.out_dir;
+  RunStart start{std::move(config), std::nullopt};
   if (options.resume) {
-    resume_from = last_checkpoint(run);
-    if (!resume_from) throw std::runtime_error("--resume: no checkpoint in " + run);
+    start.resume_from = last_checkpoint(run);
+    if (!start.resume_from) throw std::runtime_error("--resume: no checkpoint in " + run);
   } else {
     check_new_run_folder(run);
     fs::create_directories(run);
     fs::remove(fs::path(run) / "log.jsonl");
   }
-  write_run_config(run, config);  // on resume: with any overridden epochs
+  write_run_config(run, start.config);  // on resume: with any overridden epochs
+  return start;
+}
+
+// Rank 0's start for every rank: the other ranks read no file, so other machines need
+// neither the config nor the run folder.
+RunStart share_start(const RunStart& start, DistributedGroup& group) {
+  nlohmann::json message = {{"config", start.config}, {"resume", bool(start.resume_from)}};
+  if (start.resume_from) message.update({{"epochs_done", start.resume_from->epochs_done}, {"steps_done", start.resume_from->steps_done}});
+  const auto received = nlohmann::json::parse(group.broadcast(message.dump()));
+  if (group.rank() == 0) return start;
+  RunStart shared{received.at("config").get<TrainConfig>(), std::nullopt};
+  if (received.at("resume").get<bool>())
+    shared.resume_from = Checkpoint{"", received.at("epochs_done").get<int>(), received.at("steps_done").get<long>()};
+  return shared;
+}
+
+// Rank 0's weights (random, --init or the checkpoint's) and, on resume, its optimizer
+// state, into every rank.
+void share_weights(AutoEncoder& model, torch::optim::Adam& optimizer, bool resuming, DistributedGroup& group,
+                   torch::Device device) {
+  group.broadcast(model->parameters());
+  if (!resuming) return;
+  std::ostringstream saved;
+  if (group.rank() == 0) torch::save(optimizer, saved);
+  std::istringstream received(group.broadcast(saved.str()));
+  if (group.rank() != 0) torch::load(optimizer, received, device);
+}
+
+// The weights training starts from: the seeded random ones, --init's, or the checkpoint's
+// with its optimizer state; read by rank 0 and sent to the others.
+void load_start(AutoEncoder& model, torch::optim::Adam& optimizer, const RunStart& start, const std::string& run,
+                torch::Device device, DistributedGroup* group) {
+  const bool leader = !group || group->rank() == 0;
+  if (leader && !start.resume_from && !start.config.init.empty()) copy_init_weights(model, start.config.init, device);
+  if (leader && start.resume_from) {
+    load_weights(*model, (fs::path(start.resume_from->dir) / "weights.bin").string());
+    torch::load(optimizer, (fs::path(start.resume_from->dir) / "optimizer.pt").string(), device);
+    trim_log(run, start.resume_from->epochs_done);
+  }
+  if (group) share_weights(model, optimizer, bool(start.resume_from), *group, device);
+}
+
+}  // namespace
+
+void train(const std::function<TrainConfig()>& configure, const RunOptions& options) {
+  const auto world = world_from_environment();
+  const auto group = world ? std::make_unique<DistributedGroup>(*world) : nullptr;
+  const bool leader = !group || group->rank() == 0;  // the one rank that reads and writes the run folder
+  RunStart start = leader ? open_run_folder(configure(), options) : RunStart{};
+  if (group) start = share_start(start, *group);
+  const TrainConfig& config = start.config;
+  const std::string& run = options.out_dir;
 
   const unsigned threads = config.threads > 0 ? unsigned(config.threads) : std::max(1u, std::thread::hardware_concurrency());
   torch::set_num_threads(int(threads));  // Debian's build defaults to 1
@@ -205,23 +327,21 @@ void train(TrainConfig config, const RunOptions& options) {
   AutoEncoder model(config.network);
   model->to(device);
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(config.lr));
-  if (!options.resume && !config.init.empty()) copy_init_weights(model, config.init, device);
-  if (resume_from) {
-    load_weights(*model, (fs::path(resume_from->dir) / "weights.bin").string());
-    torch::load(optimizer, (fs::path(resume_from->dir) / "optimizer.pt").string(), device);
-    trim_log(run, resume_from->epochs_done);
-  }
-  TrainingData data = load_training_data(config, device);
+  load_start(model, optimizer, start, run, device, group.get());
+  TrainingData data = load_training_data(config, device, leader);
 #ifdef TIAE_HAVE_OPENCV
-  write_batch_picture(fs::path(run) / "training-batch.png", data.digits.narrow(0, 0, std::min<int64_t>(data.digits.size(0), 12)),
-                      config, data.backgrounds.get(), data.letters);
+  if (leader)
+    write_batch_picture(fs::path(run) / "training-batch.png", data.digits.narrow(0, 0, std::min<int64_t>(data.digits.size(0), 12)),
+                        config, data.backgrounds.get(), data.letters);
 #endif
-  const int start_epoch = resume_from ? resume_from->epochs_done : 0;
-  long step = resume_from ? resume_from->steps_done : 0;
-  fmt::print("training {} on {} ({} threads): {} digits, epochs {}..{}\n", to_string(config.kind), device.str(), threads,
-             data.digits.size(0), start_epoch + 1, config.epochs);
+  const int start_epoch = start.resume_from ? start.resume_from->epochs_done : 0;
+  long step = start.resume_from ? start.resume_from->steps_done : 0;
+  if (leader)
+    fmt::print("training {} on {} ({} threads{}): {} digits, epochs {}..{}\n", to_string(config.kind), device.str(), threads,
+               group ? fmt::format(" in each of {} processes", group->size()) : "", data.digits.size(0), start_epoch + 1, config.epochs);
   for (int epoch = start_epoch; epoch < config.epochs; ++epoch) {
-    auto line = train_epoch(model, optimizer, data, config, epoch, step, options.progress);
+    auto line = train_epoch(model, optimizer, data, config, epoch, step, options.progress && leader, group.get());
+    if (!leader) continue;
     append_log(run, line);
     fault_point("after-log", epoch + 1);
     save_checkpoint(run, epoch + 1, step, [&](const std::string& dir) {
@@ -230,6 +350,7 @@ void train(TrainConfig config, const RunOptions& options) {
     });
     print_epoch(line, config);
   }
+  if (group) group->barrier();  // no rank ends before rank 0 has written the last checkpoint
 }
 
 }  // namespace tiae

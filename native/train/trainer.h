@@ -8,7 +8,12 @@
 // any moment resumes from its last finished epoch and ends with the same weights as a run
 // that was never interrupted (same seed, CPU): every epoch's randomness (order, shifts,
 // backgrounds) comes from its own generator seeded with (seed, epoch).
+// Data-parallel across processes and machines when the environment describes ranks
+// (train/distributed.h): every rank draws the same global batch, computes its part, and the
+// gradients are all-reduced, so the run is the one-process run at the same batch size; rank 0
+// alone reads and writes the run folder and sends the others what they need.
 #pragma once
+#include <functional>
 #include <string>
 
 #include "model/train_config.h"
@@ -22,6 +27,8 @@ struct RunOptions {
   bool progress = true;         // progress bar on stderr
 };
 
-void train(TrainConfig config, const RunOptions& options);
+// `configure` gives the run's settings; it is called on rank 0 (or the one process) only:
+// the other ranks take rank 0's.
+void train(const std::function<TrainConfig()>& configure, const RunOptions& options);
 
 }  // namespace tiae
