@@ -638,7 +638,14 @@ void report_height(float content_bottom) {
   if (screen.narrow && std::abs(css - float(screen.css_h)) > 2) EM_ASM({ Module.tiaeContentHeight($0); }, css);
 }
 
+// Frames still to draw. An idle page draws nothing (the canvas keeps its last picture): with
+// a software renderer a frame of the full-width canvas costs CPU that long work in the page
+// needs. Input and every call from the page set it again (app_wake, web/app.js).
+int frames_left = 6;
+
 void frame() {
+  if (frames_left <= 0) return;
+  --frames_left;
   glfwPollEvents();
   rects.clear();  // only what this frame shows
   if (scale_changed) apply_scale();
@@ -687,6 +694,10 @@ void frame() {
 }  // namespace
 
 extern "C" {
+
+// Something changed (input, a result, a resize): draw the next few frames (ImGui settles a
+// hover or a click over two or three).
+EMSCRIPTEN_KEEPALIVE void app_wake() { frames_left = std::max(frames_left, 6); }
 
 // Results of tiae.analyze for one model (0: AE, 1: TIAE).
 EMSCRIPTEN_KEEPALIVE void app_set_result(int model, const float* descriptor, int dim, const float* canonical,

@@ -491,6 +491,19 @@ export async function startApp(canvas) {
       fitCanvas(canvas);
     },
   });
+  // The app draws only after something changed (wasm/app.cpp, app_wake): input on the page,
+  // or any call into it (a result, progress, a resize).
+  for (const key of Object.keys(app))
+    if (key.startsWith('_app_') && key !== '_app_wake' && typeof app[key] === 'function') {
+      const call = app[key];
+      app[key] = (...args) => {
+        const result = call(...args);
+        app._app_wake();
+        return result;
+      };
+    }
+  for (const type of ['pointerdown', 'pointermove', 'pointerup', 'keydown', 'keyup', 'wheel', 'focusin', 'focusout'])
+    window.addEventListener(type, () => app._app_wake(), { passive: true, capture: true });
   fitCanvas(canvas);
   window.addEventListener('resize', () => fitCanvas(canvas));
   if (pendingPixels) analyze(pendingPixels);

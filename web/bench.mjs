@@ -1,5 +1,5 @@
 // Benchmark of the page (not a test): for each backend, page load to tiae.ready, bytes
-// downloaded, and ms per tiae.analyze (one 32x32 digit, mean over repeated calls after a
+// over the wire (brotli-compressed as scripts/demo.sh serves them), and ms per tiae.analyze (one 32x32 digit, mean over repeated calls after a
 // warm-up), in headless Chromium; then seconds to extract the foreground of a 1 MP and a
 // 12 MP photo-like image in the page (wasm; WebGPU only on a real adapter) and with the
 // native `tiae extract` (build/native/tiae) on the same PNG files.
@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { createServer } from './server.mjs';
+import { createServer, precompress } from './server.mjs';
 
+await precompress();  // the compressed copies the demo serves
 const server = createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;

@@ -25,7 +25,7 @@ const MODEL = 'mnist-shift-tiae';
 let server, origin, browser;
 
 before(async () => {
-  server = createServer();
+  server = createServer({ compressLater: false });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
   browser = await chromium.launch({

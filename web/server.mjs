@@ -136,13 +136,13 @@ export function compress(file) {
 
 // The file to send and its headers: the compressed copy when there is a fresh one and the
 // browser takes it; else the file (and, when it could be compressed, a copy is made).
-async function chooseBody(req, file, fh, stat) {
+async function chooseBody(req, file, fh, stat, options) {
   const type = { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' };
   if (!compressible.has(path.extname(file))) return { fh, size: stat.size, extra: type };
   const vary = { ...type, Vary: 'Accept-Encoding' };
   const copy = await freshCopy(file, stat);
   if (!copy) {
-    compress(file);
+    if (options.compressLater) compress(file);
     return { fh, size: stat.size, extra: vary };
   }
   if (!acceptsBrotli(req)) return { fh, size: stat.size, extra: vary };
@@ -181,7 +181,7 @@ export async function precompress(log = console.log) {
   return made;
 }
 
-async function sendFile(req, res, file) {
+async function sendFile(req, res, file, options) {
   const fh = await fsp.open(file, openFlags);
   let stat;
   try {
@@ -193,7 +193,7 @@ async function sendFile(req, res, file) {
   }
   let body;
   try {
-    body = await chooseBody(req, file, fh, stat);
+    body = await chooseBody(req, file, fh, stat, options);
   } catch (err) {
     await fh.close().catch(() => {});
     throw err;
@@ -207,7 +207,7 @@ async function sendFile(req, res, file) {
   }
 }
 
-async function handle(req, res) {
+async function handle(req, res, options) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return reply(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
   }
@@ -230,7 +230,7 @@ async function handle(req, res) {
   // The same check on real paths: no symlink may lead out of the mounted folder.
   const [realDir, realFile] = await Promise.all([fsp.realpath(dir), fsp.realpath(file)]);
   if (!isInside(realDir, realFile)) return reply(res, 403, 'forbidden');
-  await sendFile(req, res, realFile);
+  await sendFile(req, res, realFile, options);
 }
 
 // Answers a request whose handling threw: by the fs error code, else 500.
@@ -241,10 +241,12 @@ function fail(res, err) {
   reply(res, status, status === 404 ? 'not found' : status === 403 ? 'forbidden' : 'server error');
 }
 
-export function createServer() {
+// compressLater: make the compressed copy of a file that went out plain, in the background
+// (off for the browser tests: 2 cores' worth of brotli beside the page under test).
+export function createServer({ compressLater = true } = {}) {
   // The second catch: should answering the error fail too, drop the connection.
   const server = http.createServer({ requireHostHeader: false }, (req, res) =>
-    handle(req, res).catch((err) => fail(res, err)).catch(() => res.destroy()));
+    handle(req, res, { compressLater }).catch((err) => fail(res, err)).catch(() => res.destroy()));
   server.on('checkExpectation', (req, res) => reply(res, 417, 'expectation failed'));
   server.on('connect', (req, socket) => {  // CONNECT: Node would just drop the socket
     socket.on('error', () => socket.destroy());  // Node no longer listens on it

@@ -59,58 +59,86 @@ async function chooseBackend() {
   return 'wasm';
 }
 
+// ONNX Runtime Web's module and its WebAssembly binary, fetched side by side (and beside the
+// models' files: start()) rather than when the first session asks for it.
+// The WebGPU build also runs the wasm provider; the wasm build is half the download.
+const ORT_FILES = {
+  wasm: ['/ort/ort.wasm.min.mjs', '/ort/ort-wasm-simd-threaded.wasm'],
+  webgpu: ['/ort/ort.webgpu.min.mjs', '/ort/ort-wasm-simd-threaded.asyncify.wasm'],
+};
 async function loadOrt(backend) {
-  // The WebGPU build also runs the wasm provider; the wasm build is half the download.
-  const ort = await import(backend === 'webgpu' ? '/ort/ort.webgpu.min.mjs' : '/ort/ort.wasm.min.mjs');
+  const [module, binary] = ORT_FILES[backend];
+  const [ort, wasm] = await Promise.all([import(module), fetch(binary).then((r) => {
+    if (!r.ok) throw new Error(`ONNX Runtime's ${binary} not found (HTTP ${r.status})`);
+    return r.arrayBuffer();
+  })]);
   ort.env.wasm.wasmPaths = '/ort/';
+  ort.env.wasm.wasmBinary = wasm;
   ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   return ort;
 }
 
-async function loadModel(ort, name, backend) {
-  const base = `/models/${name}/`;
-  const response = await fetch(base + 'model.json');
+async function readCard(name) {
+  const response = await fetch(`/models/${name}/model.json`);
   if (!response.ok) throw new Error(`model ${name}: model.json not found (HTTP ${response.status})`);
-  const card = await response.json();
-  const options = { executionProviders: [backend] };
-  // One after the other: the WebGPU provider refuses to create two sessions at once.
+  return response.json();
+}
+
+async function fetchBytes(name, file) {
+  const response = await fetch(`/models/${name}/${file}`);
+  if (!response.ok) throw new Error(`model ${name}: ${file} not found (HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// A model's two sessions. Both files download at once (while `ort`, a promise at start,
+// loads); on WebGPU the sessions are then made one after the other (its provider refuses to
+// create two at once).
+async function loadModel(ortLoading, name, backend, card) {
+  card ??= await readCard(name);
+  if (card instanceof Error) throw card;
   // The page's copy when the card names one (`tiae compact`: int8 matrices, a quarter of the
   // bytes; tests/web_copy_parity.mjs bounds how far its outputs move), else the model's own.
   const files = card.web ?? card.files;
-  const encoder = await ort.InferenceSession.create(base + files.encoder, options);
-  const decoder = await ort.InferenceSession.create(base + files.decoder, options);
+  const [encoderBytes, decoderBytes, ort] = await Promise.all([fetchBytes(name, files.encoder), fetchBytes(name, files.decoder),
+                                                               ortLoading]);
+  const options = { executionProviders: [backend] };
+  const encoder = await ort.InferenceSession.create(encoderBytes, options);
+  const decoder = await ort.InferenceSession.create(decoderBytes, options);
   return { name, card, encoder, decoder };
 }
 
 // Extraction, document and grasp models: not needed by the Draw tab, loaded when first
 // asked for.
 function lazy(card) {
+  if (card instanceof Error) return false;  // its error is reported at start
   const config = card.training?.config;
   return card.kind === 'foreground' || card.kind === 'fg' || config?.layout === 'document' || config?.data === 'grasp';
 }
 
+// Everything the Draw tab needs, fetched at once: the core, the cards, ONNX Runtime and the
+// start-up models (on wasm side by side; on WebGPU one after the other).
 async function start() {
-  const core = await createTiaeCore();
+  const corePromise = createTiaeCore(), backendPromise = chooseBackend();
   const index = await (await fetch('/models/index.json')).json();
-  let backend = await chooseBackend();
+  const cards = await Promise.all(index.models.map((name) => readCard(name).catch((e) => e)));  // a card or why not
+  const startup = index.models.map((name, i) => [name, cards[i]]).filter(([, card]) => !lazy(card));
+  let backend = await backendPromise;
   for (;;) {
-    const ort = await loadOrt(backend);
+    const ortLoading = loadOrt(backend);
+    ortLoading.catch(() => {});  // its failure is reported by the models that wait for it
     const models = new Map();
     let gpuFailure = null;
-    for (const name of index.models) {
-      try {
-        const card = await (await fetch(`/models/${name}/model.json`)).json().catch(() => ({}));
-        if (lazy(card)) continue;  // loaded by extract() or document() when first asked for
-        models.set(name, await loadModel(ort, name, backend));
-      } catch (e) {
-        if (backend === 'webgpu') {
-          gpuFailure = `WebGPU could not load ${name} (${e.message}): running on wasm`;
-          break;
-        }
-        note('error', `could not load model ${name}: ${e.message}`);
-      }
+    const load = ([name, card]) => loadModel(ortLoading, name, backend, card).then((m) => models.set(name, m), (e) => {
+      if (backend === 'webgpu') throw new Error(`WebGPU could not load ${name} (${e.message}): running on wasm`);
+      note('error', `could not load model ${name}: ${e.message}`);
+    });
+    try {
+      if (backend === 'wasm') await Promise.all(startup.map(load));
+      else for (const entry of startup) await load(entry);
+    } catch (e) {
+      gpuFailure = e.message;
     }
-    if (!gpuFailure) return { core, ort, backend, models, available: index.models };
+    if (!gpuFailure) return { core: await corePromise, ort: await ortLoading, backend, models, available: index.models };
     note('warning', gpuFailure);
     backend = 'wasm';
   }
