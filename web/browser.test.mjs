@@ -618,7 +618,7 @@ function shiftPlanes(pair, dx, dy) {
 
 test('grasp: 2-channel analyze matches onnxruntime-node and the CLI, one brute-force shift for both planes', async () => {
   const dir = path.join(root, 'models', GRASP_MODEL);
-  const pairs = JSON.parse(fs.readFileSync(path.join(dir, 'examples.json'))).pairs.map((p) => new Float32Array(p));
+  const pairs = JSON.parse(fs.readFileSync(path.join(dir, 'examples.json'))).images.map((p) => new Float32Array(p));
   const shifts = pairs.map((_, i) => [((i * 5) % 9) - 4, ((i * 3) % 9) - 4]);
   const inputs = [...pairs, ...pairs.map((p, i) => shiftPlanes(p, ...shifts[i]))];
   const raw = path.join(artifacts, 'grasp-inputs.f32');
