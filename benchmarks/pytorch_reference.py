@@ -6,7 +6,9 @@ for every view by one grouped convolution, C_spa), Adam, batch and warm-up. The 
 the trainer's speed (scripts/bench_compare.sh runs both alternately).
 
 Needs Debian's python3-torch (the same LibTorch 1.13 underneath).
-Usage: benchmarks/pytorch_reference.py [--views 8] [--batch 128] [--steps 10] [--threads 0]
+With --precision bfloat16 the network runs under torch.autocast('cpu', bfloat16) and the
+terms in float32, as `tiae bench --precision bfloat16` does.
+Usage: benchmarks/pytorch_reference.py [--views 8] [--batch 128] [--steps 10] [--threads 0] [--precision float32]
 Prints one JSON line: digits_per_s, seconds_per_step, ...
 """
 import argparse
@@ -62,6 +64,7 @@ def main():
     p.add_argument('--steps', type=int, default=10)
     p.add_argument('--warmup', type=int, default=2)
     p.add_argument('--threads', type=int, default=0)
+    p.add_argument('--precision', choices=['float32', 'bfloat16'], default='float32')
     a = p.parse_args()
     torch.set_num_threads(a.threads or os.cpu_count())
     torch.manual_seed(1)
@@ -72,8 +75,10 @@ def main():
 
     def step():
         views = shift(digits.repeat(V, 1, 1, 1), torch.randint(-M, M + 1, (V * B, 2)))
-        desc = model.encode(views)
-        recon = model.decode(desc)
+        with torch.autocast('cpu', dtype=torch.bfloat16, enabled=a.precision == 'bfloat16'):
+            desc = model.encode(views)
+            recon = model.decode(desc)
+        desc, recon = desc.float(), recon.float()
         c_inv = (recon[B:].view(V - 1, B, 1, S, S) - recon[:B].unsqueeze(0)).pow(2).flatten(2).sum((0, 2)).mean()
         c_res = restoration(recon, views).mean()
         c_spa = (desc.abs().sum(1).pow(2) / (desc.pow(2).sum(1) + 1e-8)).mean()
@@ -90,6 +95,7 @@ def main():
         step()
     seconds = (time.perf_counter() - t0) / a.steps
     print(json.dumps({'implementation': 'pytorch-python', 'torch_version': torch.__version__, 'threads': torch.get_num_threads(),
+                      'precision': a.precision,
                       'views_K': a.views, 'batch': B, 'steps': a.steps, 'seconds_per_step': seconds, 'digits_per_s': B / seconds}))
 
 

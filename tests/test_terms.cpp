@@ -3,6 +3,7 @@
 #include "model/network.h"
 #include "shift_search.h"
 #include "model/terms.h"
+#include <ATen/autocast_mode.h>
 #include "data/text_layout.h"
 #ifdef TIAE_HAVE_OPENCV
 #include <filesystem>
@@ -485,4 +486,32 @@ TEST_CASE("foreground composites: ink at its level under full ink, in both polar
   }
   CHECK(dark_ink > 16);
   CHECK(light_ink > 16);
+}
+
+TEST_CASE("bfloat16 network arithmetic: the terms stay float32 and near float32's, the gradients point the same way") {
+  torch::manual_seed(23);
+  tiae::AutoEncoder model(tiae::NetworkShape{});  // the released network: the products autocast takes
+  tiae::TrainConfig config;
+  const int64_t b = 16, views = 3;
+  tiae::Batch batch;
+  batch.views = views;
+  batch.inputs = batch.targets = tiae::shift_images(digit_like(int(b), 3).to(torch::kFloat32).repeat({views, 1, 1, 1}),
+                                                    torch::randint(-8, 9, {views * b, 2}, torch::kLong));
+  const auto run = [&](tiae::Precision p) {
+    config.precision = p;
+    model->zero_grad();
+    const auto o = tiae::objective(model, batch, config);
+    o.loss.backward();
+    return std::pair{o, model->encoder->named_parameters()["fc1.weight"].grad().clone()};
+  };
+  const auto [wide, wide_grad] = run(tiae::Precision::float32);
+  const auto [narrow, narrow_grad] = run(tiae::Precision::bfloat16);
+  CHECK(narrow.loss.scalar_type() == torch::kFloat32);
+  CHECK(narrow.c_res.scalar_type() == torch::kFloat32);
+  CHECK(narrow.loss.item<double>() == Approx(wide.loss.item<double>()).epsilon(0.02));
+  CHECK(narrow.c_res.item<double>() == Approx(wide.c_res.item<double>()).epsilon(0.02));
+  CHECK(narrow.loss.item<double>() != wide.loss.item<double>());  // bfloat16 did run
+  const double cosine = (wide_grad * narrow_grad).sum().item<double>() / (wide_grad.norm() * narrow_grad.norm()).item<double>();
+  CHECK(cosine > 0.99);
+  CHECK(!at::autocast::is_cpu_enabled());  // and is off again after the objective
 }

@@ -185,6 +185,8 @@ Action add_bench(CLI::App& app) {
   cmd->add_option("--batch", bench->batch, "digits per step");
   cmd->add_option("--steps", bench->steps, "timed training steps");
   cmd->add_option("--threads", bench->threads, "CPU threads (0: all)");
+  cmd->add_option("--precision", bench->precision, "float32, or bfloat16 for the network's matrix products and convolutions")
+      ->capture_default_str();
   cmd->add_option("-o,--out", *out, "also write the figures to this JSON file");
   return [bench, out] {
     if (!out->empty()) check_output_file(*out, {});

@@ -21,6 +21,7 @@ Mode parse_mode(const std::string& setting, const std::string& name, const std::
 constexpr std::array<const char*, 3> kKinds = {"tiae", "ae", "fg"};
 constexpr std::array<const char*, 3> kBackgrounds = {"noise", "white-noise", "photo"};
 constexpr std::array<const char*, 2> kDatasets = {"mnist", "grasp"};
+constexpr std::array<const char*, 2> kPrecisions = {"float32", "bfloat16"};
 constexpr std::array<const char*, 3> kLayouts = {"centred", "text", "document"};
 
 // A finite JSON number in [lo, hi], either end open when asked.
@@ -70,6 +71,8 @@ Background parse_background(const std::string& name) { return parse_mode<Backgro
 Layout parse_layout(const std::string& name) { return parse_mode<Layout>("layout", name, kLayouts); }
 std::string to_string(Dataset d) { return kDatasets[size_t(d)]; }
 Dataset parse_dataset(const std::string& name) { return parse_mode<Dataset>("data", name, kDatasets); }
+std::string to_string(Precision p) { return kPrecisions[size_t(p)]; }
+Precision parse_precision(const std::string& name) { return parse_mode<Precision>("precision", name, kPrecisions); }
 
 const std::vector<Setting>& training_settings() {
   static const std::vector<Setting> table = {
@@ -101,6 +104,8 @@ const std::vector<Setting>& training_settings() {
       integer("train_samples", "--train-samples", "use only the first N training digits (0: all)", &TrainConfig::train_samples,
               0, 1000000),
       integer("threads", "--threads", "CPU threads (0: all)", &TrainConfig::threads, 0, 1024),
+      mode("precision", "--precision", "float32, or bfloat16 for the network's matrix products and convolutions "
+                                       "(weights, Adam and the terms stay float32)", &TrainConfig::precision, parse_precision),
   };
   return table;
 }

@@ -29,6 +29,9 @@ enum class Layout { centred, text, document };
 // What the images are: "mnist" (digits, 1 channel) or "grasp" (hand and object mask
 // pairs, 2 channels: data/grasp_masks.h).
 enum class Dataset { mnist, grasp };
+// The network's arithmetic: float32, or bfloat16 matrix products and convolutions with
+// float32 weights, optimizer and terms (autocast; model/terms.h).
+enum class Precision { float32, bfloat16 };
 
 // Each mode's name in configs, cards and messages, and back (one place for each; an
 // unknown name is an error listing the valid ones).
@@ -36,16 +39,19 @@ std::string to_string(Kind k);
 std::string to_string(Background b);
 std::string to_string(Layout l);
 std::string to_string(Dataset d);
+std::string to_string(Precision p);
 Kind parse_kind(const std::string& name);
 Background parse_background(const std::string& name);
 Layout parse_layout(const std::string& name);
 Dataset parse_dataset(const std::string& name);
+Precision parse_precision(const std::string& name);
 
 // In JSON (configs, cards, metrics) a mode is its name, never its number.
 inline void to_json(nlohmann::json& j, Kind k) { j = to_string(k); }
 inline void to_json(nlohmann::json& j, Background b) { j = to_string(b); }
 inline void to_json(nlohmann::json& j, Layout l) { j = to_string(l); }
 inline void to_json(nlohmann::json& j, Dataset d) { j = to_string(d); }
+inline void to_json(nlohmann::json& j, Precision p) { j = to_string(p); }
 
 struct TrainConfig {
   Dataset data = Dataset::mnist;
@@ -69,6 +75,7 @@ struct TrainConfig {
   uint64_t seed = 1;
   int train_samples = 0;    // 0: all 8,000 training digits; else the first N (tests)
   int threads = 0;          // 0: all hardware threads
+  Precision precision = Precision::float32;
 };
 
 enum class SettingType { integer, number, text, object };

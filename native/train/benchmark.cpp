@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "model/terms.h"
+#include "train/fused_adam.h"
+#include "train/reusing_allocator.h"
 
 namespace tiae {
 namespace {
@@ -31,11 +33,13 @@ double seconds_per_call(torch::Device device, int reps, Fn fn) {
 nlohmann::json run_benchmark(const BenchOptions& o) {
   const unsigned threads = o.threads > 0 ? unsigned(o.threads) : std::max(1u, std::thread::hardware_concurrency());
   torch::set_num_threads(int(threads));
+  use_reusing_allocator();  // as the trainer
   const torch::Device device = choose_device(o.device);
   torch::manual_seed(1);
   TrainConfig config;
   config.views = o.views;
   config.batch = o.batch;
+  config.precision = parse_precision(o.precision);
   AutoEncoder model(config.network);
   model->to(device);
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(config.lr));
@@ -48,7 +52,7 @@ nlohmann::json run_benchmark(const BenchOptions& o) {
     const auto obj = objective(model, draw_batch(digits, rng, config, nullptr), config);
     optimizer.zero_grad();
     obj.loss.backward();
-    optimizer.step();
+    adam_step(optimizer);
   };
   for (int i = 0; i < o.warmup; ++i) step();
   const double step_s = seconds_per_call(device, o.steps, step);
@@ -68,6 +72,7 @@ nlohmann::json run_benchmark(const BenchOptions& o) {
   nlohmann::json r = {
       {"device", device.str()},
       {"threads", threads},
+      {"precision", o.precision},
       {"torch_version", TORCH_VERSION},
       {"training", {{"views_K", o.views}, {"batch", o.batch}, {"steps", o.steps}, {"seconds_per_step", step_s},
                     {"digits_per_s", B / step_s}, {"images_per_s", V * B / step_s}}},

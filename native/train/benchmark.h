@@ -12,6 +12,7 @@ namespace tiae {
 struct BenchOptions {
   std::string device = "auto";
   int views = 8, batch = 128, steps = 10, warmup = 2, threads = 0;
+  std::string precision = "float32";  // or bfloat16 (TrainConfig::precision)
 };
 
 nlohmann::json run_benchmark(const BenchOptions& options);

@@ -23,6 +23,8 @@
 #include "io/progress_bar.h"
 #include "model/terms.h"
 #include "train/distributed.h"
+#include "train/fused_adam.h"
+#include "train/reusing_allocator.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
@@ -186,7 +188,7 @@ Terms train_step(AutoEncoder& model, torch::optim::Adam& optimizer, const Batch&
     reduced.push_back(terms);
     group->allreduce_weighted(reduced, part.share);
   }
-  optimizer.step();
+  adam_step(optimizer);
   const auto t = terms.accessor<float, 1>();
   return {t[0], t[1], t[2], t[3], t[4]};
 }
@@ -321,6 +323,7 @@ void train(const std::function<TrainConfig()>& configure, const RunOptions& opti
 
   const unsigned threads = config.threads > 0 ? unsigned(config.threads) : std::max(1u, std::thread::hardware_concurrency());
   torch::set_num_threads(int(threads));  // Debian's build defaults to 1
+  use_reusing_allocator();
   const torch::Device device = choose_device(options.device);
   torch::manual_seed(config.seed);
 
