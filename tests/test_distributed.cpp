@@ -3,9 +3,6 @@
 // a partial last batch included), only rank 0 reads or writes the run folder, a resumed
 // two-rank run ends where an uninterrupted one does, and bad settings or a failing rank end
 // every process with a message.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +16,7 @@
 #include <vector>
 
 #include "cli_run.h"
+#include "train/launcher.h"
 #include "run_weights.h"
 
 namespace fs = std::filesystem;
@@ -58,19 +56,6 @@ void check_same_training(const fs::path& one, const fs::path& two) {
       CHECK(std::abs(x - y) <= 1e-4 * std::abs(x));
     }
   CHECK(weights_difference(one, two) < 1e-4f);
-}
-
-// A port no one listens on now.
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof addr;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // One rank started by hand, as on another machine: `tiae train` with the rank's environment.
@@ -135,7 +120,7 @@ TEST_CASE("two ranks killed after their first epoch resume to the uninterrupted 
 
   // Resumed by two ranks started by hand: rank 1, as on another machine, names a folder that
   // does not exist and no settings; it gets the settings, weights and optimizer from rank 0.
-  const int port = free_port();
+  const int port = tiae::free_port();
   const fs::path elsewhere = base / "not-on-this-machine";
   const pid_t rank0 = start_rank(0, port, "-o " + run.string() + " --resume --no-progress --device cpu", base / "rank0.txt");
   const pid_t rank1 = start_rank(1, port, "-o " + elsewhere.string() + " --resume --no-progress --device cpu", base / "rank1.txt");

@@ -57,21 +57,6 @@ std::vector<std::string> without_options(const std::vector<std::string>& args, c
   return kept;
 }
 
-// A port no one listens on now: the one the system gives a socket bound to port 0.
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof addr;
-  const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0;
-  const int error = errno;
-  if (fd >= 0) close(fd);
-  if (!ok) throw std::runtime_error(std::string("--nproc: no free port found: ") + std::strerror(error));
-  return ntohs(addr.sin_port);
-}
-
 // This environment with the rank's variables in place of any inherited ones.
 std::vector<std::string> rank_environment(int rank, int count, int port) {
   const std::vector<std::string> names = {"RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"};
@@ -142,6 +127,20 @@ void wait_for_ranks(std::map<pid_t, int> running, int count) {
 }
 
 }  // namespace
+
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof addr;
+  const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0;
+  const int error = errno;
+  if (fd >= 0) close(fd);
+  if (!ok) throw std::runtime_error(std::string("--nproc: no free port found: ") + std::strerror(error));
+  return ntohs(addr.sin_port);
+}
 
 void run_local_ranks(const LocalRanks& ranks) {
   if (ranks.count < 1) throw std::runtime_error(fmt::format("--nproc {}: needs at least 1 process", ranks.count));

@@ -15,4 +15,8 @@ struct LocalRanks {
 // Waits for every rank; when one fails, stops the others and throws naming it.
 void run_local_ranks(const LocalRanks& ranks);
 
+// A port no one listens on now: the one the system gives a socket bound to port 0 on the
+// loopback address (throws if there is none).
+int free_port();
+
 }  // namespace tiae
