@@ -471,6 +471,10 @@ export async function startApp(canvas) {
     if (appKeys.has(e.key) || ((e.ctrlKey || e.metaKey) && 'acvxyz'.includes(e.key.toLowerCase()) && e.key.length === 1)) e.preventDefault();
   }, true);
   canvas.addEventListener('touchstart', (e) => { if (app && paintsAt(e.touches[0])) e.preventDefault(); }, { passive: false });
+  // The app's WebGL context, made here to keep its drawing buffer: the app draws only after
+  // a change, and the canvas must go on showing the last picture, whatever the browser
+  // composites meanwhile (Emscripten's GLFW then finds this context and uses it).
+  canvas.getContext('webgl2', { alpha: false, antialias: false, depth: true, stencil: true, preserveDrawingBuffer: true });
   app = await createTiaeApp({
     canvas,
     // Called by the app (EM_ASM) with a copy of the 32x32 input.
@@ -502,7 +506,7 @@ export async function startApp(canvas) {
         return result;
       };
     }
-  for (const type of ['pointerdown', 'pointermove', 'pointerup', 'keydown', 'keyup', 'wheel', 'focusin', 'focusout'])
+  for (const type of ['pointerdown', 'pointermove', 'pointerup', 'keydown', 'keyup', 'wheel', 'focusin', 'focusout', 'scroll', 'visibilitychange'])
     window.addEventListener(type, () => app._app_wake(), { passive: true, capture: true });
   fitCanvas(canvas);
   window.addEventListener('resize', () => fitCanvas(canvas));
