@@ -311,3 +311,24 @@ TEST_CASE("tiae extract from any folder finds the released model, --mask writes 
   }
   CHECK_FALSE(fs::exists(d / "never.png"));
 }
+
+TEST_CASE("tiae extract --precision bfloat16: the released model's foreground within 1/255 on average of float32's") {
+  const auto& d = work();
+  REQUIRE(cv::imwrite((d / "precision.png").string(), flyer(320, 120)));
+  const std::string in = (d / "precision.png").string();
+  cv::Mat outputs[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string out = (d / (i ? "bf16.png" : "f32.png")).string();
+    const auto r = run_cli("extract " + in + " -o " + out + " --glyph-size 24 --no-progress --precision " + (i ? "bfloat16" : "float32"));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    outputs[i] = cv::imread(out, cv::IMREAD_GRAYSCALE);
+  }
+  REQUIRE(outputs[0].size() == outputs[1].size());
+  cv::Mat diff;
+  cv::absdiff(outputs[0], outputs[1], diff);
+  CHECK(cv::mean(diff)[0] <= 1.0);
+  CHECK(cv::countNonZero(diff) > 0);  // bfloat16 did run
+  CHECK(cv::countNonZero(outputs[0] >= 128) > 0);
+  CHECK(run_cli("extract " + in + " -o " + (d / "never.png").string() + " --precision half --no-progress").status == 1);
+}

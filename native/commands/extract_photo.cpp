@@ -41,7 +41,8 @@ std::string extract_photo(const std::string& in, const std::string& out, const E
   auto model = load_model(options.model, device);
   if (model.config.kind != Kind::fg)
     fmt::print(stderr, "tiae: note: {} is a {} model, not a foreground extractor\n", options.model, to_string(model.config.kind));
-  auto foreground = extract_foreground(model.network, device, std::move(gray), image.width, image.height, core, options.progress);
+  auto foreground =
+      extract_foreground(model.network, device, std::move(gray), image.width, image.height, core, options.progress, options.precision);
   calibrate_ink(foreground, float(card.ink_threshold));
   if (options.mask)
     for (auto& v : foreground) v = v >= 0.5f ? 1.f : 0.f;

@@ -7,6 +7,7 @@
 
 #include "artifacts/model_card.h"
 #include "io/image_file.h"
+#include "model/train_config.h"
 
 #include "extract.h"
 
@@ -18,6 +19,7 @@ struct ExtractPhotoOptions {
   ExtractOptions core;         // glyph size, stride, batch
   bool auto_glyph_size = false;  // measure the glyph size from the photo (binarize.h); core's when none is found
   bool mask = false;           // write the ink mask (output at or over 0.5) instead of the soft map
+  Precision precision = Precision::float32;  // bfloat16: the network's products in bfloat16 (model/precision.h)
   bool progress = true;
 };
 

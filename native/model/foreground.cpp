@@ -1,11 +1,12 @@
 #include "model/foreground.h"
 
 #include "io/progress_bar.h"
+#include "model/precision.h"
 
 namespace tiae {
 
 std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device, std::vector<float> gray, int width,
-                                      int height, const ExtractOptions& options, bool progress) {
+                                      int height, const ExtractOptions& options, bool progress, Precision precision) {
   ForegroundExtraction job(std::move(gray), width, height, options);
   torch::NoGradGuard no_grad;
   const int p = options.patch;
@@ -17,7 +18,12 @@ std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device
     inputs.resize(size_t(n) * p * p);
     job.inputs(b, inputs.data());
     const auto x = torch::from_blob(inputs.data(), {n, 1, p, p}).to(device);
-    const auto y = network->decoder->forward(network->encoder->forward(x)).to(torch::kCPU).contiguous();
+    torch::Tensor y;
+    {
+      const NetworkPrecision arithmetic(precision, device);
+      y = network->decoder->forward(network->encoder->forward(x));
+    }
+    y = y.to(torch::kCPU, torch::kFloat32).contiguous();
     job.accept(b, y.data_ptr<float>());
     bar.update(done += n);
   }

@@ -5,11 +5,13 @@
 
 #include "extract.h"
 #include "model/network.h"
+#include "model/train_config.h"
 
 namespace tiae {
 
 // The foreground (width x height values in [0, 1]) of a gray image.
 std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device, std::vector<float> gray, int width,
-                                      int height, const ExtractOptions& options, bool progress);
+                                      int height, const ExtractOptions& options, bool progress,
+                                      Precision precision = Precision::float32);
 
 }  // namespace tiae

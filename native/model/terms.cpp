@@ -1,6 +1,6 @@
 #include "model/terms.h"
 
-#include <ATen/autocast_mode.h>
+#include "model/precision.h"
 
 #include "extract.h"
 #include "data/text_layout.h"
@@ -145,44 +145,12 @@ torch::Tensor extraction_weights(int64_t size) {
   return plane / plane.mean();
 }
 
-namespace {
-
-// Autocast to bfloat16 on the tensors' device while it lives (Precision::bfloat16): matrix
-// products and convolutions take bfloat16 inputs (oneDNN on the CPU, with AMX where the
-// CPU has it), their gradients flow back in float32 to float32 weights.
-class Bfloat16Network {
- public:
-  Bfloat16Network(bool on, const torch::Device& device) : on_(on), cuda_(device.is_cuda()) {
-    if (!on_) return;
-    if (cuda_) {
-      at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-      at::autocast::set_enabled(true);
-    } else {
-      at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-      at::autocast::set_cpu_enabled(true);
-    }
-  }
-  ~Bfloat16Network() {
-    if (!on_) return;
-    if (cuda_) at::autocast::set_enabled(false);
-    else at::autocast::set_cpu_enabled(false);
-    at::autocast::clear_cache();
-  }
-  Bfloat16Network(const Bfloat16Network&) = delete;
-  Bfloat16Network& operator=(const Bfloat16Network&) = delete;
-
- private:
-  bool on_, cuda_;
-};
-
-}  // namespace
-
 Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& config) {
   const auto& inputs = batch.inputs;
   const int64_t views = batch.views, bs = inputs.size(0) / views, s = inputs.size(2);
   torch::Tensor descriptors, recon;
   {
-    Bfloat16Network precision(config.precision == Precision::bfloat16, inputs.device());
+    const NetworkPrecision precision(config.precision, inputs.device());
     descriptors = model->encoder->forward(inputs);
     recon = model->decoder->forward(descriptors);
   }
