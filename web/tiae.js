@@ -90,9 +90,9 @@ async function fetchBytes(name, file) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-// A model's two sessions. Both files download at once (while `ort`, a promise at start,
-// loads); on WebGPU the sessions are then made one after the other (its provider refuses to
-// create two at once).
+// A model's two sessions. Both files download at once, while ONNX Runtime loads
+// (`ortLoading`: its promise at start, or the loaded module later); the sessions are then
+// made one after the other (WebGPU's provider refuses to create two at once).
 async function loadModel(ortLoading, name, backend, card) {
   card ??= await readCard(name);
   if (card instanceof Error) throw card;
