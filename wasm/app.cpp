@@ -84,11 +84,12 @@ struct ModelView {
 };
 
 // Windows a run will take, as shared/extract.h and shared/document.h tile the image
-// rescaled to the model's 20 px glyphs: for the estimate shown before a run.
+// rescaled to the model's glyph size: for the estimate shown before a run.
 struct WorkEstimate {
-  float windows_per_s = 0;  // measured on this device (0: not yet)
-  static long windows(float full_w, float full_h, float glyph_size, int stride) {
-    const float scale = 20.f / glyph_size;
+  float windows_per_s = 0;      // measured on this device (0: not yet)
+  float model_glyph_size = 20;  // the model card's, set by the page (cards without it: MNIST's 20 px)
+  long windows(float full_w, float full_h, float glyph_size, int stride) const {
+    const float scale = model_glyph_size / glyph_size;
     auto along = [&](float side) { return long(std::max(1.f, std::ceil(side * scale / float(stride)))); };
     return along(full_w) * along(full_h);
   }
@@ -771,10 +772,15 @@ EMSCRIPTEN_KEEPALIVE int app_rect(const char* name, float* out) {
 // A 32x32 example digit for the Draw tab's example buttons, one per call, in class order.
 EMSCRIPTEN_KEEPALIVE void app_digit_example(const float* pixels) { app.examples.emplace_back(pixels, pixels + kSide * kSide); }
 
-// The windows the estimate counts for an image of w x h px (the page turns a run's time
-// into a rate with it).
-EMSCRIPTEN_KEEPALIVE int app_windows(float w, float h, float glyph_size, int stride) {
-  return int(WorkEstimate::windows(w, h, glyph_size, std::max(1, stride)));
+// The windows tab `which`'s estimate counts for an image of w x h px (the page turns a
+// run's time into a rate with it).
+EMSCRIPTEN_KEEPALIVE int app_windows(int which, float w, float h, float glyph_size, int stride) {
+  return int((which == 0 ? app.extract.estimate : app.document.estimate).windows(w, h, glyph_size, std::max(1, stride)));
+}
+
+// The glyph size of the model tab `which` runs, from its card.
+EMSCRIPTEN_KEEPALIVE void app_set_model_glyph_size(int which, float px) {
+  if (px >= 2 && px <= 2000) (which == 0 ? app.extract.estimate : app.document.estimate).model_glyph_size = px;
 }
 
 // The estimate before a run of tab `which` (0 Extract, 1 Documents) at its current

@@ -187,12 +187,21 @@ function glyphSizeInto(which, file, name, preset) {
   return message;
 }
 
+// The glyph size of the model a tab runs, from its card, for the tab's estimate (a card
+// without one keeps the app's default).
+const DEFAULT_MODELS = ['mnist-fg-photo-text', 'page-shift-tiae'];  // tiae.extract's and tiae.document's
+async function modelGlyphSizeInto(which, model) {
+  const card = await fetch(`/models/${model || DEFAULT_MODELS[which]}/model.json`).then((r) => r.json()).catch(() => ({}));
+  if (card.glyph_size) app._app_set_model_glyph_size(which, card.glyph_size);
+}
+
 // Windows per second on this device, before the tab's first run: a small blank image through
 // the same call (it also loads the model). Later runs replace it with their own rate.
 const measured = [false, false];
 async function measureRate(which) {
   if (measured[which]) return;
   measured[which] = true;
+  await modelGlyphSizeInto(which);
   const side = 160, blank = new ImageData(side, side).data.fill(255);
   const t0 = performance.now();
   try {
@@ -204,7 +213,7 @@ async function measureRate(which) {
 }
 
 function reportRate(which, w, h, glyphSize, stride, seconds) {
-  app._app_set_rate(which, app._app_windows(w, h, glyphSize, stride) / Math.max(seconds, 1e-3));
+  app._app_set_rate(which, app._app_windows(which, w, h, glyphSize, stride) / Math.max(seconds, 1e-3));
 }
 
 // What a run of tab `which` at its current settings would take: { windows, seconds } (seconds
@@ -255,6 +264,7 @@ async function runExtract(glyphSize, stride, model) {
     });
     showImage(1, foreground);
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    await modelGlyphSizeInto(0, model);
     reportRate(0, ...photoSize, glyphSize, stride, Number(seconds));
     done(`${photoName}: ${foreground.width}x${foreground.height} px in ${seconds} s` + inkWarning(foreground), false);
   } catch (e) {
