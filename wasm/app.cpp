@@ -182,20 +182,31 @@ void nudge(int dx, int dy) {
   app.dirty = true;
 }
 
+// Shift + arrow presses since the last frame, counted as GLFW reports them: ImGui 1.86
+// polls which keys are down at each frame, so a press released before the next frame
+// would be lost (the app draws only after a change).
+std::vector<std::pair<int, int>> key_nudges;
+
+void on_key(GLFWwindow*, int key, int, int action, int mods) {
+  if (action == GLFW_RELEASE || !(mods & GLFW_MOD_SHIFT)) return;
+  if (key == GLFW_KEY_LEFT) key_nudges.push_back({-1, 0});
+  if (key == GLFW_KEY_RIGHT) key_nudges.push_back({1, 0});
+  if (key == GLFW_KEY_UP) key_nudges.push_back({0, -1});
+  if (key == GLFW_KEY_DOWN) key_nudges.push_back({0, 1});
+}
+
 // The nudge buttons, and Shift + an arrow key (the arrows alone move ImGui's keyboard focus).
 void nudge_controls() {
   ImGui::TextUnformatted("move by 1 px:");
   const std::pair<ImGuiDir, std::pair<int, int>> arrows[] = {
       {ImGuiDir_Left, {-1, 0}}, {ImGuiDir_Right, {1, 0}}, {ImGuiDir_Up, {0, -1}}, {ImGuiDir_Down, {0, 1}}};
-  const ImGuiKey keys[] = {ImGuiKey_LeftArrow, ImGuiKey_RightArrow, ImGuiKey_UpArrow, ImGuiKey_DownArrow};
   for (int i = 0; i < 4; ++i) {
     ImGui::SameLine();
     ImGui::PushID(i);
     if (ImGui::ArrowButton("nudge", arrows[i].first)) nudge(arrows[i].second.first, arrows[i].second.second);
     ImGui::PopID();
-    if (ImGui::GetIO().KeyShift && ImGui::IsKeyPressed(ImGui::GetKeyIndex(keys[i])))
-      nudge(arrows[i].second.first, arrows[i].second.second);
   }
+  for (const auto& [dx, dy] : key_nudges) nudge(dx, dy);
 }
 
 // Every model's panels back to empty, until there is a drawing to analyse.
@@ -689,6 +700,7 @@ void frame() {
   glClearColor(0.12f, 0.12f, 0.14f, 1);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  key_nudges.clear();  // used by the Draw tab if it is shown, else dropped
   report_height(content_bottom);
 }
 
@@ -909,6 +921,7 @@ int main() {
   ImGui::GetIO().IniFilename = nullptr;
   ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;  // Tab and the arrows reach every control
   ImGui::StyleColorsDark();
+  glfwSetKeyCallback(app.window, on_key);  // before ImGui's, which calls it on from its own
   ImGui_ImplGlfw_InitForOpenGL(app.window, true);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   emscripten_set_main_loop(frame, 0, false);
