@@ -357,18 +357,25 @@ void message_line(const std::string& message, bool failed) {
   if (failed) ImGui::PopStyleColor();
 }
 
+// What both image tabs start with: open a file or the example, then the glyph size and the
+// stride. which: 0 the Extract tab (a photo), 1 the Documents tab (a page).
+void source_controls(int which, float& glyph_size, int& stride, int min_stride, int max_stride) {
+  const bool photo = which == 0;
+  if (ImGui::Button(photo ? "Open photo..." : "Open page...")) EM_ASM({ ($0 ? Module.tiaeOpenPage : Module.tiaeOpenPhoto)(); }, which);
+  ImGui::SameLine();
+  if (ImGui::Button(photo ? "Example photo" : "Example page")) EM_ASM({ Module.tiaeExample($0); }, which);
+  remember(photo ? "extract-example" : "document-example");
+  if (!screen.narrow) ImGui::SameLine();
+  ImGui::TextDisabled("or drop an image file on the page");
+  ImGui::SliderFloat(field(photo ? "glyph size (px of the photo's capitals)" : "glyph size (px of the page's capitals)").c_str(),
+                     &glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt(field("stride (px between windows)").c_str(), &stride, min_stride, max_stride);
+}
+
 void extract_tab() {
   ExtractView& e = app.extract;
   ImGui::TextWrapped("Pull handwriting out of a photo: the foreground-extraction auto-encoder runs on every 32x32 window.");
-  if (ImGui::Button("Open photo...")) EM_ASM({ Module.tiaeOpenPhoto(); });
-  ImGui::SameLine();
-  if (ImGui::Button("Example photo")) EM_ASM({ Module.tiaeExample(0); });
-  remember("extract-example");
-  if (!screen.narrow) ImGui::SameLine();
-  ImGui::TextDisabled("or drop an image file on the page");
-  ImGui::SliderFloat(field("glyph size (px of the photo's capitals)").c_str(), &e.glyph_size, 6.f, 200.f, "%.0f px",
-                     ImGuiSliderFlags_Logarithmic);
-  ImGui::SliderInt(field("stride (px between windows)").c_str(), &e.stride, 2, 32);
+  source_controls(0, e.glyph_size, e.stride, 2, 32);
   // Always there (disabled until the list comes), so the controls below never move.
   const std::string model_label = field("model");
   ImGui::BeginDisabled(e.models.size() < 2);
@@ -455,15 +462,7 @@ void document_tab() {
                      "goes through the shift-invariant auto-encoder; its estimated shift points at where its typical shape "
                      "sits. Counting where the windows point lights up the characters (red: often). The windows on those "
                      "spots are then grouped by their descriptors (mean shift): one group per kind of character.");
-  if (ImGui::Button("Open page...")) EM_ASM({ Module.tiaeOpenPage(); });
-  ImGui::SameLine();
-  if (ImGui::Button("Example page")) EM_ASM({ Module.tiaeExample(1); });
-  remember("document-example");
-  if (!screen.narrow) ImGui::SameLine();
-  ImGui::TextDisabled("or drop an image file on the page");
-  ImGui::SliderFloat(field("glyph size (px of the page's capitals)").c_str(), &d.glyph_size, 6.f, 200.f, "%.0f px",
-                     ImGuiSliderFlags_Logarithmic);
-  ImGui::SliderInt(field("stride (px between windows)").c_str(), &d.stride, 1, 16);
+  source_controls(1, d.glyph_size, d.stride, 1, 16);
   if (d.page) estimate_line(d.estimate, d.full_w, d.full_h, d.glyph_size, d.stride);
   if (d.busy) {
     if (ImGui::Button("Cancel")) EM_ASM({ Module.tiaeCancel(1); });
