@@ -138,7 +138,10 @@ async function start() {
     } catch (e) {
       gpuFailure = e.message;
     }
-    if (!gpuFailure) return { core: await corePromise, ort: await ortLoading, backend, models, available: index.models };
+    if (!gpuFailure) {
+      const cardOf = new Map(index.models.map((name, i) => [name, cards[i]]));  // for the models loaded later
+      return { core: await corePromise, ort: await ortLoading, backend, models, cardOf, available: index.models };
+    }
     note('warning', gpuFailure);
     backend = 'wasm';
   }
@@ -219,7 +222,7 @@ async function lazyModel(name, caller) {
   const s = await state;
   if (!s.models.has(name)) {
     if (!s.available.includes(name)) throw new Error(`${caller}: no model '${name}' (models: ${s.available.join(', ')})`);
-    s.models.set(name, await loadModel(s.ort, name, s.backend));
+    s.models.set(name, await loadModel(s.ort, name, s.backend, s.cardOf.get(name)));
   }
   return s.models.get(name);
 }
