@@ -23,15 +23,32 @@ std::vector<int> window_starts(int size, int patch, int stride) {
   return starts;
 }
 
+// A window's weight along one axis: window_weight, or 1 beyond the halo.
+std::vector<float> axis_weights(int patch, int halo) {
+  std::vector<float> w(size_t(patch), 1.0f);
+  for (int i = 0; i < patch; ++i)
+    w[size_t(i)] = halo == 0 ? window_weight(i, patch) : (i < halo || i >= patch - halo) ? kHaloWeight : 1.0f;
+  return w;
+}
+
 // Summed window weights over each column (or row) of the image.
-std::vector<float> coverage(int size, int patch, const std::vector<int>& starts) {
+std::vector<float> coverage(int size, const std::vector<float>& weight, const std::vector<int>& starts) {
   std::vector<float> c(size, 0.0f);
+  const int patch = int(weight.size());
   for (int s : starts)
-    for (int i = s; i < std::min(size, s + patch); ++i) c[i] += window_weight(i - s, patch);
+    for (int i = s; i < std::min(size, s + patch); ++i) c[i] += weight[size_t(i - s)];
   return c;
 }
 
 }  // namespace
+
+ExtractOptions convolutional_windows(ExtractOptions o, int reach) {
+  o.patch = kConvPatch;
+  o.halo = std::clamp(reach, 0, kConvPatch / 2 - 1);
+  o.stride = kConvPatch - 2 * o.halo;
+  o.batch = 4;
+  return o;
+}
 
 float window_weight(int i, int patch) {
   const double v = std::sin(kPi * (i + 0.5) / patch);
@@ -79,7 +96,8 @@ std::string ForegroundExtraction::check(int width, int height, const ExtractOpti
   for (const auto& e : {out_of_range("glyph size", o.glyph_size, kMinGlyphSize, kMaxGlyphSize, " px"),
                         out_of_range("model glyph size", o.model_glyph_size, kMinGlyphSize, kMaxGlyphSize, " px"),
                         out_of_range("patch", o.patch, 1, kMaxPatch, " px"),
-                        out_of_range("stride", o.stride, 1, o.patch, " px, the window side"),
+                        out_of_range("halo", o.halo, 0, (o.patch - 1) / 2, " px, under half the window side"),
+                        out_of_range("stride", o.stride, 1, o.patch - 2 * o.halo, o.halo ? " px, the window side less its halos" : " px, the window side"),
                         out_of_range("batch", o.batch, 1, kMaxBatch, " windows")})
     if (!e.empty()) return e;
   const double w = scaled(width, o), h = scaled(height, o);
@@ -105,13 +123,13 @@ ForegroundExtraction::ForegroundExtraction(std::vector<float> gray, int width, i
   work_h_ = int(scaled(height, options));
   work_ = (work_w_ == width && work_h_ == height) ? std::move(gray) : resize_image(gray.data(), width, height, work_w_, work_h_);
   const auto xs = window_starts(work_w_, options.patch, options.stride), ys = window_starts(work_h_, options.patch, options.stride);
-  cover_x_ = coverage(work_w_, options.patch, xs);
-  cover_y_ = coverage(work_h_, options.patch, ys);
+  weight_ = axis_weights(options.patch, options.halo);
+  cover_x_ = coverage(work_w_, weight_, xs);
+  cover_y_ = coverage(work_h_, weight_, ys);
   windows_.reserve(xs.size() * ys.size());
   for (int y : ys)
     for (int x : xs) windows_.push_back({x, y});
   sum_.assign(work_.size(), 0.0f);
-  for (int i = 0; i < options.patch; ++i) weight_.push_back(window_weight(i, options.patch));
   accepted_.assign(size_t(batches()), false);
 }
 

@@ -1,4 +1,4 @@
-// Foreground extraction of a whole image with a 32x32 network (docs/method.md, "Whole-image extraction"), staged so
+// Foreground extraction of a whole image with a window network (docs/method.md, "Whole-image extraction"), staged so
 // that the network can run anywhere: natively (LibTorch) and in the browser (ONNX Runtime
 // Web, asynchronously). The steps:
 //   1. gray_from_rgba8: the image as gray values in [0, 1] (alpha over white paper);
@@ -8,6 +8,9 @@
 //   4. result(): overlapping outputs averaged per pixel, weighted by window_weight (high at
 //      a window's centre, near 0 at its border: each pixel is decided by the windows that
 //      hold it near their centre, where the model saw its digits), rescaled back.
+// A fully convolutional model (network arch conv) runs on larger windows whose outputs count
+// only beyond its reach from their border (the halo): there every output pixel sees all of
+// its receptive field, so the tiled result is the network run on the whole image at once.
 // Memory is a few floats per pixel, whatever the number of windows.
 #pragma once
 #include <cstdint>
@@ -39,10 +42,20 @@ constexpr int kMaxBatch = 4096;  // a batch is batch x patch x patch floats: 16 
 struct ExtractOptions {
   double glyph_size = 20;        // height of the image's characters, px
   double model_glyph_size = 20;  // the model's, from its card (readers set it; 20: MNIST's digits, older cards)
-  int stride = 8;                // px between windows, in the rescaled image: 1..patch (no gaps)
+  int stride = 8;                // px between windows, in the rescaled image: 1..patch - 2 halo (no gaps)
   int batch = 256;               // windows per network call: 1..kMaxBatch
   int patch = 32;                // the network's input side: 1..kMaxPatch
+  // 0: sin^2 window weights (window_weight). Else a window's outputs within `halo` px of its
+  // border weigh almost nothing (kHaloWeight: pixels by the image's border, which no window
+  // holds further in, still get a value) and the others 1.
+  int halo = 0;
 };
+
+constexpr float kHaloWeight = 1e-4f;
+// The windows of a fully convolutional model: kConvPatch px, its reach as the halo, the
+// stride that tiles the windows' insides exactly, and batches of a few windows (memory).
+constexpr int kConvPatch = 256;
+ExtractOptions convolutional_windows(ExtractOptions options, int reach);
 
 class ForegroundExtraction {
  public:
@@ -59,6 +72,7 @@ class ForegroundExtraction {
   int batches() const { return int((windows_.size() + options_.batch - 1) / options_.batch); }
   int batch_size(int b) const;
   long windows() const { return long(windows_.size()); }
+  int patch() const { return options_.patch; }
   int work_width() const { return work_w_; }  // the rescaled image the windows tile
   int work_height() const { return work_h_; }
 
@@ -77,7 +91,7 @@ class ForegroundExtraction {
   int width_, height_, work_w_, work_h_;
   std::vector<float> work_;  // the rescaled gray image
   std::vector<float> sum_;   // overlap-added outputs
-  std::vector<float> weight_;           // window_weight along one axis
+  std::vector<float> weight_;           // a window's weight along one axis (axis_weights)
   std::vector<float> cover_x_, cover_y_;  // summed weights of the windows over each column / row
   std::vector<std::pair<int, int>> windows_;  // top-left corners
   std::vector<bool> accepted_;

@@ -1,6 +1,7 @@
 // Exported ONNX files run in onnxruntime-node give the descriptors and canonical images
 // that LibTorch (`tiae infer`) gives for the same inputs, for 1-channel (MNIST) and
-// 2-channel (grasp pair) models: max abs diff <= 1e-4 for float32
+// 2-channel (grasp pair) models and the fully convolutional extractor (on 64x64 inputs, its
+// descriptor a map of 16 x 64 x 64 values): max abs diff <= 1e-4 for float32
 // weights, <= 1e-3 for float16 weights. Usage: node onnx_parity.mjs TIAE_BINARY WORK_DIR
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,14 +16,17 @@ fs.mkdirSync(work, { recursive: true });
 const run = path.join(work, 'run');
 const sh = (args) => execFileSync(tiae, args, { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
-// For each kind of data, a short real training run (so the weights are not just their
-// initialisation) on N x C x 32 x 32 inputs: random sparse strokes and a blank image.
+// For each kind of model, a short real training run (so the weights are not just their
+// initialisation) on N x C x S x S inputs: random sparse strokes and a blank image.
 const n = 5;
 let seed = 12345, failures = 0, checks = 0;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-for (const [data, channels] of [['mnist', 1], ['grasp', 2]]) {
-  const run = path.join(work, `run-${data}`), pixels = channels * 1024;
-  sh(['train', '-o', run, '--data', data, '--epochs', '1', '--train-samples', '256', '--batch', '64', '--no-progress']);
+const configs = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'configs');
+const kinds = [['mnist', 1, 32, ['--data', 'mnist']], ['grasp', 2, 32, ['--data', 'grasp']],
+               ['conv', 1, 64, ['-c', path.join(configs, 'pages-fg-conv.json'), '--pages', '4', '--precision', 'float32']]];
+for (const [data, channels, side, trainArgs] of kinds) {
+  const run = path.join(work, `run-${data}`), pixels = channels * side * side;
+  sh(['train', '-o', run, ...trainArgs, '--epochs', '1', '--train-samples', '256', '--batch', '64', '--no-progress']);
   const input = new Float32Array(n * pixels);
   for (let i = 0; i < (n - 1) * pixels; i++) input[i] = rand() < 0.2 ? rand() : 0;
   const inputFile = path.join(work, `input-${data}.f32`);
@@ -34,15 +38,15 @@ for (const [data, channels] of [['mnist', 1], ['grasp', 2]]) {
     const card = JSON.parse(fs.readFileSync(path.join(dir, 'model.json')));
     const enc = await ort.InferenceSession.create(path.join(dir, card.files.encoder));
     const dec = await ort.InferenceSession.create(path.join(dir, card.files.decoder));
-    const desc = (await enc.run({ image: new ort.Tensor('float32', input, [n, channels, 32, 32]) })).descriptor;
+    const desc = (await enc.run({ image: new ort.Tensor('float32', input, [n, channels, side, side]) })).descriptor;
     const canon = (await dec.run({ descriptor: desc })).image;
     let dDesc = 0, dCanon = 0;
     for (let i = 0; i < n; i++) {
-      const d = desc.dims[1];
+      const d = desc.data.length / n;
       for (let j = 0; j < d; j++) dDesc = Math.max(dDesc, Math.abs(desc.data[i * d + j] - torchOut.descriptors[i][j]));
       for (let j = 0; j < pixels; j++) dCanon = Math.max(dCanon, Math.abs(canon.data[i * pixels + j] - torchOut.canonical[i][j]));
     }
-    const ok = dDesc <= tolerance && dCanon <= tolerance && canon.dims.join() === `${n},${channels},32,32` &&
+    const ok = dDesc <= tolerance && dCanon <= tolerance && canon.dims.join() === `${n},${channels},${side},${side}` &&
                card.channels === channels && torchOut.canonical[0].length === pixels;
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${data} (${channels} channel${channels > 1 ? 's' : ''}) ${variant}: ` +
                 `max |descriptor diff| ${dDesc.toExponential(2)}, max |canonical diff| ${dCanon.toExponential(2)} (tolerance ${tolerance})`);

@@ -8,6 +8,7 @@
 
 #include "evaluate/binarize.h"
 #include "data/flyers.h"
+#include "data/training_pages.h"
 #include "evaluate/metrics.h"
 
 namespace {
@@ -131,4 +132,26 @@ TEST_CASE("the glyph size measured from a flyer is near its true size") {
   // a blank page has no writing to measure
   const std::vector<float> blank(100 * 80, 0.8f);
   CHECK(tiae::estimate_glyph_size(blank, 100, 80) == 0);
+}
+
+TEST_CASE("training pages: each depends on its seed and index only, its views share the ink and differ in background") {
+  const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
+  const int side = tiae::kTrainingPageSide;
+  const auto one = tiae::make_page_bank(4, 2, side, 20, 11, split.train, 1, false);
+  const auto two = tiae::make_page_bank(4, 2, side, 20, 11, split.train, 2, false);
+  CHECK(one.images == two.images);
+  CHECK(one.ink == two.ink);
+  const auto other_seed = tiae::make_page_bank(4, 2, side, 20, 12, split.train, 2, false);
+  CHECK(one.ink != other_seed.ink);
+  const long n = long(side) * side;
+  long ink = 0;
+  for (int p = 0; p < one.count; ++p) {
+    long differ = 0;
+    for (long i = 0; i < n; ++i) ink += one.truth(p)[i] > 127, differ += std::abs(one.image(p, 0)[i] - one.image(p, 1)[i]) > 10;
+    INFO("page " << p);
+    CHECK(differ > n / 10);  // another background, light or ink colour in the second view
+  }
+  // glyphs, and paper between them (a page may be blank: lines are left out at random)
+  CHECK(ink > one.count * n / 50);
+  CHECK(ink < one.count * n / 2);
 }

@@ -161,6 +161,14 @@ void add_value(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list, c
   for (auto d : dims) shape->add_dim()->set_dim_value(d);
 }
 
+// [N, channels, H, W] with symbolic N, H and W: a fully convolutional network takes any size.
+void add_image_value(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list, const std::string& name, int channels) {
+  add_value(list, name, {channels});
+  auto* shape = list->Mutable(list->size() - 1)->mutable_type()->mutable_tensor_type()->mutable_shape();
+  shape->add_dim()->set_dim_param("H");
+  shape->add_dim()->set_dim_param("W");
+}
+
 onnx::ModelProto new_model(const std::string& graph_name, const std::string& doc) {
   onnx::ModelProto model;
   model.set_ir_version(kIrVersion);
@@ -206,8 +214,50 @@ void swap_into_place(const fs::path& fresh, const fs::path& target) {
   remove_flat_folder(fresh);
 }
 
+// arch conv (network_shape.h): the encoder, 3x3 convolutions each padded by its dilation,
+// the first followed by a ReLU, the others residual (h + ReLU(conv(h))), image [N,C,H,W] ->
+// descriptor [N,F,H,W]; the decoder, a 1x1
+// convolution and a sigmoid, descriptor -> image.
+void write_conv_encoder(const WeightMap& weights, const NetworkShape& s, WeightStorage storage, const fs::path& path) {
+  auto model = new_model("encoder", "TIAE convolutional encoder: image [N,C,H,W] in [0,1] -> descriptor [N,F,H,W]");
+  auto* graph = model.mutable_graph();
+  GraphBuilder g(graph, weights, storage);
+  add_image_value(graph->mutable_input(), "image", s.channels);
+  std::string h = "image";
+  for (size_t i = 0; i <= s.dilations.size(); ++i) {
+    const std::string name = i == 0 ? "encoder.conv" : "encoder.dilated" + std::to_string(i - 1);
+    const int64_t d = i == 0 ? 1 : s.dilations[i - 1];
+    auto* conv = g.node("Conv", {h, g.weight(name + ".weight"), g.weight(name + ".bias")}, name);
+    GraphBuilder::add_ints(conv, "kernel_shape", {3, 3});
+    GraphBuilder::add_ints(conv, "dilations", {d, d});
+    GraphBuilder::add_ints(conv, "pads", {d, d, d, d});
+    if (i == 0) {
+      h = g.unary("Relu", name, name + ".relu");
+      continue;
+    }
+    g.unary("Relu", name, name + ".relu");
+    h = i == s.dilations.size() ? "descriptor" : name + ".sum";
+    g.node("Add", {i == 1 ? "encoder.conv.relu" : "encoder.dilated" + std::to_string(i - 2) + ".sum", name + ".relu"}, h);
+  }
+  add_image_value(graph->mutable_output(), "descriptor", s.conv_channels);
+  save_model(model, path);
+}
+
+void write_conv_decoder(const WeightMap& weights, const NetworkShape& s, WeightStorage storage, const fs::path& path) {
+  auto model = new_model("decoder", "TIAE convolutional decoder: descriptor [N,F,H,W] -> image [N,C,H,W] in [0,1]");
+  auto* graph = model.mutable_graph();
+  GraphBuilder g(graph, weights, storage);
+  add_image_value(graph->mutable_input(), "descriptor", s.conv_channels);
+  auto* conv = g.node("Conv", {"descriptor", g.weight("decoder.pixel.weight"), g.weight("decoder.pixel.bias")}, "decoder.pixel");
+  GraphBuilder::add_ints(conv, "kernel_shape", {1, 1});
+  g.unary("Sigmoid", "decoder.pixel", "image");
+  add_image_value(graph->mutable_output(), "image", s.channels);
+  save_model(model, path);
+}
+
 // encoder: conv -> relu -> 2x2 max pool -> flatten -> fc1, relu -> fc2, relu -> fc3
 void write_encoder(const WeightMap& weights, const NetworkShape& s, WeightStorage storage, const fs::path& path) {
+  if (s.arch == Architecture::conv) return write_conv_encoder(weights, s, storage, path);
   auto model = new_model("encoder", "TIAE encoder: image [N,C,S,S] in [0,1] -> descriptor [N,D]");
   auto* graph = model.mutable_graph();
   GraphBuilder g(graph, weights, storage);
@@ -228,6 +278,7 @@ void write_encoder(const WeightMap& weights, const NetworkShape& s, WeightStorag
 
 // decoder: fc1, relu -> fc2, relu -> fc3 -> sigmoid -> [N, C, S, S]
 void write_decoder(const WeightMap& weights, const NetworkShape& s, WeightStorage storage, const fs::path& path) {
+  if (s.arch == Architecture::conv) return write_conv_decoder(weights, s, storage, path);
   auto model = new_model("decoder", "TIAE decoder: descriptor [N,D] -> image [N,C,S,S] in [0,1]");
   auto* graph = model.mutable_graph();
   GraphBuilder g(graph, weights, storage);
@@ -250,12 +301,18 @@ std::pair<nlohmann::json, std::string> transform_and_data(const TrainConfig& con
             mnist + "at random shifts"};
   const nlohmann::json transform = {
       {"family", config.max_shift > 0 ? "background+shift" : "background"},
-      {"background", config.background},
+      {"background", config.layout == Layout::page ? std::string("photographed page") : to_string(config.background)},
       {"max_shift", config.max_shift},
       {"layout", config.layout},
       {"letters", config.letters},
       {"output", "the foreground alone: ink amount in [0, 1] on a zero background"},
       {"restoration", config.max_shift > 0 ? "exact minimum over all shifts on the extended canvas" : "squared distance to the digit alone"}};
+  if (config.layout == Layout::page)
+    return {transform, fmt::format("crops of {} synthetic photographed pages (native/data/training_pages.h): lines of the training "
+                                   "fonts' letters and MNIST training digits at 15 to 60 px, rescaled to 20 px with the glyph size "
+                                   "off by up to a third, each drawn {} times over a training photo or paper with light, ink of "
+                                   "either polarity, blur, noise and JPEG",
+                                   config.pages, config.views + 1)};
   const std::string backgrounds = config.background == Background::photo
                                       ? "32x32 crops of the training photographs (native/data/backgrounds.cpp)"
                                       : "noise (uniform, Gaussian, salt and pepper, smooth)";

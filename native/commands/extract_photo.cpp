@@ -32,13 +32,13 @@ std::string extract_photo(const std::string& in, const std::string& out, const E
   const auto t0 = std::chrono::steady_clock::now();
   auto [image, gray, card, glyph_size] =
       read_page(in, options.model, options.auto_glyph_size ? std::nullopt : std::optional<double>(options.core.glyph_size));
-  ExtractOptions core = options.core;
+  const torch::Device device = choose_device(options.device);
+  auto model = load_model(options.model, device);
+  ExtractOptions core = model_windows(model.network->shape, options.core);
   core.model_glyph_size = card.glyph_size;
   core.glyph_size = glyph_size;
   const std::string refused = ForegroundExtraction::check(image.width, image.height, core);
   if (!refused.empty()) throw std::runtime_error(in + ": " + refused);
-  const torch::Device device = choose_device(options.device);
-  auto model = load_model(options.model, device);
   if (model.config.kind != Kind::fg)
     fmt::print(stderr, "tiae: note: {} is a {} model, not a foreground extractor\n", options.model, to_string(model.config.kind));
   auto foreground =

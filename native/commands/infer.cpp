@@ -62,12 +62,13 @@ nlohmann::json infer(const std::string& folder, const InferInput& input, const s
   const auto recon = model->decoder->forward(desc.to(device));
   const auto res = restoration_term(recon, images, max_shift);
   const auto canon = recon.cpu().contiguous().view({n, -1});
+  const auto flat_desc = desc.view({n, -1});  // a convolutional model's descriptor is a map: its values in order
   const auto shifts = res.shift.cpu().contiguous();
   const auto dist = res.distance.cpu().contiguous();
   nlohmann::json out = {{"descriptors", nlohmann::json::array()}, {"canonical", nlohmann::json::array()},
                         {"shifts", nlohmann::json::array()},      {"distances", nlohmann::json::array()}};
   for (int64_t i = 0; i < n; ++i) {
-    out["descriptors"].push_back(std::vector<float>(desc[i].data_ptr<float>(), desc[i].data_ptr<float>() + desc.size(1)));
+    out["descriptors"].push_back(std::vector<float>(flat_desc[i].data_ptr<float>(), flat_desc[i].data_ptr<float>() + flat_desc.size(1)));
     out["canonical"].push_back(std::vector<float>(canon[i].data_ptr<float>(), canon[i].data_ptr<float>() + canon.size(1)));
     out["shifts"].push_back({shifts[i][0].item<int64_t>(), shifts[i][1].item<int64_t>()});
     out["distances"].push_back(dist[i].item<float>());

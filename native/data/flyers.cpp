@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "data/backgrounds.h"
+#include "data/page_effects.h"
 #include "extract.h"
 
 namespace tiae {
@@ -77,36 +78,6 @@ cv::Mat draw_text(int index, int w, int h, double glyph_size, const DigitSet& te
   return ink;
 }
 
-// The light on a hard page: a ramp across it and one soft shadow.
-template <typename Uniform>
-cv::Mat page_light(int w, int h, Uniform& uniform) {
-  cv::Mat light(h, w, CV_32F);
-  const double gx = uniform(-0.5, 0.5), gy = uniform(-0.5, 0.5);
-  for (int r = 0; r < h; ++r)
-    for (int c = 0; c < w; ++c) light.at<float>(r, c) = float(0.85 + gx * (c - w / 2.0) / w + gy * (r - h / 2.0) / h);
-  cv::Mat shadow = cv::Mat::zeros(h, w, CV_32F);
-  cv::ellipse(shadow, {int(uniform(0, w)), int(uniform(0, h))}, {int(uniform(80, 250)), int(uniform(60, 200))}, uniform(0, 180), 0,
-              360, cv::Scalar(uniform(0.3, 0.55)), -1);
-  cv::GaussianBlur(shadow, shadow, {0, 0}, 30);
-  return light - shadow;
-}
-
-// What a camera makes of the lit page (float BGR): blur, sensor noise, JPEG; 8-bit BGR.
-template <typename Uniform>
-cv::Mat photographed(cv::Mat lit, int index, Uniform& uniform) {
-  const double blur = uniform(0.4, 1.4);
-  cv::GaussianBlur(lit, lit, {0, 0}, blur);
-  cv::Mat noise(lit.rows, lit.cols, CV_32FC3);
-  cv::setRNGSeed(int(index));
-  cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(0.02));
-  lit += noise;
-  cv::Mat bgr8;
-  lit.convertTo(bgr8, CV_8UC3, 255.0);
-  std::vector<uint8_t> jpeg;
-  cv::imencode(".jpg", bgr8, jpeg, {cv::IMWRITE_JPEG_QUALITY, int(uniform(45, 85))});
-  return cv::imdecode(jpeg, cv::IMREAD_COLOR);
-}
-
 }  // namespace
 
 std::vector<std::string> flyer_fonts() { return {std::begin(kFonts), std::end(kFonts)}; }
@@ -147,7 +118,7 @@ Flyer make_hard_page(int index, const DigitSet& test_digits) {
   cv::resize(photo, page, {w, h}, 0, 0, cv::INTER_AREA);
   page.convertTo(page, CV_32FC3, 1.0 / 255);  // full contrast: not lightened
 
-  const cv::Mat light = page_light(w, h, uniform);
+  const cv::Mat light = page_light(w, h, rng);
 
   Flyer f;
   f.width = w;
@@ -172,7 +143,7 @@ Flyer make_hard_page(int index, const DigitSet& test_digits) {
       const float a = ink.at<uint8_t>(r, c) / 255.0f, l = light.at<float>(r, c);
       lit.at<cv::Vec3f>(r, c) = ((1 - a) * page.at<cv::Vec3f>(r, c) + a * color) * l;
     }
-  const cv::Mat decoded = photographed(lit, index, uniform);
+  const cv::Mat decoded = photographed(lit, index, rng);
 
   f.bgr.assign(decoded.data, decoded.data + decoded.total() * 3);
   cv::Mat rgba;

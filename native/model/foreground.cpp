@@ -5,8 +5,15 @@
 
 namespace tiae {
 
+ExtractOptions model_windows(const NetworkShape& network, ExtractOptions options) {
+  if (network.arch == Architecture::conv) return convolutional_windows(options, network.reach());
+  options.patch = network.size;
+  return options;
+}
+
 std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device, std::vector<float> gray, int width,
-                                      int height, const ExtractOptions& options, bool progress, Precision precision) {
+                                      int height, const ExtractOptions& given, bool progress, Precision precision) {
+  const ExtractOptions options = model_windows(network->shape, given);
   ForegroundExtraction job(std::move(gray), width, height, options);
   torch::NoGradGuard no_grad;
   const int p = options.patch;

@@ -6,7 +6,19 @@
 
 namespace tiae {
 
+namespace {
+torch::nn::Conv2d same_size_conv(int in, int out, int dilation) {
+  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).dilation(dilation).padding(dilation));
+}
+}  // namespace
+
 EncoderImpl::EncoderImpl(const NetworkShape& s) {
+  if (s.arch == Architecture::conv) {
+    conv = register_module("conv", same_size_conv(s.channels, s.conv_channels, 1));
+    for (size_t i = 0; i < s.dilations.size(); ++i)
+      dilated.push_back(register_module("dilated" + std::to_string(i), same_size_conv(s.conv_channels, s.conv_channels, s.dilations[i])));
+    return;
+  }
   conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(s.channels, s.conv_channels, s.kernel)));
   fc1 = register_module("fc1", torch::nn::Linear(s.pooled_features(), s.hidden1));
   fc2 = register_module("fc2", torch::nn::Linear(s.hidden1, s.hidden2));
@@ -14,6 +26,11 @@ EncoderImpl::EncoderImpl(const NetworkShape& s) {
 }
 
 torch::Tensor EncoderImpl::forward(const torch::Tensor& images) {
+  if (!dilated.empty()) {
+    auto h = torch::relu(conv->forward(images));
+    for (auto& layer : dilated) h = h + torch::relu(layer->forward(h));  // residual: fine detail passes unchanged
+    return h;
+  }
   auto h = torch::max_pool2d(torch::relu(conv->forward(images)), 2);
   h = torch::relu(fc1->forward(h.flatten(1)));
   h = torch::relu(fc2->forward(h));
@@ -21,12 +38,17 @@ torch::Tensor EncoderImpl::forward(const torch::Tensor& images) {
 }
 
 DecoderImpl::DecoderImpl(const NetworkShape& s) : shape(s) {
+  if (s.arch == Architecture::conv) {
+    pixel = register_module("pixel", torch::nn::Conv2d(torch::nn::Conv2dOptions(s.conv_channels, s.channels, 1)));
+    return;
+  }
   fc1 = register_module("fc1", torch::nn::Linear(s.descriptor, s.hidden2));
   fc2 = register_module("fc2", torch::nn::Linear(s.hidden2, s.hidden1));
   fc3 = register_module("fc3", torch::nn::Linear(s.hidden1, s.channels * s.size * s.size));
 }
 
 torch::Tensor DecoderImpl::forward(const torch::Tensor& descriptors) {
+  if (pixel) return torch::sigmoid(pixel->forward(descriptors));
   auto h = torch::relu(fc1->forward(descriptors));
   h = torch::relu(fc2->forward(h));
   return torch::sigmoid(fc3->forward(h)).view({-1, shape.channels, shape.size, shape.size});

@@ -13,17 +13,21 @@ namespace tiae {
 
 struct EncoderImpl : torch::nn::Module {
   explicit EncoderImpl(const NetworkShape& shape);
-  torch::Tensor forward(const torch::Tensor& images);  // [N, C, S, S] -> [N, descriptor]
+  // dense: [N, C, S, S] -> [N, descriptor]; conv: [N, C, H, W] -> [N, conv_channels, H, W]
+  torch::Tensor forward(const torch::Tensor& images);
   torch::nn::Conv2d conv{nullptr};
   torch::nn::Linear fc1{nullptr}, fc2{nullptr}, fc3{nullptr};
+  std::vector<torch::nn::Conv2d> dilated;  // arch conv: "dilated<i>", after `conv`
 };
 TORCH_MODULE(Encoder);
 
 struct DecoderImpl : torch::nn::Module {
   explicit DecoderImpl(const NetworkShape& shape);
-  torch::Tensor forward(const torch::Tensor& descriptors);  // [N, descriptor] -> [N, C, S, S]
+  // dense: [N, descriptor] -> [N, C, S, S]; conv: [N, conv_channels, H, W] -> [N, C, H, W]
+  torch::Tensor forward(const torch::Tensor& descriptors);
   NetworkShape shape;
   torch::nn::Linear fc1{nullptr}, fc2{nullptr}, fc3{nullptr};
+  torch::nn::Conv2d pixel{nullptr};  // arch conv: 1x1
 };
 TORCH_MODULE(Decoder);
 

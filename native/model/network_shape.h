@@ -1,14 +1,25 @@
 // Sizes of the encoder/decoder (by default those of docs/method.md, "The network"). Torch-free, so the CLI,
 // configs and model cards can use it without pulling in LibTorch headers.
+// Two architectures (docs/method.md, "A convolutional extractor"):
+//   dense  the slides' network: conv, pool, fully connected layers, a descriptor per image;
+//   conv   fully convolutional: a 3x3 convolution to conv_channels and a ReLU, then per entry
+//          of `dilations` a residual 3x3 convolution with that dilation (h + ReLU(conv(h))): the encoder,
+//          a descriptor of conv_channels values per pixel; the decoder is a 1x1 convolution
+//          and a sigmoid. It runs on any image size; `size` is the training crop.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace tiae {
 
+enum class Architecture { dense, conv };
+
 struct NetworkShape {
+  Architecture arch = Architecture::dense;
+  std::vector<int> dilations;  // arch conv only
   int channels = 1;
   int size = 32;           // input side; 9x9 valid conv + 2x2 pool -> 12x12 for 32
   int conv_channels = 16;
@@ -18,9 +29,19 @@ struct NetworkShape {
   int descriptor = 30;
   int pooled_side() const { return (size - kernel + 1) / 2; }
   int pooled_features() const { return conv_channels * pooled_side() * pooled_side(); }
+  // Arch conv: how far an output pixel sees, px on each side (its receptive field's radius).
+  int reach() const {
+    int r = 1;
+    for (int d : dilations) r += d;
+    return r;
+  }
 };
 
 inline void to_json(nlohmann::json& j, const NetworkShape& s) {
+  if (s.arch == Architecture::conv) {
+    j = {{"arch", "conv"}, {"channels", s.channels}, {"size", s.size}, {"conv_channels", s.conv_channels}, {"dilations", s.dilations}};
+    return;
+  }
   j = {{"channels", s.channels}, {"size", s.size},       {"conv_channels", s.conv_channels},
        {"kernel", s.kernel},     {"hidden1", s.hidden1}, {"hidden2", s.hidden2},
        {"descriptor", s.descriptor}};
@@ -49,8 +70,22 @@ inline void from_json(const nlohmann::json& j, NetworkShape& s) {
     else if (k == "hidden1") s.hidden1 = int(checked_integer(v, "network.hidden1", 1, 65536));
     else if (k == "hidden2") s.hidden2 = int(checked_integer(v, "network.hidden2", 1, 65536));
     else if (k == "descriptor") s.descriptor = int(checked_integer(v, "network.descriptor", 1, 4096));
-    else throw std::runtime_error("unknown network setting '" + k + "'");
+    else if (k == "arch") {
+      if (v != "dense" && v != "conv") throw std::runtime_error("network.arch must be \"dense\" or \"conv\", not " + v.dump());
+      s.arch = v == "conv" ? Architecture::conv : Architecture::dense;
+    } else if (k == "dilations") {
+      if (!v.is_array() || v.empty() || v.size() > 32) throw std::runtime_error("network.dilations must be a list of 1 to 32 integers");
+      s.dilations.clear();
+      for (const auto& d : v) s.dilations.push_back(int(checked_integer(d, "network.dilations[]", 1, 64)));
+    } else throw std::runtime_error("unknown network setting '" + k + "'");
   }
+  if (s.arch == Architecture::conv) {
+    if (s.dilations.empty()) s.dilations = {1, 2, 4, 8, 16, 1};
+    s.kernel = 3;
+    s.descriptor = s.conv_channels;  // per pixel
+    return;
+  }
+  if (!s.dilations.empty()) throw std::runtime_error("network.dilations is a setting of arch \"conv\" only");
   if (s.size - s.kernel + 1 < 2) throw std::runtime_error("network.kernel must be smaller than the image");
   // The two largest weight matrices (encoder fc1, decoder fc3): at most 2^28 values each.
   const int64_t pixels = int64_t(s.channels) * s.size * s.size;

@@ -137,6 +137,36 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   return batch;
 }
 
+Batch draw_page_batch(const PageBank& pages, int64_t count, std::mt19937_64& rng, const TrainConfig& config) {
+  const int s = config.network.size, side = pages.side, views = pages.views;
+  if (s > side) throw std::logic_error("draw_page_batch: crops larger than the bank's pages");
+  std::vector<float> in(size_t(views * count) * s * s), truth(size_t(count) * s * s);
+  for (int64_t i = 0; i < count; ++i) {
+    const int p = int(rng() % uint64_t(pages.count));
+    const int x0 = int(rng() % uint64_t(side - s + 1)), y0 = int(rng() % uint64_t(side - s + 1));
+    const int turn = int(rng() % 4);
+    const bool mirror = rng() & 1;
+    // Output (y, x) reads the page at the crop's (u, v): turned, then mirrored.
+    const auto source = [&](int y, int x) {
+      if (mirror) x = s - 1 - x;
+      const int u = turn == 0 ? x : turn == 1 ? s - 1 - y : turn == 2 ? s - 1 - x : y;
+      const int v = turn == 0 ? y : turn == 1 ? x : turn == 2 ? s - 1 - y : s - 1 - x;
+      return size_t(y0 + v) * side + x0 + u;
+    };
+    for (int y = 0; y < s; ++y)
+      for (int x = 0; x < s; ++x) {
+        const size_t from = source(y, x), to = size_t(y) * s + x;
+        truth[size_t(i) * s * s + to] = pages.truth(p)[from] / 255.0f;
+        for (int v = 0; v < views; ++v) in[size_t(v * count + i) * s * s + to] = pages.image(p, v)[from] / 255.0f;
+      }
+  }
+  Batch batch;
+  batch.views = views;
+  batch.inputs = torch::from_blob(in.data(), {views * count, 1, s, s}).clone();
+  batch.targets = torch::from_blob(truth.data(), {count, 1, s, s}).clone().repeat({views, 1, 1, 1});
+  return batch;
+}
+
 torch::Tensor extraction_weights(int64_t size) {
   std::vector<float> w(static_cast<size_t>(size));
   for (int64_t i = 0; i < size; ++i) w[size_t(i)] = window_weight(int(i), int(size));
@@ -167,7 +197,7 @@ Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& c
   // Layout "text": errors weighted as `extract` weighs a window's outputs (window_weight,
   // mean 1), so the network spends itself on the middle, which decides the page.
   torch::Tensor out = recon, targets = batch.targets;
-  if (config.layout == Layout::text) {
+  if (config.layout == Layout::text || (config.layout == Layout::page && config.network.arch == Architecture::dense)) {
     const auto root = extraction_weights(s).to(recon.device()).sqrt();
     out = recon * root;
     targets = targets * root;
@@ -176,7 +206,7 @@ Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& c
   o.c_inv = invariance_term(reference, out.narrow(0, bs, (views - 1) * bs).view({views - 1, bs, -1, s, s})).mean();
   o.c_res = config.max_shift > 0 ? restoration_term(out, targets, config.max_shift).distance.mean()
                                  : (out - targets).pow(2).flatten(1).sum(1).mean();
-  o.c_spa = sparseness_term(descriptors).mean();
+  o.c_spa = sparseness_term(descriptors.flatten(1)).mean();
   o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa;
   return o;
 }

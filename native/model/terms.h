@@ -8,6 +8,7 @@
 #include <random>
 
 #include "data/backgrounds.h"
+#include "data/training_pages.h"
 #include "model/network.h"
 #include "model/train_config.h"
 
@@ -66,6 +67,11 @@ struct Batch {
 Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& config,
                  const BackgroundSource* backgrounds, const torch::Tensor& letters = {});
 
+// Layout "page": `count` crops of network.size px cut at the same place from every view of
+// random bank pages, each turned by a random multiple of 90 degrees and mirrored at random;
+// targets = the crops of the pages' ink, the same for every view.
+Batch draw_page_batch(const PageBank& pages, int64_t count, std::mt19937_64& rng, const TrainConfig& config);
+
 struct Objective {
   torch::Tensor loss;               // the scalar to minimise
   torch::Tensor c_inv, c_res, c_spa; // batch means (kind "tiae")
@@ -79,7 +85,8 @@ torch::Tensor extraction_weights(int64_t size);
 // One training step's objective on a Batch:
 //   tiae, fg: l_inv * C_inv + l_res * C_res (on every view) + l_spa * C_spa, where C_res is
 //             the exact minimum over shifts when max_shift > 0, else ||D(E(I)) - target||^2;
-//             With layout "text" both terms weigh each pixel by extraction_weights.
+//             With layout "text" (and "page" on the dense network) both terms weigh each
+//             pixel by extraction_weights.
 //   ae:       ||D(E(I)) - I||^2, the ordinary auto-encoder on the same shifted digits.
 Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& config);
 

@@ -22,7 +22,7 @@ constexpr std::array<const char*, 3> kKinds = {"tiae", "ae", "fg"};
 constexpr std::array<const char*, 3> kBackgrounds = {"noise", "white-noise", "photo"};
 constexpr std::array<const char*, 2> kDatasets = {"mnist", "grasp"};
 constexpr std::array<const char*, 2> kPrecisions = {"float32", "bfloat16"};
-constexpr std::array<const char*, 3> kLayouts = {"centred", "text", "document"};
+constexpr std::array<const char*, 4> kLayouts = {"centred", "text", "document", "page"};
 
 // A finite JSON number in [lo, hi], either end open when asked.
 double checked_number(const nlohmann::json& v, const std::string& key, double lo, double hi, bool open_low = false,
@@ -90,10 +90,12 @@ const std::vector<Setting>& training_settings() {
       number("lr_final", "--lr-final", "learning rate at the end of the cosine decay", &TrainConfig::lr_final, 0, 10, true),
       integer("views", "--views", "K: random shifts per digit per step for the invariance term", &TrainConfig::views, 1, 64),
       integer("max_shift", "--max-shift", "shifts in [-max, max] pixels", &TrainConfig::max_shift, 0, 128),
-      mode("layout", "--layout", "centred (digits as MNIST), text (kind fg: windows over lines of glyphs) or document (kinds tiae, ae: windows centred on a glyph of a line)",
+      mode("layout", "--layout", "centred (digits as MNIST), text (kind fg: windows over lines of glyphs), page (kind fg: crops of "
+                                "photographed pages) or document (kinds tiae, ae: windows centred on a glyph of a line)",
            &TrainConfig::layout, parse_layout),
       number("letters", "--letters", "layouts text, document: fraction of glyphs that are font letters, not digits", &TrainConfig::letters,
              0, 1, false, true),
+      integer("pages", "--pages", "layout page: synthetic training pages made at the start", &TrainConfig::pages, 1, 1000000),
       {"init", "--init", "start from this run's or model folder's weights (those of matching shape)", SettingType::text,
        [](TrainConfig& c, const nlohmann::json& v) { c.init = text(v, "init"); },
        [](const TrainConfig& c) { return nlohmann::json(c.init); }},
@@ -128,8 +130,10 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   }
   if (c.kind == Kind::tiae && c.max_shift < 1) throw std::runtime_error("kind tiae needs max_shift >= 1");
   if (2 * c.max_shift > c.network.size) throw std::runtime_error("max_shift must be at most half the image size");
-  if (c.layout == Layout::text && (c.kind != Kind::fg || c.max_shift != 0))
-    throw std::runtime_error("layout \"text\" is a setting of kind fg without shifts (max_shift 0)");
+  if ((c.layout == Layout::text || c.layout == Layout::page) && (c.kind != Kind::fg || c.max_shift != 0))
+    throw std::runtime_error("layouts \"text\" and \"page\" are settings of kind fg without shifts (max_shift 0)");
+  if (c.network.arch == Architecture::conv && c.layout != Layout::page)
+    throw std::runtime_error("network.arch \"conv\" is trained on layout \"page\"");
   const int channels = c.data == Dataset::grasp ? 2 : 1;
   if (c.network.channels == 1) c.network.channels = channels;  // the default of 1 becomes the data's
   if (c.network.channels != channels)
@@ -138,7 +142,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     throw std::runtime_error("data grasp is for kinds tiae and ae with layout centred");
   if (c.layout == Layout::document && (c.kind == Kind::fg || c.max_shift < 1))
     throw std::runtime_error("layout \"document\" is a setting of kinds tiae and ae with shifts (max_shift >= 1)");
-  if (c.letters > 0 && c.layout == Layout::centred)
+  if (c.letters > 0 && (c.layout == Layout::centred || c.layout == Layout::page))
     throw std::runtime_error("letters are a setting of layouts \"text\" and \"document\"");
 }
 

@@ -23,8 +23,9 @@ enum class Background { noise, white_noise, photo };
 // "centred": one digit in the middle, as MNIST. Kind fg: "text", windows over lines of
 // glyphs at any offset, as `tiae extract` sees a page. Kinds tiae and ae: "document",
 // windows over lines of glyphs centred on one glyph and cut at the view's shift, as
-// `tiae document` sees a page (data/text_layout.h).
-enum class Layout { centred, text, document };
+// `tiae document` sees a page (data/text_layout.h). Kind fg: "page", crops of synthetic
+// photographed pages (data/training_pages.h), for the convolutional extractor.
+enum class Layout { centred, text, document, page };
 
 // What the images are: "mnist" (digits, 1 channel) or "grasp" (hand and object mask
 // pairs, 2 channels: data/grasp_masks.h).
@@ -68,6 +69,7 @@ struct TrainConfig {
   // Layouts text and document: the fraction of glyphs that are letters of handwriting-style fonts
   // (data/font_glyphs.h) rather than MNIST digits, in [0, 1).
   double letters = 0;
+  int pages = 1500;         // layout page: synthetic training pages drawn at the start
   // Start from the weights of this training run or model folder instead of random ones
   // (fine-tuning): every parameter of the same name and shape is copied.
   std::string init;

@@ -15,6 +15,7 @@
 #include "artifacts/run_folder.h"
 #include "data/grasp_masks.h"
 #include "data/mnist_data.h"
+#include "data/training_pages.h"
 #include "model/network.h"
 #ifdef TIAE_HAVE_OPENCV
 #include "io/figures.h"
@@ -45,14 +46,32 @@ struct TermSums {
   }
 };
 
+// What every step draws from: the training digits, and for foreground runs the
+// backgrounds and the font letters.
+struct TrainingData {
+  torch::Tensor digits;  // [n, C, S, S] on the device: digits, or grasp pairs
+  std::unique_ptr<BackgroundSource> backgrounds;
+  torch::Tensor letters;  // layout text: letters of handwriting-style fonts (font_glyphs.h)
+  std::unique_ptr<PageBank> pages;  // layout page: photographed pages (training_pages.h)
+};
+
+// One step's batch: crops of the page bank, or the digits drawn as the layout says.
+Batch draw_training_batch(const TrainingData& data, const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& config,
+                          torch::Device device) {
+  if (!data.pages) return draw_batch(digits, rng, config, data.backgrounds.get(), data.letters);
+  auto batch = draw_page_batch(*data.pages, digits.size(0), rng, config);
+  batch.inputs = batch.inputs.to(device);
+  batch.targets = batch.targets.to(device);
+  return batch;
+}
+
 #ifdef TIAE_HAVE_OPENCV
 // A picture of what the model is trained on: each view of a few digits, then the targets.
 // Its own generator, so that the run's randomness does not depend on it.
-void write_batch_picture(const fs::path& path, const torch::Tensor& digits, const TrainConfig& config,
-                         const BackgroundSource* backgrounds, const torch::Tensor& letters) {
+void write_batch_picture(const fs::path& path, const torch::Tensor& digits, const TrainConfig& config, const TrainingData& data) {
   std::mt19937_64 rng(config.seed);
-  const auto batch = draw_batch(digits, rng, config, backgrounds, letters);
-  const int64_t count = digits.size(0), s = digits.size(2), c = digits.size(1);
+  const auto batch = draw_training_batch(data, digits, rng, config, digits.device());
+  const int64_t count = digits.size(0), s = batch.inputs.size(2), c = digits.size(1);
   const auto inputs = batch.inputs.to(torch::kCPU).contiguous(), targets = batch.targets.to(torch::kCPU).contiguous();
   std::vector<ImageRow> rows;
   for (int64_t v = 0; v < batch.views; ++v) {
@@ -86,18 +105,10 @@ void copy_init_weights(AutoEncoder& model, const std::string& folder, torch::Dev
              kept_random.empty() ? std::string() : " except " + fmt::format("{}", fmt::join(kept_random, ", ")) + " (random)");
 }
 
-// What every step draws from: the training digits, and for foreground runs the
-// backgrounds and the font letters.
-struct TrainingData {
-  torch::Tensor digits;  // [n, C, S, S] on the device: digits, or grasp pairs
-  std::unique_ptr<BackgroundSource> backgrounds;
-  torch::Tensor letters;  // layout text: letters of handwriting-style fonts (font_glyphs.h)
-};
-
 // The training images as [n, C, S, S]: MNIST's training digits or grasp pairs.
 torch::Tensor training_images(const TrainConfig& config) {
   const int s = config.network.size, c = config.network.channels;
-  if (s != DigitSet::kSize) throw std::runtime_error("training needs a 32x32 network");
+  if (s != DigitSet::kSize && config.layout != Layout::page) throw std::runtime_error("training needs a 32x32 network");
   if (config.data == Dataset::grasp) {
     const auto split = make_grasp_split();
     const int n = config.train_samples > 0 ? std::min(config.train_samples, split.train.count()) : split.train.count();
@@ -105,7 +116,7 @@ torch::Tensor training_images(const TrainConfig& config) {
   }
   const auto split = load_mnist_split(find_mnist_package());
   const int n = config.train_samples > 0 ? std::min(config.train_samples, split.train.count()) : split.train.count();
-  return torch::from_blob(const_cast<float*>(split.train.images.data()), {n, c, s, s}).clone();
+  return torch::from_blob(const_cast<float*>(split.train.images.data()), {n, c, DigitSet::kSize, DigitSet::kSize}).clone();
 }
 
 TrainingData load_training_data(const TrainConfig& config, torch::Device device, bool report) {
@@ -115,6 +126,15 @@ TrainingData load_training_data(const TrainConfig& config, torch::Device device,
   if (config.kind == Kind::fg)
     data.backgrounds = std::make_unique<BackgroundSource>(to_string(config.background), config.background == Background::photo ? training_photos()
                                                                                                            : std::vector<std::string>{});
+  if (config.layout == Layout::page) {
+#ifdef TIAE_HAVE_OPENCV
+    const auto split = load_mnist_split(find_mnist_package());
+    data.pages = std::make_unique<PageBank>(make_page_bank(config.pages, config.views + 1, kTrainingPageSide, kMnistDigitHeight,
+                                                           config.seed, split.train, int(torch::get_num_threads()), report));
+#else
+    throw std::runtime_error("layout page needs OpenCV to draw its pages; this build has none");
+#endif
+  }
   if (config.letters > 0) {
 #ifdef TIAE_HAVE_OPENCV
     const auto fonts = training_fonts();
@@ -216,7 +236,7 @@ nlohmann::json train_epoch(AutoEncoder& model, torch::optim::Adam& optimizer, co
 
     const int64_t lo = b * B, bs = std::min<int64_t>(B, n - lo);
     const auto index = torch::from_blob(order.data() + lo, {bs}, torch::kLong).to(data.digits.device());
-    const auto batch = draw_batch(data.digits.index_select(0, index), rng, config, data.backgrounds.get(), data.letters);
+    const auto batch = draw_training_batch(data, data.digits.index_select(0, index), rng, config, data.digits.device());
     sums.add(train_step(model, optimizer, batch, config, group));
     const double rate = double(lo + bs) / std::max(1e-9, bar.seconds()), k = 1.0 / sums.batches;
     bar.update(b + 1, config.kind != Kind::ae
@@ -335,7 +355,7 @@ void train(const std::function<TrainConfig()>& configure, const RunOptions& opti
 #ifdef TIAE_HAVE_OPENCV
   if (leader)
     write_batch_picture(fs::path(run) / "training-batch.png", data.digits.narrow(0, 0, std::min<int64_t>(data.digits.size(0), 12)),
-                        config, data.backgrounds.get(), data.letters);
+                        config, data);
 #endif
   const int start_epoch = start.resume_from ? start.resume_from->epochs_done : 0;
   long step = start.resume_from ? start.resume_from->steps_done : 0;

@@ -1,0 +1,210 @@
+#include "data/training_pages.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <opencv2/freetype.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <stdexcept>
+#include <string>
+#include <mutex>
+#include <thread>
+
+#include "data/backgrounds.h"
+#include "data/font_glyphs.h"
+#include "data/page_effects.h"
+#include "io/progress_bar.h"
+
+namespace tiae {
+
+namespace {
+
+struct Sources {
+  std::vector<cv::Ptr<cv::freetype::FreeType2>> fonts;
+  std::vector<double> cap_per_size;                     // capital height / font size, per font
+  std::vector<cv::Mat> photos;                          // BGR float in [0, 1]
+};
+
+double uniform(std::mt19937_64& rng, double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
+
+// A random word of the training characters, 1 to 9 long.
+std::string random_word(std::mt19937_64& rng) {
+  const std::string chars = kTrainingCharacters;
+  std::string w(1 + rng() % 9, ' ');
+  for (auto& c : w) c = chars[rng() % chars.size()];
+  return w;
+}
+
+// The ink (8-bit coverage) of a w x h page: lines of words in one training font and now and
+// then a row of MNIST digits, glyph px high; some areas left blank.
+cv::Mat draw_ink(const Sources& src, int w, int h, double glyph, const DigitSet& digits, std::mt19937_64& rng) {
+  const size_t f = rng() % src.fonts.size();
+  const int font_height = int(std::lround(glyph / std::max(0.2, src.cap_per_size[f])));
+  cv::Mat canvas(h, w, CV_8UC3, cv::Scalar::all(0));
+  for (double y = glyph * uniform(rng, 0.5, 2.5); y < h + glyph; y += glyph * uniform(rng, 1.6, 3.2)) {
+    if (rng() % 6 == 0) continue;  // a blank line
+    double x = -glyph * uniform(rng, 0, 3);
+    if (rng() % 4 == 0) {  // a row of digits, their 20 px of ink scaled to the glyph size
+      const double scale = glyph / kMnistDigitHeight;
+      const int side = std::max(4, int(std::lround(DigitSet::kSize * scale)));
+      for (; x < w; x += side * uniform(rng, 0.6, 1.1)) {
+        cv::Mat digit(DigitSet::kSize, DigitSet::kSize, CV_32F, const_cast<float*>(digits.image(int(rng() % digits.count())))), big, big8;
+        cv::resize(digit, big, {side, side}, 0, 0, cv::INTER_LINEAR);
+        big.convertTo(big8, CV_8U, 255.0);
+        cv::Mat gray8;
+        const cv::Rect box = cv::Rect(int(x), int(y) - side * 3 / 4, side, side) & cv::Rect(0, 0, w, h);
+        if (box.area() == 0) continue;
+        cv::Mat roi;
+        cv::extractChannel(canvas(box), roi, 0);
+        cv::max(roi, big8(box - cv::Point(int(x), int(y) - side * 3 / 4)), roi);
+        cv::Mat planes[] = {roi, roi, roi};
+        cv::merge(planes, 3, canvas(box));
+      }
+      continue;
+    }
+    std::string line;
+    while (line.size() < size_t(w / std::max(4.0, glyph * 0.5))) line += random_word(rng) + " ";
+    src.fonts[f]->putText(canvas, line, {int(x), int(y)}, font_height, cv::Scalar::all(255), -1, cv::LINE_AA, false);
+  }
+  cv::Mat ink;
+  cv::extractChannel(canvas, ink, 0);
+  const int pen = int(std::lround(uniform(rng, -0.06, 0.08) * glyph));  // thinner or thicker pens
+  if (pen != 0) {
+    const auto kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * std::abs(pen) + 1, 2 * std::abs(pen) + 1});
+    if (pen > 0) cv::dilate(ink, ink, kernel);
+    else cv::erode(ink, ink, kernel);
+  }
+  return ink;
+}
+
+// One view's paper (BGR float): a photo crop at full contrast (half the draws), lightened
+// toward white or dark like a board (a third), or plain paper with a faint texture.
+cv::Mat draw_paper(const Sources& src, int w, int h, std::mt19937_64& rng) {
+  const double style = uniform(rng, 0, 1);
+  cv::Mat paper;
+  if (style < 0.85) {
+    const cv::Mat& photo = src.photos[rng() % src.photos.size()];
+    const double zoom = uniform(rng, std::max(double(w) / photo.cols, double(h) / photo.rows), 1.5 * std::max(1.0, double(w) / photo.cols));
+    const int cw = std::min(photo.cols, int(std::ceil(w / zoom))), ch = std::min(photo.rows, int(std::ceil(h / zoom)));
+    const cv::Rect crop(int(rng() % uint64_t(photo.cols - cw + 1)), int(rng() % uint64_t(photo.rows - ch + 1)), cw, ch);
+    cv::resize(photo(crop), paper, {w, h}, 0, 0, cv::INTER_LINEAR);
+    if (rng() & 1) cv::flip(paper, paper, 1);
+    if (style > 0.5) {  // flattened, as a print or a wall: toward white, or toward a dark board
+      const double keep = uniform(rng, 0.2, 0.7), base = rng() % 3 ? uniform(rng, 0.3, 1 - keep) : uniform(rng, 0, 0.2);
+      paper.convertTo(paper, -1, keep, base);
+    }
+  } else {
+    const cv::Scalar tint(uniform(rng, 0.6, 1), uniform(rng, 0.6, 1), uniform(rng, 0.6, 1));
+    paper = cv::Mat(h, w, CV_32FC3, tint);
+    cv::Mat grain(h, w, CV_32FC3);
+    cv::randn(grain, cv::Scalar::all(0), cv::Scalar::all(uniform(rng, 0, 0.05)));
+    cv::GaussianBlur(grain, grain, {0, 0}, uniform(rng, 0.5, 3));
+    paper += grain;
+  }
+  return paper;
+}
+
+// An ink colour (BGR): dark (luma under 0.35) or light (over 0.65), polarity at random.
+cv::Vec3f ink_colour(std::mt19937_64& rng) {
+  const bool dark = rng() & 1;
+  for (;;) {
+    const cv::Vec3f c(float(uniform(rng, 0, 1)), float(uniform(rng, 0, 1)), float(uniform(rng, 0, 1)));
+    const float luma = 0.114f * c[0] + 0.587f * c[1] + 0.299f * c[2];
+    if (dark ? luma < 0.35f : luma > 0.65f) return c;
+  }
+}
+
+// Page i: the ink once, then each view drawn, photographed, made gray (as gray_from_rgba8)
+// and rescaled to the model's glyph size.
+void make_page(const Sources& src, PageBank& bank, int i, double model_glyph, uint64_t seed, const DigitSet& digits) {
+  std::mt19937_64 rng(seed * 1000003 + uint64_t(i));
+  const double glyph = uniform(rng, 15, 60);
+  const double measured = glyph * std::exp(uniform(rng, std::log(0.75), std::log(1.33)));  // the size the rescaling assumes
+  const double scale = model_glyph / measured;
+  const int side = bank.side, w = int(std::ceil(side / scale)) + 2, h = w;
+  const cv::Mat ink8 = draw_ink(src, w, h, glyph, digits, rng);
+  const auto rescaled = [&](const cv::Mat& m) {
+    cv::Mat out;
+    cv::resize(m, out, {0, 0}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    return out(cv::Rect(0, 0, side, side)).clone();
+  };
+  cv::Mat ink;
+  ink8.convertTo(ink, CV_32F, 1.0 / 255);
+  rescaled(ink8).copyTo(cv::Mat(side, side, CV_8U, bank.ink.data() + size_t(i) * side * side));
+  for (int v = 0; v < bank.views; ++v) {
+    cv::Mat paper = draw_paper(src, w, h, rng);
+    const cv::Mat light = rng() % 3 ? page_light(w, h, rng) : cv::Mat(h, w, CV_32F, cv::Scalar(uniform(rng, 0.7, 1.1)));
+    const cv::Vec3f colour = ink_colour(rng);
+    cv::Mat lit(h, w, CV_32FC3);
+    for (int r = 0; r < h; ++r)
+      for (int c = 0; c < w; ++c) {
+        const float a = ink.at<float>(r, c), l = light.at<float>(r, c);
+        lit.at<cv::Vec3f>(r, c) = ((1 - a) * paper.at<cv::Vec3f>(r, c) + a * colour) * l;
+      }
+    const cv::Mat decoded = photographed(lit, int(rng() % 1000000), rng);
+    cv::Mat gray;
+    cv::cvtColor(decoded, gray, cv::COLOR_BGR2GRAY);
+    rescaled(gray).copyTo(cv::Mat(side, side, CV_8U, const_cast<uint8_t*>(bank.image(i, v))));
+  }
+}
+
+Sources load_sources() {
+  Sources s;
+  for (const auto& path : training_fonts()) {
+    auto font = cv::freetype::createFreeType2();
+    font->loadFontData(path, 0);
+    int baseline = 0;
+    s.cap_per_size.push_back(font->getTextSize("H", 100, -1, &baseline).height / 100.0);
+    s.fonts.push_back(font);
+  }
+  for (const auto& path : training_photos()) {
+    cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR), f;
+    if (bgr.empty()) throw std::runtime_error("cannot decode photo " + path);
+    bgr.convertTo(f, CV_32FC3, 1.0 / 255);
+    s.photos.push_back(f);
+  }
+  return s;
+}
+
+}  // namespace
+
+PageBank make_page_bank(int count, int views, int side, double model_glyph, uint64_t seed, const DigitSet& digits, int threads,
+                        bool progress) {
+  PageBank bank;
+  bank.count = count;
+  bank.views = views;
+  bank.side = side;
+  bank.images.resize(size_t(count) * views * side * side);
+  bank.ink.resize(size_t(count) * side * side);
+  threads = std::max(1, threads);
+  std::vector<Sources> sources;  // each thread its own fonts (FreeType2 keeps state while drawing)
+  for (int t = 0; t < threads; ++t) sources.push_back(load_sources());
+  std::atomic<int> next{0}, done{0};
+  ProgressBar bar("training pages", count, progress);
+  std::vector<std::thread> workers;
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([&, t] {
+      try {
+        for (int i; (i = next++) < count;) {
+          make_page(sources[size_t(t)], bank, i, model_glyph, seed, digits);
+          ++done;
+          if (t == 0) bar.update(done);
+        }
+      } catch (...) {
+        const std::lock_guard<std::mutex> hold(failure_lock);
+        failure = std::current_exception();
+        next = count;
+      }
+    });
+  for (auto& w : workers) w.join();
+  if (failure) std::rethrow_exception(failure);
+  bar.finish();
+  return bank;
+}
+
+}  // namespace tiae

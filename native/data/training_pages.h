@@ -1,0 +1,39 @@
+// Training pages for a convolutional extractor (layout "page", docs/method.md, "A convolutional
+// extractor"): square pieces of synthetic pages already rescaled to the model's glyph size,
+// each drawn V times with the same ink over different backgrounds. What changes between
+// views is the background-change transform of the slides, made as rich as a photo of a page
+// can be: a training photo in colour at full contrast or lightened like paper, or plain
+// paper; a ramp of light and a shadow; dark or light ink of any colour; pen width; camera
+// blur, noise and JPEG. Glyphs are lines of the training fonts' letters (font_glyphs.h) and
+// MNIST training digits, drawn at 15 to 60 px and rescaled as `tiae extract` rescales a page,
+// with an error of the glyph size of up to a third (as a measured size has). Fonts and photos
+// are those of training only: the flyers and hard pages (flyers.h) stay unseen.
+// Made once on the CPU (OpenCV) and kept as 8-bit planes, so a trainer on any device only
+// cuts crops from it.
+#pragma once
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "data/mnist_data.h"
+
+namespace tiae {
+
+// The side of a training page, px at the model's glyph size: room for crops of up to this.
+constexpr int kTrainingPageSide = 192;
+
+struct PageBank {
+  int count = 0, views = 0, side = 0;
+  std::vector<uint8_t> images;  // count x views x side x side gray, page-major
+  std::vector<uint8_t> ink;     // count x side x side: the truth, ink amount
+  const uint8_t* image(int page, int view) const { return images.data() + (size_t(page) * views + view) * side * side; }
+  const uint8_t* truth(int page) const { return ink.data() + size_t(page) * side * side; }
+};
+
+// `count` pages of `side` px at the model's glyph size `model_glyph`, `views` drawings each.
+// Page i depends on (seed, i) only; made on `threads` threads. Needs OpenCV; throws naming
+// the package when a font or photo is missing.
+PageBank make_page_bank(int count, int views, int side, double model_glyph, uint64_t seed, const DigitSet& digits,
+                        int threads, bool progress);
+
+}  // namespace tiae
