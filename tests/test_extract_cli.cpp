@@ -281,7 +281,8 @@ TEST_CASE("tiae train: bad foreground settings end in a message naming the setti
       {"--data grasp", "data grasp is for kinds tiae and ae"},
       {"--data digits", "data must be one of mnist, grasp"},
       {"--background plaid", "background must be"},
-      {"--layout page", "layout must be"}};
+      {"--layout pages", "layout must be"},
+      {"--layout page --max-shift 2", "layouts \"text\" and \"page\" are settings of kind fg without shifts"}};
   for (const auto& [flags, message] : cases) {
     INFO(flags);
     const auto r = run_cli(base + " " + flags);
@@ -298,7 +299,7 @@ TEST_CASE("tiae extract from any folder finds the released model, --mask writes 
   const auto r = run_cli("extract " + in + " -o " + out + " --glyph-size 24 --mask --no-progress", "cd / &&");
   INFO(r.output);
   REQUIRE(r.status == 0);
-  CHECK(r.output.find("mnist-fg-photo-text") == std::string::npos);  // no note about a non-fg model
+  CHECK(r.output.find("pages-fg-conv") == std::string::npos);  // no note about a non-fg model
   const cv::Mat mask = cv::imread(out, cv::IMREAD_UNCHANGED);
   REQUIRE(mask.size() == cv::Size(160, 60));
   CHECK(cv::countNonZero((mask != 0) & (mask != 255)) == 0);

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "extract.h"
 #include "grasp_tab.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
@@ -84,15 +85,27 @@ struct ModelView {
 };
 
 // Windows a run will take, as shared/extract.h and shared/document.h tile the image
-// rescaled to the model's glyph size: for the estimate shown before a run.
+// rescaled to the model's glyph size: for the estimate shown before a run. reach: 0 for a
+// dense model (32 px windows every `stride` px), else a fully convolutional model's, whose
+// windows are those of convolutional_windows (stride ignored).
 struct WorkEstimate {
   float windows_per_s = 0;      // measured on this device (0: not yet)
+  int rate_reach = 0;           // ... with a model of this reach (a conv window is 64 dense ones' pixels)
   float model_glyph_size = 20;  // the model card's, set by the page (cards without it: MNIST's 20 px)
-  long windows(float full_w, float full_h, float glyph_size, int stride) const {
+  long windows(float full_w, float full_h, float glyph_size, int stride, int reach) const {
     const float scale = model_glyph_size / glyph_size;
+    if (reach > 0) {  // windows flush with the far border too: ceil((side - patch) / stride) + 1
+      const int patch = tiae::kConvPatch, step = tiae::convolutional_windows({}, reach).stride;
+      auto along = [&](float side) {
+        const float work = std::max(1.f, std::round(side * scale));
+        return work <= patch ? 1L : long(std::ceil((work - patch) / float(step))) + 1;
+      };
+      return along(full_w) * along(full_h);
+    }
     auto along = [&](float side) { return long(std::max(1.f, std::ceil(side * scale / float(stride)))); };
     return along(full_w) * along(full_h);
   }
+  float rate(int reach) const { return reach == rate_reach ? windows_per_s : 0; }  // 0: not known for such a model
 };
 
 struct ExtractView {
@@ -105,7 +118,9 @@ struct ExtractView {
   float progress = 0, glyph_size = 20;
   int stride = 8;
   std::vector<std::string> models;  // the foreground models the page has, the first the default
+  std::vector<int> reaches;         // theirs (0: dense), from their cards
   int model = 0;
+  int reach() const { return size_t(model) < reaches.size() ? reaches[size_t(model)] : 0; }  // the chosen model's
 };
 
 struct DocumentView {
@@ -339,11 +354,11 @@ std::string field(const char* label, float width = 220) {
 }
 
 // "about N windows, about T s here" before a run (the rate measured on this device).
-void estimate_line(const WorkEstimate& e, float full_w, float full_h, float glyph_size, int stride) {
+void estimate_line(const WorkEstimate& e, float full_w, float full_h, float glyph_size, int stride, int reach = 0) {
   if (full_w <= 0) return;
-  const long n = e.windows(full_w, full_h, glyph_size, stride);
+  const long n = e.windows(full_w, full_h, glyph_size, stride, reach);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  if (e.windows_per_s > 0) ImGui::TextWrapped("about %ld windows: about %.0f s on this device", n, std::ceil(n / e.windows_per_s));
+  if (e.rate(reach) > 0) ImGui::TextWrapped("about %ld windows: about %.0f s on this device", n, std::ceil(n / e.rate(reach)));
   else ImGui::TextWrapped("about %ld windows (the time is estimated once the model has run)", n);
   ImGui::PopStyleColor();
 }
@@ -358,8 +373,9 @@ void message_line(const std::string& message, bool failed) {
 }
 
 // What both image tabs start with: open a file or the example, then the glyph size and the
-// stride. which: 0 the Extract tab (a photo), 1 the Documents tab (a page).
-void source_controls(int which, float& glyph_size, int& stride, int min_stride, int max_stride) {
+// stride. which: 0 the Extract tab (a photo), 1 the Documents tab (a page). reach > 0: a
+// fully convolutional model, whose stride is its own (the slider is shown disabled).
+void source_controls(int which, float& glyph_size, int& stride, int min_stride, int max_stride, int reach = 0) {
   const bool photo = which == 0;
   if (ImGui::Button(photo ? "Open photo..." : "Open page...")) EM_ASM({ ($0 ? Module.tiaeOpenPage : Module.tiaeOpenPhoto)(); }, which);
   ImGui::SameLine();
@@ -369,24 +385,42 @@ void source_controls(int which, float& glyph_size, int& stride, int min_stride, 
   ImGui::TextDisabled("or drop an image file on the page");
   ImGui::SliderFloat(field(photo ? "glyph size (px of the photo's capitals)" : "glyph size (px of the page's capitals)").c_str(),
                      &glyph_size, 6.f, 200.f, "%.0f px", ImGuiSliderFlags_Logarithmic);
-  ImGui::SliderInt(field("stride (px between windows)").c_str(), &stride, min_stride, max_stride);
+  if (reach <= 0) {
+    ImGui::SliderInt(field("stride (px between windows)").c_str(), &stride, min_stride, max_stride);
+    return;
+  }
+  int own = tiae::convolutional_windows({}, reach).stride;
+  ImGui::BeginDisabled();
+  ImGui::SliderInt(field("stride (px between windows)").c_str(), &own, 1, tiae::kConvPatch, "%d px");
+  ImGui::EndDisabled();
+  const bool hovered = ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled);
+  if (!screen.narrow) ImGui::SameLine();
+  ImGui::TextDisabled("the model runs on whole %d px windows", tiae::kConvPatch);
+  if (hovered || ImGui::IsItemHovered())
+    ImGui::SetTooltip("a fully convolutional model: a window's outputs within its reach (%d px) of the border are left "
+                      "out, so the windows overlap by twice that; the stride follows", reach);
 }
 
 void extract_tab() {
   ExtractView& e = app.extract;
-  ImGui::TextWrapped("Pull handwriting out of a photo: the foreground-extraction auto-encoder runs on every 32x32 window.");
-  source_controls(0, e.glyph_size, e.stride, 2, 32);
+  const int reach = e.reach();
+  if (reach > 0) ImGui::TextWrapped("Pull handwriting out of a photo: the fully convolutional foreground extractor runs on "
+                                    "%dx%d windows.", tiae::kConvPatch, tiae::kConvPatch);
+  else ImGui::TextWrapped("Pull handwriting out of a photo: the foreground-extraction auto-encoder runs on every 32x32 window.");
+  source_controls(0, e.glyph_size, e.stride, 2, 32, reach);
   // Always there (disabled until the list comes), so the controls below never move.
   const std::string model_label = field("model");
   ImGui::BeginDisabled(e.models.size() < 2);
-  if (ImGui::BeginCombo(model_label.c_str(), e.models.empty() ? "mnist-fg-photo-text" : e.models[size_t(e.model)].c_str())) {
+  if (ImGui::BeginCombo(model_label.c_str(), e.models.empty() ? "(loading the list)" : e.models[size_t(e.model)].c_str())) {
     for (size_t i = 0; i < e.models.size(); ++i)
       if (ImGui::Selectable(e.models[i].c_str(), int(i) == e.model)) e.model = int(i);
     ImGui::EndCombo();
   }
   ImGui::EndDisabled();
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("mnist-fg-photo-text is trained on pages; the others on single digits");
-  estimate_line(e.estimate, e.full_w, e.full_h, e.glyph_size, e.stride);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("pages-fg-conv (fully convolutional, the default where the page has it) and mnist-fg-photo-text are "
+                      "trained on pages; the others on single digits");
+  estimate_line(e.estimate, e.full_w, e.full_h, e.glyph_size, e.stride, reach);
   if (e.busy) {
     if (ImGui::Button("Cancel")) EM_ASM({ Module.tiaeCancel(0); });
   } else {
@@ -783,10 +817,10 @@ EMSCRIPTEN_KEEPALIVE int app_rect(const char* name, float* out) {
 // A 32x32 example digit for the Draw tab's example buttons, one per call, in class order.
 EMSCRIPTEN_KEEPALIVE void app_digit_example(const float* pixels) { app.examples.emplace_back(pixels, pixels + kSide * kSide); }
 
-// The windows tab `which`'s estimate counts for an image of w x h px (the page turns a
-// run's time into a rate with it).
-EMSCRIPTEN_KEEPALIVE int app_windows(int which, float w, float h, float glyph_size, int stride) {
-  return int((which == 0 ? app.extract.estimate : app.document.estimate).windows(w, h, glyph_size, std::max(1, stride)));
+// The windows tab `which`'s estimate counts for an image of w x h px with a model of this
+// reach (0: dense; the page turns a run's time into a rate with it).
+EMSCRIPTEN_KEEPALIVE int app_windows(int which, float w, float h, float glyph_size, int stride, int reach) {
+  return int((which == 0 ? app.extract.estimate : app.document.estimate).windows(w, h, glyph_size, std::max(1, stride), reach));
 }
 
 // The glyph size of the model tab `which` runs, from its card.
@@ -801,16 +835,20 @@ EMSCRIPTEN_KEEPALIVE int app_estimate(int which, float* out) {
   const WorkEstimate& e = extract ? app.extract.estimate : app.document.estimate;
   const float w = extract ? app.extract.full_w : app.document.full_w, h = extract ? app.extract.full_h : app.document.full_h;
   if (w <= 0 || (!extract && !app.document.page)) return 0;
+  const int reach = extract ? app.extract.reach() : 0;
   out[0] = float(e.windows(w, h, extract ? app.extract.glyph_size : app.document.glyph_size,
-                           extract ? app.extract.stride : app.document.stride));
-  out[1] = e.windows_per_s > 0 ? std::ceil(out[0] / e.windows_per_s) : 0;
+                           extract ? app.extract.stride : app.document.stride, reach));
+  out[1] = e.rate(reach) > 0 ? std::ceil(out[0] / e.rate(reach)) : 0;
   return 1;
 }
 
 // Windows per second measured on this device by a run of the Extract (which 0) or
-// Documents (1) tab: the estimate shown before the next run.
-EMSCRIPTEN_KEEPALIVE void app_set_rate(int which, float windows_per_s) {
-  (which == 0 ? app.extract.estimate : app.document.estimate).windows_per_s = windows_per_s;
+// Documents (1) tab with a model of this reach: the estimate shown before the next run of
+// such a model.
+EMSCRIPTEN_KEEPALIVE void app_set_rate(int which, float windows_per_s, int reach) {
+  WorkEstimate& e = which == 0 ? app.extract.estimate : app.document.estimate;
+  e.windows_per_s = windows_per_s;
+  e.rate_reach = reach;
 }
 
 // Extract tab. which 0: the photo (named, of full_w x full_h px), 1: the foreground; rgba
@@ -843,7 +881,14 @@ EMSCRIPTEN_KEEPALIVE void app_extract_models(const char* names) {
     app.extract.models.push_back(rest.substr(0, end));
     rest = end == std::string::npos ? "" : rest.substr(end + 1);
   }
+  app.extract.reaches.assign(app.extract.models.size(), 0);
   app.extract.model = 0;
+}
+// The reach of the Extract tab's model `index` (of app_extract_models): 0 dense, else a
+// fully convolutional model's (its windows and the estimate follow).
+EMSCRIPTEN_KEEPALIVE void app_extract_model_reach(int index, int reach) {
+  if (index < 0 || size_t(index) >= app.extract.reaches.size()) return;
+  app.extract.reaches[size_t(index)] = std::clamp(reach, 0, tiae::kConvPatch / 2 - 1);  // as convolutional_windows
 }
 // The end of a request: a message, and whether it failed.
 EMSCRIPTEN_KEEPALIVE void app_extract_done(const char* message, int failed) {

@@ -27,6 +27,13 @@ tiae::ExtractOptions extract_options(double glyph_size, double model_glyph_size,
   return o;
 }
 
+// The windows of an extraction model: a dense one's as given, a fully convolutional one's
+// (reach > 0) from convolutional_windows.
+tiae::ExtractOptions model_windows(double glyph_size, double model_glyph_size, int stride, int batch, int reach) {
+  const auto o = extract_options(glyph_size, model_glyph_size, stride, batch);
+  return reach > 0 ? tiae::convolutional_windows(o, reach) : o;
+}
+
 tiae::DocumentOptions document_options(double glyph_size, double model_glyph_size, int stride, int batch, int max_shift,
                                        double quantile) {
   tiae::DocumentOptions o;
@@ -98,18 +105,22 @@ EMSCRIPTEN_KEEPALIVE void tiae_gray_from_rgba8(const uint8_t* rgba, int width, i
   std::copy(g.begin(), g.end(), out);
 }
 
+// reach: 0 for a dense model (its 32x32 windows every `stride` px, `batch` a call), else a
+// fully convolutional model's (1 + its dilations): convolutional_windows, whatever stride
+// and batch say, as `tiae extract` runs it (native/model/foreground.cpp, model_windows).
 // 0 when a job of this size and these options can be made, else 1 (see tiae_last_error).
 EMSCRIPTEN_KEEPALIVE int tiae_extract_check(int width, int height, double glyph_size, double model_glyph_size, int stride,
-                                            int batch) {
-  last_error = tiae::ForegroundExtraction::check(width, height, extract_options(glyph_size, model_glyph_size, stride, batch));
+                                            int batch, int reach) {
+  last_error = tiae::ForegroundExtraction::check(width, height, model_windows(glyph_size, model_glyph_size, stride, batch, reach));
   return last_error.empty() ? 0 : 1;
 }
 
-// A job over gray (width x height), or null when refused (see tiae_last_error).
+// A job over gray (width x height), or null when refused (see tiae_last_error); reach as
+// for tiae_extract_check.
 EMSCRIPTEN_KEEPALIVE tiae::ForegroundExtraction* tiae_extract_begin(const float* gray, int width, int height,
                                                                     double glyph_size, double model_glyph_size,
-                                                                    int stride, int batch) {
-  const auto options = extract_options(glyph_size, model_glyph_size, stride, batch);
+                                                                    int stride, int batch, int reach) {
+  const auto options = model_windows(glyph_size, model_glyph_size, stride, batch, reach);
   // Checked before width x height values are copied: negative or huge sizes never index gray.
   last_error = tiae::ForegroundExtraction::check(width, height, options);
   if (!last_error.empty()) return nullptr;
@@ -120,6 +131,7 @@ EMSCRIPTEN_KEEPALIVE tiae::ForegroundExtraction* tiae_extract_begin(const float*
     return nullptr;
   }
 }
+EMSCRIPTEN_KEEPALIVE int tiae_extract_patch(const tiae::ForegroundExtraction* job) { return job->patch(); }  // window side
 EMSCRIPTEN_KEEPALIVE int tiae_extract_batches(const tiae::ForegroundExtraction* job) { return job->batches(); }
 EMSCRIPTEN_KEEPALIVE int tiae_extract_batch_size(const tiae::ForegroundExtraction* job, int b) { return job->batch_size(b); }
 EMSCRIPTEN_KEEPALIVE void tiae_extract_inputs(const tiae::ForegroundExtraction* job, int b, float* out) { job->inputs(b, out); }

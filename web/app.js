@@ -108,16 +108,21 @@ async function loadExamples(model, add) {
 
 // ---- Extract tab
 
-// The foreground models for the tab's chooser, the page model first (the default).
+// How far a fully convolutional model's output pixel sees (0: a dense model), as tiae.js
+// reads it from the card: the app counts such a model's windows and shows its stride.
+const modelReach = (card) => tiae.modelReach(card);
+
+// The foreground models for the tab's chooser, tiae.extract's default first, and their reaches.
 async function listForegroundModels() {
-  const { available } = await tiae.ready;
-  const names = [];
+  const { available, extractModel } = await tiae.ready;
+  const models = [];
   for (const name of available) {
     const card = await (await fetch(`/models/${name}/model.json`)).json().catch(() => ({}));
-    if (card.kind === 'fg' || card.kind === 'foreground') names.push(name);
+    if (card.kind === 'fg' || card.kind === 'foreground') models.push({ name, reach: modelReach(card) });
   }
-  names.sort((a, b) => (b === 'mnist-fg-photo-text') - (a === 'mnist-fg-photo-text') || a.localeCompare(b));
-  withString(names.join('\n'), (s) => app._app_extract_models(s));
+  models.sort((a, b) => (b.name === extractModel) - (a.name === extractModel) || a.name.localeCompare(b.name));
+  withString(models.map((m) => m.name).join('\n'), (s) => app._app_extract_models(s));
+  models.forEach((m, i) => app._app_extract_model_reach(i, m.reach));
 }
 
 const PREVIEW = 1024;  // previews at most this wide or high (the texture, not the work)
@@ -188,11 +193,13 @@ function glyphSizeInto(which, file, name, preset) {
 }
 
 // The glyph size of the model a tab runs, from its card, for the tab's estimate (a card
-// without one keeps the app's default).
-const DEFAULT_MODELS = ['mnist-fg-photo-text', 'page-shift-tiae'];  // tiae.extract's and tiae.document's
+// without one keeps the app's default); returns the card.
+const DEFAULT_MODELS = [null, 'page-shift-tiae'];  // tiae.extract's (tiae.ready says which) and tiae.document's
 async function modelGlyphSizeInto(which, model) {
-  const card = await fetch(`/models/${model || DEFAULT_MODELS[which]}/model.json`).then((r) => r.json()).catch(() => ({}));
+  const name = model || DEFAULT_MODELS[which] || (await tiae.ready).extractModel;
+  const card = await fetch(`/models/${name}/model.json`).then((r) => r.json()).catch(() => ({}));
   if (card.glyph_size) app._app_set_model_glyph_size(which, card.glyph_size);
+  return card;
 }
 
 // Windows per second on this device, before the tab's first run: a small blank image through
@@ -201,19 +208,20 @@ const measured = [false, false];
 async function measureRate(which) {
   if (measured[which]) return;
   measured[which] = true;
-  await modelGlyphSizeInto(which);
+  const card = await modelGlyphSizeInto(which);
   const side = 160, blank = new ImageData(side, side).data.fill(255);
   const t0 = performance.now();
   try {
     await (which === 0 ? tiae.extract : tiae.document)(new ImageData(blank, side, side), { glyphSize: 20, stride: which === 0 ? 8 : 4 });
-    reportRate(which, side, side, 20, which === 0 ? 8 : 4, (performance.now() - t0) / 1000);
+    reportRate(which, side, side, 20, which === 0 ? 8 : 4, (performance.now() - t0) / 1000, modelReach(card));
   } catch {
     measured[which] = false;  // the model did not load: its own message comes with the run
   }
 }
 
-function reportRate(which, w, h, glyphSize, stride, seconds) {
-  app._app_set_rate(which, app._app_windows(which, w, h, glyphSize, stride) / Math.max(seconds, 1e-3));
+// reach: the model's (modelReach); the rate holds for models of that reach.
+function reportRate(which, w, h, glyphSize, stride, seconds, reach = 0) {
+  app._app_set_rate(which, app._app_windows(which, w, h, glyphSize, stride, reach) / Math.max(seconds, 1e-3), reach);
 }
 
 // What a run of tab `which` at its current settings would take: { windows, seconds } (seconds
@@ -264,8 +272,8 @@ async function runExtract(glyphSize, stride, model) {
     });
     showImage(1, foreground);
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-    await modelGlyphSizeInto(0, model);
-    reportRate(0, ...photoSize, glyphSize, stride, Number(seconds));
+    const card = await modelGlyphSizeInto(0, model);
+    reportRate(0, ...photoSize, glyphSize, stride, Number(seconds), modelReach(card));
     done(`${photoName}: ${foreground.width}x${foreground.height} px in ${seconds} s` + inkWarning(foreground), false);
   } catch (e) {
     if (e.name === 'AbortError') done(`${photoName}: cancelled`, false);

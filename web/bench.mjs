@@ -2,7 +2,9 @@
 // over the wire (brotli-compressed as scripts/demo.sh serves them), and ms per tiae.analyze (one 32x32 digit, mean over repeated calls after a
 // warm-up), in headless Chromium; then seconds to extract the foreground of a 1 MP and a
 // 12 MP photo-like image in the page (wasm; WebGPU only on a real adapter) and with the
-// native `tiae extract` (build/native/tiae) on the same PNG files.
+// native `tiae extract` (build/native/tiae) on the same PNG files, both with tiae.extract's
+// default model (pages-fg-conv where models/ has it, else mnist-fg-photo-text), named in
+// the results.
 // Usage: node web/bench.mjs [out.json]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -50,7 +52,7 @@ fs.mkdirSync(work, { recursive: true });
 results.extract = {};
 const page = await browser.newPage();
 await page.goto(`${origin}/?backend=wasm`);
-await page.evaluate(() => window.tiae.ready);
+const { extractModel } = await page.evaluate(() => window.tiae.ready);
 for (const [name, w, h] of [['1MP', 1200, 833], ['12MP', 4000, 3000]]) {
   // The PNG stays in the page for its run (window.benchPng) and comes out as base64 for the
   // native one: a 12 MP file as a JSON array of numbers took the harness minutes.
@@ -75,16 +77,18 @@ for (const [name, w, h] of [['1MP', 1200, 833], ['12MP', 4000, 3000]]) {
   const glyph = Math.round(h / 40);
   const t0 = Date.now();
   execFileSync(path.join(root, 'build/native/tiae'),
-               ['extract', file, '-o', path.join(work, `fg-${name}.png`), '-m', path.join(root, 'models/mnist-fg-photo-text'),
+               ['extract', file, '-o', path.join(work, `fg-${name}.png`), '-m', path.join(root, 'models', extractModel),
                 '--glyph-size', String(glyph), '--no-progress']);
   const nativeS = (Date.now() - t0) / 1000;
-  const pageS = await page.evaluate(async (glyph) => {
+  const pageS = await page.evaluate(async ([glyph, model]) => {
     const t = performance.now();
-    await window.tiae.extract(window.benchPng, { glyphSize: glyph });
+    await window.tiae.extract(window.benchPng, { model, glyphSize: glyph });
     return (performance.now() - t) / 1000;
-  }, glyph);
-  results.extract[name] = { width: w, height: h, glyph_size: glyph, native_s: nativeS, page_wasm_s: Number(pageS.toFixed(2)) };
-  console.log(`extract ${name} (${w}x${h}, glyph ${glyph} px): native ${nativeS.toFixed(1)} s, page (wasm) ${pageS.toFixed(1)} s`);
+  }, [glyph, extractModel]);
+  results.extract[name] = { model: extractModel, width: w, height: h, glyph_size: glyph, native_s: nativeS,
+                            page_wasm_s: Number(pageS.toFixed(2)) };
+  console.log(`extract ${name} (${w}x${h}, glyph ${glyph} px, ${extractModel}): native ${nativeS.toFixed(1)} s, ` +
+              `page (wasm) ${pageS.toFixed(1)} s`);
 }
 await page.close();
 await browser.close();

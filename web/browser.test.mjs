@@ -3,7 +3,8 @@
 // inputs (max abs diff <= 1e-4); its shift is a brute-force search's and its restored image
 // the canonical one moved by that shift; shift estimates of shifted copies differ by the shift;
 // no request leaves the page's origin; tiae.extract gives the foreground `tiae extract`
-// gives for the same file, and refuses bad files with messages.
+// gives for the same file (with a dense model and with the fully convolutional default),
+// and refuses bad files with messages.
 // Run: node --test web/browser.test.mjs (after scripts/build.sh: it runs build/native/tiae)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -380,15 +381,23 @@ test('one click to see it: an example digit, then example photo with its glyph s
   await clickControl(page, 'extract-example');
   await page.waitForFunction(() => window.tiaeApp.estimate(0)?.seconds > 0, null, { timeout: 60000 });
   const estimate = await page.evaluate(() => window.tiaeApp.estimate(0));
+  const { extractModel } = await page.evaluate(() => window.tiae.ready);
   const live = await page.locator('#live').textContent();
   await clickControl(page, 'extract-button');
   await page.waitForFunction(() => window.tiaeApp.foreground(), null, { timeout: 120000 });
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(artifacts, 'page-extract-example.png') });
   await page.close();
-  // the example flyer (640 x 480) at its preset glyph size of 22 px, windows every 8 px of the
-  // image rescaled to the model's 20 px glyphs
-  const along = (side) => Math.ceil((side * 20) / 22 / 8);
+  // the example flyer (640 x 480) at its preset glyph size of 22 px, rescaled to the default
+  // model's 20 px glyphs: a dense model's windows every 8 px, a fully convolutional one's
+  // 256 px windows overlapping by twice its reach (and one flush with the far border)
+  const { network } = JSON.parse(fs.readFileSync(path.join(root, 'models', extractModel, 'model.json')));
+  const reach = network?.arch === 'conv' ? 1 + network.dilations.reduce((a, d) => a + d, 0) : 0;
+  const along = (side) => {
+    if (!reach) return Math.ceil((side * 20) / 22 / 8);
+    const work = Math.round((side * 20) / 22);
+    return work <= 256 ? 1 : Math.ceil((work - 256) / (256 - 2 * reach)) + 1;
+  };
   assert.equal(estimate.windows, along(640) * along(480));
   assert.match(live, /flyer\.png: glyph size 22 px; about \d+ windows at these settings, about \d+ s on this device/);
   assert.deepEqual(foreign, []);
@@ -396,7 +405,8 @@ test('one click to see it: an example digit, then example photo with its glyph s
 
 // ---- foreground extraction
 
-const FG_MODEL = 'mnist-fg-photo-text';
+const FG_MODEL = 'mnist-fg-photo-text';  // dense: 32x32 windows every `stride` px
+const CONV_FG_MODEL = 'pages-fg-conv';   // fully convolutional: whole 256 px windows; tiae.extract's default
 const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/text.png';  // handwriting on paper (python3-skimage)
 
 // An image file in the page -> tiae.extract -> the foreground's gray values (or the error).
@@ -425,13 +435,14 @@ async function decodeInPage(page, bytes) {
   }, [...bytes]);
 }
 
-test("extract: the page gives the foreground the CLI gives for the same photo, on both backends", async () => {
-  const cliOut = path.join(artifacts, 'text-foreground-cli.png');
-  execFileSync(path.join(root, 'build/native/tiae'),
-               ['extract', PHOTO, '-o', cliOut, '-m', path.join(root, 'models', FG_MODEL), '--glyph-size', '24', '--no-progress']);
-  for (const backend of ['wasm', 'webgpu']) {
+// The page's foreground of PHOTO with `model` against `tiae extract`'s, on each backend.
+async function pageMatchesCli(model, glyphSize, backends = ['wasm', 'webgpu']) {
+  const cliOut = path.join(artifacts, `text-foreground-cli-${model}.png`);
+  execFileSync(path.join(root, 'build/native/tiae'), ['extract', PHOTO, '-o', cliOut, '-m', path.join(root, 'models', model),
+                                                      '--glyph-size', String(glyphSize), '--no-progress']);
+  for (const backend of backends) {
     const { page, foreign } = await openPage(backend);
-    const inPage = await extractInPage(page, fs.readFileSync(PHOTO), 'text.png', { glyphSize: 24 });
+    const inPage = await extractInPage(page, fs.readFileSync(PHOTO), 'text.png', { model, glyphSize });
     assert.equal(inPage.error, undefined);
     const cli = await decodeInPage(page, fs.readFileSync(cliOut));
     await page.close();
@@ -440,11 +451,27 @@ test("extract: the page gives the foreground the CLI gives for the same photo, o
     let sum = 0, ink = 0;
     inPage.gray.forEach((v, i) => { sum += Math.abs(v - cli.gray[i]); ink += v; });
     const meanDiff = sum / inPage.gray.length / 255;
-    console.log(`${backend}: page vs CLI foreground, mean |diff| ${(meanDiff * 255).toFixed(3)}/255`);
+    console.log(`${backend}, ${model}: page vs CLI foreground, mean |diff| ${(meanDiff * 255).toFixed(3)}/255`);
     assert.ok(ink > 0, 'the foreground is not blank');
     assert.ok(meanDiff <= 1 / 255, `mean abs diff ${meanDiff * 255}/255`);
     assert.deepEqual(foreign, []);
   }
+}
+
+test("extract: the page gives the foreground the CLI gives for the same photo, on both backends (dense model)", async () => {
+  await pageMatchesCli(FG_MODEL, 24);
+});
+
+// On wasm at 10 px glyphs (the photo rescaled to 896 x 344): 5 x 2 windows, in batches of
+// 4, 4 and 2. On WebGPU (in headless Chromium a software adapter: 20 s a batch) at 24 px:
+// 2 x 1 windows.
+test("extract: the page gives the foreground the CLI gives with the fully convolutional model, its default", async () => {
+  const { page } = await openPage('wasm');
+  const { extractModel } = await page.evaluate(() => window.tiae.ready);
+  await page.close();
+  assert.equal(extractModel, CONV_FG_MODEL);
+  await pageMatchesCli(CONV_FG_MODEL, 10, ['wasm']);
+  await pageMatchesCli(CONV_FG_MODEL, 24, ['webgpu']);
 });
 
 test("extract: bad files give the CLI's messages in the page, which keeps working", async () => {
@@ -682,14 +709,14 @@ test('the Grasp tab: an example pair, both models\' canonical pairs and the shif
 
 test('long work keeps the page drawing frames, and an aborted signal cancels it', async () => {
   const { page } = await openPage('wasm');
-  const r = await page.evaluate(async (data) => {
+  const r = await page.evaluate(async ([data, model]) => {
     let frames = 0, running = true;
     const count = () => { frames++; if (running) requestAnimationFrame(count); };
     requestAnimationFrame(count);
     const file = new File([new Uint8Array(data)], 'text.png');
-    // a whole extraction: frames are drawn between its batches
+    // a whole extraction of many batches (a dense model's windows): frames are drawn between them
     const t0 = performance.now();
-    await window.tiae.extract(file, { glyphSize: 12, stride: 4 });
+    await window.tiae.extract(file, { model, glyphSize: 12, stride: 4 });
     const seconds = (performance.now() - t0) / 1000, framesDuring = frames;
     // cancelled after its first batch: rejects with an AbortError, and the page goes on
     const controller = new AbortController();
@@ -703,7 +730,7 @@ test('long work keeps the page drawing frames, and an aborted signal cancels it'
     running = false;
     const after = (await window.tiae.analyze(new Float32Array(1024))).canonical.length;
     return { seconds, framesDuring, progressAtCancel, error, after };
-  }, [...fs.readFileSync(PHOTO)]);
+  }, [[...fs.readFileSync(PHOTO)], FG_MODEL]);
   await page.close();
   console.log(`extraction of ${r.seconds.toFixed(1)} s drew ${r.framesDuring} frames; cancelled at ${r.progressAtCancel.toFixed(3)}`);
   assert.ok(r.framesDuring >= Math.min(10, 2 * r.seconds), `${r.framesDuring} frames in ${r.seconds} s`);

@@ -1,5 +1,6 @@
 // window.tiae: the page's API, and the one code path its UI uses.
-//   tiae.ready            Promise of { backend: 'webgpu' | 'wasm', models: [loaded at start], available: [all] }
+//   tiae.ready            Promise of { backend: 'webgpu' | 'wasm', models: [loaded at start], available: [all],
+//                                      extractModel: extract()'s default model }
 //   tiae.analyze(pixels, model = 'mnist-shift-tiae')
 //       pixels: Float32Array(C x 1024), C row-major 32x32 planes in [0, 1] (C: the model
 //       card's channels; 2 for grasp models: hand, then object)
@@ -8,15 +9,19 @@
 //       canonical = D(E(I)); shift = where the input sits relative to the canonical shape
 //       (-theta_hat, with theta_hat = argmin ||D(E(I)) - T_theta I||^2 on the extended
 //       canvas, computed by the C++ core compiled to wasm); restored = T_shift(canonical).
-//   tiae.extract(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress, signal })
+//   tiae.extract(image, { model = 'pages-fg-conv', glyphSize = 20, stride = 8, mask = false, onProgress, signal })
 //       image: ImageData, ImageBitmap or Blob (a file) -> Promise of ImageData, the
 //       foreground (ink white on black) at the image's size, calibrated so that 0.5 means
 //       ink (the card's ink_threshold), or with mask the ink alone in white; the staged core of
 //       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
-//       runs each batch. onProgress(fraction) after each batch; between batches the page
-//       draws (a macrotask break), and an aborted `signal` (AbortController) rejects with
-//       an AbortError. Bad files reject with the
-//       same messages as `tiae extract`.
+//       runs each batch. The default model: pages-fg-conv where the page has it, else
+//       mnist-fg-photo-text. Windows as `tiae extract` takes them: a dense model's 32x32
+//       every `stride` px; a fully convolutional model's (card network.arch 'conv') whole
+//       256 px ones overlapping by twice its reach (1 + the sum of its dilations), stride
+//       ignored. onProgress(fraction) after each batch; between batches the page draws (a
+//       macrotask break), and an aborted `signal` (AbortController) rejects with an
+//       AbortError. Bad files reject with the same messages as `tiae extract`.
+//   tiae.modelReach(card)  a model card's reach (0: dense), as extract takes its windows
 //   tiae.document(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress, signal })
 //       image as for extract -> Promise of { width, height, heatmap: Float32Array (votes per
 //       page pixel), peaks: [[x, y, score], ...] (strongest first), clusters: [{ id,
@@ -216,7 +221,19 @@ async function betweenBatches(signal) {
 
 // ---- whole-image foreground extraction
 
-const EXTRACT_BATCH = 256;
+const EXTRACT_BATCH = 256;  // windows per call of a dense model (a conv model's: the core's)
+// tiae.extract's default: the first of these the page has.
+const EXTRACT_MODELS = ['pages-fg-conv', 'mnist-fg-photo-text'];
+const extractModel = (available) => EXTRACT_MODELS.find((name) => available.includes(name)) ?? EXTRACT_MODELS.at(-1);
+
+// How far a fully convolutional model's output pixel sees, px on each side (NetworkShape::reach,
+// native/model/network_shape.h): 1 + its dilations (cards without them: the default's);
+// 0 for a dense model.
+function modelReach(card) {
+  const network = card.network ?? {};
+  if (network.arch !== 'conv') return 0;
+  return 1 + (network.dilations ?? [1, 2, 4, 8, 16, 1]).reduce((a, d) => a + d, 0);
+}
 
 async function lazyModel(name, caller) {
   const s = await state;
@@ -279,7 +296,7 @@ function grayInHeap(core, data) {
 
 // The writing's height in px, or null; `data`: ImageData.
 function measure(core, data) {
-  if (core._tiae_extract_check(data.width, data.height, DEFAULT_GLYPH_SIZE, DEFAULT_GLYPH_SIZE, 8, EXTRACT_BATCH))
+  if (core._tiae_extract_check(data.width, data.height, DEFAULT_GLYPH_SIZE, DEFAULT_GLYPH_SIZE, 8, EXTRACT_BATCH, 0))
     throw new Error(coreError(core));
   const gray = grayInHeap(core, data);
   try {
@@ -309,32 +326,33 @@ function resolveGlyphSize(core, data, glyphSize, card) {
   return measure(core, data) ?? card.glyph_size ?? DEFAULT_GLYPH_SIZE;
 }
 
-async function extractNow(image, { model = 'mnist-fg-photo-text', glyphSize = 20, stride = 8, mask = false, onProgress, signal } = {}) {
-  const { core, ort } = await state;
-  const m = await lazyModel(model, 'extract');
+async function extractNow(image, { model, glyphSize = 20, stride = 8, mask = false, onProgress, signal } = {}) {
+  const { core, ort, available } = await state;
+  const m = await lazyModel(model ?? extractModel(available), 'extract');
   const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
   checkOptions('extract', stride, glyphSize);
   const data = await toImageData(core, image);
   glyphSize = resolveGlyphSize(core, data, glyphSize, m.card);
   const { width, height } = data;
   const n = width * height;
-  if (core._tiae_extract_check(width, height, glyphSize, modelGlyph, stride, EXTRACT_BATCH)) throw new Error(coreError(core));
+  const windows = [glyphSize, modelGlyph, stride, EXTRACT_BATCH, modelReach(m.card)];  // the core picks a conv model's
+  if (core._tiae_extract_check(width, height, ...windows)) throw new Error(coreError(core));
   const gray = grayInHeap(core, data);
   let job = 0;
   try {
-    job = core._tiae_extract_begin(gray, width, height, glyphSize, modelGlyph, stride, EXTRACT_BATCH);  // copies gray
+    job = core._tiae_extract_begin(gray, width, height, ...windows);  // copies gray
   } finally {
     core._free(gray);
   }
   if (!job) throw new Error(coreError(core));
   try {
-    const batches = core._tiae_extract_batches(job);
-    const buffer = core._malloc(EXTRACT_BATCH * PIXELS * 4);
+    const batches = core._tiae_extract_batches(job), patch = core._tiae_extract_patch(job), pixels = patch * patch;
+    const buffer = core._malloc(core._tiae_extract_batch_size(job, 0) * pixels * 4);  // the first batch is the largest
     try {
       for (let b = 0; b < batches; ++b) {
         const count = core._tiae_extract_batch_size(job, b);
         core._tiae_extract_inputs(job, b, buffer);
-        const input = new ort.Tensor('float32', core.HEAPF32.slice(buffer >> 2, (buffer >> 2) + count * PIXELS), [count, 1, SIZE, SIZE]);
+        const input = new ort.Tensor('float32', core.HEAPF32.slice(buffer >> 2, (buffer >> 2) + count * pixels), [count, 1, patch, patch]);
         const { descriptor } = await m.encoder.run({ image: input });
         const { image: out } = await m.decoder.run({ descriptor });
         core.HEAPF32.set(await out.getData(), buffer >> 2);  // the heap may have grown: index afresh
@@ -463,10 +481,12 @@ async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, s
 }
 
 window.tiae = {
-  ready: state.then(({ backend, models, available }) => ({ backend, models: [...models.keys()], available })),
+  ready: state.then(({ backend, models, available }) => ({ backend, models: [...models.keys()], available,
+                                                          extractModel: extractModel(available) })),
   analyze: queued(analyzeNow),
   extract: queued(extractNow),
   document: queued(documentNow),
+  modelReach,
   measureGlyphSize: queued(measureNow),
   notes,
   onNote: (fn) => listeners.push(fn),

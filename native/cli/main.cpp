@@ -225,9 +225,9 @@ Action add_extract(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
 #ifdef TIAE_HAVE_OPENCV
-  cmd->add_option("-m,--model", o->extract.model, "model folder or training run (default: the released models/mnist-fg-photo-text)");
+  cmd->add_option("-m,--model", o->extract.model, "model folder or training run (default: the released models/pages-fg-conv)");
   cmd->add_flag("--mask", o->extract.mask, "write the ink mask (black or white) instead of the calibrated soft map");
-  cmd->add_option("--stride", o->extract.core.stride, "px between 32x32 windows (after rescaling)")->capture_default_str();
+  cmd->add_option("--stride", o->extract.core.stride, "px between 32x32 windows (after rescaling; a convolutional model sets its own)")->capture_default_str();
   cmd->add_option("--batch", o->extract.core.batch, "windows per network call")->capture_default_str();
   cmd->add_option("--device", o->extract.device, "auto, cpu or cuda");
   cmd->add_option("--precision", o->precision, "float32, or bfloat16 for the network's matrix products (faster on a CPU "
@@ -236,7 +236,7 @@ Action add_extract(CLI::App& app) {
   return [o] {
 #ifdef TIAE_HAVE_OPENCV
     auto options = o->extract;
-    if (options.model.empty()) options.model = find_released_model("mnist-fg-photo-text");
+    if (options.model.empty()) options.model = find_released_model("pages-fg-conv");
     const auto glyph_size = parse_glyph_size(o->glyph_size);
     options.auto_glyph_size = !glyph_size;
     if (glyph_size) options.core.glyph_size = *glyph_size;
@@ -271,7 +271,7 @@ Action add_document(CLI::App& app) {
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
 #ifdef TIAE_HAVE_OPENCV
   cmd->add_option("-m,--model", o->document.model, "model folder or training run (default: the released models/page-shift-tiae)");
-  cmd->add_option("--stride", o->document.core.window.stride, "px between 32x32 windows (after rescaling)")->capture_default_str();
+  cmd->add_option("--stride", o->document.core.window.stride, "px between 32x32 windows (after rescaling; a convolutional model sets its own)")->capture_default_str();
   cmd->add_option("--batch", o->document.core.window.batch, "windows per network call")->capture_default_str();
   cmd->add_option("--quantile", o->quantile, "mean shift bandwidth: this quantile of neighbour distances (default: the card's)")
       ->check(CLI::Range(0.001, 1.0));
