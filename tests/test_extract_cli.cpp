@@ -333,3 +333,22 @@ TEST_CASE("tiae extract --precision bfloat16: the released model's foreground wi
   CHECK(cv::countNonZero(outputs[0] >= 128) > 0);
   CHECK(run_cli("extract " + in + " -o " + (d / "never.png").string() + " --precision half --no-progress").status == 1);
 }
+
+TEST_CASE("tiae pages: a file of training pages that a run reads instead of drawing them; the wrong views are refused") {
+  const fs::path d = work() / "page-file";
+  fs::create_directories(d);
+  const std::string pages = (d / "pages.bin").string();
+  auto r = run_cli("pages -o " + pages + " --count 3 --views 3");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const std::string base = "train --kind fg --layout page --max-shift 0 --epochs 1 --train-samples 32 --batch 16 --no-progress "
+                           "--pages-file " + pages + " -o ";
+  r = run_cli(base + (d / "wrong").string() + " --views 1");  // needs pages of 2 views
+  CHECK(r.status != 0);
+  CHECK_THAT(r.output, Catch::Contains("this run needs 2 views"));
+  r = run_cli(base + (d / "run").string() + " --views 2");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK_THAT(r.output, Catch::Contains("training pages: 3 of 192 px, 3 views each, from " + pages));
+  CHECK(fs::exists(d / "run" / "log.jsonl"));
+}

@@ -8,7 +8,10 @@
 
 #include "evaluate/binarize.h"
 #include "data/flyers.h"
+#include "data/page_bank_file.h"
 #include "data/training_pages.h"
+#include "io/files.h"
+#include <filesystem>
 #include "evaluate/metrics.h"
 
 namespace {
@@ -154,4 +157,25 @@ TEST_CASE("training pages: each depends on its seed and index only, its views sh
   // glyphs, and paper between them (a page may be blank: lines are left out at random)
   CHECK(ink > one.count * n / 50);
   CHECK(ink < one.count * n / 2);
+}
+
+TEST_CASE("training pages written to a file read back the same; a truncated or foreign file is refused by name") {
+  const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
+  const auto bank = tiae::make_page_bank(2, 2, 64, 20, 3, split.train, 2, false);
+  const auto dir = std::filesystem::temp_directory_path() / "tiae-test-page-bank";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "pages.bin").string();
+  tiae::write_page_bank(path, bank);
+  const auto back = tiae::read_page_bank(path);
+  CHECK(back.count == 2);
+  CHECK(back.views == 2);
+  CHECK(back.side == 64);
+  CHECK(back.images == bank.images);
+  CHECK(back.ink == bank.ink);
+  const std::string bytes = tiae::read_file(path);
+  tiae::write_file_atomically(path, bytes.substr(0, bytes.size() - 10));
+  CHECK_THROWS_WITH(tiae::read_page_bank(path), Catch::Contains("truncated or damaged"));
+  tiae::write_file_atomically(path, "not pages at all, just text");
+  CHECK_THROWS_WITH(tiae::read_page_bank(path), Catch::Contains("is not a file of training pages"));
+  std::filesystem::remove_all(dir);
 }

@@ -22,6 +22,8 @@
 #include "commands/extract_photo.h"
 #include "data/document_pages.h"
 #include "data/flyers.h"
+#include "data/page_bank_file.h"
+#include "data/training_pages.h"
 #endif
 #ifdef TIAE_HAVE_ONNX
 #include "artifacts/onnx_export.h"
@@ -323,12 +325,38 @@ Action add_flyers(CLI::App& app) {
   };
 }
 
+Action add_pages(CLI::App& app) {
+  auto* cmd = app.add_subcommand("pages", "draw the training pages of layout page into one file (a trainer without OpenCV reads "
+                                          "it: pages_file)");
+  struct Options {
+    std::string out;
+    int count = 3000, views = 2;
+    uint64_t seed = 1;
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("-o,--out", o->out, "the file to write")->required();
+  cmd->add_option("--count", o->count, "pages")->capture_default_str()->check(CLI::Range(1, 1000000));
+  cmd->add_option("--views", o->views, "drawings of each page: the run's views + 1")->capture_default_str()->check(CLI::Range(1, 65));
+  cmd->add_option("--seed", o->seed, "the run's seed (page i depends on it and i only)")->capture_default_str();
+  return [o] {
+#ifdef TIAE_HAVE_OPENCV
+    check_output_file(o->out, {});
+    const auto split = load_mnist_split(find_mnist_package());
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    write_page_bank(o->out, make_page_bank(o->count, o->views, kTrainingPageSide, kMnistDigitHeight, o->seed, split.train, int(threads), true));
+    fmt::print("{}: {} pages of {} px, {} views each\n", o->out, o->count, kTrainingPageSide, o->views);
+#else
+    throw std::runtime_error("drawing pages needs OpenCV (built with TIAE_LIBTORCH_ONLY)");
+#endif
+  };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Transform Invariant Auto-encoder: train, evaluate and export shift-invariant auto-encoders"};
   app.require_subcommand(1);
-  for (const auto& add : {add_train, add_eval, add_export, add_compact, add_card, add_infer, add_bench, add_extract, add_document, add_flyers}) {
+  for (const auto& add : {add_train, add_eval, add_export, add_compact, add_card, add_infer, add_bench, add_extract, add_document, add_flyers, add_pages}) {
     const auto action = add(app);
     app.get_subcommands({}).back()->callback(action);  // runs once its options are parsed
   }

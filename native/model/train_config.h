@@ -69,7 +69,8 @@ struct TrainConfig {
   // Layouts text and document: the fraction of glyphs that are letters of handwriting-style fonts
   // (data/font_glyphs.h) rather than MNIST digits, in [0, 1).
   double letters = 0;
-  int pages = 1500;         // layout page: synthetic training pages drawn at the start
+  int pages = 3000;         // layout page: synthetic training pages drawn at the start
+  std::string pages_file;   // layout page: read them from this file (`tiae pages`) instead
   // Start from the weights of this training run or model folder instead of random ones
   // (fine-tuning): every parameter of the same name and shape is copied.
   std::string init;

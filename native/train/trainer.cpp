@@ -15,6 +15,7 @@
 #include "artifacts/run_folder.h"
 #include "data/grasp_masks.h"
 #include "data/mnist_data.h"
+#include "data/page_bank_file.h"
 #include "data/training_pages.h"
 #include "model/network.h"
 #ifdef TIAE_HAVE_OPENCV
@@ -119,6 +120,27 @@ torch::Tensor training_images(const TrainConfig& config) {
   return torch::from_blob(const_cast<float*>(split.train.images.data()), {n, c, DigitSet::kSize, DigitSet::kSize}).clone();
 }
 
+// Layout page: the pages of config.pages_file, or drawn now (OpenCV).
+PageBank training_page_bank(const TrainConfig& config, bool report) {
+  PageBank bank;
+  if (!config.pages_file.empty()) {
+    bank = read_page_bank(config.pages_file);
+    if (report) fmt::print("training pages: {} of {} px, {} views each, from {}\n", bank.count, bank.side, bank.views, config.pages_file);
+  } else {
+#ifdef TIAE_HAVE_OPENCV
+    const auto split = load_mnist_split(find_mnist_package());
+    bank = make_page_bank(config.pages, config.views + 1, kTrainingPageSide, kMnistDigitHeight, config.seed, split.train,
+                          int(torch::get_num_threads()), report);
+#else
+    throw std::runtime_error("layout page draws its pages with OpenCV, which this build lacks: give pages_file (tiae pages)");
+#endif
+  }
+  if (bank.views != config.views + 1 || bank.side < config.network.size)
+    throw std::runtime_error(fmt::format("the training pages have {} views of {} px; this run needs {} views (views + 1) of at least {} px",
+                                         bank.views, bank.side, config.views + 1, config.network.size));
+  return bank;
+}
+
 TrainingData load_training_data(const TrainConfig& config, torch::Device device, bool report) {
   const int s = config.network.size;
   TrainingData data;
@@ -126,15 +148,7 @@ TrainingData load_training_data(const TrainConfig& config, torch::Device device,
   if (config.kind == Kind::fg)
     data.backgrounds = std::make_unique<BackgroundSource>(to_string(config.background), config.background == Background::photo ? training_photos()
                                                                                                            : std::vector<std::string>{});
-  if (config.layout == Layout::page) {
-#ifdef TIAE_HAVE_OPENCV
-    const auto split = load_mnist_split(find_mnist_package());
-    data.pages = std::make_unique<PageBank>(make_page_bank(config.pages, config.views + 1, kTrainingPageSide, kMnistDigitHeight,
-                                                           config.seed, split.train, int(torch::get_num_threads()), report));
-#else
-    throw std::runtime_error("layout page needs OpenCV to draw its pages; this build has none");
-#endif
-  }
+  if (config.layout == Layout::page) data.pages = std::make_unique<PageBank>(training_page_bank(config, report));
   if (config.letters > 0) {
 #ifdef TIAE_HAVE_OPENCV
     const auto fonts = training_fonts();

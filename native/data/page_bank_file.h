@@ -1,0 +1,17 @@
+// The training pages (training_pages.h) as one file, so that a trainer without OpenCV (the
+// GPU machines have none) trains on pages drawn elsewhere: `tiae pages -o FILE` writes it,
+// the config's pages_file reads it. Torch- and OpenCV-free.
+// Layout: "TIAEPAGE", then count, views, side as uint32 little-endian, then the images and
+// the ink (PageBank's layout) compressed together by zlib.
+#pragma once
+#include <string>
+
+#include "data/training_pages.h"
+
+namespace tiae {
+
+void write_page_bank(const std::string& path, const PageBank& bank);
+// Throws naming the file when it is not such a file, or is truncated or damaged.
+PageBank read_page_bank(const std::string& path);
+
+}  // namespace tiae
