@@ -14,7 +14,8 @@ const [tiae, work] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 const run = path.join(work, 'run');
-const sh = (args) => execFileSync(tiae, args, { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+// maxBuffer: a convolutional model's descriptors are maps, tens of MB of JSON
+const sh = (args) => execFileSync(tiae, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 }).toString();
 
 // For each kind of model, a short real training run (so the weights are not just their
 // initialisation) on N x C x S x S inputs: random sparse strokes and a blank image.

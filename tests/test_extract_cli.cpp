@@ -282,7 +282,7 @@ TEST_CASE("tiae train: bad foreground settings end in a message naming the setti
       {"--data digits", "data must be one of mnist, grasp"},
       {"--background plaid", "background must be"},
       {"--layout pages", "layout must be"},
-      {"--layout page --max-shift 2", "layouts \"text\" and \"page\" are settings of kind fg without shifts"}};
+      {"--layout page --letters 0.5", "letters are a setting of layouts \"text\" and \"document\""}};
   for (const auto& [flags, message] : cases) {
     INFO(flags);
     const auto r = run_cli(base + " " + flags);
@@ -313,7 +313,9 @@ TEST_CASE("tiae extract from any folder finds the released model, --mask writes 
   CHECK_FALSE(fs::exists(d / "never.png"));
 }
 
-TEST_CASE("tiae extract --precision bfloat16: the released model's foreground within 1/255 on average of float32's") {
+// pages-fg-conv on this flyer: 1.24/255 on average, ink masks at IoU 0.990 (its seven
+// convolutions in bfloat16 move the output more than the 32x32 network's did: 0.03/255)
+TEST_CASE("tiae extract --precision bfloat16: the released model's foreground within 2/255 on average of float32's, the same ink") {
   const auto& d = work();
   REQUIRE(cv::imwrite((d / "precision.png").string(), flyer(320, 120)));
   const std::string in = (d / "precision.png").string();
@@ -328,13 +330,16 @@ TEST_CASE("tiae extract --precision bfloat16: the released model's foreground wi
   REQUIRE(outputs[0].size() == outputs[1].size());
   cv::Mat diff;
   cv::absdiff(outputs[0], outputs[1], diff);
-  CHECK(cv::mean(diff)[0] <= 1.0);
+  const cv::Mat ink32 = outputs[0] >= 128, ink16 = outputs[1] >= 128;
+  const double iou = double(cv::countNonZero(ink32 & ink16)) / std::max(1, cv::countNonZero(ink32 | ink16));
+  CHECK(cv::mean(diff)[0] <= 2.0);
+  CHECK(iou >= 0.97);
   CHECK(cv::countNonZero(diff) > 0);  // bfloat16 did run
   CHECK(cv::countNonZero(outputs[0] >= 128) > 0);
   CHECK(run_cli("extract " + in + " -o " + (d / "never.png").string() + " --precision half --no-progress").status == 1);
 }
 
-TEST_CASE("tiae pages: a file of training pages that a run reads instead of drawing them; the wrong views are refused") {
+TEST_CASE("tiae pages: a file of training pages that a run reads instead of drawing them, and the wrong views are refused") {
   const fs::path d = work() / "page-file";
   fs::create_directories(d);
   const std::string pages = (d / "pages.bin").string();

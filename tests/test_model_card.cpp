@@ -40,7 +40,7 @@ TEST_CASE("a card's settings out of range are refused naming the card and the fi
   const std::pair<std::function<void(nlohmann::json&)>, std::string> cases[] = {
       {[](nlohmann::json& c) { c["glyph_size"] = 0; }, "glyph_size must be in [2, 2000] px"},
       {[](nlohmann::json& c) { c["ink_threshold"] = 1; }, "ink_threshold must be in (0, 1)"},
-      {[](nlohmann::json& c) { c["training"]["config"]["layout"] = "page"; }, "layout must be one of centred, text"},
+      {[](nlohmann::json& c) { c["training"]["config"]["layout"] = "pages"; }, "layout must be one of centred, text, document, page"},
       {[](nlohmann::json& c) { c["descriptor_size"] = 31; }, "descriptor_size disagrees"}};
   for (const auto& [change, message] : cases) {
     auto card = minimal_card();

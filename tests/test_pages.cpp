@@ -159,7 +159,7 @@ TEST_CASE("training pages: each depends on its seed and index only, its views sh
   CHECK(ink < one.count * n / 2);
 }
 
-TEST_CASE("training pages written to a file read back the same; a truncated or foreign file is refused by name") {
+TEST_CASE("training pages written to a file read back the same, and a truncated or foreign file is refused by name") {
   const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
   const auto bank = tiae::make_page_bank(2, 2, 64, 20, 3, split.train, 2, false);
   const auto dir = std::filesystem::temp_directory_path() / "tiae-test-page-bank";

@@ -24,8 +24,8 @@ namespace {
 
 struct Sources {
   std::vector<cv::Ptr<cv::freetype::FreeType2>> fonts;
-  std::vector<double> cap_per_size;                     // capital height / font size, per font
-  std::vector<cv::Mat> photos;                          // BGR float in [0, 1]
+  std::vector<double> cap_per_size;  // capital height / font size, per font
+  std::vector<cv::Mat> photos;       // BGR float in [0, 1]
 };
 
 double uniform(std::mt19937_64& rng, double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
@@ -54,7 +54,6 @@ cv::Mat draw_ink(const Sources& src, int w, int h, double glyph, const DigitSet&
         cv::Mat digit(DigitSet::kSize, DigitSet::kSize, CV_32F, const_cast<float*>(digits.image(int(rng() % digits.count())))), big, big8;
         cv::resize(digit, big, {side, side}, 0, 0, cv::INTER_LINEAR);
         big.convertTo(big8, CV_8U, 255.0);
-        cv::Mat gray8;
         const cv::Rect box = cv::Rect(int(x), int(y) - side * 3 / 4, side, side) & cv::Rect(0, 0, w, h);
         if (box.area() == 0) continue;
         cv::Mat roi;

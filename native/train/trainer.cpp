@@ -48,7 +48,7 @@ struct TermSums {
 };
 
 // What every step draws from: the training digits, and for foreground runs the
-// backgrounds and the font letters.
+// backgrounds and the font letters, or the photographed pages.
 struct TrainingData {
   torch::Tensor digits;  // [n, C, S, S] on the device: digits, or grasp pairs
   std::unique_ptr<BackgroundSource> backgrounds;
@@ -83,7 +83,9 @@ void write_batch_picture(const fs::path& path, const torch::Tensor& digits, cons
   for (int64_t i = 0; i < count; ++i) rows.back().images.push_back(targets.data_ptr<float>() + i * c * s * s);
   write_image_grid(path.string(), fmt::format("training batch: {}, kind {}, layout {}{}, background {}", to_string(config.data), to_string(config.kind), to_string(config.layout),
                                               config.letters > 0 ? fmt::format(" ({:.0f}% letters)", 100 * config.letters) : "",
-                                              config.kind == Kind::fg ? to_string(config.background) : "none"),
+                                              config.layout == Layout::page ? "photographed pages"
+                                              : config.kind == Kind::fg      ? to_string(config.background)
+                                                                             : "none"),
                    rows, int(s), 3, int(c));
 }
 #endif
