@@ -50,6 +50,8 @@ ExtractOptions convolutional_windows(ExtractOptions o, int reach) {
   return o;
 }
 
+int windows_along(int size, int patch, int stride) { return int(window_starts(size, patch, stride).size()); }
+
 float window_weight(int i, int patch) {
   const double v = std::sin(kPi * (i + 0.5) / patch);
   return float(v * v);

@@ -57,6 +57,10 @@ constexpr float kHaloWeight = 1e-4f;
 constexpr int kConvPatch = 256;
 ExtractOptions convolutional_windows(ExtractOptions options, int reach);
 
+// How many windows ForegroundExtraction places along a side of `size` px of the rescaled
+// image: one every `stride` px and one flush with the far border (for estimates before a run).
+int windows_along(int size, int patch, int stride);
+
 class ForegroundExtraction {
  public:
   // `gray`: width x height values in [0, 1]. Throws std::invalid_argument with check()'s

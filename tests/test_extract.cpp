@@ -242,3 +242,16 @@ TEST_CASE("calibrate_ink moves the model's ink threshold to 0.5, linearly on eac
   CHECK_THROWS_AS(tiae::calibrate_ink(same, 0.f), std::invalid_argument);
   CHECK_THROWS_AS(tiae::calibrate_ink(same, 1.f), std::invalid_argument);
 }
+
+TEST_CASE("windows_along counts the windows a job places, for 32 px and for halo windows") {
+  for (const auto& [w, h] : {std::pair{100, 40}, std::pair{700, 257}, std::pair{256, 500}}) {
+    tiae::ExtractOptions dense;  // glyph size = the model's: the image is the rescaled one
+    const auto conv = tiae::convolutional_windows(dense, 33);
+    for (const auto& o : {dense, conv}) {
+      const tiae::ForegroundExtraction job(std::vector<float>(size_t(w) * h, 0.5f), w, h, o);
+      INFO(w << "x" << h << " patch " << o.patch);
+      CHECK(job.windows() == long(tiae::windows_along(w, o.patch, o.stride)) * tiae::windows_along(h, o.patch, o.stride));
+    }
+  }
+  CHECK(tiae::windows_along(700, 256, 190) == 4);  // corners 0, 190, 380 and 444 (flush)
+}

@@ -94,12 +94,9 @@ struct WorkEstimate {
   float model_glyph_size = 20;  // the model card's, set by the page (cards without it: MNIST's 20 px)
   long windows(float full_w, float full_h, float glyph_size, int stride, int reach) const {
     const float scale = model_glyph_size / glyph_size;
-    if (reach > 0) {  // windows flush with the far border too: ceil((side - patch) / stride) + 1
-      const int patch = tiae::kConvPatch, step = tiae::convolutional_windows({}, reach).stride;
-      auto along = [&](float side) {
-        const float work = std::max(1.f, std::round(side * scale));
-        return work <= patch ? 1L : long(std::ceil((work - patch) / float(step))) + 1;
-      };
+    if (reach > 0) {  // as the core places them
+      const auto o = tiae::convolutional_windows({}, reach);
+      auto along = [&](float side) { return long(tiae::windows_along(int(std::max(1.f, std::round(side * scale))), o.patch, o.stride)); };
       return along(full_w) * along(full_h);
     }
     auto along = [&](float side) { return long(std::max(1.f, std::ceil(side * scale / float(stride)))); };

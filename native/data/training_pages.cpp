@@ -23,9 +23,9 @@ namespace tiae {
 namespace {
 
 struct Sources {
-  std::vector<cv::Ptr<cv::freetype::FreeType2>> fonts;
-  std::vector<double> cap_per_size;  // capital height / font size, per font
-  std::vector<cv::Mat> photos;       // BGR float in [0, 1]
+  std::vector<cv::Ptr<cv::freetype::FreeType2>> fonts;  // a thread's own: FreeType2 keeps state while drawing
+  std::vector<double> cap_per_size;                     // capital height / font size, per font
+  const std::vector<cv::Mat>* photos = nullptr;         // BGR float in [0, 1], shared by the threads
 };
 
 double uniform(std::mt19937_64& rng, double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
@@ -85,7 +85,7 @@ cv::Mat draw_paper(const Sources& src, int w, int h, std::mt19937_64& rng) {
   const double style = uniform(rng, 0, 1);
   cv::Mat paper;
   if (style < 0.85) {
-    const cv::Mat& photo = src.photos[rng() % src.photos.size()];
+    const cv::Mat& photo = (*src.photos)[rng() % src.photos->size()];
     const double zoom = uniform(rng, std::max(double(w) / photo.cols, double(h) / photo.rows), 1.5 * std::max(1.0, double(w) / photo.cols));
     const int cw = std::min(photo.cols, int(std::ceil(w / zoom))), ch = std::min(photo.rows, int(std::ceil(h / zoom)));
     const cv::Rect crop(int(rng() % uint64_t(photo.cols - cw + 1)), int(rng() % uint64_t(photo.rows - ch + 1)), cw, ch);
@@ -150,20 +150,26 @@ void make_page(const Sources& src, PageBank& bank, int i, double model_glyph, ui
   }
 }
 
-Sources load_sources() {
+std::vector<cv::Mat> load_photos() {
+  std::vector<cv::Mat> photos;
+  for (const auto& path : training_photos()) {
+    cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR), f;
+    if (bgr.empty()) throw std::runtime_error("cannot decode photo " + path);
+    bgr.convertTo(f, CV_32FC3, 1.0 / 255);
+    photos.push_back(f);
+  }
+  return photos;
+}
+
+Sources sources_for_thread(const std::vector<cv::Mat>& photos) {
   Sources s;
+  s.photos = &photos;
   for (const auto& path : training_fonts()) {
     auto font = cv::freetype::createFreeType2();
     font->loadFontData(path, 0);
     int baseline = 0;
     s.cap_per_size.push_back(font->getTextSize("H", 100, -1, &baseline).height / 100.0);
     s.fonts.push_back(font);
-  }
-  for (const auto& path : training_photos()) {
-    cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR), f;
-    if (bgr.empty()) throw std::runtime_error("cannot decode photo " + path);
-    bgr.convertTo(f, CV_32FC3, 1.0 / 255);
-    s.photos.push_back(f);
   }
   return s;
 }
@@ -179,8 +185,9 @@ PageBank make_page_bank(int count, int views, int side, double model_glyph, uint
   bank.images.resize(size_t(count) * views * side * side);
   bank.ink.resize(size_t(count) * side * side);
   threads = std::max(1, threads);
-  std::vector<Sources> sources;  // each thread its own fonts (FreeType2 keeps state while drawing)
-  for (int t = 0; t < threads; ++t) sources.push_back(load_sources());
+  const auto photos = load_photos();
+  std::vector<Sources> sources;  // each thread its own fonts
+  for (int t = 0; t < threads; ++t) sources.push_back(sources_for_thread(photos));
   std::atomic<int> next{0}, done{0};
   ProgressBar bar("training pages", count, progress);
   std::vector<std::thread> workers;
