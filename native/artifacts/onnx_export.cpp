@@ -231,13 +231,14 @@ void write_conv_encoder(const WeightMap& weights, const NetworkShape& s, WeightS
     GraphBuilder::add_ints(conv, "kernel_shape", {3, 3});
     GraphBuilder::add_ints(conv, "dilations", {d, d});
     GraphBuilder::add_ints(conv, "pads", {d, d, d, d});
+    const std::string relu = g.unary("Relu", name, name + ".relu");
     if (i == 0) {
-      h = g.unary("Relu", name, name + ".relu");
+      h = relu;
       continue;
     }
-    g.unary("Relu", name, name + ".relu");
-    h = i == s.dilations.size() ? "descriptor" : name + ".sum";
-    g.node("Add", {i == 1 ? "encoder.conv.relu" : "encoder.dilated" + std::to_string(i - 2) + ".sum", name + ".relu"}, h);
+    const std::string sum = i == s.dilations.size() ? "descriptor" : name + ".sum";
+    g.node("Add", {h, relu}, sum);  // residual: h + ReLU(conv(h))
+    h = sum;
   }
   add_image_value(graph->mutable_output(), "descriptor", s.conv_channels);
   save_model(model, path);
