@@ -9,6 +9,8 @@
 #include "evaluate/binarize.h"
 #include "data/flyers.h"
 #include "data/page_bank_file.h"
+#include "data/page_clutter.h"
+#include <opencv2/imgproc.hpp>
 #include "data/training_pages.h"
 #include "io/files.h"
 #include <filesystem>
@@ -32,6 +34,15 @@ std::vector<float> sauvola_by_definition(const std::vector<float>& gray, int w, 
       mask[size_t(y) * w + x] = std::round(gray[size_t(y) * w + x] * 255) < m * (1 + k * (s / 128 - 1)) ? 1.f : 0.f;
     }
   return mask;
+}
+}  // namespace
+
+namespace {
+// Training pages as a run would ask for them.
+tiae::PageBank pages(const tiae::DigitSet& digits, int count, int side, double clutter, uint64_t seed, int threads, int channels = 1) {
+  tiae::PageBankOptions o;
+  o.count = count, o.views = 2, o.side = side, o.model_glyph = 20, o.clutter = clutter, o.channels = channels, o.seed = seed;
+  return tiae::make_page_bank(o, digits, threads, false);
 }
 }  // namespace
 
@@ -140,11 +151,11 @@ TEST_CASE("the glyph size measured from a flyer is near its true size") {
 TEST_CASE("training pages: each depends on its seed and index only, its views share the ink and differ in background") {
   const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
   const int side = tiae::kTrainingPageSide;
-  const auto one = tiae::make_page_bank(4, 2, side, 20, 11, split.train, 1, false);
-  const auto two = tiae::make_page_bank(4, 2, side, 20, 11, split.train, 2, false);
+  const auto one = pages(split.train, 4, side, 0, 11, 1);
+  const auto two = pages(split.train, 4, side, 0, 11, 2);
   CHECK(one.images == two.images);
   CHECK(one.ink == two.ink);
-  const auto other_seed = tiae::make_page_bank(4, 2, side, 20, 12, split.train, 2, false);
+  const auto other_seed = pages(split.train, 4, side, 0, 12, 2);
   CHECK(one.ink != other_seed.ink);
   const long n = long(side) * side;
   long ink = 0;
@@ -159,9 +170,51 @@ TEST_CASE("training pages: each depends on its seed and index only, its views sh
   CHECK(ink < one.count * n / 2);
 }
 
+TEST_CASE("training pages with clutter: the same ink over other backgrounds, and the clutter thin strokes, not blobs") {
+  const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
+  const auto plain = pages(split.train, 6, 96, 0, 5, 2);
+  const auto cluttered = pages(split.train, 6, 96, 1, 5, 2);
+  CHECK(plain.ink == cluttered.ink);
+  CHECK(plain.images != cluttered.images);
+  // Drawn on flat paper, what clutter changes is strokes of at most a quarter of the glyph
+  // size: an opening with a disc wider than that leaves almost none of it.
+  const double glyph = 40;
+  long changed = 0, left = 0, drawn = 0;
+  for (int seed = 0; seed < 24; ++seed) {
+    std::mt19937_64 rng{uint64_t(seed)};
+    cv::Mat paper(240, 320, CV_32FC3, cv::Scalar::all(0.5));
+    tiae::add_clutter(paper, glyph, rng);
+    cv::Mat gray, mask, opened;
+    cv::cvtColor(paper, gray, cv::COLOR_BGR2GRAY);
+    mask = cv::abs(gray - 0.5) > 0.05;
+    drawn += cv::countNonZero(mask) > 0;  // a part of the page may miss the structure
+    const int d = int(glyph * 0.25) * 2 + 3;
+    cv::morphologyEx(mask, opened, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
+    changed += cv::countNonZero(mask), left += cv::countNonZero(opened);
+  }
+  CHECK(drawn >= 20);
+  CHECK(left < changed / 10);
+}
+
+TEST_CASE("colour training pages: the gray pages' ink, in R, G, B planes that mostly differ from each other") {
+  const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
+  const auto gray = pages(split.train, 6, 96, 0, 5, 2), colour = pages(split.train, 6, 96, 0, 5, 2, 3);
+  CHECK(colour.ink == gray.ink);  // the ink is drawn before any view
+  REQUIRE(colour.images.size() == 3 * gray.images.size());
+  int coloured = 0;
+  for (int p = 0; p < colour.count; ++p)
+    for (int v = 0; v < colour.views; ++v) {
+      const uint8_t* r = colour.image(p, v);
+      long differ = 0;
+      for (size_t i = 0; i < colour.plane(); ++i) differ += std::abs(r[i] - r[i + 2 * colour.plane()]) > 10;
+      coloured += differ > long(colour.plane() / 20);
+    }
+  CHECK(coloured >= colour.count * colour.views / 2);  // a seventh of the views are gray photos
+}
+
 TEST_CASE("training pages written to a file read back the same, and a truncated or foreign file is refused by name") {
   const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
-  const auto bank = tiae::make_page_bank(2, 2, 64, 20, 3, split.train, 2, false);
+  const auto bank = pages(split.train, 2, 64, 0.5, 3, 2, 3);
   const auto dir = std::filesystem::temp_directory_path() / "tiae-test-page-bank";
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "pages.bin").string();
@@ -170,6 +223,7 @@ TEST_CASE("training pages written to a file read back the same, and a truncated 
   CHECK(back.count == 2);
   CHECK(back.views == 2);
   CHECK(back.side == 64);
+  CHECK(back.channels == 3);
   CHECK(back.images == bank.images);
   CHECK(back.ink == bank.ink);
   const std::string bytes = tiae::read_file(path);

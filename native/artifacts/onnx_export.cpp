@@ -252,7 +252,7 @@ void write_conv_decoder(const WeightMap& weights, const NetworkShape& s, WeightS
   auto* conv = g.node("Conv", {"descriptor", g.weight("decoder.pixel.weight"), g.weight("decoder.pixel.bias")}, "decoder.pixel");
   GraphBuilder::add_ints(conv, "kernel_shape", {1, 1});
   g.unary("Sigmoid", "decoder.pixel", "image");
-  add_image_value(graph->mutable_output(), "image", s.channels);
+  add_image_value(graph->mutable_output(), "image", s.outputs());
   save_model(model, path);
 }
 

@@ -1,7 +1,7 @@
 // The training pages (training_pages.h) as one file, so that a trainer without OpenCV (the
 // GPU machines have none) trains on pages drawn elsewhere: `tiae pages -o FILE` writes it,
 // the config's pages_file reads it. Torch- and OpenCV-free.
-// Layout: "TIAEPAGE", then count, views, side as uint32 little-endian, then the images and
+// Layout: "TIAEPAG2", then count, views, side, channels as uint32 little-endian, then the images and
 // the ink (PageBank's layout) compressed together by zlib.
 #pragma once
 #include <string>

@@ -15,6 +15,7 @@
 
 #include "data/backgrounds.h"
 #include "data/font_glyphs.h"
+#include "data/page_clutter.h"
 #include "data/page_effects.h"
 #include "io/progress_bar.h"
 
@@ -116,13 +117,26 @@ cv::Vec3f ink_colour(std::mt19937_64& rng) {
   }
 }
 
-// Page i: the ink once, then each view drawn, photographed, made gray (as gray_from_rgba8)
-// and rescaled to the model's glyph size.
-void make_page(const Sources& src, PageBank& bank, int i, double model_glyph, uint64_t seed, const DigitSet& digits) {
-  std::mt19937_64 rng(seed * 1000003 + uint64_t(i));
+// A colour view's planes: R, G, B (as planes_from_rgba8); now and then a gray photo (the
+// three planes equal), so that a colour model also reads gray images.
+void store_colour(const cv::Mat& bgr8, uint8_t* out, size_t plane, std::mt19937_64& rng) {
+  cv::Mat planes[3];
+  cv::split(bgr8, planes);
+  if (rng() % 7 == 0) {
+    cv::cvtColor(bgr8, planes[0], cv::COLOR_BGR2GRAY);
+    planes[1] = planes[2] = planes[0];
+  }
+  for (int c = 0; c < 3; ++c) std::copy(planes[2 - c].begin<uint8_t>(), planes[2 - c].end<uint8_t>(), out + size_t(c) * plane);
+}
+
+// Page i: the ink once, then each view drawn (with clutter on a `clutter` fraction of
+// views), photographed, made gray (as gray_from_rgba8) or kept in colour, and rescaled to
+// the model's glyph size.
+void make_page(const Sources& src, PageBank& bank, int i, const PageBankOptions& o, const DigitSet& digits) {
+  std::mt19937_64 rng(o.seed * 1000003 + uint64_t(i));
   const double glyph = uniform(rng, 15, 60);
   const double measured = glyph * std::exp(uniform(rng, std::log(0.75), std::log(1.33)));  // the size the rescaling assumes
-  const double scale = model_glyph / measured;
+  const double scale = o.model_glyph / measured;
   const int side = bank.side, w = int(std::ceil(side / scale)) + 2, h = w;
   const cv::Mat ink8 = draw_ink(src, w, h, glyph, digits, rng);
   const auto rescaled = [&](const cv::Mat& m) {
@@ -132,9 +146,18 @@ void make_page(const Sources& src, PageBank& bank, int i, double model_glyph, ui
   };
   cv::Mat ink;
   ink8.convertTo(ink, CV_32F, 1.0 / 255);
-  rescaled(ink8).copyTo(cv::Mat(side, side, CV_8U, bank.ink.data() + size_t(i) * side * side));
+  rescaled(ink8).copyTo(cv::Mat(side, side, CV_8U, bank.ink.data() + size_t(i) * bank.plane()));
   for (int v = 0; v < bank.views; ++v) {
     cv::Mat paper = draw_paper(src, w, h, rng);
+    if (o.clutter > 0 && uniform(rng, 0, 1) < o.clutter) add_clutter(paper, glyph, rng);  // no draw at 0: older banks unchanged
+    if (o.channels == 3) {  // photos of every hue: the paper's colour planes in a random order
+      std::vector<int> order = {0, 1, 2};
+      std::shuffle(order.begin(), order.end(), rng);
+      const int pairs[] = {0, order[0], 1, order[1], 2, order[2]};
+      cv::Mat shuffled(paper.size(), paper.type());
+      cv::mixChannels(&paper, 1, &shuffled, 1, pairs, 3);
+      paper = shuffled;
+    }
     const cv::Mat light = rng() % 3 ? page_light(w, h, rng) : cv::Mat(h, w, CV_32F, cv::Scalar(uniform(rng, 0.7, 1.1)));
     const cv::Vec3f colour = ink_colour(rng);
     cv::Mat lit(h, w, CV_32FC3);
@@ -144,9 +167,14 @@ void make_page(const Sources& src, PageBank& bank, int i, double model_glyph, ui
         lit.at<cv::Vec3f>(r, c) = ((1 - a) * paper.at<cv::Vec3f>(r, c) + a * colour) * l;
       }
     const cv::Mat decoded = photographed(lit, int(rng() % 1000000), rng);
+    uint8_t* out = const_cast<uint8_t*>(bank.image(i, v));
+    if (o.channels == 3) {
+      store_colour(rescaled(decoded), out, bank.plane(), rng);
+      continue;
+    }
     cv::Mat gray;
     cv::cvtColor(decoded, gray, cv::COLOR_BGR2GRAY);
-    rescaled(gray).copyTo(cv::Mat(side, side, CV_8U, const_cast<uint8_t*>(bank.image(i, v))));
+    rescaled(gray).copyTo(cv::Mat(side, side, CV_8U, out));
   }
 }
 
@@ -176,19 +204,21 @@ Sources sources_for_thread(const std::vector<cv::Mat>& photos) {
 
 }  // namespace
 
-PageBank make_page_bank(int count, int views, int side, double model_glyph, uint64_t seed, const DigitSet& digits, int threads,
-                        bool progress) {
+PageBank make_page_bank(const PageBankOptions& o, const DigitSet& digits, int threads, bool progress) {
+  if (o.channels != 1 && o.channels != 3) throw std::invalid_argument("training pages are gray (1 channel) or colour (3)");
   PageBank bank;
-  bank.count = count;
-  bank.views = views;
-  bank.side = side;
-  bank.images.resize(size_t(count) * views * side * side);
-  bank.ink.resize(size_t(count) * side * side);
+  bank.count = o.count;
+  bank.views = o.views;
+  bank.side = o.side;
+  bank.channels = o.channels;
+  bank.images.resize(size_t(o.count) * o.views * o.channels * bank.plane());
+  bank.ink.resize(size_t(o.count) * bank.plane());
   threads = std::max(1, threads);
   const auto photos = load_photos();
   std::vector<Sources> sources;  // each thread its own fonts
   for (int t = 0; t < threads; ++t) sources.push_back(sources_for_thread(photos));
   std::atomic<int> next{0}, done{0};
+  const int count = o.count;
   ProgressBar bar("training pages", count, progress);
   std::vector<std::thread> workers;
   std::exception_ptr failure;
@@ -197,7 +227,7 @@ PageBank make_page_bank(int count, int views, int side, double model_glyph, uint
     workers.emplace_back([&, t] {
       try {
         for (int i; (i = next++) < count;) {
-          make_page(sources[size_t(t)], bank, i, model_glyph, seed, digits);
+          make_page(sources[size_t(t)], bank, i, o, digits);
           ++done;
           if (t == 0) bar.update(done);
         }

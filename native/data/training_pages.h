@@ -23,17 +23,25 @@ namespace tiae {
 constexpr int kTrainingPageSide = 192;
 
 struct PageBank {
-  int count = 0, views = 0, side = 0;
-  std::vector<uint8_t> images;  // count x views x side x side gray, page-major
+  int count = 0, views = 0, side = 0, channels = 1;
+  std::vector<uint8_t> images;  // count x views x channels x side x side: gray, or R, G, B planes
   std::vector<uint8_t> ink;     // count x side x side: the truth, ink amount
-  const uint8_t* image(int page, int view) const { return images.data() + (size_t(page) * views + view) * side * side; }
-  const uint8_t* truth(int page) const { return ink.data() + size_t(page) * side * side; }
+  size_t plane() const { return size_t(side) * side; }
+  const uint8_t* image(int page, int view) const { return images.data() + (size_t(page) * views + view) * channels * plane(); }
+  const uint8_t* truth(int page) const { return ink.data() + size_t(page) * plane(); }
 };
 
-// `count` pages of `side` px at the model's glyph size `model_glyph`, `views` drawings each.
-// Page i depends on (seed, i) only; made on `threads` threads. Needs OpenCV; throws naming
-// the package when a font or photo is missing.
-PageBank make_page_bank(int count, int views, int side, double model_glyph, uint64_t seed, const DigitSet& digits,
-                        int threads, bool progress);
+struct PageBankOptions {
+  int count = 3000, views = 2, side = kTrainingPageSide;
+  double model_glyph = 20;  // px: glyphs are rescaled to this height
+  double clutter = 0;       // the fraction of views with man-made structure behind the ink (page_clutter.h)
+  int channels = 1;         // 1: gray (as gray_from_rgba8); 3: colour, R, G, B planes (as planes_from_rgba8)
+  uint64_t seed = 1;
+};
+
+// `options.count` pages of `side` px, `views` drawings each. Page i depends on the options
+// (not count) and i only; made on `threads` threads. Needs OpenCV; throws naming the
+// package when a font or photo is missing.
+PageBank make_page_bank(const PageBankOptions& options, const DigitSet& digits, int threads, bool progress);
 
 }  // namespace tiae

@@ -39,7 +39,7 @@ torch::Tensor EncoderImpl::forward(const torch::Tensor& images) {
 
 DecoderImpl::DecoderImpl(const NetworkShape& s) : shape(s) {
   if (s.arch == Architecture::conv) {
-    pixel = register_module("pixel", torch::nn::Conv2d(torch::nn::Conv2dOptions(s.conv_channels, s.channels, 1)));
+    pixel = register_module("pixel", torch::nn::Conv2d(torch::nn::Conv2dOptions(s.conv_channels, s.outputs(), 1)));
     return;
   }
   fc1 = register_module("fc1", torch::nn::Linear(s.descriptor, s.hidden2));

@@ -6,6 +6,8 @@
 //          of `dilations` a residual 3x3 convolution with that dilation (h + ReLU(conv(h))): the encoder,
 //          a descriptor of conv_channels values per pixel; the decoder is a 1x1 convolution
 //          and a sigmoid. It runs on any image size; `size` is the training crop.
+//          `output_channels` may differ from the input's `channels`: a colour extractor takes
+//          3 planes (R, G, B) and answers with 1 (the ink).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <cstdint>
@@ -21,12 +23,14 @@ struct NetworkShape {
   Architecture arch = Architecture::dense;
   std::vector<int> dilations;  // arch conv only
   int channels = 1;
+  int output_channels = 0;  // arch conv: the decoder's planes; 0: as many as `channels`
   int size = 32;           // input side; 9x9 valid conv + 2x2 pool -> 12x12 for 32
   int conv_channels = 16;
   int kernel = 9;
   int hidden1 = 1500;
   int hidden2 = 150;
   int descriptor = 30;
+  int outputs() const { return output_channels > 0 ? output_channels : channels; }
   int pooled_side() const { return (size - kernel + 1) / 2; }
   int pooled_features() const { return conv_channels * pooled_side() * pooled_side(); }
   // Arch conv: how far an output pixel sees, px on each side (its receptive field's radius).
@@ -40,6 +44,7 @@ struct NetworkShape {
 inline void to_json(nlohmann::json& j, const NetworkShape& s) {
   if (s.arch == Architecture::conv) {
     j = {{"arch", "conv"}, {"channels", s.channels}, {"size", s.size}, {"conv_channels", s.conv_channels}, {"dilations", s.dilations}};
+    if (s.output_channels > 0) j["output_channels"] = s.output_channels;
     return;
   }
   j = {{"channels", s.channels}, {"size", s.size},       {"conv_channels", s.conv_channels},
@@ -64,6 +69,7 @@ inline void from_json(const nlohmann::json& j, NetworkShape& s) {
     const auto& k = it.key();
     const auto& v = it.value();
     if (k == "channels") s.channels = int(checked_integer(v, "network.channels", 1, 16));
+    else if (k == "output_channels") s.output_channels = int(checked_integer(v, "network.output_channels", 1, 16));
     else if (k == "size") s.size = int(checked_integer(v, "network.size", 8, 256));
     else if (k == "conv_channels") s.conv_channels = int(checked_integer(v, "network.conv_channels", 1, 1024));
     else if (k == "kernel") s.kernel = int(checked_integer(v, "network.kernel", 1, 255));
@@ -86,6 +92,7 @@ inline void from_json(const nlohmann::json& j, NetworkShape& s) {
     return;
   }
   if (!s.dilations.empty()) throw std::runtime_error("network.dilations is a setting of arch \"conv\" only");
+  if (s.output_channels > 0) throw std::runtime_error("network.output_channels is a setting of arch \"conv\" only");
   if (s.size - s.kernel + 1 < 2) throw std::runtime_error("network.kernel must be smaller than the image");
   // The two largest weight matrices (encoder fc1, decoder fc3): at most 2^28 values each.
   const int64_t pixels = int64_t(s.channels) * s.size * s.size;

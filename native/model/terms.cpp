@@ -138,9 +138,10 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
 }
 
 Batch draw_page_batch(const PageBank& pages, int64_t count, std::mt19937_64& rng, const TrainConfig& config) {
-  const int s = config.network.size, side = pages.side, views = pages.views;
+  const int s = config.network.size, side = pages.side, views = pages.views, channels = pages.channels;
   if (s > side) throw std::logic_error("draw_page_batch: crops larger than the bank's pages");
-  std::vector<float> in(size_t(views * count) * s * s), truth(size_t(count) * s * s);
+  const size_t crop = size_t(s) * s;
+  std::vector<float> in(size_t(views * count) * channels * crop), truth(size_t(count) * crop);
   for (int64_t i = 0; i < count; ++i) {
     const int p = int(rng() % uint64_t(pages.count));
     const int x0 = int(rng() % uint64_t(side - s + 1)), y0 = int(rng() % uint64_t(side - s + 1));
@@ -156,13 +157,15 @@ Batch draw_page_batch(const PageBank& pages, int64_t count, std::mt19937_64& rng
     for (int y = 0; y < s; ++y)
       for (int x = 0; x < s; ++x) {
         const size_t from = source(y, x), to = size_t(y) * s + x;
-        truth[size_t(i) * s * s + to] = pages.truth(p)[from] / 255.0f;
-        for (int v = 0; v < views; ++v) in[size_t(v * count + i) * s * s + to] = pages.image(p, v)[from] / 255.0f;
+        truth[size_t(i) * crop + to] = pages.truth(p)[from] / 255.0f;
+        for (int v = 0; v < views; ++v)
+          for (int c = 0; c < channels; ++c)
+            in[(size_t(v * count + i) * channels + c) * crop + to] = pages.image(p, v)[c * pages.plane() + from] / 255.0f;
       }
   }
   Batch batch;
   batch.views = views;
-  batch.inputs = torch::from_blob(in.data(), {views * count, 1, s, s}).clone();
+  batch.inputs = torch::from_blob(in.data(), {views * count, channels, s, s}).clone();
   batch.targets = torch::from_blob(truth.data(), {count, 1, s, s}).clone().repeat({views, 1, 1, 1});
   return batch;
 }

@@ -99,6 +99,8 @@ const std::vector<Setting>& training_settings() {
       {"pages_file", "--pages-file", "layout page: read the training pages from this file (tiae pages) instead of drawing them",
        SettingType::text, [](TrainConfig& c, const nlohmann::json& v) { c.pages_file = text(v, "pages_file"); },
        [](const TrainConfig& c) { return nlohmann::json(c.pages_file); }},
+      number("page_clutter", "--page-clutter", "layout page: the fraction of drawings with man-made structure (bricks, lattices, "
+             "wires) behind the ink", &TrainConfig::page_clutter, 0, 1),
       {"init", "--init", "start from this run's or model folder's weights (those of matching shape)", SettingType::text,
        [](TrainConfig& c, const nlohmann::json& v) { c.init = text(v, "init"); },
        [](const TrainConfig& c) { return nlohmann::json(c.init); }},
@@ -138,9 +140,15 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (c.network.arch == Architecture::conv && c.layout != Layout::page)
     throw std::runtime_error("network.arch \"conv\" is trained on layout \"page\"");
   const int channels = c.data == Dataset::grasp ? 2 : 1;
+  if (c.layout == Layout::page && c.network.channels == 3) {  // colour pages (R, G, B) in, the ink out
+    if (c.network.output_channels == 0) c.network.output_channels = 1;
+    if (c.network.output_channels != 1) throw std::runtime_error("a colour page extractor answers with 1 plane: network.output_channels 1");
+  } else if (c.network.output_channels > 0 && c.network.output_channels != c.network.channels)
+    throw std::runtime_error("network.output_channels may differ from network.channels only for colour pages (layout page, channels 3)");
   if (c.network.channels == 1) c.network.channels = channels;  // the default of 1 becomes the data's
-  if (c.network.channels != channels)
-    throw std::runtime_error(fmt::format("data {} has {} channel(s): set network.channels to {}", to_string(c.data), channels, channels));
+  if (c.network.channels != channels && !(c.layout == Layout::page && c.network.channels == 3))
+    throw std::runtime_error(fmt::format("data {} has {} channel(s): set network.channels to {}{}", to_string(c.data), channels, channels,
+                                         c.layout == Layout::page ? " (or 3: colour pages)" : ""));
   if (c.data == Dataset::grasp && (c.kind == Kind::fg || c.layout != Layout::centred))
     throw std::runtime_error("data grasp is for kinds tiae and ae with layout centred");
   if (c.layout == Layout::document && (c.kind == Kind::fg || c.max_shift < 1))

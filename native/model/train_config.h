@@ -71,6 +71,7 @@ struct TrainConfig {
   double letters = 0;
   int pages = 3000;         // layout page: synthetic training pages drawn at the start
   std::string pages_file;   // layout page: read them from this file (`tiae pages`) instead
+  double page_clutter = 0;  // layout page: the fraction of views with structure behind the ink (data/page_clutter.h)
   // Start from the weights of this training run or model folder instead of random ones
   // (fine-tuning): every parameter of the same name and shape is copied.
   std::string init;

@@ -100,6 +100,11 @@ void copy_init_weights(AutoEncoder& model, const std::string& folder, torch::Dev
   for (auto& item : model->named_parameters()) {
     const auto* source = from.find(item.key());
     if (source && source->sizes() == item.value().sizes()) item.value().copy_(*source);
+    else if (source && item.key() == "encoder.conv.weight" && source->size(1) == 1 && item.value().size(1) == 3 &&
+             source->sizes() == item.value().narrow(1, 0, 1).sizes())
+      // A gray model's first layer read through the luma of R, G, B (gray_from_rgba8's
+      // weights): the colour network starts out answering exactly as the gray one.
+      item.value().copy_(*source * torch::tensor({0.299f, 0.587f, 0.114f}, source->options()).view({1, 3, 1, 1}));
     else kept_random.push_back(item.key());
   }
   if (kept_random.size() == model->parameters().size())
@@ -119,7 +124,8 @@ torch::Tensor training_images(const TrainConfig& config) {
   }
   const auto split = load_mnist_split(find_mnist_package());
   const int n = config.train_samples > 0 ? std::min(config.train_samples, split.train.count()) : split.train.count();
-  return torch::from_blob(const_cast<float*>(split.train.images.data()), {n, c, DigitSet::kSize, DigitSet::kSize}).clone();
+  // Gray digits (layout page counts its steps by them; colour pages come from the bank)
+  return torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, DigitSet::kSize, DigitSet::kSize}).clone();
 }
 
 // Layout page: the pages of config.pages_file, or drawn now (OpenCV).
@@ -131,15 +137,18 @@ PageBank training_page_bank(const TrainConfig& config, bool report) {
   } else {
 #ifdef TIAE_HAVE_OPENCV
     const auto split = load_mnist_split(find_mnist_package());
-    bank = make_page_bank(config.pages, config.views + 1, kTrainingPageSide, kMnistDigitHeight, config.seed, split.train,
-                          int(torch::get_num_threads()), report);
+    PageBankOptions o;
+    o.count = config.pages, o.views = config.views + 1, o.model_glyph = kMnistDigitHeight, o.clutter = config.page_clutter;
+    o.channels = config.network.channels, o.seed = config.seed;
+    bank = make_page_bank(o, split.train, int(torch::get_num_threads()), report);
 #else
     throw std::runtime_error("layout page draws its pages with OpenCV, which this build lacks: give pages_file (tiae pages)");
 #endif
   }
-  if (bank.views != config.views + 1 || bank.side < config.network.size)
-    throw std::runtime_error(fmt::format("the training pages have {} views of {} px; this run needs {} views (views + 1) of at least {} px",
-                                         bank.views, bank.side, config.views + 1, config.network.size));
+  if (bank.views != config.views + 1 || bank.side < config.network.size || bank.channels != config.network.channels)
+    throw std::runtime_error(fmt::format("the training pages have {} views of {} channel(s) of {} px; this run needs {} views (views + 1) "
+                                         "of {} channel(s) (network.channels) of at least {} px",
+                                         bank.views, bank.channels, bank.side, config.views + 1, config.network.channels, config.network.size));
   return bank;
 }
 
