@@ -68,6 +68,19 @@ std::vector<float> gray_from_rgba8(const uint8_t* rgba, int width, int height) {
   return gray;
 }
 
+std::vector<float> planes_from_rgba8(const uint8_t* rgba, int width, int height, int channels) {
+  if (channels == 1) return gray_from_rgba8(rgba, width, height);
+  if (channels != 3) throw std::invalid_argument("an image has 1 plane (gray) or 3 (R, G, B), not " + std::to_string(channels));
+  const size_t n = size_t(width) * height;
+  std::vector<float> planes(3 * n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t* p = rgba + 4 * i;
+    const float alpha = p[3] / 255.0f;
+    for (int c = 0; c < 3; ++c) planes[c * n + i] = alpha * (p[c] / 255.0f) + (1 - alpha);
+  }
+  return planes;
+}
+
 void calibrate_ink(std::vector<float>& values, float threshold) {
   if (!(threshold > 0 && threshold < 1)) throw std::invalid_argument("calibrate_ink: the threshold must be in (0, 1)");
   for (auto& v : values) v = v < threshold ? 0.5f * v / threshold : 0.5f + 0.5f * (v - threshold) / (1 - threshold);
@@ -100,7 +113,8 @@ std::string ForegroundExtraction::check(int width, int height, const ExtractOpti
                         out_of_range("patch", o.patch, 1, kMaxPatch, " px"),
                         out_of_range("halo", o.halo, 0, (o.patch - 1) / 2, " px, under half the window side"),
                         out_of_range("stride", o.stride, 1, o.patch - 2 * o.halo, o.halo ? " px, the window side less its halos" : " px, the window side"),
-                        out_of_range("batch", o.batch, 1, kMaxBatch, " windows")})
+                        out_of_range("batch", o.batch, 1, kMaxBatch, " windows"),
+                        o.channels == 1 || o.channels == 3 ? "" : "channels must be 1 (gray) or 3 (R, G, B) (got " + number(o.channels) + ")"})
     if (!e.empty()) return e;
   const double w = scaled(width, o), h = scaled(height, o);
   if (w * h > double(kMaxExtractPixels))
@@ -110,20 +124,28 @@ std::string ForegroundExtraction::check(int width, int height, const ExtractOpti
   return "";
 }
 
-ForegroundExtraction::ForegroundExtraction(std::vector<float> gray, int width, int height, const ExtractOptions& options)
+ForegroundExtraction::ForegroundExtraction(std::vector<float> image, int width, int height, const ExtractOptions& options)
     : options_(options), width_(width), height_(height) {
   if (const auto e = check(width, height, options); !e.empty()) throw std::invalid_argument(e);
-  if (gray.size() != size_t(width) * height) throw std::invalid_argument("gray image size does not match width x height");
+  const size_t plane = size_t(width) * height;
+  if (image.size() != options.channels * plane)
+    throw std::invalid_argument("image size does not match " + std::to_string(options.channels) + " plane(s) of width x height");
   // A NaN would spread through every window over it and come out as a silent black hole.
-  const auto bad = std::find_if(gray.begin(), gray.end(), [](float v) { return !std::isfinite(v); });
-  if (bad != gray.end()) {
-    const size_t i = size_t(bad - gray.begin());
-    throw std::invalid_argument("gray value at x " + std::to_string(i % width) + ", y " + std::to_string(i / width) +
+  const auto bad = std::find_if(image.begin(), image.end(), [](float v) { return !std::isfinite(v); });
+  if (bad != image.end()) {
+    const size_t i = size_t(bad - image.begin()) % plane;
+    throw std::invalid_argument((options.channels == 1 ? std::string("gray value") : "value of plane " + std::to_string((bad - image.begin()) / plane)) +
+                                " at x " + std::to_string(i % width) + ", y " + std::to_string(i / width) +
                                 " is not a finite number (" + number(*bad) + ")");
   }
   work_w_ = int(scaled(width, options));  // check() bounded both by kMaxExtractPixels
   work_h_ = int(scaled(height, options));
-  work_ = (work_w_ == width && work_h_ == height) ? std::move(gray) : resize_image(gray.data(), width, height, work_w_, work_h_);
+  if (work_w_ == width && work_h_ == height) work_ = std::move(image);
+  else
+    for (int c = 0; c < options.channels; ++c) {
+      const auto rescaled = resize_image(image.data() + c * plane, width, height, work_w_, work_h_);
+      work_.insert(work_.end(), rescaled.begin(), rescaled.end());
+    }
   const auto xs = window_starts(work_w_, options.patch, options.stride), ys = window_starts(work_h_, options.patch, options.stride);
   weight_ = axis_weights(options.patch, options.halo);
   cover_x_ = coverage(work_w_, weight_, xs);
@@ -131,7 +153,7 @@ ForegroundExtraction::ForegroundExtraction(std::vector<float> gray, int width, i
   windows_.reserve(xs.size() * ys.size());
   for (int y : ys)
     for (int x : xs) windows_.push_back({x, y});
-  sum_.assign(work_.size(), 0.0f);
+  sum_.assign(size_t(work_w_) * work_h_, 0.0f);
   accepted_.assign(size_t(batches()), false);
 }
 
@@ -142,12 +164,16 @@ int ForegroundExtraction::batch_size(int b) const {
 
 void ForegroundExtraction::inputs(int b, float* out) const {
   const int n = batch_size(b), p = options_.patch;
+  const size_t plane = size_t(work_w_) * work_h_;
   for (int k = 0; k < n; ++k) {
     const auto [x0, y0] = windows_[size_t(b) * options_.batch + k];
-    float* dst = out + size_t(k) * p * p;
-    for (int y = 0; y < p; ++y) {
-      const int sy = std::min(y0 + y, work_h_ - 1);
-      for (int x = 0; x < p; ++x) dst[y * p + x] = work_[size_t(sy) * work_w_ + std::min(x0 + x, work_w_ - 1)];
+    for (int c = 0; c < options_.channels; ++c) {
+      float* dst = out + (size_t(k) * options_.channels + c) * p * p;
+      const float* src = work_.data() + c * plane;
+      for (int y = 0; y < p; ++y) {
+        const int sy = std::min(y0 + y, work_h_ - 1);
+        for (int x = 0; x < p; ++x) dst[y * p + x] = src[size_t(sy) * work_w_ + std::min(x0 + x, work_w_ - 1)];
+      }
     }
   }
 }

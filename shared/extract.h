@@ -1,7 +1,8 @@
 // Foreground extraction of a whole image with a window network (docs/method.md, "Whole-image extraction"), staged so
 // that the network can run anywhere: natively (LibTorch) and in the browser (ONNX Runtime
 // Web, asynchronously). The steps:
-//   1. gray_from_rgba8: the image as gray values in [0, 1] (alpha over white paper);
+//   1. gray_from_rgba8 (or planes_from_rgba8 for a colour model): the image as values in
+//      [0, 1] (alpha over white paper);
 //   2. ForegroundExtraction plans: rescale so characters of `glyph_size` px come out at
 //      the model's glyph size, then 32x32 windows every `stride` px, grouped in batches;
 //   3. for each batch: inputs(b) -> run the network -> accept(b, outputs), in any order;
@@ -28,6 +29,10 @@ float window_weight(int i, int patch);
 // over white where alpha < 255.
 std::vector<float> gray_from_rgba8(const uint8_t* rgba, int width, int height);
 
+// The network's input planes of 8-bit RGBA: 1 (gray_from_rgba8) or 3 (R, G, B in [0, 1],
+// each composited over white), plane after plane.
+std::vector<float> planes_from_rgba8(const uint8_t* rgba, int width, int height, int channels);
+
 // The extractor's output made calibrated: a model's ink threshold t (its card's
 // ink_threshold, tuned on pages apart from the evaluation's) is moved to 0.5, linearly on
 // each side, so that 0.5 means ink for every model: v < t -> 0.5 v / t, else
@@ -45,6 +50,7 @@ struct ExtractOptions {
   int stride = 8;                // px between windows, in the rescaled image: 1..patch - 2 halo (no gaps)
   int batch = 256;               // windows per network call: 1..kMaxBatch
   int patch = 32;                // the network's input side: 1..kMaxPatch
+  int channels = 1;              // the image's planes (the network's input channels): 1 (gray) or 3 (R, G, B)
   // 0: sin^2 window weights (window_weight). Else a window's outputs within `halo` px of its
   // border weigh almost nothing (kHaloWeight: pixels by the image's border, which no window
   // holds further in, still get a value) and the others 1.
@@ -63,10 +69,10 @@ int windows_along(int size, int patch, int stride);
 
 class ForegroundExtraction {
  public:
-  // `gray`: width x height values in [0, 1]. Throws std::invalid_argument with check()'s
-  // message for an empty or too large image or bad options, or when a gray value is not
-  // finite (NaN, infinity).
-  ForegroundExtraction(std::vector<float> gray, int width, int height, const ExtractOptions& options);
+  // `image`: options.channels planes of width x height values in [0, 1]. Throws
+  // std::invalid_argument with check()'s message for an empty or too large image or bad
+  // options, or when a value is not finite (NaN, infinity).
+  ForegroundExtraction(std::vector<float> image, int width, int height, const ExtractOptions& options);
   // "" when such a job can be made, else why not, naming the option and its valid range
   // (for callers without exceptions: wasm). The image, then each option in its range, then
   // the rescaled image (width x height x model_glyph_size / glyph_size) within
@@ -80,10 +86,11 @@ class ForegroundExtraction {
   int work_width() const { return work_w_; }  // the rescaled image the windows tile
   int work_height() const { return work_h_; }
 
-  // Batch b's windows, batch_size(b) x patch x patch values (beyond the image's border the
-  // nearest edge pixel is repeated).
+  // Batch b's windows, batch_size(b) x channels x patch x patch values (beyond the image's
+  // border the nearest edge pixel is repeated).
   void inputs(int b, float* out) const;
-  // The network's outputs for batch b, same layout: added into the result.
+  // The network's outputs for batch b, batch_size(b) x patch x patch (one plane, the ink):
+  // added into the result.
   void accept(int b, const float* outputs);
   int accepted() const { return accepted_count_; }
   // The foreground, width x height values in [0, 1]. Throws std::logic_error if a batch
@@ -93,7 +100,7 @@ class ForegroundExtraction {
  private:
   ExtractOptions options_;
   int width_, height_, work_w_, work_h_;
-  std::vector<float> work_;  // the rescaled gray image
+  std::vector<float> work_;  // the rescaled image, plane after plane
   std::vector<float> sum_;   // overlap-added outputs
   std::vector<float> weight_;           // a window's weight along one axis (axis_weights)
   std::vector<float> cover_x_, cover_y_;  // summed weights of the windows over each column / row

@@ -1,7 +1,8 @@
 // Exported ONNX files run in onnxruntime-node give the descriptors and canonical images
 // that LibTorch (`tiae infer`) gives for the same inputs, for 1-channel (MNIST) and
-// 2-channel (grasp pair) models and the fully convolutional extractor (on 64x64 inputs, its
-// descriptor a map of 16 x 64 x 64 values): max abs diff <= 1e-4 for float32
+// 2-channel (grasp pair) models and the fully convolutional extractor, gray and colour (on
+// 64x64 inputs, its descriptor a map of 16 x 64 x 64 values; the colour one takes R, G, B and
+// answers with 1 plane): max abs diff <= 1e-4 for float32
 // weights, <= 1e-3 for float16 weights. Usage: node onnx_parity.mjs TIAE_BINARY WORK_DIR
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,13 +24,18 @@ const n = 5;
 let seed = 12345, failures = 0, checks = 0;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 const configs = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'configs');
-const kinds = [['mnist', 1, 32, ['--data', 'mnist']], ['grasp', 2, 32, ['--data', 'grasp']],
-               ['conv', 1, 64, ['-c', path.join(configs, 'pages-fg-conv.json'), '--pages', '4', '--precision', 'float32']]];
-for (const [data, channels, side, trainArgs] of kinds) {
-  const run = path.join(work, `run-${data}`), pixels = channels * side * side;
+const conv = JSON.parse(fs.readFileSync(path.join(configs, 'pages-fg-conv.json')));
+const colourConfig = path.join(work, 'colour.json');
+fs.writeFileSync(colourConfig, JSON.stringify({ ...conv, network: { ...conv.network, channels: 3 } }));
+const pages = ['--pages', '4', '--precision', 'float32'];
+const kinds = [['mnist', 1, 1, 32, ['--data', 'mnist']], ['grasp', 2, 2, 32, ['--data', 'grasp']],
+               ['conv', 1, 1, 64, ['-c', path.join(configs, 'pages-fg-conv.json'), ...pages]],
+               ['colour', 3, 1, 64, ['-c', colourConfig, ...pages]]];
+for (const [data, channels, outputs, side, trainArgs] of kinds) {
+  const run = path.join(work, `run-${data}`), inPixels = channels * side * side, pixels = outputs * side * side;
   sh(['train', '-o', run, ...trainArgs, '--epochs', '1', '--train-samples', '256', '--batch', '64', '--no-progress']);
-  const input = new Float32Array(n * pixels);
-  for (let i = 0; i < (n - 1) * pixels; i++) input[i] = rand() < 0.2 ? rand() : 0;
+  const input = new Float32Array(n * inPixels);
+  for (let i = 0; i < (n - 1) * inPixels; i++) input[i] = rand() < 0.2 ? rand() : 0;
   const inputFile = path.join(work, `input-${data}.f32`);
   fs.writeFileSync(inputFile, Buffer.from(input.buffer));
   const torchOut = JSON.parse(sh(['infer', run, '--raw', inputFile]));
@@ -47,7 +53,7 @@ for (const [data, channels, side, trainArgs] of kinds) {
       for (let j = 0; j < d; j++) dDesc = Math.max(dDesc, Math.abs(desc.data[i * d + j] - torchOut.descriptors[i][j]));
       for (let j = 0; j < pixels; j++) dCanon = Math.max(dCanon, Math.abs(canon.data[i * pixels + j] - torchOut.canonical[i][j]));
     }
-    const ok = dDesc <= tolerance && dCanon <= tolerance && canon.dims.join() === `${n},${channels},${side},${side}` &&
+    const ok = dDesc <= tolerance && dCanon <= tolerance && canon.dims.join() === `${n},${outputs},${side},${side}` &&
                card.channels === channels && torchOut.canonical[0].length === pixels;
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${data} (${channels} channel${channels > 1 ? 's' : ''}) ${variant}: ` +
                 `max |descriptor diff| ${dDesc.toExponential(2)}, max |canonical diff| ${dCanon.toExponential(2)} (tolerance ${tolerance})`);

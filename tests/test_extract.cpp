@@ -161,6 +161,47 @@ TEST_CASE("gray from RGBA: Rec. 601 luma, transparent pixels are white paper") {
   CHECK(g[4] == Approx(1 - 128 / 255.0f));
 }
 
+TEST_CASE("colour planes from RGBA: R, G, B each over white paper, and their luma is gray_from_rgba8") {
+  const uint8_t px[] = {255, 255, 255, 255,  0, 0, 0, 255,  255, 0, 0, 255,  10, 200, 30, 0,  40, 90, 250, 128};
+  const auto p = tiae::planes_from_rgba8(px, 5, 1, 3), g = tiae::gray_from_rgba8(px, 5, 1);
+  REQUIRE(p.size() == 15);
+  CHECK(p[2] == Approx(1.0f));  // red: R plane 1, G and B 0
+  CHECK(p[5 + 2] == Approx(0.0f));
+  CHECK(p[10 + 2] == Approx(0.0f));
+  for (int c = 0; c < 3; ++c) CHECK(p[c * 5 + 3] == Approx(1.0f));  // transparent: white
+  for (int i = 0; i < 5; ++i) CHECK(0.299f * p[i] + 0.587f * p[5 + i] + 0.114f * p[10 + i] == Approx(g[i]).margin(1e-6));
+  CHECK(tiae::planes_from_rgba8(px, 5, 1, 1) == g);
+  CHECK_THROWS_WITH(tiae::planes_from_rgba8(px, 5, 1, 2), Catch::Contains("1 plane (gray) or 3"));
+}
+
+TEST_CASE("a colour job's windows hold each plane as a gray job over that plane alone holds it") {
+  const int w = 70, h = 50;
+  std::vector<float> planes;
+  for (unsigned c = 0; c < 3; ++c) {
+    const auto one = random_image(w, h, 20 + c);
+    planes.insert(planes.end(), one.begin(), one.end());
+  }
+  tiae::ExtractOptions o = tiae::convolutional_windows({}, 9);
+  o.glyph_size = 31;  // rescaled, so each plane is resampled on its own
+  o.channels = 3;
+  tiae::ForegroundExtraction colour(planes, w, h, o);
+  const int p = colour.patch(), n = colour.batch_size(0);
+  std::vector<float> in(size_t(n) * 3 * p * p);
+  colour.inputs(0, in.data());
+  for (int c = 0; c < 3; ++c) {
+    tiae::ExtractOptions g = o;
+    g.channels = 1;
+    tiae::ForegroundExtraction gray(std::vector<float>(planes.begin() + c * w * h, planes.begin() + (c + 1) * w * h), w, h, g);
+    std::vector<float> one(size_t(n) * p * p);
+    gray.inputs(0, one.data());
+    for (int k = 0; k < n; ++k)
+      for (int i = 0; i < p * p; ++i) REQUIRE(in[(size_t(k) * 3 + c) * p * p + i] == one[size_t(k) * p * p + i]);
+  }
+  CHECK_THROWS_WITH(tiae::ForegroundExtraction(std::vector<float>(size_t(w) * h), w, h, o), Catch::Contains("3 plane(s)"));
+  o.channels = 2;
+  CHECK(tiae::ForegroundExtraction::check(w, h, o).find("channels must be 1 (gray) or 3") != std::string::npos);
+}
+
 TEST_CASE("empty, oversized images and bad options are refused with a message") {
   tiae::ExtractOptions o;
   CHECK_THROWS_AS(tiae::ForegroundExtraction({}, 0, 10, o), std::invalid_argument);

@@ -28,9 +28,10 @@ tiae::ExtractOptions extract_options(double glyph_size, double model_glyph_size,
 }
 
 // The windows of an extraction model: a dense one's as given, a fully convolutional one's
-// (reach > 0) from convolutional_windows.
-tiae::ExtractOptions model_windows(double glyph_size, double model_glyph_size, int stride, int batch, int reach) {
-  const auto o = extract_options(glyph_size, model_glyph_size, stride, batch);
+// (reach > 0) from convolutional_windows; its input planes.
+tiae::ExtractOptions model_windows(double glyph_size, double model_glyph_size, int stride, int batch, int reach, int channels) {
+  auto o = extract_options(glyph_size, model_glyph_size, stride, batch);
+  o.channels = channels;
   return reach > 0 ? tiae::convolutional_windows(o, reach) : o;
 }
 
@@ -100,32 +101,43 @@ EMSCRIPTEN_KEEPALIVE double tiae_estimate_glyph_size(const float* gray, int widt
   return tiae::estimate_glyph_size(std::vector<float>(gray, gray + size_t(width) * height), width, height);
 }
 
-EMSCRIPTEN_KEEPALIVE void tiae_gray_from_rgba8(const uint8_t* rgba, int width, int height, float* out) {
-  const auto g = tiae::gray_from_rgba8(rgba, width, height);
-  std::copy(g.begin(), g.end(), out);
+// channels (1 or 3) planes of width x height into out (planes_from_rgba8); 0, or 1 when
+// refused (see tiae_last_error).
+EMSCRIPTEN_KEEPALIVE int tiae_planes_from_rgba8(const uint8_t* rgba, int width, int height, int channels, float* out) {
+  try {
+    const auto p = tiae::planes_from_rgba8(rgba, width, height, channels);
+    std::copy(p.begin(), p.end(), out);
+    return 0;
+  } catch (const std::exception& e) {
+    last_error = e.what();
+    return 1;
+  }
 }
 
 // reach: 0 for a dense model (its 32x32 windows every `stride` px, `batch` a call), else a
 // fully convolutional model's (1 + its dilations): convolutional_windows, whatever stride
 // and batch say, as `tiae extract` runs it (native/model/foreground.cpp, model_windows).
-// 0 when a job of this size and these options can be made, else 1 (see tiae_last_error).
+// channels: the model's input planes (1 gray, 3 R, G, B). 0 when a job of this size and these
+// options can be made, else 1 (see tiae_last_error).
 EMSCRIPTEN_KEEPALIVE int tiae_extract_check(int width, int height, double glyph_size, double model_glyph_size, int stride,
-                                            int batch, int reach) {
-  last_error = tiae::ForegroundExtraction::check(width, height, model_windows(glyph_size, model_glyph_size, stride, batch, reach));
+                                            int batch, int reach, int channels) {
+  last_error =
+      tiae::ForegroundExtraction::check(width, height, model_windows(glyph_size, model_glyph_size, stride, batch, reach, channels));
   return last_error.empty() ? 0 : 1;
 }
 
-// A job over gray (width x height), or null when refused (see tiae_last_error); reach as
-// for tiae_extract_check.
-EMSCRIPTEN_KEEPALIVE tiae::ForegroundExtraction* tiae_extract_begin(const float* gray, int width, int height,
+// A job over `channels` planes of width x height (tiae_planes_from_rgba8), or null when
+// refused (see tiae_last_error); reach and channels as for tiae_extract_check.
+EMSCRIPTEN_KEEPALIVE tiae::ForegroundExtraction* tiae_extract_begin(const float* planes, int width, int height,
                                                                     double glyph_size, double model_glyph_size,
-                                                                    int stride, int batch, int reach) {
-  const auto options = model_windows(glyph_size, model_glyph_size, stride, batch, reach);
-  // Checked before width x height values are copied: negative or huge sizes never index gray.
+                                                                    int stride, int batch, int reach, int channels) {
+  const auto options = model_windows(glyph_size, model_glyph_size, stride, batch, reach, channels);
+  // Checked before the values are copied: negative or huge sizes never index the planes.
   last_error = tiae::ForegroundExtraction::check(width, height, options);
   if (!last_error.empty()) return nullptr;
   try {
-    return new tiae::ForegroundExtraction(std::vector<float>(gray, gray + size_t(width) * height), width, height, options);
+    const size_t n = size_t(channels) * width * height;
+    return new tiae::ForegroundExtraction(std::vector<float>(planes, planes + n), width, height, options);
   } catch (const std::exception& e) {  // non-finite gray values; out of memory
     last_error = e.what();
     return nullptr;

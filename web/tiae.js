@@ -277,17 +277,18 @@ async function toImageData(core, image) {
   return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
 }
 
-// The image's gray values in the core's heap (the caller frees the pointer).
-function grayInHeap(core, data) {
+// The image's planes in the core's heap, as a model with `channels` inputs reads them: gray,
+// or R, G, B (planes_from_rgba8, shared/extract.h). The caller frees the pointer.
+function planesInHeap(core, data, channels = 1) {
   const { width, height } = data, n = width * height;
-  const rgba = core._malloc(n * 4), gray = core._malloc(n * 4);
+  const rgba = core._malloc(n * 4), planes = core._malloc(channels * n * 4);
   try {
-    if (!rgba || !gray) throw new Error(`the image is too large (${width}x${height} pixels) for this browser's memory`);
+    if (!rgba || !planes) throw new Error(`the image is too large (${width}x${height} pixels) for this browser's memory`);
     core.HEAPU8.set(data.data, rgba);
-    core._tiae_gray_from_rgba8(rgba, width, height, gray);
-    return gray;
+    if (core._tiae_planes_from_rgba8(rgba, width, height, channels, planes)) throw new Error(coreError(core));
+    return planes;
   } catch (e) {
-    core._free(gray);
+    core._free(planes);
     throw e;
   } finally {
     core._free(rgba);  // free(0) is a no-op
@@ -296,9 +297,9 @@ function grayInHeap(core, data) {
 
 // The writing's height in px, or null; `data`: ImageData.
 function measure(core, data) {
-  if (core._tiae_extract_check(data.width, data.height, DEFAULT_GLYPH_SIZE, DEFAULT_GLYPH_SIZE, 8, EXTRACT_BATCH, 0))
+  if (core._tiae_extract_check(data.width, data.height, DEFAULT_GLYPH_SIZE, DEFAULT_GLYPH_SIZE, 8, EXTRACT_BATCH, 0, 1))
     throw new Error(coreError(core));
-  const gray = grayInHeap(core, data);
+  const gray = planesInHeap(core, data);
   try {
     const size = core._tiae_estimate_glyph_size(gray, data.width, data.height);
     return size > 0 ? size : null;
@@ -335,24 +336,25 @@ async function extractNow(image, { model, glyphSize = 20, stride = 8, mask = fal
   glyphSize = resolveGlyphSize(core, data, glyphSize, m.card);
   const { width, height } = data;
   const n = width * height;
-  const windows = [glyphSize, modelGlyph, stride, EXTRACT_BATCH, modelReach(m.card)];  // the core picks a conv model's
+  const channels = m.card.channels ?? 1;  // 3: a colour model reads R, G, B
+  const windows = [glyphSize, modelGlyph, stride, EXTRACT_BATCH, modelReach(m.card), channels];  // the core picks a conv model's
   if (core._tiae_extract_check(width, height, ...windows)) throw new Error(coreError(core));
-  const gray = grayInHeap(core, data);
+  const planes = planesInHeap(core, data, channels);
   let job = 0;
   try {
-    job = core._tiae_extract_begin(gray, width, height, ...windows);  // copies gray
+    job = core._tiae_extract_begin(planes, width, height, ...windows);  // copies the planes
   } finally {
-    core._free(gray);
+    core._free(planes);
   }
   if (!job) throw new Error(coreError(core));
   try {
     const batches = core._tiae_extract_batches(job), patch = core._tiae_extract_patch(job), pixels = patch * patch;
-    const buffer = core._malloc(core._tiae_extract_batch_size(job, 0) * pixels * 4);  // the first batch is the largest
+    const buffer = core._malloc(core._tiae_extract_batch_size(job, 0) * channels * pixels * 4);  // the first batch is the largest
     try {
       for (let b = 0; b < batches; ++b) {
         const count = core._tiae_extract_batch_size(job, b);
         core._tiae_extract_inputs(job, b, buffer);
-        const input = new ort.Tensor('float32', core.HEAPF32.slice(buffer >> 2, (buffer >> 2) + count * pixels), [count, 1, patch, patch]);
+        const input = new ort.Tensor('float32', core.HEAPF32.slice(buffer >> 2, (buffer >> 2) + count * channels * pixels), [count, channels, patch, patch]);
         const { descriptor } = await m.encoder.run({ image: input });
         const { image: out } = await m.decoder.run({ descriptor });
         core.HEAPF32.set(await out.getData(), buffer >> 2);  // the heap may have grown: index afresh
@@ -398,7 +400,7 @@ function beginDocument(core, data, glyphSize, m, stride) {
   const { width, height } = data;
   const args = [glyphSize, m.card.glyph_size ?? DEFAULT_GLYPH_SIZE, stride, EXTRACT_BATCH, maxShift(m.card), m.card.cluster_quantile ?? 0.1];
   if (core._tiae_document_check(width, height, ...args)) throw new Error(coreError(core));
-  const gray = grayInHeap(core, data);
+  const gray = planesInHeap(core, data);
   try {
     const job = core._tiae_document_begin(gray, width, height, ...args);  // copies gray
     if (!job) throw new Error(coreError(core));

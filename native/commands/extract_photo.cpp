@@ -41,8 +41,9 @@ std::string extract_photo(const std::string& in, const std::string& out, const E
   if (!refused.empty()) throw std::runtime_error(in + ": " + refused);
   if (model.config.kind != Kind::fg)
     fmt::print(stderr, "tiae: note: {} is a {} model, not a foreground extractor\n", options.model, to_string(model.config.kind));
+  auto planes = core.channels == 1 ? std::move(gray) : planes_from_rgba8(image.rgba.data(), image.width, image.height, core.channels);
   auto foreground =
-      extract_foreground(model.network, device, std::move(gray), image.width, image.height, core, options.progress, options.precision);
+      extract_foreground(model.network, device, std::move(planes), image.width, image.height, core, options.progress, options.precision);
   calibrate_ink(foreground, float(card.ink_threshold));
   if (options.mask)
     for (auto& v : foreground) v = v >= 0.5f ? 1.f : 0.f;

@@ -59,13 +59,15 @@ PageSet make_page_set(const std::string& key, const std::string& title, bool har
 
 // Mean ink IoU of `method` over the set's pages; its masks of the pictured pages are kept.
 template <typename Method>
-double score_pages(PageSet& set, const std::string& name, std::deque<std::vector<float>>& keep, Method method) {
+double score_pages(PageSet& set, const std::string& name, std::deque<std::vector<float>>& keep, Method method,
+                   std::vector<double>* per_page = nullptr) {
   double mean = 0;
   for (size_t i = 0; i < set.pages.size(); ++i) {
     const Flyer& f = set.pages[i];
     keep.push_back(method(f));
     const double iou = ink_iou(keep.back().data(), f.ink.data(), f.ink.size());
     mean += iou / double(set.pages.size());
+    if (per_page) per_page->push_back(iou);
     if (i < set.rows.size()) set.rows[i].push_back({keep.back().data(), f.width, f.height, fmt::format("{}: IoU {:.2f}", name, iou)});
   }
   return mean;
@@ -94,10 +96,11 @@ nlohmann::json score_baselines(PageSet& set, const std::vector<Flyer>& tuning, s
                              return sauvola_ink(f.image, f.width, f.height, f.dark_ink, defaults);
                            })},
                           {"window", defaults.window}, {"k", defaults.k}};
+  std::vector<double> per_page;
   b["sauvola_tuned"] = {{"ink_iou", score_pages(set, "Sauvola (tuned)", keep, [&](const Flyer& f) {
                            return sauvola_ink(f.image, f.width, f.height, f.dark_ink, tuned);
-                         })},
-                        {"window", tuned.window}, {"k", tuned.k}, {"tuned_on", fmt::format("pages {}..{}", kTuningPages, kTuningPages + kFlyers - 1)}};
+                         }, &per_page)},
+                        {"ink_iou_per_page", per_page}, {"window", tuned.window}, {"k", tuned.k}, {"tuned_on", fmt::format("pages {}..{}", kTuningPages, kTuningPages + kFlyers - 1)}};
   fmt::print("{:<24} Otsu {:.3f}  Sauvola (window 15, k 0.2) {:.3f}  Sauvola tuned (window {}, k {:.2f}) {:.3f}\n", set.key,
              b["otsu"].get<double>(), b["sauvola_default"]["ink_iou"].get<double>(), tuned.window, tuned.k,
              b["sauvola_tuned"]["ink_iou"].get<double>());
@@ -160,7 +163,8 @@ std::string score_patches(LoadedModel& loaded, torch::Device device, PatchCondit
     std::vector<float> out;
     for (int64_t lo = 0; lo < n; lo += 500) {
       const int64_t bs = std::min<int64_t>(500, n - lo);
-      const auto x = c.list[k].batch.inputs.narrow(0, lo, bs).to(device);
+      auto x = c.list[k].batch.inputs.narrow(0, lo, bs).to(device);
+      if (model->shape.channels > 1) x = x.repeat({1, model->shape.channels, 1, 1});  // gray digits: equal colour planes
       const auto truth = c.list[k].batch.targets.narrow(0, lo, bs).to(device);
       auto recon = model->decoder->forward(model->encoder->forward(x));
       // A shift-invariant extractor answers with the canonical placement: move it onto the
@@ -187,6 +191,21 @@ std::string score_patches(LoadedModel& loaded, torch::Device device, PatchCondit
 }
 
 #ifdef TIAE_HAVE_OPENCV
+// A page as a model with `channels` input planes reads its file: gray, or R, G, B (a flyer
+// is gray: its three planes are equal; a hard page's are its colours, of which the gray is the luma).
+std::vector<float> model_input(const Flyer& f, int channels) {
+  if (channels == 1) return f.image;
+  std::vector<float> planes;
+  if (f.bgr.empty()) {
+    for (int c = 0; c < channels; ++c) planes.insert(planes.end(), f.image.begin(), f.image.end());
+    return planes;
+  }
+  std::vector<uint8_t> rgba(size_t(f.width) * f.height * 4, 255);
+  for (size_t i = 0; i < size_t(f.width) * f.height; ++i)
+    for (int c = 0; c < 3; ++c) rgba[4 * i + c] = f.bgr[3 * i + 2 - c];
+  return planes_from_rgba8(rgba.data(), f.width, f.height, channels);
+}
+
 // Whole pages, through the staged extraction at their glyph size: ink where the output is
 // over 0.5, over the level tuned on the tuning pages, and with the glyph size measured
 // from the page instead of told.
@@ -198,7 +217,7 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
     ExtractOptions o;
     o.glyph_size = glyph_size;
     o.model_glyph_size = model_glyph;
-    return extract_foreground(loaded.network, device, f.image, f.width, f.height, o, false);
+    return extract_foreground(loaded.network, device, model_input(f, loaded.network->shape.channels), f.width, f.height, o, false);
   };
   std::vector<std::vector<float>> tuning_out;
   std::vector<const Flyer*> tuning_truth;
@@ -210,17 +229,18 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
   std::string line;
   for (auto& set : page_sets) {
     double at_tuned = 0, auto_size = 0;
+    std::vector<double> per_page;
     const double iou = score_pages(set, name, keep, [&](const Flyer& f) {
       auto out = extract_page(f, f.glyph_size);
       at_tuned += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
       return out;
-    });
+    }, &per_page);
     for (const Flyer& f : set.pages) {
       const double measured = estimate_glyph_size(f.image, f.width, f.height);
       const auto out = extract_page(f, measured > 0 ? measured : model_glyph);  // as the CLI does
       auto_size += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
     }
-    metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_at_tuned_threshold", at_tuned},
+    metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_per_page", per_page}, {"ink_iou_at_tuned_threshold", at_tuned},
                         {"ink_iou_at_tuned_threshold_auto_glyph_size", auto_size}, {"count", kFlyers}};
     line += fmt::format("   {} IoU {:.3f} ({:.3f} over {:.2f}, {:.3f} at the measured glyph size)", set.key, iou, at_tuned,
                         threshold, auto_size);

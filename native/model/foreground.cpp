@@ -6,25 +6,26 @@
 namespace tiae {
 
 ExtractOptions model_windows(const NetworkShape& network, ExtractOptions options) {
+  options.channels = network.channels;
   if (network.arch == Architecture::conv) return convolutional_windows(options, network.reach());
   options.patch = network.size;
   return options;
 }
 
-std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device, std::vector<float> gray, int width,
+std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device, std::vector<float> image, int width,
                                       int height, const ExtractOptions& given, bool progress, Precision precision) {
   const ExtractOptions options = model_windows(network->shape, given);
-  ForegroundExtraction job(std::move(gray), width, height, options);
+  ForegroundExtraction job(std::move(image), width, height, options);
   torch::NoGradGuard no_grad;
-  const int p = options.patch;
+  const int p = options.patch, c = options.channels;
   std::vector<float> inputs;
   ProgressBar bar("extract", job.windows(), progress);
   long done = 0;
   for (int b = 0; b < job.batches(); ++b) {
     const int n = job.batch_size(b);
-    inputs.resize(size_t(n) * p * p);
+    inputs.resize(size_t(n) * c * p * p);
     job.inputs(b, inputs.data());
-    const auto x = torch::from_blob(inputs.data(), {n, 1, p, p}).to(device);
+    const auto x = torch::from_blob(inputs.data(), {n, c, p, p}).to(device);
     torch::Tensor y;
     {
       const NetworkPrecision arithmetic(precision, device);

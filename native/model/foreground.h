@@ -10,11 +10,12 @@
 namespace tiae {
 
 // The windows `network` runs on: the options as given for the dense network, those of
-// convolutional_windows (shared/extract.h) for a fully convolutional one.
+// convolutional_windows (shared/extract.h) for a fully convolutional one; its input planes.
 ExtractOptions model_windows(const NetworkShape& network, ExtractOptions options);
 
-// The foreground (width x height values in [0, 1]) of a gray image, over model_windows.
-std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device, std::vector<float> gray, int width,
+// The foreground (width x height values in [0, 1]) of an image of the network's planes
+// (planes_from_rgba8), over model_windows.
+std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device, std::vector<float> image, int width,
                                       int height, const ExtractOptions& options, bool progress,
                                       Precision precision = Precision::float32);
 
