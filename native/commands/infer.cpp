@@ -60,7 +60,11 @@ nlohmann::json infer(const std::string& folder, const InferInput& input, const s
   const auto images = torch::from_blob(values.data(), {n, s.channels, s.size, s.size}).to(device);
   const auto desc = model->encoder->forward(images).cpu().contiguous();
   const auto recon = model->decoder->forward(desc.to(device));
-  const auto res = restoration_term(recon, images, max_shift);
+  // A colour extractor answers with one plane: measured against the input's luma (gray_from_rgba8's weights).
+  const auto target = s.outputs() == s.channels ? images
+                                                : (images * torch::tensor({0.299f, 0.587f, 0.114f}, images.options()).view({1, 3, 1, 1}))
+                                                      .sum(1, true);
+  const auto res = restoration_term(recon, target, max_shift);
   const auto canon = recon.cpu().contiguous().view({n, -1});
   const auto flat_desc = desc.view({n, -1});  // a convolutional model's descriptor is a map: its values in order
   const auto shifts = res.shift.cpu().contiguous();
