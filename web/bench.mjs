@@ -3,7 +3,7 @@
 // warm-up), in headless Chromium; then seconds to extract the foreground of a 1 MP and a
 // 12 MP photo-like image in the page (wasm; WebGPU only on a real adapter) and with the
 // native `tiae extract` (build/native/tiae) on the same PNG files, both with tiae.extract's
-// default model (pages-fg-conv where models/ has it, else mnist-fg-photo-text), named in
+// default model (pages-fg-colour where models/ has it, then pages-fg-conv, else mnist-fg-photo-text), named in
 // the results.
 // Usage: node web/bench.mjs [out.json]
 import { execFileSync } from 'node:child_process';

@@ -406,8 +406,10 @@ test('one click to see it: an example digit, then example photo with its glyph s
 // ---- foreground extraction
 
 const FG_MODEL = 'mnist-fg-photo-text';  // dense: 32x32 windows every `stride` px
-const CONV_FG_MODEL = 'pages-fg-conv';   // fully convolutional: whole 256 px windows; tiae.extract's default
+const CONV_FG_MODEL = 'pages-fg-colour';  // fully convolutional on R, G, B: whole 256 px windows; tiae.extract's default
+const GRAY_CONV_FG_MODEL = 'pages-fg-conv';  // the same network on gray
 const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/text.png';  // handwriting on paper (python3-skimage)
+const COLOUR_PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';  // a colour photo (python3-skimage)
 
 // An image file in the page -> tiae.extract -> the foreground's gray values (or the error).
 async function extractInPage(page, bytes, name, options = {}) {
@@ -435,14 +437,14 @@ async function decodeInPage(page, bytes) {
   }, [...bytes]);
 }
 
-// The page's foreground of PHOTO with `model` against `tiae extract`'s, on each backend.
-async function pageMatchesCli(model, glyphSize, backends = ['wasm', 'webgpu']) {
-  const cliOut = path.join(artifacts, `text-foreground-cli-${model}.png`);
-  execFileSync(path.join(root, 'build/native/tiae'), ['extract', PHOTO, '-o', cliOut, '-m', path.join(root, 'models', model),
+// The page's foreground of `photo` with `model` against `tiae extract`'s, on each backend.
+async function pageMatchesCli(model, glyphSize, backends = ['wasm', 'webgpu'], photo = PHOTO) {
+  const cliOut = path.join(artifacts, `${path.basename(photo, '.png')}-foreground-cli-${model}.png`);
+  execFileSync(path.join(root, 'build/native/tiae'), ['extract', photo, '-o', cliOut, '-m', path.join(root, 'models', model),
                                                       '--glyph-size', String(glyphSize), '--no-progress']);
   for (const backend of backends) {
     const { page, foreign } = await openPage(backend);
-    const inPage = await extractInPage(page, fs.readFileSync(PHOTO), 'text.png', { model, glyphSize });
+    const inPage = await extractInPage(page, fs.readFileSync(photo), path.basename(photo), { model, glyphSize });
     assert.equal(inPage.error, undefined);
     const cli = await decodeInPage(page, fs.readFileSync(cliOut));
     await page.close();
@@ -462,16 +464,18 @@ test("extract: the page gives the foreground the CLI gives for the same photo, o
   await pageMatchesCli(FG_MODEL, 24);
 });
 
-// On wasm at 10 px glyphs (the photo rescaled to 896 x 344): 5 x 2 windows, in batches of
-// 4, 4 and 2. On WebGPU (in headless Chromium a software adapter: 20 s a batch) at 24 px:
-// 2 x 1 windows.
-test("extract: the page gives the foreground the CLI gives with the fully convolutional model, its default", async () => {
+// The colour model on a colour photo (its R, G, B planes made by the core in wasm and
+// natively): on wasm at 12 px glyphs (chelsea.png rescaled to 752 x 500), 4 x 3 windows in
+// batches of 4; on WebGPU (in headless Chromium a software adapter: 20 s a batch) at 24 px,
+// 2 x 1. The gray model on the handwriting at 10 px (896 x 344): 5 x 2 windows.
+test("extract: the page gives the foreground the CLI gives with the fully convolutional models, colour (the default) and gray", async () => {
   const { page } = await openPage('wasm');
   const { extractModel } = await page.evaluate(() => window.tiae.ready);
   await page.close();
   assert.equal(extractModel, CONV_FG_MODEL);
-  await pageMatchesCli(CONV_FG_MODEL, 10, ['wasm']);
-  await pageMatchesCli(CONV_FG_MODEL, 24, ['webgpu']);
+  await pageMatchesCli(CONV_FG_MODEL, 12, ['wasm'], COLOUR_PHOTO);
+  await pageMatchesCli(CONV_FG_MODEL, 24, ['webgpu'], COLOUR_PHOTO);
+  await pageMatchesCli(GRAY_CONV_FG_MODEL, 10, ['wasm']);
 });
 
 test("extract: bad files give the CLI's messages in the page, which keeps working", async () => {
