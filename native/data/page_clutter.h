@@ -2,7 +2,7 @@
 // lattices, stripes, wires and edges, rings, star bursts of light. Photos of walls, towers and
 // façades are full of thin straight strokes of either polarity that are not ink; drawn into
 // the background of one view and not the other, they are part of the background change the
-// extractor learns to ignore (docs/method.md, "Clutter").
+// extractor learns to ignore (docs/method.md, "Clutter and colour").
 #pragma once
 #include <opencv2/core.hpp>
 #include <random>
