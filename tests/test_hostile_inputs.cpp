@@ -125,7 +125,10 @@ TEST_CASE("tiae train: every setting is checked alike from a flag or a config, 0
   const std::pair<std::string, std::string> configs[] = {
       {R"({"epochs": 1.7})", "epochs must be an integer"}, {R"({"seed": -1})", "seed must be an integer"},
       {R"({"network": {"size": 65536}})", "network.size must be an integer in [8, 256]"},
-      {R"({"lambda_inv": -1})", "lambda_inv must be a number in [0, "}};
+      {R"({"lambda_inv": -1})", "lambda_inv must be a number in [0, "},
+      {R"({"network": {"channels": 3}})", "data mnist has 1 channel(s): set network.channels to 1"},
+      {R"({"kind": "fg", "layout": "page", "max_shift": 0, "network": {"channels": 3}})", "colour pages (network.channels 3) need network.arch"},
+      {R"({"network": {"output_channels": 2}})", "network.output_channels is a setting of arch \"conv\" only"}};
   for (const auto& [config, message] : configs) {
     std::ofstream(d / "config.json") << config;
     check_refused(run_cli(base + "--epochs 1 -c " + (d / "config.json").string()), message);

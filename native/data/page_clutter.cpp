@@ -126,10 +126,10 @@ void add_clutter(cv::Mat& paper, double glyph, std::mt19937_64& rng) {
   }
   // A dark or a light colour of any hue, solid or half-seen.
   const bool dark = rng() & 1;
+  const auto luma = [](const cv::Vec3f& bgr) { return 0.114f * bgr[0] + 0.587f * bgr[1] + 0.299f * bgr[2]; };
   cv::Vec3f colour;
   do colour = cv::Vec3f(float(uniform(rng, 0, 1)), float(uniform(rng, 0, 1)), float(uniform(rng, 0, 1)));
-  while (dark ? 0.114f * colour[0] + 0.587f * colour[1] + 0.299f * colour[2] > 0.35f
-              : 0.114f * colour[0] + 0.587f * colour[1] + 0.299f * colour[2] < 0.65f);
+  while (dark ? luma(colour) > 0.35f : luma(colour) < 0.65f);
   const float opacity = float(uniform(rng, 0.5, 1));
   for (int r = 0; r < h; ++r)
     for (int c = 0; c < w; ++c) {

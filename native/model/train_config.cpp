@@ -141,6 +141,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     throw std::runtime_error("network.arch \"conv\" is trained on layout \"page\"");
   const int channels = c.data == Dataset::grasp ? 2 : 1;
   if (c.layout == Layout::page && c.network.channels == 3) {  // colour pages (R, G, B) in, the ink out
+    if (c.network.arch != Architecture::conv) throw std::runtime_error("colour pages (network.channels 3) need network.arch \"conv\"");
     if (c.network.output_channels == 0) c.network.output_channels = 1;
     if (c.network.output_channels != 1) throw std::runtime_error("a colour page extractor answers with 1 plane: network.output_channels 1");
   } else if (c.network.output_channels > 0 && c.network.output_channels != c.network.channels)
