@@ -155,6 +155,8 @@ TEST_CASE("training pages: each depends on its seed and index only, its views sh
   const auto two = pages(split.train, 4, side, 0, 11, 2);
   CHECK(one.images == two.images);
   CHECK(one.ink == two.ink);
+  // Enough pages that some views are plain paper with grain, drawn in another order by 3 threads.
+  CHECK(pages(split.train, 30, 64, 0, 11, 1).images == pages(split.train, 30, 64, 0, 11, 3).images);
   const auto other_seed = pages(split.train, 4, side, 0, 12, 2);
   CHECK(one.ink != other_seed.ink);
   const long n = long(side) * side;

@@ -100,7 +100,10 @@ cv::Mat draw_paper(const Sources& src, int w, int h, std::mt19937_64& rng) {
     const cv::Scalar tint(uniform(rng, 0.6, 1), uniform(rng, 0.6, 1), uniform(rng, 0.6, 1));
     paper = cv::Mat(h, w, CV_32FC3, tint);
     cv::Mat grain(h, w, CV_32FC3);
-    cv::randn(grain, cv::Scalar::all(0), cv::Scalar::all(uniform(rng, 0, 0.05)));
+    // From the page's own draws: cv::randn's thread-wide generator would carry over from
+    // whichever page the thread drew before.
+    cv::RNG noise(rng());
+    noise.fill(grain, cv::RNG::NORMAL, cv::Scalar::all(0), cv::Scalar::all(uniform(rng, 0, 0.05)));
     cv::GaussianBlur(grain, grain, {0, 0}, uniform(rng, 0.5, 3));
     paper += grain;
   }
