@@ -304,7 +304,7 @@ Action add_flyers(CLI::App& app) {
   auto o = std::make_shared<Options>();
   cmd->add_option("-o,--out", o->out, "folder for flyer-<i>.png and flyer-<i>-ink.png")->required();
   cmd->add_option("--count", o->count, "how many (the evaluation uses the first 6)")->capture_default_str();
-  cmd->add_option("--first", o->first, "with --documents: the first page's index (from 100 on: the tuning pages)")->capture_default_str();
+  cmd->add_option("--first", o->first, "the first page's index (from 100 on: the tuning pages)")->capture_default_str();
   cmd->add_flag("--hard", o->hard, "the hard pages instead (hard-<i>.png): full-contrast colour photos, uneven light, "
                                    "coloured dark or light ink, glyphs 15-60 px, blur, noise, JPEG");
   cmd->add_flag("--documents", o->documents, "the document pages of `tiae eval` for documents instead (document-<i>.png, "
@@ -316,9 +316,9 @@ Action add_flyers(CLI::App& app) {
       fmt::print("{}/document-{}..{}.png and .json\n", o->out, o->first, o->first + o->count - 1);
       return;
     }
-    const auto glyphs = write_flyers(o->out, o->count, o->hard);
+    const auto glyphs = write_flyers(o->out, o->first, o->count, o->hard);
     for (size_t i = 0; i < glyphs.size(); ++i)
-      fmt::print("{}/{}-{}.png  glyph size {:.1f} px\n", o->out, o->hard ? "hard" : "flyer", i, glyphs[i]);
+      fmt::print("{}/{}-{}.png  glyph size {:.1f} px\n", o->out, o->hard ? "hard" : "flyer", o->first + int(i), glyphs[i]);
 #else
     throw std::runtime_error("this build has no image files (built with TIAE_LIBTORCH_ONLY)");
 #endif

@@ -161,11 +161,11 @@ std::vector<Flyer> make_pages(bool hard, int first, int count, const DigitSet& t
   return pages;
 }
 
-std::vector<double> write_flyers(const std::string& dir, int count, bool hard) {
+std::vector<double> write_flyers(const std::string& dir, int first, int count, bool hard) {
   fs::create_directories(dir);
   const auto split = load_mnist_split(find_mnist_package());
   std::vector<double> glyphs;
-  for (int i = 0; i < count; ++i) {
+  for (int i = first; i < first + count; ++i) {
     const Flyer f = make_pages(hard, i, 1, split.test)[0];
     cv::Mat img(f.height, f.width, CV_32F, const_cast<float*>(f.image.data())), ink(f.height, f.width, CV_32F,
                                                                                      const_cast<float*>(f.ink.data()));

@@ -43,7 +43,7 @@ Flyer make_hard_page(int index, const DigitSet& test_digits);
 std::vector<Flyer> make_pages(bool hard, int first, int count, const DigitSet& test_digits);
 
 // Writes flyer-<i>.png and flyer-<i>-ink.png (or hard-<i>.png and hard-<i>-ink.png) for i
-// in [0, count) into `dir`; returns the glyph size of each.
-std::vector<double> write_flyers(const std::string& dir, int count, bool hard = false);
+// in [first, first + count) into `dir`; returns the glyph size of each.
+std::vector<double> write_flyers(const std::string& dir, int first, int count, bool hard = false);
 
 }  // namespace tiae
