@@ -235,3 +235,40 @@ TEST_CASE("training pages written to a file read back the same, and a truncated 
   CHECK_THROWS_WITH(tiae::read_page_bank(path), Catch::Contains("is not a file of training pages"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("colour training pages with inks of any hue: the same ink, drawn in saturated colours, and only on colour pages") {
+  const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
+  tiae::PageBankOptions o;
+  o.count = 12, o.views = 2, o.side = 96, o.model_glyph = 20, o.channels = 3, o.seed = 5;
+  const auto usual = tiae::make_page_bank(o, split.train, 2, false);
+  o.ink_hues = 1;
+  const auto hues = tiae::make_page_bank(o, split.train, 2, false);
+  CHECK(hues.ink == usual.ink);
+  // The share of views (with full-ink pixels) whose median saturation (max - min) / max of
+  // R, G, B over those pixels is over 0.3.
+  const auto saturated_views = [](const tiae::PageBank& bank) {
+    int count = 0, inked = 0;
+    for (int p = 0; p < bank.count; ++p)
+      for (int v = 0; v < bank.views; ++v) {
+        const uint8_t* planes = bank.image(p, v);
+        std::vector<double> saturation;
+        for (size_t i = 0; i < bank.plane(); ++i) {
+          if (bank.truth(p)[i] < 255) continue;
+          const int r = planes[i], g = planes[i + bank.plane()], b = planes[i + 2 * bank.plane()];
+          const int hi = std::max({r, g, b}), lo = std::min({r, g, b});
+          saturation.push_back(hi > 0 ? double(hi - lo) / hi : 0);
+        }
+        if (saturation.empty()) continue;
+        std::nth_element(saturation.begin(), saturation.begin() + saturation.size() / 2, saturation.end());
+        count += saturation[saturation.size() / 2] > 0.3;
+        ++inked;
+      }
+    return double(count) / inked;
+  };
+  // Luma-polar inks are often saturated too (0.69 of views here); a seventh of the views are
+  // gray photos, and JPEG blurs the colour of thin strokes.
+  CHECK(saturated_views(usual) < 0.8);
+  CHECK(saturated_views(hues) >= 0.85);
+  o.channels = 1;
+  CHECK_THROWS_WITH(tiae::make_page_bank(o, split.train, 2, false), Catch::Contains("colour pages"));
+}

@@ -331,7 +331,7 @@ Action add_pages(CLI::App& app) {
   struct Options {
     std::string out;
     int count = 3000, views = 2;
-    double clutter = 0;
+    double clutter = 0, ink_hues = 0;
     int channels = 1;
     uint64_t seed = 1;
   };
@@ -339,10 +339,12 @@ Action add_pages(CLI::App& app) {
   cmd->add_option("-o,--out", o->out, "the file to write")->required();
   cmd->add_option("--count", o->count, "pages")->capture_default_str()->check(CLI::Range(1, 1000000));
   cmd->add_option("--views", o->views, "drawings of each page: the run's views + 1")->capture_default_str()->check(CLI::Range(1, 65));
-  cmd->add_option("--seed", o->seed, "the run's seed (page i depends on it, --clutter and i only)")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "the run's seed (page i depends on it, the options below and i only)")->capture_default_str();
   cmd->add_option("--clutter", o->clutter, "the run's page_clutter: the fraction of drawings with structure behind the ink")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--channels", o->channels, "the run's network.channels: 1 (gray) or 3 (colour)")->capture_default_str()->check(CLI::IsMember({1, 3}));
+  cmd->add_option("--ink-hues", o->ink_hues, "the run's page_ink_hues (colour only): the fraction of drawings with ink of any hue and luma")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   return [o] {
 #ifdef TIAE_HAVE_OPENCV
     check_output_file(o->out, {});
@@ -350,7 +352,7 @@ Action add_pages(CLI::App& app) {
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     PageBankOptions bank;
     bank.count = o->count, bank.views = o->views, bank.model_glyph = kMnistDigitHeight, bank.clutter = o->clutter;
-    bank.channels = o->channels, bank.seed = o->seed;
+    bank.channels = o->channels, bank.seed = o->seed, bank.ink_hues = o->ink_hues;
     write_page_bank(o->out, make_page_bank(bank, split.train, int(threads), true));
     fmt::print("{}: {} pages of {} px, {} views each\n", o->out, o->count, kTrainingPageSide, o->views);
 #else

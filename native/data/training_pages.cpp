@@ -120,6 +120,15 @@ cv::Vec3f ink_colour(std::mt19937_64& rng) {
   }
 }
 
+// A saturated ink (BGR) of any hue and of any luma, mid-gray ones included: ink that only
+// its colour tells from the paper (red on a blue painting), which luma-polar ink never is.
+cv::Vec3f hue_ink(std::mt19937_64& rng) {
+  const double hue = uniform(rng, 0, 360), saturation = uniform(rng, 0.5, 1), value = uniform(rng, 0.35, 1);  // in this order
+  cv::Mat hsv(1, 1, CV_32FC3, cv::Scalar(hue, saturation, value)), bgr;
+  cv::cvtColor(hsv, bgr, cv::COLOR_HSV2BGR);
+  return bgr.at<cv::Vec3f>(0, 0);
+}
+
 // A colour view's planes: R, G, B (as planes_from_rgba8); now and then a gray photo (the
 // three planes equal), so that a colour model also reads gray images.
 void store_colour(const cv::Mat& bgr8, uint8_t* out, size_t plane, std::mt19937_64& rng) {
@@ -162,7 +171,8 @@ void make_page(const Sources& src, PageBank& bank, int i, const PageBankOptions&
       paper = shuffled;
     }
     const cv::Mat light = rng() % 3 ? page_light(w, h, rng) : cv::Mat(h, w, CV_32F, cv::Scalar(uniform(rng, 0.7, 1.1)));
-    const cv::Vec3f colour = ink_colour(rng);
+    // No draw at ink_hues 0: older banks unchanged.
+    const cv::Vec3f colour = o.ink_hues > 0 && uniform(rng, 0, 1) < o.ink_hues ? hue_ink(rng) : ink_colour(rng);
     cv::Mat lit(h, w, CV_32FC3);
     for (int r = 0; r < h; ++r)
       for (int c = 0; c < w; ++c) {
@@ -209,6 +219,7 @@ Sources sources_for_thread(const std::vector<cv::Mat>& photos) {
 
 PageBank make_page_bank(const PageBankOptions& o, const DigitSet& digits, int threads, bool progress) {
   if (o.channels != 1 && o.channels != 3) throw std::invalid_argument("training pages are gray (1 channel) or colour (3)");
+  if (o.ink_hues > 0 && o.channels != 3) throw std::invalid_argument("inks of any hue are for colour pages (3 channels)");
   PageBank bank;
   bank.count = o.count;
   bank.views = o.views;

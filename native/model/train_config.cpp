@@ -101,6 +101,8 @@ const std::vector<Setting>& training_settings() {
        [](const TrainConfig& c) { return nlohmann::json(c.pages_file); }},
       number("page_clutter", "--page-clutter", "layout page: the fraction of drawings with man-made structure (bricks, lattices, "
              "wires) behind the ink", &TrainConfig::page_clutter, 0, 1),
+      number("page_ink_hues", "--page-ink-hues", "layout page, colour: the fraction of drawings whose ink is a saturated hue of any "
+             "luma (told from the paper by its colour only)", &TrainConfig::page_ink_hues, 0, 1),
       {"init", "--init", "start from this run's or model folder's weights (those of matching shape)", SettingType::text,
        [](TrainConfig& c, const nlohmann::json& v) { c.init = text(v, "init"); },
        [](const TrainConfig& c) { return nlohmann::json(c.init); }},
@@ -144,6 +146,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     if (c.network.arch != Architecture::conv) throw std::runtime_error("colour pages (network.channels 3) need network.arch \"conv\"");
     if (c.network.output_channels == 0) c.network.output_channels = 1;
     if (c.network.output_channels != 1) throw std::runtime_error("a colour page extractor answers with 1 plane: network.output_channels 1");
+  } else if (c.page_ink_hues > 0) {
+    throw std::runtime_error("page_ink_hues is for colour pages (layout page, network.channels 3)");
   } else if (c.network.output_channels > 0 && c.network.output_channels != c.network.channels)
     throw std::runtime_error("network.output_channels may differ from network.channels only for colour pages (layout page, channels 3)");
   if (c.network.channels == 1) c.network.channels = channels;  // the default of 1 becomes the data's
