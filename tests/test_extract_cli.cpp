@@ -308,7 +308,7 @@ TEST_CASE("tiae extract from any folder finds the released model, --mask writes 
     const auto b = run_cli("extract " + in + " -o " + (d / "never.png").string() + " --glyph-size '" + bad + "' --no-progress");
     INFO(bad << ": " << b.output);
     CHECK(b.status == 1);
-    CHECK(b.output.find("--glyph-size must be a number of px or auto") != std::string::npos);
+    CHECK(b.output.find("--glyph-size must be a number of px or auto or measured") != std::string::npos);
   }
   CHECK_FALSE(fs::exists(d / "never.png"));
 }

@@ -3,7 +3,9 @@
 // one clear message and a non-zero exit status.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -197,16 +199,17 @@ Action add_bench(CLI::App& app) {
   };
 }
 
-// --glyph-size: a number of px, or "auto" (none: measured from the image).
-std::optional<double> parse_glyph_size(const std::string& text) {
-  if (text == "auto") return std::nullopt;
+// --glyph-size: a number of px, or one of `words` (none: the caller's choice).
+std::optional<double> parse_glyph_size(const std::string& text, const std::vector<std::string>& words = {"auto"}) {
+  if (std::find(words.begin(), words.end(), text) != words.end()) return std::nullopt;
   size_t used = 0;
   double value = 0;
   try {
     value = std::stod(text, &used);
   } catch (const std::exception&) {
   }
-  if (used == 0 || used != text.size()) throw std::runtime_error("--glyph-size must be a number of px or auto, not " + text);
+  if (used == 0 || used != text.size())
+    throw std::runtime_error(fmt::format("--glyph-size must be a number of px or {}, not {}", fmt::join(words, " or "), text));
   return value;
 }
 
@@ -223,7 +226,8 @@ Action add_extract(CLI::App& app) {
   cmd->add_option("input", o->in, "photo (PNG, JPEG, ...)")->required();
   cmd->add_option("-o,--out", o->out, "foreground image to write (.png): ink white on black, the input's size")->required();
   cmd->add_option("--glyph-size", o->glyph_size,
-                  "height of the photo's characters in px (rescaled to the model's glyph size), or auto: measured from the photo")
+                  "height of the photo's characters in px (rescaled to the model's glyph size); auto: the size the model reads "
+                  "best, tried on a few; measured: from the photo's marks (faster, worse on busy photos)")
       ->capture_default_str();
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
 #ifdef TIAE_HAVE_OPENCV
@@ -239,8 +243,9 @@ Action add_extract(CLI::App& app) {
 #ifdef TIAE_HAVE_OPENCV
     auto options = o->extract;
     if (options.model.empty()) options.model = find_released_model("pages-fg-colour");
-    const auto glyph_size = parse_glyph_size(o->glyph_size);
-    options.auto_glyph_size = !glyph_size;
+    using From = ExtractPhotoOptions::GlyphSize;
+    const auto glyph_size = parse_glyph_size(o->glyph_size, {"auto", "measured"});
+    options.glyph_size_from = glyph_size ? From::given : o->glyph_size == "measured" ? From::measured : From::model;
     if (glyph_size) options.core.glyph_size = *glyph_size;
     options.progress = !o->no_progress;
     options.precision = parse_precision(o->precision);

@@ -219,6 +219,11 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
     o.model_glyph_size = model_glyph;
     return extract_foreground(loaded.network, device, model_input(f, loaded.network->shape.channels), f.width, f.height, o, false);
   };
+  const auto choose_page_glyph_size = [&](const Flyer& f, float threshold) {
+    ExtractOptions o;
+    o.model_glyph_size = model_glyph;
+    return choose_glyph_size(loaded.network, device, model_input(f, loaded.network->shape.channels), f.width, f.height, o, threshold);
+  };
   std::vector<std::vector<float>> tuning_out;
   std::vector<const Flyer*> tuning_truth;
   for (const auto& set : tuning)
@@ -228,7 +233,13 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
   for (size_t i = 0; i < tuning_out.size(); ++i)
     tuning_iou += ink_iou(tuning_out[i].data(), tuning_truth[i]->ink.data(), tuning_out[i].size(), float(threshold)) /
                   double(tuning_out.size());
+  double tuning_chosen_iou = 0;  // the same with the glyph size chosen by the model
+  for (const auto* f : tuning_truth) {
+    const auto out = extract_page(*f, choose_page_glyph_size(*f, float(threshold)));
+    tuning_chosen_iou += ink_iou(out.data(), f->ink.data(), out.size(), float(threshold)) / double(tuning_truth.size());
+  }
   metrics["ink_threshold"] = {{"value", threshold}, {"ink_iou_on_tuning_pages", tuning_iou},
+                              {"ink_iou_on_tuning_pages_model_glyph_size", tuning_chosen_iou},
                               {"tuned_on", fmt::format("pages {}..{} of both sets", kTuningPages, kTuningPages + kFlyers - 1)}};
   std::string line;
   for (auto& set : page_sets) {
@@ -239,15 +250,24 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
       at_tuned += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
       return out;
     }, &per_page);
+    double chosen_size = 0;
+    std::vector<double> chosen_per_page, chosen_sizes;
     for (const Flyer& f : set.pages) {
       const double measured = estimate_glyph_size(f.image, f.width, f.height);
       const auto out = extract_page(f, measured > 0 ? measured : model_glyph);  // as the CLI does
       auto_size += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
+      chosen_sizes.push_back(choose_page_glyph_size(f, float(threshold)));
+      const auto at_chosen = extract_page(f, chosen_sizes.back());
+      chosen_per_page.push_back(ink_iou(at_chosen.data(), f.ink.data(), at_chosen.size(), float(threshold)));
+      chosen_size += chosen_per_page.back() / double(set.pages.size());
     }
     metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_per_page", per_page}, {"ink_iou_at_tuned_threshold", at_tuned},
-                        {"ink_iou_at_tuned_threshold_auto_glyph_size", auto_size}, {"count", kFlyers}};
-    line += fmt::format("   {} IoU {:.3f} ({:.3f} over {:.2f}, {:.3f} at the measured glyph size)", set.key, iou, at_tuned,
-                        threshold, auto_size);
+                        {"ink_iou_at_tuned_threshold_auto_glyph_size", auto_size},
+                        {"model_glyph_size", {{"ink_iou_at_tuned_threshold", chosen_size}, {"ink_iou_per_page", chosen_per_page},
+                                              {"glyph_sizes", chosen_sizes}}},
+                        {"count", kFlyers}};
+    line += fmt::format("   {} IoU {:.3f} ({:.3f} over {:.2f}, {:.3f} at the measured glyph size, {:.3f} at the model's)", set.key,
+                        iou, at_tuned, threshold, auto_size, chosen_size);
   }
   return line;
 }

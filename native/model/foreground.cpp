@@ -1,5 +1,6 @@
 #include "model/foreground.h"
 
+#include "glyph_search.h"
 #include "io/progress_bar.h"
 #include "model/precision.h"
 
@@ -37,6 +38,27 @@ std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device
   }
   bar.finish();
   return job.result();
+}
+
+double choose_glyph_size(AutoEncoder& network, torch::Device device, const std::vector<float>& image, int width, int height,
+                         const ExtractOptions& options, float ink_threshold, Precision precision, bool progress) {
+  double best = 0, best_score = -1;
+  const auto candidates = glyph_size_candidates(width, height);
+  ProgressBar bar("glyph size", long(candidates.size()), progress);
+  long done = 0;
+  for (const double g : candidates) {
+    const CropBox box = search_crop(width, height, g, options.model_glyph_size);
+    ExtractOptions o = options;
+    o.glyph_size = g;
+    auto out = extract_foreground(network, device, crop_planes(image, width, height, network->shape.channels, box), box.width,
+                                  box.height, o, false, precision);
+    calibrate_ink(out, ink_threshold);
+    const double score = ink_decidedness(out);
+    if (score > best_score) best_score = score, best = g;
+    bar.update(++done);
+  }
+  bar.finish();
+  return best;
 }
 
 }  // namespace tiae
