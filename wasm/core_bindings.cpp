@@ -8,6 +8,7 @@
 
 #include "document.h"
 #include "extract.h"
+#include "glyph_search.h"
 #include "glyph_size.h"
 #include "image_header.h"
 #include "resample.h"
@@ -99,6 +100,25 @@ EMSCRIPTEN_KEEPALIVE int tiae_check_image(const uint8_t* bytes, int size, int* o
 EMSCRIPTEN_KEEPALIVE double tiae_estimate_glyph_size(const float* gray, int width, int height) {
   if (width <= 0 || height <= 0) return 0;
   return tiae::estimate_glyph_size(std::vector<float>(gray, gray + size_t(width) * height), width, height);
+}
+
+// The glyph sizes the model is tried at (shared/glyph_search.h): up to `max` into out;
+// returns how many there are.
+EMSCRIPTEN_KEEPALIVE int tiae_glyph_size_candidates(int width, int height, double* out, int max) {
+  const auto sizes = tiae::glyph_size_candidates(width, height);
+  std::copy_n(sizes.begin(), std::min<size_t>(sizes.size(), size_t(std::max(max, 0))), out);
+  return int(sizes.size());
+}
+
+// The centre crop tried at glyph_size: x, y, width, height into out.
+EMSCRIPTEN_KEEPALIVE void tiae_search_crop(int width, int height, double glyph_size, double model_glyph_size, int* out) {
+  const auto box = tiae::search_crop(width, height, glyph_size, model_glyph_size);
+  out[0] = box.x, out[1] = box.y, out[2] = box.width, out[3] = box.height;
+}
+
+// How decided `count` calibrated output values are (ink_decidedness).
+EMSCRIPTEN_KEEPALIVE double tiae_ink_decidedness(const float* calibrated, int count) {
+  return tiae::ink_decidedness(std::vector<float>(calibrated, calibrated + std::max(count, 0)));
 }
 
 // channels (1 or 3) planes of width x height into out (planes_from_rgba8); 0, or 1 when

@@ -153,13 +153,16 @@ function done(message, failed) {
   say(`extract: ${message}`);
 }
 
-// A newly opened image's writing measured (as `--glyph-size auto`): the tab's slider
-// starts there, and a message says so.
+// A newly opened image's glyph size: in the Extract tab chosen by the default extraction
+// model (as `tiae extract --glyph-size auto`), in the Documents tab measured from its marks
+// (as `tiae document --glyph-size auto`). The tab's slider starts there, and a message says so.
 async function measureInto(which, file, name) {
   try {
-    const size = await tiae.measureGlyphSize(file);
+    if (which === 0) say(`${name}: choosing the glyph size the model reads best…`);
+    const size = which === 0 ? await tiae.chooseGlyphSize(file) : await tiae.measureGlyphSize(file);
+    const how = which === 0 ? 'chosen by the model' : 'measured';
     const message = size === null ? `${name}: no writing found to measure; set the glyph size (the height of its capitals)`
-                                  : `${name}: glyph size measured, ${size.toFixed(0)} px; change it if its capitals are another height`;
+                                  : `${name}: glyph size ${how}, ${size.toFixed(0)} px; change it if its capitals are another height`;
     withString(message, (s) => app._app_set_glyph_size(which, size ?? 0, s));
     say(message);
     return message;

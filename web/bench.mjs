@@ -2,7 +2,8 @@
 // over the wire (brotli-compressed as scripts/demo.sh serves them), and ms per tiae.analyze (one 32x32 digit, mean over repeated calls after a
 // warm-up), in headless Chromium; then seconds to extract the foreground of a 1 MP and a
 // 12 MP photo-like image in the page (wasm; WebGPU only on a real adapter) and with the
-// native `tiae extract` (build/native/tiae) on the same PNG files, both with tiae.extract's
+// native `tiae extract` (build/native/tiae) on the same PNG files, at the drawn glyph size
+// and with the glyph size chosen by the model (auto), both with tiae.extract's
 // default model (pages-fg-colour where models/ has it, then pages-fg-conv, else mnist-fg-photo-text), named in
 // the results.
 // Usage: node web/bench.mjs [out.json]
@@ -85,10 +86,24 @@ for (const [name, w, h] of [['1MP', 1200, 833], ['12MP', 4000, 3000]]) {
     await window.tiae.extract(window.benchPng, { model, glyphSize: glyph });
     return (performance.now() - t) / 1000;
   }, [glyph, extractModel]);
+  // The same with --glyph-size auto: the model's search over glyph sizes first.
+  const t1 = Date.now();
+  const line = execFileSync(path.join(root, 'build/native/tiae'),
+                            ['extract', file, '-o', path.join(work, `fg-${name}-auto.png`), '-m', path.join(root, 'models', extractModel),
+                             '--no-progress']).toString();
+  const nativeAutoS = (Date.now() - t1) / 1000;
+  const chosen = Number(line.match(/glyph size ([\d.]+) px/)[1]);
+  const pageAutoS = await page.evaluate(async (model) => {
+    const t = performance.now();
+    await window.tiae.extract(window.benchPng, { model, glyphSize: 'auto' });
+    return (performance.now() - t) / 1000;
+  }, extractModel);
   results.extract[name] = { model: extractModel, width: w, height: h, glyph_size: glyph, native_s: nativeS,
-                            page_wasm_s: Number(pageS.toFixed(2)) };
+                            page_wasm_s: Number(pageS.toFixed(2)), glyph_size_chosen: chosen, native_auto_s: nativeAutoS,
+                            page_wasm_auto_s: Number(pageAutoS.toFixed(2)) };
   console.log(`extract ${name} (${w}x${h}, glyph ${glyph} px, ${extractModel}): native ${nativeS.toFixed(1)} s, ` +
-              `page (wasm) ${pageS.toFixed(1)} s`);
+              `page (wasm) ${pageS.toFixed(1)} s; glyph size auto (chosen ${chosen} px): native ${nativeAutoS.toFixed(1)} s, ` +
+              `page (wasm) ${pageAutoS.toFixed(1)} s`);
 }
 await page.close();
 await browser.close();

@@ -743,12 +743,12 @@ test('long work keeps the page drawing frames, and an aborted signal cancels it'
   assert.equal(r.after, 1024);
 });
 
-test('the page measures the glyph size the CLI measures (auto), and the tabs start from it', async () => {
+test('the page measures the glyph size the CLI measures, and the Documents tab starts from it', async () => {
   const { file } = documentPage();
   const cli = (args) => execFileSync(path.join(root, 'build/native/tiae'), args).toString();
   const fromCli = (line) => Number(line.match(/glyph size ([\d.]+) px \(measured\)/)[1]);
   const cliDocument = fromCli(cli(['document', file, '-o', path.join(artifacts, 'document-auto'), '--no-progress']));
-  const cliPhoto = fromCli(cli(['extract', PHOTO, '-o', path.join(artifacts, 'text-auto.png'), '--no-progress']));
+  const cliPhoto = fromCli(cli(['extract', PHOTO, '-o', path.join(artifacts, 'text-measured.png'), '--glyph-size', 'measured', '--no-progress']));
   const { page } = await openPage('wasm');
   const inPage = await page.evaluate(async ([a, b]) => [
     await window.tiae.measureGlyphSize(new File([new Uint8Array(a)], 'document-0.png')),
@@ -763,5 +763,24 @@ test('the page measures the glyph size the CLI measures (auto), and the tabs sta
   // the CLI prints one decimal
   assert.ok(Math.abs(inPage[0] - cliDocument) <= 0.051 && Math.abs(inPage[1] - cliPhoto) <= 0.051);
   assert.equal(inPage[2], null);
+  assert.ok(live.includes(`${inPage[0].toFixed(0)} px`), live);
+});
+
+test('the page chooses the glyph size the CLI chooses (auto), and the Extract tab starts from it', async () => {
+  const chosen = (photo) => Number(execFileSync(path.join(root, 'build/native/tiae'),
+    ['extract', photo, '-o', path.join(artifacts, `${path.basename(photo, '.png')}-auto.png`), '--no-progress'])
+    .toString().match(/glyph size ([\d.]+) px \(chosen by the model\)/)[1]);
+  const cli = [chosen(COLOUR_PHOTO), chosen(PHOTO)];
+  const { page } = await openPage('wasm');
+  const inPage = await page.evaluate(async ([a, b]) => {
+    const fg = await window.tiae.extract(new File([new Uint8Array(a)], 'chelsea.png'), { glyphSize: 'auto' });
+    return [fg.glyphSize, await window.tiae.chooseGlyphSize(new File([new Uint8Array(b)], 'text.png'))];
+  }, [[...fs.readFileSync(COLOUR_PHOTO)], [...fs.readFileSync(PHOTO)]]);
+  await page.evaluate((data) => window.tiaeApp.openPhoto(new File([new Uint8Array(data)], 'chelsea.png')), [...fs.readFileSync(COLOUR_PHOTO)]);
+  await page.waitForFunction(() => /glyph size chosen by the model/.test(document.getElementById('live').textContent), null, { timeout: 60000 });
+  const live = await page.locator('#live').textContent();
+  await page.close();
+  console.log(`glyph size chosen: page ${inPage.map((g) => g.toFixed(2))}, CLI ${cli}`);
+  for (let i = 0; i < 2; ++i) assert.ok(Math.abs(inPage[i] - cli[i]) <= 0.051, `${inPage[i]} against ${cli[i]}`);  // one decimal
   assert.ok(live.includes(`${inPage[0].toFixed(0)} px`), live);
 });

@@ -9,7 +9,8 @@
 //       canonical = D(E(I)); shift = where the input sits relative to the canonical shape
 //       (-theta_hat, with theta_hat = argmin ||D(E(I)) - T_theta I||^2 on the extended
 //       canvas, computed by the C++ core compiled to wasm); restored = T_shift(canonical).
-//   tiae.extract(image, { model = 'pages-fg-colour', glyphSize = 20, stride = 8, mask = false, onProgress, signal })
+//   tiae.extract(image, { model = 'pages-fg-colour', glyphSize = 20 | 'auto' | 'measured', stride = 8, mask = false,
+//                         onProgress, signal })
 //       image: ImageData, ImageBitmap or Blob (a file) -> Promise of ImageData, the
 //       foreground (ink white on black) at the image's size, calibrated so that 0.5 means
 //       ink (the card's ink_threshold), or with mask the ink alone in white; the staged core of
@@ -20,7 +21,9 @@
 //       256 px ones overlapping by twice its reach (1 + the sum of its dilations), stride
 //       ignored. onProgress(fraction) after each batch; between batches the page draws (a
 //       macrotask break), and an aborted `signal` (AbortController) rejects with an
-//       AbortError. Bad files reject with the same messages as `tiae extract`.
+//       AbortError. Bad files reject with the same messages as `tiae extract`. glyphSize
+//       'auto': chosen by the model first (chooseGlyphSize), 'measured': measureGlyphSize's;
+//       the result's glyphSize says which size it ran at.
 //   tiae.modelReach(card)  a model card's reach (0: dense), as extract takes its windows
 //   tiae.document(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress, signal })
 //       image as for extract -> Promise of { width, height, heatmap: Float32Array (votes per
@@ -29,8 +32,11 @@
 //       put the canonical shape's centre, and mean-shift clusters of the descriptors of the
 //       windows on the peaks, as `tiae document` (the staged core of shared/document.h).
 //   tiae.measureGlyphSize(image) -> Promise of the height of the image's writing in px, as
-//       `tiae extract --glyph-size auto` measures it (shared/glyph_size.h), or null when it
-//       shows no writing. extract() and document() take glyphSize: 'auto' for the same.
+//       `tiae extract --glyph-size measured` measures it (shared/glyph_size.h), or null when it
+//       shows no writing. document() takes glyphSize: 'auto' for the same.
+//   tiae.chooseGlyphSize(image, { model, onProgress, signal }) -> Promise of the glyph size
+//       the extraction model reads best, as `tiae extract --glyph-size auto` chooses it
+//       (shared/glyph_search.h): the model tried on a centre crop at a few sizes.
 // Models for extraction, documents and grasp load on first use; the others at start.
 // Backend: WebGPU when an adapter exists and is not a software fallback, wasm otherwise;
 // ?backend=wasm or ?backend=webgpu forces one. Everything loads from the page's origin.
@@ -314,30 +320,100 @@ async function measureNow(image) {
 }
 
 // The options the core cannot check itself. Whole numbers only: the core takes an int, and
-// JS would wrap 2^32 + 8 to 8 on the way in.
-function checkOptions(caller, stride, glyphSize) {
+// JS would wrap 2^32 + 8 to 8 on the way in. `words`: the glyph sizes named, not numbers.
+function checkOptions(caller, stride, glyphSize, words = ['auto']) {
   if ((stride | 0) !== stride) throw new TypeError(`${caller}: stride must be a whole number of px (got ${stride})`);
-  if (typeof glyphSize !== 'number' && glyphSize !== 'auto')
-    throw new TypeError(`${caller}: glyphSize must be a number of px or 'auto' (got ${glyphSize})`);
+  if (typeof glyphSize !== 'number' && !words.includes(glyphSize))
+    throw new TypeError(`${caller}: glyphSize must be a number of px or ${words.map((w) => `'${w}'`).join(' or ')} (got ${glyphSize})`);
 }
 
-// glyphSize 'auto': measured, or the model's own when the image shows no writing.
+// glyphSize 'auto' (document) or 'measured' (extract): measured, or the model's own when
+// the image shows no writing.
 function resolveGlyphSize(core, data, glyphSize, card) {
-  if (glyphSize !== 'auto') return glyphSize;
+  if (typeof glyphSize === 'number') return glyphSize;
   return measure(core, data) ?? card.glyph_size ?? DEFAULT_GLYPH_SIZE;
+}
+
+// The box (x, y, width, height) of an ImageData.
+function cropImageData(data, [x, y, width, height]) {
+  const out = new Uint8ClampedArray(width * height * 4);
+  for (let r = 0; r < height; ++r) out.set(data.data.subarray(((y + r) * data.width + x) * 4, ((y + r) * data.width + x + width) * 4), r * width * 4);
+  return new ImageData(out, width, height);
+}
+
+// The glyph size the model reads best, as `tiae extract --glyph-size auto` chooses it
+// (shared/glyph_search.h): of the core's candidates, the one whose calibrated output over
+// the core's centre crop is most decided.
+async function chooseGlyphSize(core, ort, m, data, onProgress, signal) {
+  const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
+  const sizes = inHeap(core, 8 * 64, (p) => {
+    const count = Math.min(64, core._tiae_glyph_size_candidates(data.width, data.height, p, 64));
+    return Array.from(core.HEAPF64.subarray(p >> 3, (p >> 3) + count));
+  });
+  let best = 0, bestScore = -1;
+  for (const [k, g] of sizes.entries()) {
+    const box = inHeap(core, 16, (p) => {
+      core._tiae_search_crop(data.width, data.height, g, modelGlyph, p);
+      return Array.from(core.HEAP32.subarray(p >> 2, (p >> 2) + 4));
+    });
+    const fg = await extractValues(core, ort, m, cropImageData(data, box), g, 8, null, signal);
+    const score = inHeap(core, fg.length * 4, (p) => {
+      core.HEAPF32.set(fg, p >> 2);
+      return core._tiae_ink_decidedness(p, fg.length);
+    });
+    if (score > bestScore) [best, bestScore] = [g, score];
+    onProgress?.((k + 1) / sizes.length);
+  }
+  return best;
+}
+
+// fn(pointer) over `bytes` of the core's heap, freed after.
+function inHeap(core, bytes, fn) {
+  const p = core._malloc(bytes);
+  if (!p) throw new Error('out of memory in the core');
+  try {
+    return fn(p);
+  } finally {
+    core._free(p);
+  }
+}
+
+async function chooseNow(image, { model, onProgress, signal } = {}) {
+  const { core, ort, available } = await state;
+  const m = await lazyModel(model ?? extractModel(available), 'extract');
+  return chooseGlyphSize(core, ort, m, await toImageData(core, image), onProgress, signal);
 }
 
 async function extractNow(image, { model, glyphSize = 20, stride = 8, mask = false, onProgress, signal } = {}) {
   const { core, ort, available } = await state;
   const m = await lazyModel(model ?? extractModel(available), 'extract');
-  const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
-  checkOptions('extract', stride, glyphSize);
+  checkOptions('extract', stride, glyphSize, ['auto', 'measured']);
   const data = await toImageData(core, image);
+  let progress = onProgress;
+  if (glyphSize === 'auto') {  // the search, then the run: half of the progress bar each
+    glyphSize = await chooseGlyphSize(core, ort, m, data, (f) => onProgress?.(f / 2), signal);
+    progress = (f) => onProgress?.(0.5 + f / 2);
+  }
   glyphSize = resolveGlyphSize(core, data, glyphSize, m.card);
+  const fg = await extractValues(core, ort, m, data, glyphSize, stride, progress, signal);
+  const pixels = new Uint8ClampedArray(fg.length * 4);
+  for (let i = 0; i < fg.length; ++i) {
+    const v = mask ? (fg[i] >= 0.5 ? 255 : 0) : Math.round(fg[i] * 255);
+    pixels[4 * i] = pixels[4 * i + 1] = pixels[4 * i + 2] = v;
+    pixels[4 * i + 3] = 255;
+  }
+  const out = new ImageData(pixels, data.width, data.height);
+  out.glyphSize = glyphSize;  // the size it ran at: given, measured or chosen
+  return out;
+}
+
+// The calibrated foreground of `data` (ImageData) at `glyphSize`, as `tiae extract` computes
+// it: a Float32Array of width x height values (the card's ink threshold moved to 0.5).
+async function extractValues(core, ort, m, data, glyphSize, stride, onProgress, signal) {
   const { width, height } = data;
   const n = width * height;
   const channels = m.card.channels ?? 1;  // 3: a colour model reads R, G, B
-  const windows = [glyphSize, modelGlyph, stride, EXTRACT_BATCH, modelReach(m.card), channels];  // the core picks a conv model's
+  const windows = [glyphSize, m.card.glyph_size ?? DEFAULT_GLYPH_SIZE, stride, EXTRACT_BATCH, modelReach(m.card), channels];  // the core picks a conv model's
   if (core._tiae_extract_check(width, height, ...windows)) throw new Error(coreError(core));
   const planes = planesInHeap(core, data, channels);
   let job = 0;
@@ -365,21 +441,11 @@ async function extractNow(image, { model, glyphSize = 20, stride = 8, mask = fal
     } finally {
       core._free(buffer);
     }
-    const result = core._malloc(n * 4);
-    try {
-      // Calibrated as `tiae extract` does: the card's ink threshold becomes 0.5.
+    // Calibrated as `tiae extract` does: the card's ink threshold becomes 0.5.
+    return inHeap(core, n * 4, (result) => {
       if (core._tiae_extract_result(job, m.card.ink_threshold ?? 0.5, result)) throw new Error(coreError(core));
-      const fg = core.HEAPF32.subarray(result >> 2, (result >> 2) + n);
-      const pixels = new Uint8ClampedArray(n * 4);
-      for (let i = 0; i < n; ++i) {
-        const v = mask ? (fg[i] >= 0.5 ? 255 : 0) : Math.round(fg[i] * 255);
-        pixels[4 * i] = pixels[4 * i + 1] = pixels[4 * i + 2] = v;
-        pixels[4 * i + 3] = 255;
-      }
-      return new ImageData(pixels, width, height);
-    } finally {
-      core._free(result);
-    }
+      return core.HEAPF32.slice(result >> 2, (result >> 2) + n);
+    });
   } finally {
     core._tiae_extract_end(job);
   }
@@ -490,6 +556,7 @@ window.tiae = {
   document: queued(documentNow),
   modelReach,
   measureGlyphSize: queued(measureNow),
+  chooseGlyphSize: queued(chooseNow),
   notes,
   onNote: (fn) => listeners.push(fn),
 };
