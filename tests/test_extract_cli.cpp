@@ -357,3 +357,30 @@ TEST_CASE("tiae pages: a file of training pages that a run reads instead of draw
   CHECK_THAT(r.output, Catch::Contains("training pages: 3 of 192 px, 3 views each, from " + pages));
   CHECK(fs::exists(d / "run" / "log.jsonl"));
 }
+
+// docs/method.md, "Glyph size chosen by the model": on hard page 0 (57 px red ink on a
+// painting) the marks' estimate says 14.7 px, and the model reads it at 36.6 px.
+TEST_CASE("tiae extract --glyph-size auto: the model's choice, one of its candidates, reads a busy photo better than the measured size") {
+  const auto& d = work();
+  REQUIRE(run_cli("flyers --hard --count 1 -o " + (d / "hard").string()).status == 0);
+  const std::string in = (d / "hard" / "hard-0.png").string();
+  const cv::Mat truth = cv::imread((d / "hard" / "hard-0-ink.png").string(), cv::IMREAD_GRAYSCALE) >= 128;
+  const auto run = [&](const std::string& glyph, const std::string& how, double& size) {
+    const std::string out = (d / ("hard-0-" + glyph + ".png")).string();
+    const auto r = run_cli("extract " + in + " -o " + out + " --mask --no-progress --glyph-size " + glyph);
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    const auto at = r.output.find(" px (" + how + ")");
+    REQUIRE(at != std::string::npos);
+    size = std::stod(r.output.substr(r.output.rfind("glyph size ", at) + 11));
+    const cv::Mat ink = cv::imread(out, cv::IMREAD_GRAYSCALE) >= 128;
+    return double(cv::countNonZero(ink & truth)) / cv::countNonZero(ink | truth);
+  };
+  double chosen = 0, measured = 0;
+  const double iou_chosen = run("auto", "chosen by the model", chosen), iou_measured = run("measured", "measured", measured);
+  INFO("chosen " << chosen << " px: IoU " << iou_chosen << "; measured " << measured << " px: IoU " << iou_measured);
+  const double k = std::log(chosen / 12) / std::log(1.25);
+  CHECK(std::abs(k - std::round(k)) < 0.01);  // 12 x 1.25^k, printed to one decimal
+  CHECK(chosen > 1.5 * measured);
+  CHECK(iou_chosen > iou_measured + 0.1);
+}
