@@ -262,7 +262,7 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
       chosen_size += chosen_per_page.back() / double(set.pages.size());
     }
     metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_per_page", per_page}, {"ink_iou_at_tuned_threshold", at_tuned},
-                        {"ink_iou_at_tuned_threshold_auto_glyph_size", auto_size},
+                        {"ink_iou_at_tuned_threshold_auto_glyph_size", auto_size},  // measured (the key older cards have)
                         {"model_glyph_size", {{"ink_iou_at_tuned_threshold", chosen_size}, {"ink_iou_per_page", chosen_per_page},
                                               {"glyph_sizes", chosen_sizes}}},
                         {"count", kFlyers}};
