@@ -343,8 +343,8 @@ function cropImageData(data, [x, y, width, height]) {
 
 // The glyph size the model reads best, as `tiae extract --glyph-size auto` chooses it
 // (shared/glyph_search.h): of the core's candidates, the one whose calibrated output over
-// the core's centre crop is most decided.
-async function chooseGlyphSize(core, ort, m, data, onProgress, signal) {
+// the core's centre crop is most decided; `stride` as the extraction's (a dense model's).
+async function chooseGlyphSize(core, ort, m, data, onProgress, signal, stride = 8) {
   const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
   const sizes = inHeap(core, 8 * 64, (p) => {
     const count = Math.min(64, core._tiae_glyph_size_candidates(data.width, data.height, p, 64));
@@ -356,7 +356,7 @@ async function chooseGlyphSize(core, ort, m, data, onProgress, signal) {
       core._tiae_search_crop(data.width, data.height, g, modelGlyph, p);
       return Array.from(core.HEAP32.subarray(p >> 2, (p >> 2) + 4));
     });
-    const fg = await extractValues(core, ort, m, cropImageData(data, box), g, 8, null, signal);
+    const fg = await extractValues(core, ort, m, cropImageData(data, box), g, stride, null, signal);
     const score = inHeap(core, fg.length * 4, (p) => {
       core.HEAPF32.set(fg, p >> 2);
       return core._tiae_ink_decidedness(p, fg.length);
@@ -391,7 +391,7 @@ async function extractNow(image, { model, glyphSize = 20, stride = 8, mask = fal
   const data = await toImageData(core, image);
   let progress = onProgress;
   if (glyphSize === 'auto') {  // the search, then the run: half of the progress bar each
-    glyphSize = await chooseGlyphSize(core, ort, m, data, (f) => onProgress?.(f / 2), signal);
+    glyphSize = await chooseGlyphSize(core, ort, m, data, (f) => onProgress?.(f / 2), signal, stride);
     progress = (f) => onProgress?.(0.5 + f / 2);
   }
   glyphSize = resolveGlyphSize(core, data, glyphSize, m.card);
