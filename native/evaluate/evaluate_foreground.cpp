@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <filesystem>
+#include <numeric>
 
 #include "evaluate/binarize.h"
 #include "evaluate/evaluate.h"
@@ -206,68 +207,85 @@ std::vector<float> model_input(const Flyer& f, int channels) {
   return planes_from_rgba8(rgba.data(), f.width, f.height, channels);
 }
 
-// Whole pages, through the staged extraction at their glyph size: ink where the output is
-// over 0.5, over the level tuned on the tuning pages, and with the glyph size measured
-// from the page instead of told.
-std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::vector<PageSet>& page_sets,
-                              const std::vector<std::vector<Flyer>>& tuning, const std::string& name,
-                              std::deque<std::vector<float>>& keep, nlohmann::json& metrics) {
-  const double model_glyph = read_model_card_or_defaults(loaded.origin).glyph_size;
-  const auto extract_page = [&](const Flyer& f, double glyph_size) {
+// A model over whole pages at a glyph size that is told, measured or its own choice.
+struct PageReader {
+  LoadedModel& loaded;
+  torch::Device device;
+  double model_glyph;  // the card's
+
+  std::vector<float> input(const Flyer& f) const { return model_input(f, loaded.network->shape.channels); }
+  std::vector<float> extract(const Flyer& f, const std::vector<float>& planes, double glyph_size) const {
     ExtractOptions o;
     o.glyph_size = glyph_size;
     o.model_glyph_size = model_glyph;
-    return extract_foreground(loaded.network, device, model_input(f, loaded.network->shape.channels), f.width, f.height, o, false);
-  };
-  const auto choose_page_glyph_size = [&](const Flyer& f, float threshold) {
+    return extract_foreground(loaded.network, device, planes, f.width, f.height, o, false);
+  }
+  double measured_size(const Flyer& f) const {  // as the CLI's --glyph-size measured
+    const double measured = estimate_glyph_size(f.image, f.width, f.height);
+    return measured > 0 ? measured : model_glyph;
+  }
+  double chosen_size(const Flyer& f, const std::vector<float>& planes, double threshold) const {  // --glyph-size auto
     ExtractOptions o;
     o.model_glyph_size = model_glyph;
-    return choose_glyph_size(loaded.network, device, model_input(f, loaded.network->shape.channels), f.width, f.height, o, threshold);
-  };
+    return choose_glyph_size(loaded.network, device, planes, f.width, f.height, o, float(threshold));
+  }
+};
+
+// Per page: the glyph size chosen by the model, and the ink IoU over `threshold` at it.
+std::pair<std::vector<double>, std::vector<double>> iou_at_chosen_size(const PageReader& reader,
+                                                                       const std::vector<const Flyer*>& pages, double threshold) {
+  std::vector<double> sizes, iou;
+  for (const Flyer* f : pages) {
+    const auto planes = reader.input(*f);
+    sizes.push_back(reader.chosen_size(*f, planes, threshold));
+    const auto out = reader.extract(*f, planes, sizes.back());
+    iou.push_back(ink_iou(out.data(), f->ink.data(), out.size(), float(threshold)));
+  }
+  return {sizes, iou};
+}
+
+double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
+
+// Whole pages, through the staged extraction: at their true glyph size, ink where the
+// output is over 0.5 and over the level tuned on the tuning pages; over that level, with
+// the glyph size measured from the page, and with the one the model chooses.
+std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::vector<PageSet>& page_sets,
+                              const std::vector<std::vector<Flyer>>& tuning, const std::string& name,
+                              std::deque<std::vector<float>>& keep, nlohmann::json& metrics) {
+  const PageReader reader{loaded, device, read_model_card_or_defaults(loaded.origin).glyph_size};
   std::vector<std::vector<float>> tuning_out;
   std::vector<const Flyer*> tuning_truth;
   for (const auto& set : tuning)
-    for (const auto& f : set) tuning_out.push_back(extract_page(f, f.glyph_size)), tuning_truth.push_back(&f);
+    for (const auto& f : set) tuning_out.push_back(reader.extract(f, reader.input(f), f.glyph_size)), tuning_truth.push_back(&f);
   const double threshold = tune_ink_threshold(tuning_out, tuning_truth);
-  double tuning_iou = 0;  // what choosing between models may look at (never the reported pages)
+  std::vector<double> tuning_iou;  // what choosing between models may look at (never the reported pages)
   for (size_t i = 0; i < tuning_out.size(); ++i)
-    tuning_iou += ink_iou(tuning_out[i].data(), tuning_truth[i]->ink.data(), tuning_out[i].size(), float(threshold)) /
-                  double(tuning_out.size());
-  double tuning_chosen_iou = 0;  // the same with the glyph size chosen by the model
-  for (const auto* f : tuning_truth) {
-    const auto out = extract_page(*f, choose_page_glyph_size(*f, float(threshold)));
-    tuning_chosen_iou += ink_iou(out.data(), f->ink.data(), out.size(), float(threshold)) / double(tuning_truth.size());
-  }
-  metrics["ink_threshold"] = {{"value", threshold}, {"ink_iou_on_tuning_pages", tuning_iou},
-                              {"ink_iou_on_tuning_pages_model_glyph_size", tuning_chosen_iou},
+    tuning_iou.push_back(ink_iou(tuning_out[i].data(), tuning_truth[i]->ink.data(), tuning_out[i].size(), float(threshold)));
+  metrics["ink_threshold"] = {{"value", threshold}, {"ink_iou_on_tuning_pages", mean(tuning_iou)},
+                              {"ink_iou_on_tuning_pages_chosen_glyph_size", mean(iou_at_chosen_size(reader, tuning_truth, threshold).second)},
                               {"tuned_on", fmt::format("pages {}..{} of both sets", kTuningPages, kTuningPages + kFlyers - 1)}};
   std::string line;
   for (auto& set : page_sets) {
-    double at_tuned = 0, auto_size = 0;
-    std::vector<double> per_page;
+    std::vector<double> per_page, at_tuned, measured;
+    std::vector<const Flyer*> pages;
     const double iou = score_pages(set, name, keep, [&](const Flyer& f) {
-      auto out = extract_page(f, f.glyph_size);
-      at_tuned += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
+      auto out = reader.extract(f, reader.input(f), f.glyph_size);
+      at_tuned.push_back(ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)));
       return out;
     }, &per_page);
-    double chosen_size = 0;
-    std::vector<double> chosen_per_page, chosen_sizes;
     for (const Flyer& f : set.pages) {
-      const double measured = estimate_glyph_size(f.image, f.width, f.height);
-      const auto out = extract_page(f, measured > 0 ? measured : model_glyph);  // as the CLI does
-      auto_size += ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)) / double(set.pages.size());
-      chosen_sizes.push_back(choose_page_glyph_size(f, float(threshold)));
-      const auto at_chosen = extract_page(f, chosen_sizes.back());
-      chosen_per_page.push_back(ink_iou(at_chosen.data(), f.ink.data(), at_chosen.size(), float(threshold)));
-      chosen_size += chosen_per_page.back() / double(set.pages.size());
+      const auto out = reader.extract(f, reader.input(f), reader.measured_size(f));
+      measured.push_back(ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)));
+      pages.push_back(&f);
     }
-    metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_per_page", per_page}, {"ink_iou_at_tuned_threshold", at_tuned},
-                        {"ink_iou_at_tuned_threshold_auto_glyph_size", auto_size},  // measured (the key older cards have)
-                        {"model_glyph_size", {{"ink_iou_at_tuned_threshold", chosen_size}, {"ink_iou_per_page", chosen_per_page},
-                                              {"glyph_sizes", chosen_sizes}}},
+    const auto [chosen_sizes, chosen] = iou_at_chosen_size(reader, pages, threshold);
+    metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_per_page", per_page}, {"ink_iou_at_tuned_threshold", mean(at_tuned)},
+                        {"ink_iou_at_tuned_threshold_auto_glyph_size", mean(measured)},  // measured (the key older cards have)
+                        {"chosen_glyph_size", {{"ink_iou_at_tuned_threshold", mean(chosen)}, {"ink_iou_per_page", chosen},
+                                               {"glyph_sizes", chosen_sizes}}},
                         {"count", kFlyers}};
     line += fmt::format("   {} IoU {:.3f} ({:.3f} over {:.2f}, {:.3f} at the measured glyph size, {:.3f} at the model's)", set.key,
-                        iou, at_tuned, threshold, auto_size, chosen_size);
+                        iou, mean(at_tuned), threshold, mean(measured), mean(chosen));
   }
   return line;
 }
