@@ -156,7 +156,7 @@ function done(message, failed) {
 // A newly opened image's glyph size: in the Extract tab chosen by the default extraction
 // model (as `tiae extract --glyph-size auto`), in the Documents tab measured from its marks
 // (as `tiae document --glyph-size auto`). The tab's slider starts there, and a message says so.
-async function measureInto(which, file, name) {
+async function glyphSizeOfImageInto(which, file, name) {
   try {
     if (which === 0) say(`${name}: choosing the glyph size the model reads best…`);
     const size = which === 0 ? await tiae.chooseGlyphSize(file) : await tiae.measureGlyphSize(file);
@@ -188,7 +188,7 @@ async function openExample(which) {
 
 // A glyph size given (an example's) or measured, into tab `which`'s slider.
 function glyphSizeInto(which, file, name, preset) {
-  if (!preset) return measureInto(which, file, name);
+  if (!preset) return glyphSizeOfImageInto(which, file, name);
   const message = `${name}: glyph size ${preset} px`;
   withString(message, (s) => app._app_set_glyph_size(which, preset, s));
   say(message);
