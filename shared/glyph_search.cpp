@@ -12,6 +12,31 @@ std::vector<double> glyph_size_candidates(int width, int height) {
   return sizes;
 }
 
+std::vector<int> coarse_candidate_indices(int n) {
+  std::vector<int> k;
+  for (int i = 0; i < n; i += 2) k.push_back(i);
+  return k;
+}
+
+std::vector<int> refining_candidate_indices(int best, int n) {
+  std::vector<int> k;
+  for (const int i : {best - 1, best + 1})
+    if (i >= 0 && i < n) k.push_back(i);
+  return k;
+}
+
+int search_candidates(int n, const std::function<double(int)>& score) {
+  int best = 0;
+  double best_score = -1;
+  const auto consider = [&](int k) {
+    const double s = score(k);
+    if (s > best_score) best_score = s, best = k;
+  };
+  for (const int k : coarse_candidate_indices(n)) consider(k);
+  for (const int k : refining_candidate_indices(best, n)) consider(k);
+  return best;
+}
+
 CropBox search_crop(int width, int height, double glyph_size, double model_glyph_size) {
   const double scale = model_glyph_size / glyph_size;
   const double shrink = std::min(1.0, std::sqrt(kSearchPixels / (double(width) * height * scale * scale)));

@@ -1,9 +1,12 @@
 // The pieces of the glyph-size search (shared/glyph_search.h) against their definitions
-// written out: a geometric series, the crop's rescaled area, row-by-row copying, counting.
+// written out: a geometric series, the crop's rescaled area, row-by-row copying, counting,
+// and the coarse-to-fine search against the exhaustive one.
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <algorithm>
 #include <random>
+#include <set>
 
 #include "glyph_search.h"
 
@@ -59,4 +62,31 @@ TEST_CASE("ink decidedness: pixels surely ink over pixels in between, counted on
   CHECK(tiae::ink_decidedness(values) == Approx(double(sure) / double(unsure)));
   CHECK(tiae::ink_decidedness(std::vector<float>(10, 0.f)) == 0);
   CHECK(tiae::ink_decidedness(std::vector<float>(10, 1.f)) == 10);  // nothing in between: counted as 1
+}
+
+TEST_CASE("search_candidates: on single-peaked scores, the exhaustive search's choice with about half the runs") {
+  std::mt19937 rng(5);
+  for (int n = 1; n <= 17; ++n)
+    for (int trial = 0; trial < 40; ++trial) {
+      // rising to a peak at a random candidate, then falling, by random positive steps
+      const int peak = std::uniform_int_distribution<int>(0, n - 1)(rng);
+      std::uniform_real_distribution<double> step(0.01, 1.0);
+      std::vector<double> scores(n);
+      scores[peak] = 10;
+      for (int k = peak - 1; k >= 0; --k) scores[k] = scores[k + 1] - step(rng);
+      for (int k = peak + 1; k < n; ++k) scores[k] = scores[k - 1] - step(rng);
+      std::vector<int> tried;
+      const int chosen = tiae::search_candidates(n, [&](int k) { tried.push_back(k); return scores[k]; });
+      INFO("n " << n << " peak " << peak);
+      CHECK(chosen == int(std::max_element(scores.begin(), scores.end()) - scores.begin()));
+      CHECK(int(tried.size()) <= (n + 1) / 2 + 2);
+      CHECK(std::set<int>(tried.begin(), tried.end()).size() == tried.size());  // none tried twice
+    }
+}
+
+TEST_CASE("search_candidates: with two peaks, the best of the sizes it tried") {
+  const std::vector<double> scores = {1, 5, 2, 1, 0, 3, 9, 2};  // the best, 9, at 6 is tried; the 5 at 1 is not
+  std::vector<int> tried;
+  CHECK(tiae::search_candidates(8, [&](int k) { tried.push_back(k); return scores[k]; }) == 6);
+  CHECK(tried == std::vector<int>{0, 2, 4, 6, 5, 7});
 }

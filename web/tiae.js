@@ -343,28 +343,33 @@ function cropImageData(data, [x, y, width, height]) {
 
 // The glyph size the model reads best, as `tiae extract --glyph-size auto` chooses it
 // (shared/glyph_search.h): of the core's candidates, the one whose calibrated output over
-// the core's centre crop is most decided; `stride` as the extraction's (a dense model's).
+// the core's centre crop is most decided, tried in search_candidates' order (every other
+// one, then the best's two neighbours); `stride` as the extraction's (a dense model's).
 async function chooseGlyphSize(core, ort, m, data, onProgress, signal, stride = 8) {
   const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
   const sizes = inHeap(core, 8 * 64, (p) => {
     const count = Math.min(64, core._tiae_glyph_size_candidates(data.width, data.height, p, 64));
     return Array.from(core.HEAPF64.subarray(p >> 3, (p >> 3) + count));
   });
-  let best = 0, bestScore = -1;
-  for (const [k, g] of sizes.entries()) {
+  const coarse = sizes.map((_, k) => k).filter((k) => k % 2 === 0);
+  const runs = coarse.length + 2;
+  let best = 0, bestScore = -1, done = 0;
+  const consider = async (k) => {
     const box = inHeap(core, 16, (p) => {
-      core._tiae_search_crop(data.width, data.height, g, modelGlyph, p);
+      core._tiae_search_crop(data.width, data.height, sizes[k], modelGlyph, p);
       return Array.from(core.HEAP32.subarray(p >> 2, (p >> 2) + 4));
     });
-    const fg = await extractValues(core, ort, m, cropImageData(data, box), g, stride, null, signal);
+    const fg = await extractValues(core, ort, m, cropImageData(data, box), sizes[k], stride, null, signal);
     const score = inHeap(core, fg.length * 4, (p) => {
       core.HEAPF32.set(fg, p >> 2);
       return core._tiae_ink_decidedness(p, fg.length);
     });
-    if (score > bestScore) [best, bestScore] = [g, score];
-    onProgress?.((k + 1) / sizes.length);
-  }
-  return best;
+    if (score > bestScore) [best, bestScore] = [k, score];
+    onProgress?.(++done / runs);
+  };
+  for (const k of coarse) await consider(k);
+  for (const k of [best - 1, best + 1].filter((k) => k >= 0 && k < sizes.length)) await consider(k);
+  return sizes[best];
 }
 
 // fn(pointer) over `bytes` of the core's heap, freed after.

@@ -42,23 +42,22 @@ std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device
 
 double choose_glyph_size(AutoEncoder& network, torch::Device device, const std::vector<float>& image, int width, int height,
                          const ExtractOptions& options, float ink_threshold, Precision precision, bool progress) {
-  double best = 0, best_score = -1;
   const auto candidates = glyph_size_candidates(width, height);
-  ProgressBar bar("glyph size", long(candidates.size()), progress);
+  const int n = int(candidates.size());
+  ProgressBar bar("glyph size", long(coarse_candidate_indices(n).size() + 2), progress);
   long done = 0;
-  for (const double g : candidates) {
-    const CropBox box = search_crop(width, height, g, options.model_glyph_size);
+  const int best = search_candidates(n, [&](int k) {
+    const CropBox box = search_crop(width, height, candidates[k], options.model_glyph_size);
     ExtractOptions o = options;
-    o.glyph_size = g;
+    o.glyph_size = candidates[k];
     auto out = extract_foreground(network, device, crop_planes(image, width, height, network->shape.channels, box), box.width,
                                   box.height, o, false, precision);
     calibrate_ink(out, ink_threshold);
-    const double score = ink_decidedness(out);
-    if (score > best_score) best_score = score, best = g;
     bar.update(++done);
-  }
+    return ink_decidedness(out);
+  });
   bar.finish();
-  return best;
+  return candidates[best];
 }
 
 }  // namespace tiae

@@ -20,7 +20,8 @@ std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device
                                       Precision precision = Precision::float32);
 
 // The glyph size the model reads best: of glyph_size_candidates, the one whose calibrated
-// output (ink_threshold moved to 0.5) over search_crop is most decided (shared/glyph_search.h).
+// output (ink_threshold moved to 0.5) over search_crop is most decided, found by
+// search_candidates (shared/glyph_search.h).
 double choose_glyph_size(AutoEncoder& network, torch::Device device, const std::vector<float>& image, int width, int height,
                          const ExtractOptions& options, float ink_threshold, Precision precision = Precision::float32,
                          bool progress = false);
