@@ -375,6 +375,8 @@ nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out
       {"seed", config.seed},
       {"code_revision", code_revision()}};
   add_training_log(card, run_dir, out);
+  if (fs::exists(fs::path(run_dir) / "averaged.json"))  // artifacts/average_runs.h
+    card["training"]["averaged_from"] = read_json_file((fs::path(run_dir) / "averaged.json").string());
   if (!options.eval_dir.empty()) add_evaluation(card, options.eval_dir, model_name(run_dir), out);
   write_json_file((out / "model.json").string(), card);
   return card;

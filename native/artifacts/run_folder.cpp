@@ -71,11 +71,9 @@ void save_checkpoint(const std::string& run_dir, int epochs_done, long steps_don
   remove_flat_folder(tmp);
   fs::create_directories(tmp);
   write_files(tmp.string());
-  write_json_file((tmp / "state.json").string(), {{"epochs_done", epochs_done},
-                                  {"steps_done", steps_done},
-                                  {"checksums",
-                                   {{"weights.bin", file_checksum((tmp / "weights.bin").string())},
-                                    {"optimizer.pt", file_checksum((tmp / "optimizer.pt").string())}}}});
+  nlohmann::json checksums = {{"weights.bin", file_checksum((tmp / "weights.bin").string())}};
+  if (fs::exists(tmp / "optimizer.pt")) checksums["optimizer.pt"] = file_checksum((tmp / "optimizer.pt").string());
+  write_json_file((tmp / "state.json").string(), {{"epochs_done", epochs_done}, {"steps_done", steps_done}, {"checksums", checksums}});
   fault_point("checkpoint-written", epochs_done);
   remove_flat_folder(old);
   if (fs::exists(final)) fs::rename(final, old);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "artifacts/average_runs.h"
 #include "artifacts/model_card.h"
 #include "commands/infer.h"
 #include "evaluate/evaluate.h"
@@ -124,6 +125,19 @@ Action add_export(CLI::App& app) {
 #else
     throw std::runtime_error("this build has no ONNX export (built with TIAE_LIBTORCH_ONLY)");
 #endif
+  };
+}
+
+Action add_average(CLI::App& app) {
+  auto* cmd = app.add_subcommand("average", "a run whose weights are the weighted mean of runs of one network (fine-tunes "
+                                            "of one parent and the parent: docs/method.md, \"Averaged weights\")");
+  auto o = std::make_shared<AverageOptions>();
+  cmd->add_option("runs", o->runs, "training runs (two or more)")->required();
+  cmd->add_option("-o,--out", o->out_dir, "new run folder: config.json (the first run's), averaged.json, checkpoint")->required();
+  cmd->add_option("--weights", o->weights, "one weight per run, normalised to sum 1 (default: equal)")->delimiter(',');
+  return [o] {
+    average_runs(*o);
+    fmt::print("{}: the mean of {} runs' weights\n", o->out_dir, o->runs.size());
   };
 }
 
@@ -371,7 +385,7 @@ Action add_pages(CLI::App& app) {
 int main(int argc, char** argv) {
   CLI::App app{"Transform Invariant Auto-encoder: train, evaluate and export shift-invariant auto-encoders"};
   app.require_subcommand(1);
-  for (const auto& add : {add_train, add_eval, add_export, add_compact, add_card, add_infer, add_bench, add_extract, add_document, add_flyers, add_pages}) {
+  for (const auto& add : {add_train, add_eval, add_average, add_export, add_compact, add_card, add_infer, add_bench, add_extract, add_document, add_flyers, add_pages}) {
     const auto action = add(app);
     app.get_subcommands({}).back()->callback(action);  // runs once its options are parsed
   }

@@ -307,6 +307,9 @@ RunStart open_run_folder(TrainConfig config, const RunOptions& options) {
   if (options.resume) {
     start.resume_from = last_checkpoint(run);
     if (!start.resume_from) throw std::runtime_error("--resume: no checkpoint in " + run);
+    if (!fs::exists(fs::path(start.resume_from->dir) / "optimizer.pt"))
+      throw std::runtime_error("--resume: " + run + " has no optimizer state (an average of runs, `tiae average`): " +
+                               "fine-tune it in a new run with --init " + run);
   } else {
     check_new_run_folder(run);
     fs::create_directories(run);
