@@ -415,9 +415,9 @@ void extract_tab() {
   }
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("pages-fg-hues (fully convolutional on colour, the default where the page has it), pages-fg-colour (its "
-                      "parent), pages-fg-clutter and pages-fg-conv (the same on gray) and mnist-fg-photo-text are trained on "
-                      "pages; the others on single digits");
+    ImGui::SetTooltip("pages-fg-mean (fully convolutional on colour, the default where the page has it: the mean of the "
+                      "weights of pages-fg-colour and pages-fg-hues, its fine-tune), pages-fg-clutter and pages-fg-conv (the same "
+                      "on gray) and mnist-fg-photo-text are trained on pages; the others on single digits");
   estimate_line(e.estimate, e.full_w, e.full_h, e.glyph_size, e.stride, reach);
   if (e.busy) {
     if (ImGui::Button("Cancel")) EM_ASM({ Module.tiaeCancel(0); });

@@ -4,7 +4,7 @@
 // 12 MP photo-like image in the page (wasm; WebGPU only on a real adapter) and with the
 // native `tiae extract` (build/native/tiae) on the same PNG files, at the drawn glyph size
 // and with the glyph size chosen by the model (auto), both with tiae.extract's
-// default model (pages-fg-hues where models/ has it, then pages-fg-colour, pages-fg-conv, else mnist-fg-photo-text), named in
+// default model (the first of tiae.js's EXTRACT_MODELS that models/ has), named in
 // the results.
 // Usage: node web/bench.mjs [out.json]
 import { execFileSync } from 'node:child_process';

@@ -406,7 +406,7 @@ test('one click to see it: an example digit, then example photo with its glyph s
 // ---- foreground extraction
 
 const FG_MODEL = 'mnist-fg-photo-text';  // dense: 32x32 windows every `stride` px
-const CONV_FG_MODEL = 'pages-fg-hues';  // fully convolutional on R, G, B: whole 256 px windows; tiae.extract's default
+const CONV_FG_MODEL = 'pages-fg-mean';  // fully convolutional on R, G, B: whole 256 px windows; tiae.extract's default
 const GRAY_CONV_FG_MODEL = 'pages-fg-conv';  // the same network on gray
 const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/text.png';  // handwriting on paper (python3-skimage)
 const COLOUR_PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';  // a colour photo (python3-skimage)

@@ -9,13 +9,13 @@
 //       canonical = D(E(I)); shift = where the input sits relative to the canonical shape
 //       (-theta_hat, with theta_hat = argmin ||D(E(I)) - T_theta I||^2 on the extended
 //       canvas, computed by the C++ core compiled to wasm); restored = T_shift(canonical).
-//   tiae.extract(image, { model = 'pages-fg-hues', glyphSize = 20 | 'auto' | 'measured', stride = 8, mask = false,
+//   tiae.extract(image, { model = 'pages-fg-mean', glyphSize = 20 | 'auto' | 'measured', stride = 8, mask = false,
 //                         onProgress, signal })
 //       image: ImageData, ImageBitmap or Blob (a file) -> Promise of ImageData, the
 //       foreground (ink white on black) at the image's size, calibrated so that 0.5 means
 //       ink (the card's ink_threshold), or with mask the ink alone in white; the staged core of
 //       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
-//       runs each batch. The default model: the first of pages-fg-hues, pages-fg-colour,
+//       runs each batch. The default model: the first of pages-fg-mean, pages-fg-hues, pages-fg-colour,
 //       pages-fg-conv and mnist-fg-photo-text the page has. Windows as `tiae extract` takes them: a dense model's 32x32
 //       every `stride` px; a fully convolutional model's (card network.arch 'conv') whole
 //       256 px ones overlapping by twice its reach (1 + the sum of its dilations), stride
@@ -229,7 +229,7 @@ async function betweenBatches(signal) {
 
 const EXTRACT_BATCH = 256;  // windows per call of a dense model (a conv model's: the core's)
 // tiae.extract's default: the first of these the page has.
-const EXTRACT_MODELS = ['pages-fg-hues', 'pages-fg-colour', 'pages-fg-conv', 'mnist-fg-photo-text'];
+const EXTRACT_MODELS = ['pages-fg-mean', 'pages-fg-hues', 'pages-fg-colour', 'pages-fg-conv', 'mnist-fg-photo-text'];
 const extractModel = (available) => EXTRACT_MODELS.find((name) => available.includes(name)) ?? EXTRACT_MODELS.at(-1);
 
 // How far a fully convolutional model's output pixel sees, px on each side (NetworkShape::reach,
