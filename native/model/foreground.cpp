@@ -8,14 +8,36 @@ namespace tiae {
 
 ExtractOptions model_windows(const NetworkShape& network, ExtractOptions options) {
   options.channels = network.channels;
-  if (network.arch == Architecture::conv) return convolutional_windows(options, network.reach());
+  if (network.arch == Architecture::conv) {
+    // One window a call natively: its activations (256² px × 16 channels, 4 MB) stay in the
+    // CPU's caches; 1 MP took 0.9 s instead of 1.2 s with the core's 4 a call, the same
+    // output. The page keeps 4 (1.7 s against 1.8 s there with 1, in one comparison).
+    ExtractOptions o = convolutional_windows(options, network.reach());
+    o.batch = 1;
+    return o;
+  }
   options.patch = network.size;
   return options;
 }
 
+namespace {
+
+// A convolutional network's weights and inputs as channels-last (NHWC) tensors: oneDNN's
+// convolutions on them then take 1 MP in 0.7 s instead of 0.9–1.0 s on 2 cores; the values
+// differ only by the order of sums (4 of 10^6 pixels moved by 1/255).
+constexpr auto kChannelsLast = torch::MemoryFormat::ChannelsLast;
+void use_channels_last(AutoEncoder& network) {
+  for (auto& p : network->parameters())
+    if (p.dim() == 4 && !p.is_contiguous(kChannelsLast)) p.set_data(p.contiguous(kChannelsLast));
+}
+
+}  // namespace
+
 std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device, std::vector<float> image, int width,
                                       int height, const ExtractOptions& given, bool progress, Precision precision) {
   const ExtractOptions options = model_windows(network->shape, given);
+  const bool conv = network->shape.arch == Architecture::conv;
+  if (conv) use_channels_last(network);
   ForegroundExtraction job(std::move(image), width, height, options);
   torch::NoGradGuard no_grad;
   const int p = options.patch, c = options.channels;
@@ -26,7 +48,8 @@ std::vector<float> extract_foreground(AutoEncoder& network, torch::Device device
     const int n = job.batch_size(b);
     inputs.resize(size_t(n) * c * p * p);
     job.inputs(b, inputs.data());
-    const auto x = torch::from_blob(inputs.data(), {n, c, p, p}).to(device);
+    auto x = torch::from_blob(inputs.data(), {n, c, p, p}).to(device);
+    if (conv) x = x.contiguous(kChannelsLast);
     torch::Tensor y;
     {
       const NetworkPrecision arithmetic(precision, device);
