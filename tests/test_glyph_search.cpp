@@ -3,8 +3,8 @@
 // and the coarse-to-fine search against the exhaustive one.
 #include <catch2/catch.hpp>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <set>
 

@@ -15,8 +15,8 @@
 //       foreground (ink white on black) at the image's size, calibrated so that 0.5 means
 //       ink (the card's ink_threshold), or with mask the ink alone in white; the staged core of
 //       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
-//       runs each batch. The default model: the first of pages-fg-mean, pages-fg-hues, pages-fg-colour,
-//       pages-fg-conv and mnist-fg-photo-text the page has. Windows as `tiae extract` takes them: a dense model's 32x32
+//       runs each batch. The default model: the first of EXTRACT_MODELS (pages-fg-mean, ...)
+//       the page has. Windows as `tiae extract` takes them: a dense model's 32x32
 //       every `stride` px; a fully convolutional model's (card network.arch 'conv') whole
 //       256 px ones overlapping by twice its reach (1 + the sum of its dilations), stride
 //       ignored. onProgress(fraction) after each batch; between batches the page draws (a

@@ -37,8 +37,8 @@ std::string run_weights_path(const std::string& run_dir);
 void check_new_run_folder(const std::string& run_dir);
 
 // Writes the checkpoint of `epochs_done` epochs: `write_files(dir)` writes weights.bin and
-// optimizer.pt (none for an average of runs) into the folder it is given, then state.json is added and the folder renamed
-// into place.
+// optimizer.pt (none for an average of runs) into the folder it is given, then state.json
+// is added and the folder renamed into place.
 void save_checkpoint(const std::string& run_dir, int epochs_done, long steps_done,
                      const std::function<void(const std::string& dir)>& write_files);
 
