@@ -18,12 +18,14 @@ std::vector<int> coarse_candidate_indices(int n) {
   return k;
 }
 
-std::vector<int> refining_candidate_indices(int best, int n) {
+namespace {
+std::vector<int> refining_candidate_indices(int best, int n) {  // best's neighbours that exist
   std::vector<int> k;
   for (const int i : {best - 1, best + 1})
     if (i >= 0 && i < n) k.push_back(i);
   return k;
 }
+}  // namespace
 
 int search_candidates(int n, const std::function<double(int)>& score) {
   int best = 0;

@@ -18,7 +18,6 @@ std::vector<double> glyph_size_candidates(int width, int height);
 // with about half the runs. Returns the index chosen; `score(k)` is called once per
 // candidate tried.
 std::vector<int> coarse_candidate_indices(int n);
-std::vector<int> refining_candidate_indices(int best, int n);
 int search_candidates(int n, const std::function<double(int)>& score);
 
 // The centre crop (the image's aspect) whose rescaled size, for characters of glyph_size

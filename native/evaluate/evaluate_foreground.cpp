@@ -231,15 +231,17 @@ struct PageReader {
   }
 };
 
-// Per page: the glyph size chosen by the model, and the ink IoU over `threshold` at it.
+// Per page (with its input planes): the glyph size chosen by the model, and the ink IoU
+// over `threshold` at it.
 std::pair<std::vector<double>, std::vector<double>> iou_at_chosen_size(const PageReader& reader,
-                                                                       const std::vector<const Flyer*>& pages, double threshold) {
+                                                                       const std::vector<const Flyer*>& pages,
+                                                                       const std::vector<std::vector<float>>& inputs,
+                                                                       double threshold) {
   std::vector<double> sizes, iou;
-  for (const Flyer* f : pages) {
-    const auto planes = reader.input(*f);
-    sizes.push_back(reader.chosen_size(*f, planes, threshold));
-    const auto out = reader.extract(*f, planes, sizes.back());
-    iou.push_back(ink_iou(out.data(), f->ink.data(), out.size(), float(threshold)));
+  for (size_t i = 0; i < pages.size(); ++i) {
+    sizes.push_back(reader.chosen_size(*pages[i], inputs[i], threshold));
+    const auto out = reader.extract(*pages[i], inputs[i], sizes.back());
+    iou.push_back(ink_iou(out.data(), pages[i]->ink.data(), out.size(), float(threshold)));
   }
   return {sizes, iou};
 }
@@ -253,32 +255,37 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
                               const std::vector<std::vector<Flyer>>& tuning, const std::string& name,
                               std::deque<std::vector<float>>& keep, nlohmann::json& metrics) {
   const PageReader reader{loaded, device, read_model_card_or_defaults(loaded.origin).glyph_size};
-  std::vector<std::vector<float>> tuning_out;
+  std::vector<std::vector<float>> tuning_in, tuning_out;  // each page's input built once
   std::vector<const Flyer*> tuning_truth;
   for (const auto& set : tuning)
-    for (const auto& f : set) tuning_out.push_back(reader.extract(f, reader.input(f), f.glyph_size)), tuning_truth.push_back(&f);
+    for (const auto& f : set) {
+      tuning_truth.push_back(&f);
+      tuning_in.push_back(reader.input(f));
+      tuning_out.push_back(reader.extract(f, tuning_in.back(), f.glyph_size));
+    }
   const double threshold = tune_ink_threshold(tuning_out, tuning_truth);
   std::vector<double> tuning_iou;  // what choosing between models may look at (never the reported pages)
   for (size_t i = 0; i < tuning_out.size(); ++i)
     tuning_iou.push_back(ink_iou(tuning_out[i].data(), tuning_truth[i]->ink.data(), tuning_out[i].size(), float(threshold)));
   metrics["ink_threshold"] = {{"value", threshold}, {"ink_iou_on_tuning_pages", mean(tuning_iou)},
-                              {"ink_iou_on_tuning_pages_chosen_glyph_size", mean(iou_at_chosen_size(reader, tuning_truth, threshold).second)},
+                              {"ink_iou_on_tuning_pages_chosen_glyph_size", mean(iou_at_chosen_size(reader, tuning_truth, tuning_in, threshold).second)},
                               {"tuned_on", fmt::format("pages {}..{} of both sets", kTuningPages, kTuningPages + kFlyers - 1)}};
   std::string line;
   for (auto& set : page_sets) {
     std::vector<double> per_page, at_tuned, measured;
     std::vector<const Flyer*> pages;
+    std::vector<std::vector<float>> inputs;  // each page's, built once
+    for (const Flyer& f : set.pages) pages.push_back(&f), inputs.push_back(reader.input(f));
     const double iou = score_pages(set, name, keep, [&](const Flyer& f) {
-      auto out = reader.extract(f, reader.input(f), f.glyph_size);
+      auto out = reader.extract(f, inputs[size_t(&f - set.pages.data())], f.glyph_size);
       at_tuned.push_back(ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)));
       return out;
     }, &per_page);
-    for (const Flyer& f : set.pages) {
-      const auto out = reader.extract(f, reader.input(f), reader.measured_size(f));
-      measured.push_back(ink_iou(out.data(), f.ink.data(), out.size(), float(threshold)));
-      pages.push_back(&f);
+    for (size_t i = 0; i < pages.size(); ++i) {
+      const auto out = reader.extract(*pages[i], inputs[i], reader.measured_size(*pages[i]));
+      measured.push_back(ink_iou(out.data(), pages[i]->ink.data(), out.size(), float(threshold)));
     }
-    const auto [chosen_sizes, chosen] = iou_at_chosen_size(reader, pages, threshold);
+    const auto [chosen_sizes, chosen] = iou_at_chosen_size(reader, pages, inputs, threshold);
     metrics[set.key] = {{"ink_iou", iou}, {"ink_iou_per_page", per_page}, {"ink_iou_at_tuned_threshold", mean(at_tuned)},
                         {"ink_iou_at_tuned_threshold_auto_glyph_size", mean(measured)},  // measured (the key older cards have)
                         {"chosen_glyph_size", {{"ink_iou_at_tuned_threshold", mean(chosen)}, {"ink_iou_per_page", chosen},
