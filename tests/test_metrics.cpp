@@ -81,3 +81,18 @@ TEST_CASE("ink IoU thresholds strictly above 0.5 and counts over the whole image
   // PSNR: squared errors 4 x 0.01 + 0.49 + 0.25 + 10 x 0.01 over 16 pixels
   CHECK(tiae::psnr(out.data(), truth.data(), 16) == Approx(10 * std::log10(16 / (0.04 + 0.49 + 0.25 + 0.10))));
 }
+
+TEST_CASE("binarization scores are DIBCO's F-measure, the ink IoU and the masks' PSNR, as computed by hand") {
+  // truth 4 ink pixels of 10; the binarization finds 3 of them and 2 more: TP 3, FP 2, FN 1.
+  const std::vector<float> truth = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0}, found = {1, 1, 1, 0, 1, 1, 0, 0, 0, 0};
+  const auto s = tiae::binarization_scores(found.data(), truth.data(), truth.size());
+  const double precision = 3.0 / 5, recall = 3.0 / 4;
+  CHECK(s.fm == Approx(100 * 2 * precision * recall / (precision + recall)));
+  CHECK(s.iou == Approx(3.0 / 6));
+  CHECK(s.psnr == Approx(10 * std::log10(1 / 0.3)));
+  const auto same = tiae::binarization_scores(truth.data(), truth.data(), truth.size());
+  CHECK(same.fm == Approx(100));
+  CHECK(same.psnr == Approx(100));
+  const std::vector<float> none(10, 0.f);  // finds nothing: precision and recall 0
+  CHECK(tiae::binarization_scores(none.data(), truth.data(), truth.size()).fm == 0);
+}

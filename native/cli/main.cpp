@@ -100,6 +100,8 @@ Action add_eval(CLI::App& app) {
       ->check(CLI::Range(0, 16))
       ->capture_default_str();
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
+  cmd->add_flag("--real-pages-only", o->eval.real_pages_only,
+                "foreground models: score the real pages (data/real-pages) alone, not the digits and synthetic pages");
   return [o] {
     o->eval.progress = !o->no_progress;
     evaluate(o->runs, o->eval);
@@ -350,7 +352,7 @@ Action add_pages(CLI::App& app) {
   struct Options {
     std::string out;
     int count = 3000, views = 2;
-    double clutter = 0, ink_hues = 0;
+    double clutter = 0, ink_hues = 0, documents = 0;
     int channels = 1;
     uint64_t seed = 1;
   };
@@ -364,6 +366,8 @@ Action add_pages(CLI::App& app) {
   cmd->add_option("--channels", o->channels, "the run's network.channels: 1 (gray) or 3 (colour)")->capture_default_str()->check(CLI::IsMember({1, 3}));
   cmd->add_option("--ink-hues", o->ink_hues, "the run's page_ink_hues (colour only): the fraction of drawings with ink of any hue and luma")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--documents", o->documents, "the run's page_documents: the fraction of pages that look like real documents")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   return [o] {
 #ifdef TIAE_HAVE_OPENCV
     check_output_file(o->out, {});
@@ -371,7 +375,7 @@ Action add_pages(CLI::App& app) {
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     PageBankOptions bank;
     bank.count = o->count, bank.views = o->views, bank.model_glyph = kMnistDigitHeight, bank.clutter = o->clutter;
-    bank.channels = o->channels, bank.seed = o->seed, bank.ink_hues = o->ink_hues;
+    bank.channels = o->channels, bank.seed = o->seed, bank.ink_hues = o->ink_hues, bank.documents = o->documents;
     write_page_bank(o->out, make_page_bank(bank, split.train, int(threads), true));
     fmt::print("{}: {} pages of {} px, {} views each\n", o->out, o->count, kTrainingPageSide, o->views);
 #else

@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "data/backgrounds.h"
+#include "data/document_effects.h"
+#include "data/document_sources.h"
 #include "data/font_glyphs.h"
 #include "data/page_clutter.h"
 #include "data/page_effects.h"
@@ -27,6 +29,7 @@ struct Sources {
   std::vector<cv::Ptr<cv::freetype::FreeType2>> fonts;  // a thread's own: FreeType2 keeps state while drawing
   std::vector<double> cap_per_size;                     // capital height / font size, per font
   const std::vector<cv::Mat>* photos = nullptr;         // BGR float in [0, 1], shared by the threads
+  const std::vector<DocumentSource>* documents = nullptr;  // the real pages' paper and ink, shared
 };
 
 double uniform(std::mt19937_64& rng, double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
@@ -129,16 +132,107 @@ cv::Vec3f hue_ink(std::mt19937_64& rng) {
   return bgr.at<cv::Vec3f>(0, 0);
 }
 
-// A colour view's planes: R, G, B (as planes_from_rgba8); now and then a gray photo (the
-// three planes equal), so that a colour model also reads gray images.
-void store_colour(const cv::Mat& bgr8, uint8_t* out, size_t plane, std::mt19937_64& rng) {
+// A colour view's planes: R, G, B (as planes_from_rgba8); one time in `gray_one_in` a gray
+// photo (the three planes equal), so that a colour model also reads gray images.
+void store_colour(const cv::Mat& bgr8, uint8_t* out, size_t plane, std::mt19937_64& rng, int gray_one_in = 7) {
   cv::Mat planes[3];
   cv::split(bgr8, planes);
-  if (rng() % 7 == 0) {
+  if (rng() % uint64_t(gray_one_in) == 0) {
     cv::cvtColor(bgr8, planes[0], cv::COLOR_BGR2GRAY);
     planes[1] = planes[2] = planes[0];
   }
   for (int c = 0; c < 3; ++c) std::copy(planes[2 - c].begin<uint8_t>(), planes[2 - c].end<uint8_t>(), out + size_t(c) * plane);
+}
+
+// The square `at` (x, y, side in the source) of `m`, resized to `side` px.
+cv::Mat cut_square(const cv::Mat& m, int side, const cv::Vec3i& at) {
+  cv::Mat out;
+  cv::resize(m(cv::Rect(at[0], at[1], at[2], at[2])), out, {side, side}, 0, 0, at[2] > side ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return out;
+}
+// A random square of `region` px (at most the source's shorter side) in `m`.
+cv::Vec3i random_square(const cv::Mat& m, double region, std::mt19937_64& rng) {
+  const int r = std::max(8, std::min({int(std::lround(region)), m.cols, m.rows}));
+  return {int(rng() % uint64_t(m.cols - r + 1)), int(rng() % uint64_t(m.rows - r + 1)), r};
+}
+
+// A real page's ink at glyph px: the square with the most ink of a few tries; its paper too.
+void real_ink(const DocumentSource& a, double glyph, int side, std::mt19937_64& rng, cv::Mat& ink, cv::Mat& through, cv::Mat& paper) {
+  const double region = side * a.glyph_size / glyph;
+  cv::Vec3i best = random_square(a.ink, region, rng);
+  double most = -1;
+  for (int tries = 0; tries < 4; ++tries) {
+    const cv::Vec3i at = tries ? random_square(a.ink, region, rng) : best;
+    const double amount = cv::mean(a.ink(cv::Rect(at[0], at[1], at[2], at[2])))[0];
+    if (amount > most) most = amount, best = at;
+    if (amount > 0.03) break;
+  }
+  ink = cut_square(a.ink, side, best);
+  through = cut_square(a.through, side, best);
+  paper = cut_square(a.paper, side, best);
+  const float strength = float(uniform(rng, 0.7, 1.15));  // fainter or darker than it was written
+  through = cv::Scalar::all(1) - strength * (cv::Scalar::all(1) - through);
+  cv::max(through, 0, through);
+}
+
+// One view's paper for a document page: a real page's paper (at any scale, mirrored or
+// turned), else the paper of the other training pages (photos, tints).
+cv::Mat document_paper(const Sources& src, double glyph, int side, std::mt19937_64& rng) {
+  if (rng() % 4 == 0) return draw_paper(src, side, side, rng);
+  const auto& b = (*src.documents)[rng() % src.documents->size()];
+  cv::Mat paper = cut_square(b.paper, side, random_square(b.paper, side * b.glyph_size / glyph * uniform(rng, 0.7, 1.4), rng));
+  const int flip = int(rng() % 4) - 1;  // -1 both, 0 vertical, 1 horizontal, 2 none
+  if (flip < 2) cv::flip(paper, paper, flip);
+  return paper;
+}
+
+// Page i as a real document (docs/method.md, "Real documents"): the ink of a tuning page, or
+// joined-up handwriting, or the fonts' letters and digits in a document's ink; each view on
+// other paper (a tuning page's, or the first view on the ink's own), with ruling, stains,
+// show-through, uneven light, then a scanner or a camera. The truth is the ink alone.
+void make_document_page(const Sources& src, PageBank& bank, int i, const PageBankOptions& o, const DigitSet& digits,
+                        std::mt19937_64& rng) {
+  const int side = bank.side;
+  const double glyph = o.model_glyph * std::exp(uniform(rng, std::log(0.6), std::log(1.6)));
+  cv::Mat ink, through, own_paper;
+  const int kind = int(rng() % 3);
+  if (kind == 0) {
+    real_ink((*src.documents)[rng() % src.documents->size()], glyph, side, rng, ink, through, own_paper);
+  } else {
+    if (kind == 1) ink = cursive_ink(side, side, glyph, glyph * uniform(rng, 0.04, 0.14), rng);
+    else draw_ink(src, side, side, glyph, digits, rng).convertTo(ink, CV_32F, 1.0 / 255);
+    cv::Mat fade(4, 4, CV_32F);  // the pen's ink runs thinner and thicker along the page
+    cv::randu(fade, 0.6, 1.0);
+    cv::resize(fade, fade, {side, side}, 0, 0, cv::INTER_CUBIC);
+    const cv::Vec3f colour = document_ink(rng);
+    through = cv::Mat(side, side, CV_32FC3);
+    for (int r = 0; r < side; ++r)
+      for (int c = 0; c < side; ++c) through.at<cv::Vec3f>(r, c) = cv::Vec3f::all(1) - fade.at<float>(r, c) * (cv::Vec3f::all(1) - colour);
+  }
+  ink.convertTo(cv::Mat(side, side, CV_8U, bank.ink.data() + size_t(i) * bank.plane()), CV_8U, 255.0);
+  for (int v = 0; v < bank.views; ++v) {
+    cv::Mat paper = v == 0 && !own_paper.empty() && rng() % 3 == 0 ? own_paper.clone() : document_paper(src, glyph, side, rng);
+    if (rng() % 3 == 0) add_ruling(paper, glyph, rng);
+    if (rng() % 3 == 0) add_stains(paper, rng);
+    if (rng() % 3 == 0) add_show_through(paper, cursive_ink(side, side, glyph, glyph * uniform(rng, 0.04, 0.12), rng), rng);
+    cv::Mat light(side, side, CV_32F, cv::Scalar(uniform(rng, 0.75, 1.1)));
+    if (rng() % 4 == 0) light = 0.25 * page_light(side, side, rng) + 0.75;
+    cv::Mat lit(side, side, CV_32FC3);
+    for (int r = 0; r < side; ++r)
+      for (int c = 0; c < side; ++c) {
+        const float a = ink.at<float>(r, c);
+        lit.at<cv::Vec3f>(r, c) = paper.at<cv::Vec3f>(r, c).mul(cv::Vec3f::all(1) - a * (cv::Vec3f::all(1) - through.at<cv::Vec3f>(r, c))) * light.at<float>(r, c);
+      }
+    const cv::Mat decoded = rng() & 1 ? scanned(lit, rng) : photographed(lit, int(rng() % 1000000), rng);
+    uint8_t* out = const_cast<uint8_t*>(bank.image(i, v));
+    if (o.channels == 3) {
+      store_colour(decoded, out, bank.plane(), rng, 4);
+      continue;
+    }
+    cv::Mat gray;
+    cv::cvtColor(decoded, gray, cv::COLOR_BGR2GRAY);
+    gray.copyTo(cv::Mat(side, side, CV_8U, out));
+  }
 }
 
 // Page i: the ink once, then each view drawn (with clutter on a `clutter` fraction of
@@ -146,6 +240,7 @@ void store_colour(const cv::Mat& bgr8, uint8_t* out, size_t plane, std::mt19937_
 // the model's glyph size.
 void make_page(const Sources& src, PageBank& bank, int i, const PageBankOptions& o, const DigitSet& digits) {
   std::mt19937_64 rng(o.seed * 1000003 + uint64_t(i));
+  if (o.documents > 0 && uniform(rng, 0, 1) < o.documents) return make_document_page(src, bank, i, o, digits, rng);  // no draw at 0
   const double glyph = uniform(rng, 15, 60);
   const double measured = glyph * std::exp(uniform(rng, std::log(0.75), std::log(1.33)));  // the size the rescaling assumes
   const double scale = o.model_glyph / measured;
@@ -202,9 +297,10 @@ std::vector<cv::Mat> load_photos() {
   return photos;
 }
 
-Sources sources_for_thread(const std::vector<cv::Mat>& photos) {
+Sources sources_for_thread(const std::vector<cv::Mat>& photos, const std::vector<DocumentSource>& documents) {
   Sources s;
   s.photos = &photos;
+  s.documents = &documents;
   for (const auto& path : training_fonts()) {
     auto font = cv::freetype::createFreeType2();
     font->loadFontData(path, 0);
@@ -229,8 +325,14 @@ PageBank make_page_bank(const PageBankOptions& o, const DigitSet& digits, int th
   bank.ink.resize(size_t(o.count) * bank.plane());
   threads = std::max(1, threads);
   const auto photos = load_photos();
+  std::vector<DocumentSource> documents;
+  if (o.documents > 0) {
+    const std::string dir = find_real_pages();
+    if (dir.empty()) throw std::runtime_error("page_documents needs the real pages (data/real-pages of the project)");
+    documents = document_sources(load_real_pages(dir, find_real_pages_split()));
+  }
   std::vector<Sources> sources;  // each thread its own fonts
-  for (int t = 0; t < threads; ++t) sources.push_back(sources_for_thread(photos));
+  for (int t = 0; t < threads; ++t) sources.push_back(sources_for_thread(photos, documents));
   std::atomic<int> next{0}, done{0};
   const int count = o.count;
   ProgressBar bar("training pages", count, progress);

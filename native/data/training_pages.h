@@ -36,6 +36,7 @@ struct PageBankOptions {
   double model_glyph = 20;  // px: glyphs are rescaled to this height
   double clutter = 0;       // the fraction of views with man-made structure behind the ink (page_clutter.h)
   double ink_hues = 0;      // colour only: the fraction of views whose ink is a saturated hue of any luma
+  double documents = 0;     // the fraction of pages that look like real documents (the real pages' tuning part)
   int channels = 1;         // 1: gray (as gray_from_rgba8); 3: colour, R, G, B planes (as planes_from_rgba8)
   uint64_t seed = 1;
 };

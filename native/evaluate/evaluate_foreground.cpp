@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "evaluate/binarize.h"
+#include "evaluate/real_page_scores.h"
 #include "evaluate/evaluate.h"
 #include "glyph_size.h"
 #include "io/figures.h"
@@ -296,6 +297,73 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
   }
   return line;
 }
+
+// The real pages (real_page_scores.h) as `tiae extract --mask` makes them: the glyph size
+// the model chooses, its soft map calibrated by its card's threshold, ink over 0.5; and over
+// the level tuned on the tuning part. Pictured: the first pictured pages' soft maps.
+nlohmann::json score_model_real_pages(LoadedModel& loaded, torch::Device device, const std::vector<RealPage>& pages,
+                                      const std::string& name, std::vector<std::vector<Picture>>& rows,
+                                      std::deque<std::vector<float>>& keep, bool progress) {
+  const ModelCard card = read_model_card_or_defaults(loaded.origin);
+  const PageReader reader{loaded, device, card.glyph_size};
+  std::vector<std::vector<float>> soft;
+  nlohmann::json sizes = nlohmann::json::object();
+  ProgressBar bar("real pages " + name, long(pages.size()), progress);
+  for (const auto& p : pages) {
+    const auto planes = reader.input(p.page);
+    const double size = reader.chosen_size(p.page, planes, card.ink_threshold);
+    soft.push_back(reader.extract(p.page, planes, size));
+    calibrate_ink(soft.back(), float(card.ink_threshold));
+    sizes[p.name] = size;
+    bar.update(long(soft.size()));
+  }
+  bar.finish();
+  const auto over = [&](float t) {
+    return [&, t](const RealPage& p) {
+      auto m = soft[size_t(&p - pages.data())];
+      for (auto& v : m) v = v >= t ? 1.f : 0.f;
+      return m;
+    };
+  };
+  const double tuned = tune_real_page_threshold(pages, soft);
+  nlohmann::json j = score_real_pages(pages, over(0.5f));
+  j["glyph_sizes"] = sizes;
+  j["tuned_threshold"] = score_real_pages(pages, over(float(tuned)));
+  j["tuned_threshold"]["value"] = tuned;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    keep.push_back(soft[i]);
+    rows[i].push_back({keep.back().data(), pages[i].page.width, pages[i].page.height,
+                       fmt::format("{}: FM {:.1f} at {:.0f} px", name, j["per_page"][pages[i].name]["fm"].get<double>(), sizes[pages[i].name].get<double>())});
+  }
+  fmt::print("{}\n{}\n", real_page_line(name, j), real_page_line(fmt::format("  over {:.3f} (tuned)", tuned), j["tuned_threshold"]));
+  return j;
+}
+
+// The real pages' baselines, told that the ink is dark: Otsu, Sauvola with the window and k
+// a user would start from (25, 0.2), and Sauvola tuned on the tuning part.
+nlohmann::json score_real_baselines(const std::vector<RealPage>& pages, std::vector<std::vector<Picture>>& rows,
+                                    std::deque<std::vector<float>>& keep) {
+  const SauvolaParameters tuned = tune_sauvola_on_real_pages(pages), defaults{25, 0.2};
+  nlohmann::json b;
+  const auto add = [&](const std::string& key, const std::string& name, const PageMask& mask) {
+    std::vector<std::vector<float>> masks;
+    b[key] = score_real_pages(pages, mask, &masks);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      keep.push_back(std::move(masks[i]));
+      rows[i].push_back({keep.back().data(), pages[i].page.width, pages[i].page.height,
+                         fmt::format("{}: FM {:.1f}", name, b[key]["per_page"][pages[i].name]["fm"].get<double>())});
+    }
+    fmt::print("{}\n", real_page_line(name, b[key]));
+  };
+  add("otsu", "Otsu", [](const RealPage& p) { return otsu_ink(p.page.image, p.page.width, p.page.height, true); });
+  add("sauvola_default", "Sauvola (window 25, k 0.2)",
+      [&](const RealPage& p) { return sauvola_ink(p.page.image, p.page.width, p.page.height, true, defaults); });
+  add("sauvola_tuned", fmt::format("Sauvola tuned (window {}, k {:.2f})", tuned.window, tuned.k),
+      [&](const RealPage& p) { return sauvola_ink(p.page.image, p.page.width, p.page.height, true, tuned); });
+  b["sauvola_default"]["window"] = defaults.window, b["sauvola_default"]["k"] = defaults.k;
+  b["sauvola_tuned"]["window"] = tuned.window, b["sauvola_tuned"]["k"] = tuned.k, b["sauvola_tuned"]["tuned_on"] = "the tuning part";
+  return b;
+}
 #endif
 
 void write_pictures(const std::string& out_dir, const PatchConditions& c, const std::vector<PageSet>& page_sets) {
@@ -314,14 +382,41 @@ void write_pictures(const std::string& out_dir, const PatchConditions& c, const 
 
 }  // namespace
 
+#ifdef TIAE_HAVE_OPENCV
+namespace {
+// The real pages when the project has them (data/real-pages), the first three tuning pages
+// pictured: input, truth, the baselines, each model.
+struct RealPageSet {
+  std::vector<RealPage> pages;
+  std::vector<std::vector<Picture>> rows;
+};
+RealPageSet load_real_page_set() {
+  RealPageSet set;
+  const std::string dir = find_real_pages();
+  if (dir.empty()) {
+    fmt::print("no data/real-pages found: the real pages are not scored\n");
+    return set;
+  }
+  set.pages = load_real_pages(dir, find_real_pages_split());
+  for (size_t i = 0; i < 3 && i < set.pages.size(); ++i) {
+    const auto& f = set.pages[i].page;
+    set.rows.push_back({{f.image.data(), f.width, f.height, set.pages[i].name}, {f.ink.data(), f.width, f.height, "true ink"}});
+  }
+  return set;
+}
+}  // namespace
+#endif
+
 nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const EvalOptions& options) {
   fs::create_directories(options.out_dir);
   const torch::Device device = choose_device(options.device);
   torch::NoGradGuard no_grad;
+  const bool synthetic = !options.real_pages_only;
   const auto split = load_mnist_split(find_mnist_package());
-  const int n = split.test.count();
+  const int n = synthetic ? split.test.count() : 0;
   const auto test = torch::from_blob(const_cast<float*>(split.test.images.data()), {n, 1, kSide, kSide}).clone();
-  auto conditions = make_conditions(test, split.test.labels, options);
+  PatchConditions conditions;
+  if (synthetic) conditions = make_conditions(test, split.test.labels, options);
   nlohmann::json result = {{"protocol",
                             {{"test_digits", n}, {"seed", options.seed}, {"max_shift", options.max_shift}, {"ink_threshold", 0.5},
                              {"conditions", {"noise: the noise kinds of training",
@@ -332,31 +427,45 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
   std::deque<std::vector<float>> keep;  // what the pictures point into (a deque never moves them)
   std::vector<PageSet> page_sets;       // moved, never copied: the pictures point into the pages
 #ifdef TIAE_HAVE_OPENCV
-  page_sets.push_back(
-      make_page_set("flyers", "synthetic flyers (held-out photos, handwriting fonts, MNIST test digits)", false, split.test));
-  page_sets.push_back(make_page_set("hard_pages", "hard pages (full-contrast colour photos, uneven light, dark or light "
-                                                  "coloured ink, glyphs 15-60 px, blur, noise, JPEG)", true, split.test));
-  // The tuning pages of both sets: chosen on, never reported on.
-  const std::vector<std::vector<Flyer>> tuning = {make_pages(false, kTuningPages, kFlyers, split.test),
-                                                  make_pages(true, kTuningPages, kFlyers, split.test)};
-  result["baselines"] = nlohmann::json::object();
-  for (size_t k = 0; k < page_sets.size(); ++k) result["baselines"][page_sets[k].key] = score_baselines(page_sets[k], tuning[k], keep);
+  std::vector<std::vector<Flyer>> tuning;
+  if (synthetic) {
+    page_sets.push_back(
+        make_page_set("flyers", "synthetic flyers (held-out photos, handwriting fonts, MNIST test digits)", false, split.test));
+    page_sets.push_back(make_page_set("hard_pages", "hard pages (full-contrast colour photos, uneven light, dark or light "
+                                                    "coloured ink, glyphs 15-60 px, blur, noise, JPEG)", true, split.test));
+    // The tuning pages of both sets: chosen on, never reported on.
+    tuning = {make_pages(false, kTuningPages, kFlyers, split.test), make_pages(true, kTuningPages, kFlyers, split.test)};
+    result["baselines"] = nlohmann::json::object();
+    for (size_t k = 0; k < page_sets.size(); ++k) result["baselines"][page_sets[k].key] = score_baselines(page_sets[k], tuning[k], keep);
+  }
+  RealPageSet real = load_real_page_set();
+  if (!real.pages.empty()) result["real_pages_baselines"] = score_real_baselines(real.pages, real.rows, keep);
 #endif
-  fmt::print("{:<24} {:>16} {:>16} {:>16}\n", "model (PSNR dB / IoU)", "noise", "held-out photos", "photos+shifts");
+  if (synthetic) fmt::print("{:<24} {:>16} {:>16} {:>16}\n", "model (PSNR dB / IoU)", "noise", "held-out photos", "photos+shifts");
   for (const auto& run : runs) {
     const std::string name = model_name(run);
     auto loaded = load_model(run, device);
     if (loaded.config.kind != Kind::fg)
       throw std::runtime_error(name + " is not a foreground-extraction model (kind " + to_string(loaded.config.kind) + ")");
     nlohmann::json metrics = {{"background", loaded.config.background}, {"max_shift", loaded.config.max_shift}};
-    std::string line = fmt::format("{:<24}", name) + score_patches(loaded, device, conditions, name, keep, metrics, options.progress);
+    if (synthetic) {
+      std::string line = fmt::format("{:<24}", name) + score_patches(loaded, device, conditions, name, keep, metrics, options.progress);
 #ifdef TIAE_HAVE_OPENCV
-    line += score_model_pages(loaded, device, page_sets, tuning, name, keep, metrics);
+      line += score_model_pages(loaded, device, page_sets, tuning, name, keep, metrics);
+#endif
+      fmt::print("{}\n", line);
+    }
+#ifdef TIAE_HAVE_OPENCV
+    if (!real.pages.empty()) metrics["real_pages"] = score_model_real_pages(loaded, device, real.pages, name, real.rows, keep, options.progress);
 #endif
     result["models"][name] = metrics;
-    fmt::print("{}\n", line);
   }
   write_pictures(options.out_dir, conditions, page_sets);
+#ifdef TIAE_HAVE_OPENCV
+  if (!real.rows.empty())
+    write_picture_rows((fs::path(options.out_dir) / "real-pages.png").string(),
+                       "real pages (tuning part): input, truth, the baselines, each model's calibrated map", real.rows, 180);
+#endif
   write_json_file((fs::path(options.out_dir) / "metrics.json").string(), result);
   return result;
 }

@@ -153,4 +153,21 @@ double ink_iou(const float* image, const float* truth, size_t n, float threshold
   return either == 0 ? 1.0 : double(both) / double(either);
 }
 
+BinarizationScores binarization_scores(const float* image, const float* truth, size_t n, float threshold) {
+  size_t tp = 0, fp = 0, fn = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const bool a = image[i] > threshold, b = truth[i] > threshold;
+    tp += a && b;
+    fp += a && !b;
+    fn += !a && b;
+  }
+  BinarizationScores s;
+  const double precision = tp + fp ? double(tp) / double(tp + fp) : 0, recall = tp + fn ? double(tp) / double(tp + fn) : 0;
+  s.fm = precision + recall > 0 ? 100 * 2 * precision * recall / (precision + recall) : 0;
+  s.iou = tp + fp + fn ? double(tp) / double(tp + fp + fn) : 1;
+  const double mse = double(fp + fn) / double(n);
+  s.psnr = mse <= 1e-10 ? 100.0 : 10.0 * std::log10(1.0 / mse);
+  return s;
+}
+
 }  // namespace tiae

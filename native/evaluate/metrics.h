@@ -38,4 +38,12 @@ double shift_consistency(const std::vector<int64_t>& est_a, const std::vector<in
 double psnr(const float* image, const float* truth, size_t n);
 double ink_iou(const float* image, const float* truth, size_t n, float threshold = 0.5f);
 
+// A binarization against the true ink as the DIBCO competitions score it, ink (value >
+// threshold) the positive class: fm, the F-measure 2PR / (P + R) in % (0 when either is 0);
+// iou, the ink IoU; psnr, 10 log10(1 / MSE) of the two masks in dB (100 when equal).
+struct BinarizationScores {
+  double fm = 0, iou = 0, psnr = 0;
+};
+BinarizationScores binarization_scores(const float* image, const float* truth, size_t n, float threshold = 0.5f);
+
 }  // namespace tiae

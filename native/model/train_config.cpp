@@ -103,6 +103,8 @@ const std::vector<Setting>& training_settings() {
              "wires) behind the ink", &TrainConfig::page_clutter, 0, 1),
       number("page_ink_hues", "--page-ink-hues", "layout page, colour: the fraction of drawings whose ink is a saturated hue of any "
              "luma (told from the paper by its colour only)", &TrainConfig::page_ink_hues, 0, 1),
+      number("page_documents", "--page-documents", "layout page: the fraction of pages that look like real documents (the real "
+             "pages' tuning part: their paper and ink, handwriting, ruling, stains, show-through)", &TrainConfig::page_documents, 0, 1),
       {"init", "--init", "start from this run's or model folder's weights (those of matching shape)", SettingType::text,
        [](TrainConfig& c, const nlohmann::json& v) { c.init = text(v, "init"); },
        [](const TrainConfig& c) { return nlohmann::json(c.init); }},
@@ -158,6 +160,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     throw std::runtime_error("data grasp is for kinds tiae and ae with layout centred");
   if (c.layout == Layout::document && (c.kind == Kind::fg || c.max_shift < 1))
     throw std::runtime_error("layout \"document\" is a setting of kinds tiae and ae with shifts (max_shift >= 1)");
+  if (c.page_documents > 0 && c.layout != Layout::page) throw std::runtime_error("page_documents is a setting of layout \"page\"");
   if (c.letters > 0 && (c.layout == Layout::centred || c.layout == Layout::page))
     throw std::runtime_error("letters are a setting of layouts \"text\" and \"document\"");
 }

@@ -73,6 +73,7 @@ struct TrainConfig {
   std::string pages_file;   // layout page: read them from this file (`tiae pages`) instead
   double page_clutter = 0;  // layout page: the fraction of views with structure behind the ink (data/page_clutter.h)
   double page_ink_hues = 0;  // layout page, colour: the fraction of views with ink of any hue and luma
+  double page_documents = 0;  // layout page: the fraction of pages that look like real documents (training_pages.h)
   // Start from the weights of this training run or model folder instead of random ones
   // (fine-tuning): every parameter of the same name and shape is copied.
   std::string init;

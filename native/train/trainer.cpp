@@ -139,7 +139,7 @@ PageBank training_page_bank(const TrainConfig& config, bool report) {
     const auto split = load_mnist_split(find_mnist_package());
     PageBankOptions o;
     o.count = config.pages, o.views = config.views + 1, o.model_glyph = kMnistDigitHeight, o.clutter = config.page_clutter;
-    o.channels = config.network.channels, o.seed = config.seed, o.ink_hues = config.page_ink_hues;
+    o.channels = config.network.channels, o.seed = config.seed, o.ink_hues = config.page_ink_hues, o.documents = config.page_documents;
     bank = make_page_bank(o, split.train, int(torch::get_num_threads()), report);
 #else
     throw std::runtime_error("layout page draws its pages with OpenCV, which this build lacks: give pages_file (tiae pages)");
