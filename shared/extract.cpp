@@ -1,6 +1,7 @@
 #include "extract.h"
 
 #include "image_header.h"
+#include "paper_plane.h"
 #include "resample.h"
 
 #include <algorithm>
@@ -70,9 +71,14 @@ std::vector<float> gray_from_rgba8(const uint8_t* rgba, int width, int height) {
 
 std::vector<float> planes_from_rgba8(const uint8_t* rgba, int width, int height, int channels) {
   if (channels == 1) return gray_from_rgba8(rgba, width, height);
-  if (channels != 3) throw std::invalid_argument("an image has 1 plane (gray) or 3 (R, G, B), not " + std::to_string(channels));
+  if (channels != 3 && channels != 4)
+    throw std::invalid_argument("an image has 1 plane (gray), 3 (R, G, B) or 4 (R, G, B, paper), not " + std::to_string(channels));
   const size_t n = size_t(width) * height;
-  std::vector<float> planes(3 * n);
+  std::vector<float> planes(size_t(channels) * n);
+  if (channels == 4) {  // the paper plane's place: ForegroundExtraction fills it at the model's glyph size
+    const auto gray = gray_from_rgba8(rgba, width, height);
+    std::copy(gray.begin(), gray.end(), planes.begin() + long(3 * n));
+  }
   for (size_t i = 0; i < n; ++i) {
     const uint8_t* p = rgba + 4 * i;
     const float alpha = p[3] / 255.0f;
@@ -114,7 +120,7 @@ std::string ForegroundExtraction::check(int width, int height, const ExtractOpti
                         out_of_range("halo", o.halo, 0, (o.patch - 1) / 2, " px, under half the window side"),
                         out_of_range("stride", o.stride, 1, o.patch - 2 * o.halo, o.halo ? " px, the window side less its halos" : " px, the window side"),
                         out_of_range("batch", o.batch, 1, kMaxBatch, " windows"),
-                        o.channels == 1 || o.channels == 3 ? "" : "channels must be 1 (gray) or 3 (R, G, B) (got " + number(o.channels) + ")"})
+                        o.channels == 1 || o.channels == 3 || o.channels == 4 ? "" : "channels must be 1 (gray), 3 (R, G, B) or 4 (R, G, B, paper) (got " + number(o.channels) + ")"})
     if (!e.empty()) return e;
   const double w = scaled(width, o), h = scaled(height, o);
   if (w * h > double(kMaxExtractPixels))
@@ -146,6 +152,7 @@ ForegroundExtraction::ForegroundExtraction(std::vector<float> image, int width, 
       const auto rescaled = resize_image(image.data() + c * plane, width, height, work_w_, work_h_);
       work_.insert(work_.end(), rescaled.begin(), rescaled.end());
     }
+  if (options.channels == 4) fill_paper_plane();
   const auto xs = window_starts(work_w_, options.patch, options.stride), ys = window_starts(work_h_, options.patch, options.stride);
   weight_ = axis_weights(options.patch, options.halo);
   cover_x_ = coverage(work_w_, weight_, xs);
@@ -155,6 +162,14 @@ ForegroundExtraction::ForegroundExtraction(std::vector<float> image, int width, 
     for (int x : xs) windows_.push_back({x, y});
   sum_.assign(size_t(work_w_) * work_h_, 0.0f);
   accepted_.assign(size_t(batches()), false);
+}
+
+void ForegroundExtraction::fill_paper_plane() {
+  const size_t n = size_t(work_w_) * work_h_;
+  std::vector<float> luma(n);
+  for (size_t i = 0; i < n; ++i) luma[i] = 0.299f * work_[i] + 0.587f * work_[n + i] + 0.114f * work_[2 * n + i];
+  const auto plane = paper_normalised(luma.data(), work_w_, work_h_);
+  std::copy(plane.begin(), plane.end(), work_.begin() + long(3 * n));
 }
 
 int ForegroundExtraction::batch_size(int b) const {

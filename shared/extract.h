@@ -29,8 +29,9 @@ float window_weight(int i, int patch);
 // over white where alpha < 255.
 std::vector<float> gray_from_rgba8(const uint8_t* rgba, int width, int height);
 
-// The network's input planes of 8-bit RGBA: 1 (gray_from_rgba8) or 3 (R, G, B in [0, 1],
-// each composited over white), plane after plane.
+// The network's input planes of 8-bit RGBA: 1 (gray_from_rgba8), 3 (R, G, B in [0, 1], each
+// composited over white) or 4 (R, G, B and the paper plane's place, which ForegroundExtraction
+// fills with paper_normalised at the model's glyph size: shared/paper_plane.h), plane after plane.
 std::vector<float> planes_from_rgba8(const uint8_t* rgba, int width, int height, int channels);
 
 // The extractor's output made calibrated: a model's ink threshold t (its card's
@@ -50,7 +51,7 @@ struct ExtractOptions {
   int stride = 8;                // px between windows, in the rescaled image: 1..patch - 2 halo (no gaps)
   int batch = 256;               // windows per network call: 1..kMaxBatch
   int patch = 32;                // the network's input side: 1..kMaxPatch
-  int channels = 1;              // the image's planes (the network's input channels): 1 (gray) or 3 (R, G, B)
+  int channels = 1;              // the image's planes (the network's input channels): 1 (gray), 3 (R, G, B) or 4 (and paper)
   // 0: sin^2 window weights (window_weight). Else a window's outputs within `halo` px of its
   // border weigh almost nothing (kHaloWeight: pixels by the image's border, which no window
   // holds further in, still get a value) and the others 1.
@@ -100,6 +101,7 @@ class ForegroundExtraction {
  private:
   ExtractOptions options_;
   int width_, height_, work_w_, work_h_;
+  void fill_paper_plane();   // channels 4: the paper plane of the rescaled image's R, G, B
   std::vector<float> work_;  // the rescaled image, plane after plane
   std::vector<float> sum_;   // overlap-added outputs
   std::vector<float> weight_;           // a window's weight along one axis (axis_weights)

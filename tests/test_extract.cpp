@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "extract.h"
+#include "paper_plane.h"
 #include "resample.h"
 
 namespace {
@@ -171,7 +172,7 @@ TEST_CASE("colour planes from RGBA: R, G, B each over white paper, and their lum
   for (int c = 0; c < 3; ++c) CHECK(p[c * 5 + 3] == Approx(1.0f));  // transparent: white
   for (int i = 0; i < 5; ++i) CHECK(0.299f * p[i] + 0.587f * p[5 + i] + 0.114f * p[10 + i] == Approx(g[i]).margin(1e-6));
   CHECK(tiae::planes_from_rgba8(px, 5, 1, 1) == g);
-  CHECK_THROWS_WITH(tiae::planes_from_rgba8(px, 5, 1, 2), Catch::Contains("1 plane (gray) or 3"));
+  CHECK_THROWS_WITH(tiae::planes_from_rgba8(px, 5, 1, 2), Catch::Contains("1 plane (gray), 3 (R, G, B) or 4"));
 }
 
 TEST_CASE("a colour job's windows hold each plane as a gray job over that plane alone holds it") {
@@ -199,7 +200,34 @@ TEST_CASE("a colour job's windows hold each plane as a gray job over that plane 
   }
   CHECK_THROWS_WITH(tiae::ForegroundExtraction(std::vector<float>(size_t(w) * h), w, h, o), Catch::Contains("3 plane(s)"));
   o.channels = 2;
-  CHECK(tiae::ForegroundExtraction::check(w, h, o).find("channels must be 1 (gray) or 3") != std::string::npos);
+  CHECK(tiae::ForegroundExtraction::check(w, h, o).find("channels must be 1 (gray), 3 (R, G, B) or 4") != std::string::npos);
+}
+
+TEST_CASE("a job of 4 planes holds R, G, B as a colour job and the paper plane of their rescaled luma, whatever the 4th plane was") {
+  const int w = 90, h = 64;
+  std::vector<float> planes;
+  for (unsigned c = 0; c < 4; ++c) {
+    const auto one = random_image(w, h, 40 + c);
+    planes.insert(planes.end(), one.begin(), one.end());
+  }
+  tiae::ExtractOptions o = tiae::convolutional_windows({}, 9);
+  o.glyph_size = 27;  // rescaled: 90 x 64 -> 67 x 47, within one 256 px window
+  o.channels = 4;
+  tiae::ForegroundExtraction job(planes, w, h, o);
+  const int p = job.patch(), ww = job.work_width(), wh = job.work_height();
+  REQUIRE(job.windows() == 1);
+  std::vector<float> in(size_t(4) * p * p);
+  job.inputs(0, in.data());
+  std::vector<std::vector<float>> rescaled;
+  for (int c = 0; c < 3; ++c) rescaled.push_back(tiae::resize_image(planes.data() + size_t(c) * w * h, w, h, ww, wh));
+  std::vector<float> luma(size_t(ww) * wh);
+  for (size_t i = 0; i < luma.size(); ++i) luma[i] = 0.299f * rescaled[0][i] + 0.587f * rescaled[1][i] + 0.114f * rescaled[2][i];
+  const auto paper = tiae::paper_normalised(luma.data(), ww, wh);
+  for (int y = 0; y < wh; ++y)
+    for (int x = 0; x < ww; ++x) {
+      for (int c = 0; c < 3; ++c) REQUIRE(in[size_t(c) * p * p + size_t(y) * p + x] == rescaled[size_t(c)][size_t(y) * ww + x]);
+      REQUIRE(in[size_t(3) * p * p + size_t(y) * p + x] == Approx(paper[size_t(y) * ww + x]).margin(1e-6));
+    }
 }
 
 TEST_CASE("empty, oversized images and bad options are refused with a message") {

@@ -102,6 +102,8 @@ Action add_eval(CLI::App& app) {
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
   cmd->add_flag("--real-pages-only", o->eval.real_pages_only,
                 "foreground models: score the real pages (data/real-pages) alone, not the digits and synthetic pages");
+  cmd->add_option("--adapt-seconds", o->eval.adapt_seconds, "foreground models: also score the real pages through extract --adapt "
+                                                            "with this budget")->check(CLI::Range(1.0, 600.0));
   return [o] {
     o->eval.progress = !o->no_progress;
     evaluate(o->runs, o->eval);
@@ -233,7 +235,8 @@ Action add_extract(CLI::App& app) {
   auto* cmd = app.add_subcommand("extract", "the foreground (handwriting) of a whole photo, with a foreground extractor");
   struct Options {
     std::string in, out, glyph_size = "auto", precision = "float32";
-    bool no_progress = false;
+    bool no_progress = false, adapt = false;
+    double adapt_seconds = 15;
 #ifdef TIAE_HAVE_OPENCV
     ExtractPhotoOptions extract;
 #endif
@@ -249,6 +252,9 @@ Action add_extract(CLI::App& app) {
 #ifdef TIAE_HAVE_OPENCV
   cmd->add_option("-m,--model", o->extract.model, "model folder or training run (default: the released models/pages-fg-mean)");
   cmd->add_flag("--mask", o->extract.mask, "write the ink mask (black or white) instead of the calibrated soft map");
+  cmd->add_flag("--adapt", o->adapt, "fine-tune the model on the photo's own paper under pen ink in its ink's colours, then "
+                                     "extract (the slides' flyer recipe; docs/method.md)");
+  cmd->add_option("--adapt-seconds", o->adapt_seconds, "with --adapt: how long to fine-tune")->capture_default_str()->check(CLI::Range(1.0, 600.0));
   cmd->add_option("--stride", o->extract.core.stride, "px between 32x32 windows (after rescaling; a convolutional model sets its own)")->capture_default_str();
   cmd->add_option("--batch", o->extract.core.batch, "windows per network call")->capture_default_str();
   cmd->add_option("--device", o->extract.device, "auto, cpu or cuda");
@@ -265,6 +271,7 @@ Action add_extract(CLI::App& app) {
     if (glyph_size) options.core.glyph_size = *glyph_size;
     options.progress = !o->no_progress;
     options.precision = parse_precision(o->precision);
+    options.adapt_seconds = o->adapt ? o->adapt_seconds : 0;
     check_output_file(o->out, {o->in});
     fmt::print("{}\n", extract_photo(o->in, o->out, options));
 #else
@@ -363,7 +370,7 @@ Action add_pages(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "the run's seed (page i depends on it, the options below and i only)")->capture_default_str();
   cmd->add_option("--clutter", o->clutter, "the run's page_clutter: the fraction of drawings with structure behind the ink")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--channels", o->channels, "the run's network.channels: 1 (gray) or 3 (colour)")->capture_default_str()->check(CLI::IsMember({1, 3}));
+  cmd->add_option("--channels", o->channels, "the run's network.channels: 1 (gray), 3 (colour) or 4 (colour and paper)")->capture_default_str()->check(CLI::IsMember({1, 3, 4}));
   cmd->add_option("--ink-hues", o->ink_hues, "the run's page_ink_hues (colour only): the fraction of drawings with ink of any hue and luma")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--documents", o->documents, "the run's page_documents: the fraction of pages that look like real documents")

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "glyph_size.h"
+#include "model/adaptation.h"
 #include "model/foreground.h"
 #include "io/image_file.h"
 #include "artifacts/model_card.h"
@@ -52,18 +53,30 @@ std::string extract_photo(const std::string& in, const std::string& out, const E
     if (!too_large.empty()) throw std::runtime_error(fmt::format("{}: at the glyph size the model chose, {:.1f} px: {} (give --glyph-size)",
                                                                  in, core.glyph_size, too_large));
   }
-  auto foreground =
-      extract_foreground(model.network, device, std::move(planes), image.width, image.height, core, options.progress, options.precision);
-  calibrate_ink(foreground, float(card.ink_threshold));
+  const auto extract = [&] {
+    auto soft = extract_foreground(model.network, device, planes, image.width, image.height, core, options.progress, options.precision);
+    calibrate_ink(soft, float(card.ink_threshold));
+    return soft;
+  };
+  auto foreground = extract();
+  std::string adapted;
+  if (options.adapt_seconds > 0) {
+    AdaptOptions adapt;
+    adapt.seconds = options.adapt_seconds;
+    const int steps = adapt_to_image(model.network, device, model.config, planes, foreground, image.width, image.height,
+                                     core.glyph_size, core.model_glyph_size, adapt, options.progress);
+    foreground = extract();
+    adapted = fmt::format(", adapted to the photo in {} steps", steps);
+  }
   if (options.mask)
     for (auto& v : foreground) v = v >= 0.5f ? 1.f : 0.f;
   write_gray_image(out, foreground, image.width, image.height);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double scale = core.model_glyph_size / core.glyph_size;
   const char* how = from == From::model ? " (chosen by the model)" : from == From::measured ? " (measured)" : "";
-  return fmt::format("{}: {}x{} px, glyph size {:.1f} px{} (windows on a {:.0f}x{:.0f} rescaled image), ink over {:.2f}, {:.1f} s -> {}",
+  return fmt::format("{}: {}x{} px, glyph size {:.1f} px{} (windows on a {:.0f}x{:.0f} rescaled image), ink over {:.2f}{}, {:.1f} s -> {}",
                      in, image.width, image.height, core.glyph_size, how, image.width * scale, image.height * scale,
-                     card.ink_threshold, s, out);
+                     card.ink_threshold, adapted, s, out);
 }
 
 }  // namespace tiae

@@ -21,6 +21,7 @@ struct ExtractPhotoOptions {
   // marks (shared/glyph_size.h); or chosen by the model (shared/glyph_search.h).
   enum class GlyphSize { given, measured, model } glyph_size_from = GlyphSize::given;
   bool mask = false;           // write the ink mask (output at or over 0.5) instead of the soft map
+  double adapt_seconds = 0;    // > 0: --adapt, the model fine-tuned on the photo's own paper for this long first (model/adaptation.h)
   Precision precision = Precision::float32;  // bfloat16: the network's products in bfloat16 (model/precision.h)
   bool progress = true;
 };

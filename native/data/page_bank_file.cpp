@@ -46,7 +46,7 @@ PageBank read_page_bank(const std::string& path) {
   if (in.size() < kHeader || in.compare(0, 8, kMagic) != 0) throw std::runtime_error(path + " is not a file of training pages (tiae pages)");
   PageBank bank;
   const uint32_t count = get_u32(in, 8), views = get_u32(in, 12), side = get_u32(in, 16), channels = get_u32(in, 20);
-  if (count == 0 || views == 0 || (channels != 1 && channels != 3) || uint64_t(count) * (views * channels + 1) > kMaxPlanes ||
+  if (count == 0 || views == 0 || (channels != 1 && channels != 3 && channels != 4) || uint64_t(count) * (views * channels + 1) > kMaxPlanes ||
       side == 0 || side > kMaxSide)
     throw std::runtime_error(path + ": a header of " + std::to_string(count) + " pages, " + std::to_string(views) + " views of " +
                              std::to_string(channels) + " channel(s) of " + std::to_string(side) + " px is out of range");

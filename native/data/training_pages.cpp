@@ -20,6 +20,7 @@
 #include "data/page_clutter.h"
 #include "data/page_effects.h"
 #include "io/progress_bar.h"
+#include "paper_plane.h"
 
 namespace tiae {
 
@@ -144,6 +145,23 @@ void store_colour(const cv::Mat& bgr8, uint8_t* out, size_t plane, std::mt19937_
   for (int c = 0; c < 3; ++c) std::copy(planes[2 - c].begin<uint8_t>(), planes[2 - c].end<uint8_t>(), out + size_t(c) * plane);
 }
 
+// A view as the network reads it: gray, R, G, B, or R, G, B and the paper plane of those
+// (shared/paper_plane.h, from the 8-bit values, as ForegroundExtraction makes it).
+void store_view(const cv::Mat& bgr8, uint8_t* out, size_t plane, int channels, std::mt19937_64& rng, int gray_one_in = 7) {
+  if (channels == 1) {
+    cv::Mat gray;
+    cv::cvtColor(bgr8, gray, cv::COLOR_BGR2GRAY);
+    std::copy(gray.begin<uint8_t>(), gray.end<uint8_t>(), out);
+    return;
+  }
+  store_colour(bgr8, out, plane, rng, gray_one_in);
+  if (channels == 3) return;
+  std::vector<float> luma(plane);
+  for (size_t i = 0; i < plane; ++i) luma[i] = (0.299f * out[i] + 0.587f * out[plane + i] + 0.114f * out[2 * plane + i]) / 255.f;
+  const auto paper = paper_normalised(luma.data(), bgr8.cols, bgr8.rows);
+  for (size_t i = 0; i < plane; ++i) out[3 * plane + i] = uint8_t(std::lround(255 * paper[i]));
+}
+
 // The square `at` (x, y, side in the source) of `m`, resized to `side` px.
 cv::Mat cut_square(const cv::Mat& m, int side, const cv::Vec3i& at) {
   cv::Mat out;
@@ -175,6 +193,31 @@ void real_ink(const DocumentSource& a, double glyph, int side, std::mt19937_64& 
   cv::max(through, 0, through);
 }
 
+// Ink of coverage `ink` that lets `through` of the light through, on `paper`, under `light`.
+cv::Mat lay_ink(const cv::Mat& paper, const cv::Mat& ink, const cv::Mat& through, const cv::Mat& light) {
+  cv::Mat lit(paper.size(), CV_32FC3);
+  for (int r = 0; r < paper.rows; ++r)
+    for (int c = 0; c < paper.cols; ++c) {
+      const float a = ink.at<float>(r, c);
+      lit.at<cv::Vec3f>(r, c) = paper.at<cv::Vec3f>(r, c).mul(cv::Vec3f::all(1) - a * (cv::Vec3f::all(1) - through.at<cv::Vec3f>(r, c))) * light.at<float>(r, c);
+    }
+  return lit;
+}
+
+// Handwriting or print in `colour`, its strength running thinner and thicker along the page:
+// the coverage and what it lets through.
+void pen_ink(const Sources& src, int side, double glyph, const cv::Vec3f& colour, const DigitSet& digits, std::mt19937_64& rng,
+             cv::Mat& ink, cv::Mat& through) {
+  if (rng() & 1) ink = cursive_ink(side, side, glyph, glyph * uniform(rng, 0.04, 0.14), rng);
+  else draw_ink(src, side, side, glyph, digits, rng).convertTo(ink, CV_32F, 1.0 / 255);
+  cv::Mat fade(4, 4, CV_32F);
+  cv::randu(fade, 0.6, 1.0);
+  cv::resize(fade, fade, {side, side}, 0, 0, cv::INTER_CUBIC);
+  through = cv::Mat(side, side, CV_32FC3);
+  for (int r = 0; r < side; ++r)
+    for (int c = 0; c < side; ++c) through.at<cv::Vec3f>(r, c) = cv::Vec3f::all(1) - fade.at<float>(r, c) * (cv::Vec3f::all(1) - colour);
+}
+
 // One view's paper for a document page: a real page's paper (at any scale, mirrored or
 // turned), else the paper of the other training pages (photos, tints).
 cv::Mat document_paper(const Sources& src, double glyph, int side, std::mt19937_64& rng) {
@@ -195,20 +238,8 @@ void make_document_page(const Sources& src, PageBank& bank, int i, const PageBan
   const int side = bank.side;
   const double glyph = o.model_glyph * std::exp(uniform(rng, std::log(0.6), std::log(1.6)));
   cv::Mat ink, through, own_paper;
-  const int kind = int(rng() % 3);
-  if (kind == 0) {
-    real_ink((*src.documents)[rng() % src.documents->size()], glyph, side, rng, ink, through, own_paper);
-  } else {
-    if (kind == 1) ink = cursive_ink(side, side, glyph, glyph * uniform(rng, 0.04, 0.14), rng);
-    else draw_ink(src, side, side, glyph, digits, rng).convertTo(ink, CV_32F, 1.0 / 255);
-    cv::Mat fade(4, 4, CV_32F);  // the pen's ink runs thinner and thicker along the page
-    cv::randu(fade, 0.6, 1.0);
-    cv::resize(fade, fade, {side, side}, 0, 0, cv::INTER_CUBIC);
-    const cv::Vec3f colour = document_ink(rng);
-    through = cv::Mat(side, side, CV_32FC3);
-    for (int r = 0; r < side; ++r)
-      for (int c = 0; c < side; ++c) through.at<cv::Vec3f>(r, c) = cv::Vec3f::all(1) - fade.at<float>(r, c) * (cv::Vec3f::all(1) - colour);
-  }
+  if (rng() % 2 == 0) real_ink((*src.documents)[rng() % src.documents->size()], glyph, side, rng, ink, through, own_paper);
+  else pen_ink(src, side, glyph, document_ink(rng), digits, rng, ink, through);
   ink.convertTo(cv::Mat(side, side, CV_8U, bank.ink.data() + size_t(i) * bank.plane()), CV_8U, 255.0);
   for (int v = 0; v < bank.views; ++v) {
     cv::Mat paper = v == 0 && !own_paper.empty() && rng() % 3 == 0 ? own_paper.clone() : document_paper(src, glyph, side, rng);
@@ -217,21 +248,9 @@ void make_document_page(const Sources& src, PageBank& bank, int i, const PageBan
     if (rng() % 3 == 0) add_show_through(paper, cursive_ink(side, side, glyph, glyph * uniform(rng, 0.04, 0.12), rng), rng);
     cv::Mat light(side, side, CV_32F, cv::Scalar(uniform(rng, 0.75, 1.1)));
     if (rng() % 4 == 0) light = 0.25 * page_light(side, side, rng) + 0.75;
-    cv::Mat lit(side, side, CV_32FC3);
-    for (int r = 0; r < side; ++r)
-      for (int c = 0; c < side; ++c) {
-        const float a = ink.at<float>(r, c);
-        lit.at<cv::Vec3f>(r, c) = paper.at<cv::Vec3f>(r, c).mul(cv::Vec3f::all(1) - a * (cv::Vec3f::all(1) - through.at<cv::Vec3f>(r, c))) * light.at<float>(r, c);
-      }
+    const cv::Mat lit = lay_ink(paper, ink, through, light);
     const cv::Mat decoded = rng() & 1 ? scanned(lit, rng) : photographed(lit, int(rng() % 1000000), rng);
-    uint8_t* out = const_cast<uint8_t*>(bank.image(i, v));
-    if (o.channels == 3) {
-      store_colour(decoded, out, bank.plane(), rng, 4);
-      continue;
-    }
-    cv::Mat gray;
-    cv::cvtColor(decoded, gray, cv::COLOR_BGR2GRAY);
-    gray.copyTo(cv::Mat(side, side, CV_8U, out));
+    store_view(decoded, const_cast<uint8_t*>(bank.image(i, v)), bank.plane(), o.channels, rng, 4);
   }
 }
 
@@ -257,7 +276,7 @@ void make_page(const Sources& src, PageBank& bank, int i, const PageBankOptions&
   for (int v = 0; v < bank.views; ++v) {
     cv::Mat paper = draw_paper(src, w, h, rng);
     if (o.clutter > 0 && uniform(rng, 0, 1) < o.clutter) add_clutter(paper, glyph, rng);  // no draw at 0: older banks unchanged
-    if (o.channels == 3) {  // photos of every hue: the paper's colour planes in a random order
+    if (o.channels > 1) {  // photos of every hue: the paper's colour planes in a random order
       std::vector<int> order = {0, 1, 2};
       std::shuffle(order.begin(), order.end(), rng);
       const int pairs[] = {0, order[0], 1, order[1], 2, order[2]};
@@ -275,14 +294,13 @@ void make_page(const Sources& src, PageBank& bank, int i, const PageBankOptions&
         lit.at<cv::Vec3f>(r, c) = ((1 - a) * paper.at<cv::Vec3f>(r, c) + a * colour) * l;
       }
     const cv::Mat decoded = photographed(lit, int(rng() % 1000000), rng);
-    uint8_t* out = const_cast<uint8_t*>(bank.image(i, v));
-    if (o.channels == 3) {
-      store_colour(rescaled(decoded), out, bank.plane(), rng);
+    if (o.channels == 1) {  // gray before rescaling, as these pages always were
+      cv::Mat gray;
+      cv::cvtColor(decoded, gray, cv::COLOR_BGR2GRAY);
+      rescaled(gray).copyTo(cv::Mat(side, side, CV_8U, const_cast<uint8_t*>(bank.image(i, v))));
       continue;
     }
-    cv::Mat gray;
-    cv::cvtColor(decoded, gray, cv::COLOR_BGR2GRAY);
-    rescaled(gray).copyTo(cv::Mat(side, side, CV_8U, out));
+    store_view(rescaled(decoded), const_cast<uint8_t*>(bank.image(i, v)), bank.plane(), o.channels, rng);
   }
 }
 
@@ -314,8 +332,9 @@ Sources sources_for_thread(const std::vector<cv::Mat>& photos, const std::vector
 }  // namespace
 
 PageBank make_page_bank(const PageBankOptions& o, const DigitSet& digits, int threads, bool progress) {
-  if (o.channels != 1 && o.channels != 3) throw std::invalid_argument("training pages are gray (1 channel) or colour (3)");
-  if (o.ink_hues > 0 && o.channels != 3) throw std::invalid_argument("inks of any hue are for colour pages (3 channels)");
+  if (o.channels != 1 && o.channels != 3 && o.channels != 4)
+    throw std::invalid_argument("training pages are gray (1 channel), colour (3) or colour and paper (4)");
+  if (o.ink_hues > 0 && o.channels == 1) throw std::invalid_argument("inks of any hue are for colour pages (3 or 4 channels)");
   PageBank bank;
   bank.count = o.count;
   bank.views = o.views;
@@ -356,6 +375,47 @@ PageBank make_page_bank(const PageBankOptions& o, const DigitSet& digits, int th
   for (auto& w : workers) w.join();
   if (failure) std::rethrow_exception(failure);
   bar.finish();
+  return bank;
+}
+
+namespace {
+// Page i over the image's paper: pen ink of one of its inks, each view on a crop of the paper.
+void make_paper_page(const Sources& src, const cv::Mat& paper, const ImagePaper& image, PageBank& bank, int i,
+                     const PageBankOptions& o, const DigitSet& digits) {
+  std::mt19937_64 rng(o.seed * 1000003 + uint64_t(i));
+  const int side = bank.side;
+  const double glyph = o.model_glyph * std::exp(uniform(rng, std::log(0.75), std::log(1.33)));
+  cv::Vec3f colour = document_ink(rng);
+  if (!image.inks.empty()) {
+    const auto& c = image.inks[rng() % image.inks.size()];
+    colour = cv::Vec3f(c[0], c[1], c[2]);
+  }
+  cv::Mat ink, through;
+  pen_ink(src, side, glyph, colour, digits, rng, ink, through);
+  cv::GaussianBlur(ink, ink, {0, 0}, 0.5);  // as soft as a photographed stroke
+  ink.convertTo(cv::Mat(side, side, CV_8U, bank.ink.data() + size_t(i) * bank.plane()), CV_8U, 255.0);
+  const cv::Mat light(side, side, CV_32F, cv::Scalar(1));
+  for (int v = 0; v < bank.views; ++v) {
+    cv::Mat view = cut_square(paper, side, random_square(paper, side, rng));
+    if (rng() & 1) cv::flip(view, view, int(rng() % 3) - 1);
+    cv::Mat bgr8;
+    lay_ink(view, ink, through, light).convertTo(bgr8, CV_8UC3, 255.0);
+    store_view(bgr8, const_cast<uint8_t*>(bank.image(i, v)), bank.plane(), o.channels, rng, 1 << 30);
+  }
+}
+}  // namespace
+
+PageBank make_paper_bank(const ImagePaper& image, const PageBankOptions& o, const DigitSet& digits) {
+  if (image.width < 8 || image.height < 8) throw std::invalid_argument("the image's paper is too small to cut pages from");
+  PageBank bank;
+  bank.count = o.count, bank.views = o.views, bank.side = std::min({o.side, image.width, image.height}), bank.channels = o.channels;
+  bank.images.resize(size_t(o.count) * o.views * o.channels * bank.plane());
+  bank.ink.resize(size_t(o.count) * bank.plane());
+  const cv::Mat paper(image.height, image.width, CV_32FC3, const_cast<float*>(image.bgr.data()));
+  const std::vector<cv::Mat> no_photos;
+  const std::vector<DocumentSource> no_documents;
+  const Sources src = sources_for_thread(no_photos, no_documents);
+  for (int i = 0; i < o.count; ++i) make_paper_page(src, paper, image, bank, i, o, digits);
   return bank;
 }
 

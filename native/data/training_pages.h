@@ -11,6 +11,7 @@
 // Made once on the CPU (OpenCV) and kept as 8-bit planes, so a trainer on any device only
 // cuts crops from it.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -37,7 +38,7 @@ struct PageBankOptions {
   double clutter = 0;       // the fraction of views with man-made structure behind the ink (page_clutter.h)
   double ink_hues = 0;      // colour only: the fraction of views whose ink is a saturated hue of any luma
   double documents = 0;     // the fraction of pages that look like real documents (the real pages' tuning part)
-  int channels = 1;         // 1: gray (as gray_from_rgba8); 3: colour, R, G, B planes (as planes_from_rgba8)
+  int channels = 1;         // 1: gray (as gray_from_rgba8); 3: colour, R, G, B planes (as planes_from_rgba8); 4: and the paper plane
   uint64_t seed = 1;
 };
 
@@ -45,5 +46,17 @@ struct PageBankOptions {
 // (not count) and i only; made on `threads` threads. Needs OpenCV; throws naming the
 // package when a font or photo is missing.
 PageBank make_page_bank(const PageBankOptions& options, const DigitSet& digits, int threads, bool progress);
+
+// One image's own paper, for `tiae extract --adapt` (model/adaptation.h): the image with its
+// ink painted over, already rescaled to the model's glyph size, and what its ink lets through.
+struct ImagePaper {
+  int width = 0, height = 0;
+  std::vector<float> bgr;                   // height x width x 3 in [0, 1]
+  std::vector<std::array<float, 3>> inks;  // BGR; none: documents' inks
+};
+// `options.count` pages of the fonts' letters, digits and joined-up handwriting (options.side
+// px, at glyph sizes within a third of the model's) in the image's inks, each view on another
+// crop of its paper, mirrored at random. Needs OpenCV.
+PageBank make_paper_bank(const ImagePaper& paper, const PageBankOptions& options, const DigitSet& digits);
 
 }  // namespace tiae

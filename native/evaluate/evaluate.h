@@ -24,7 +24,8 @@ struct EvalOptions {
   uint64_t seed = 7;
   int max_shift = 8;  // the protocol's shifts of the test digits (each model searches its card's range)
   bool progress = true;
-  bool real_pages_only = false;  // foreground models: only the real pages (data/real-pages), not the digits and synthetic pages
+  bool real_pages_only = false;
+  double adapt_seconds = 0;  // > 0: the real pages also through `tiae extract --adapt` with this budget  // foreground models: only the real pages (data/real-pages), not the digits and synthetic pages
 };
 
 // `runs`: training run folders or released model folders (model_folder.h); each model is

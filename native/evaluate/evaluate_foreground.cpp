@@ -13,6 +13,7 @@
 #include "io/figures.h"
 #include "io/files.h"
 #include "data/flyers.h"
+#include "model/adaptation.h"
 #include "model/foreground.h"
 #include "evaluate/metrics.h"
 #include "data/mnist_data.h"
@@ -301,19 +302,42 @@ std::string score_model_pages(LoadedModel& loaded, torch::Device device, std::ve
 // The real pages (real_page_scores.h) as `tiae extract --mask` makes them: the glyph size
 // the model chooses, its soft map calibrated by its card's threshold, ink over 0.5; and over
 // the level tuned on the tuning part. Pictured: the first pictured pages' soft maps.
+// The calibrated map of a page after `tiae extract --adapt` (model/adaptation.h), the network
+// given back as it was.
+std::vector<float> adapted_map(const PageReader& reader, const Flyer& page, const std::vector<float>& planes,
+                               const std::vector<float>& soft, double size, double threshold, double seconds) {
+  auto& network = reader.loaded.network;
+  std::vector<torch::Tensor> saved;
+  for (const auto& p : network->parameters()) saved.push_back(p.detach().clone());
+  AdaptOptions adapt;
+  adapt.seconds = seconds;
+  {
+    torch::AutoGradMode grad(true);
+    adapt_to_image(network, reader.device, reader.loaded.config, planes, soft, page.width, page.height, size, reader.model_glyph, adapt, false);
+  }
+  auto out = reader.extract(page, planes, size);
+  calibrate_ink(out, float(threshold));
+  torch::NoGradGuard no_grad;
+  size_t k = 0;
+  for (auto& p : network->parameters()) p.copy_(saved[k++]);
+  return out;
+}
+
 nlohmann::json score_model_real_pages(LoadedModel& loaded, torch::Device device, const std::vector<RealPage>& pages,
                                       const std::string& name, std::vector<std::vector<Picture>>& rows,
-                                      std::deque<std::vector<float>>& keep, bool progress) {
+                                      std::deque<std::vector<float>>& keep, const EvalOptions& options) {
   const ModelCard card = read_model_card_or_defaults(loaded.origin);
   const PageReader reader{loaded, device, card.glyph_size};
-  std::vector<std::vector<float>> soft;
+  std::vector<std::vector<float>> soft, adapted;
   nlohmann::json sizes = nlohmann::json::object();
-  ProgressBar bar("real pages " + name, long(pages.size()), progress);
+  ProgressBar bar("real pages " + name, long(pages.size()), options.progress);
   for (const auto& p : pages) {
     const auto planes = reader.input(p.page);
     const double size = reader.chosen_size(p.page, planes, card.ink_threshold);
     soft.push_back(reader.extract(p.page, planes, size));
     calibrate_ink(soft.back(), float(card.ink_threshold));
+    if (options.adapt_seconds > 0)
+      adapted.push_back(adapted_map(reader, p.page, planes, soft.back(), size, card.ink_threshold, options.adapt_seconds));
     sizes[p.name] = size;
     bar.update(long(soft.size()));
   }
@@ -336,6 +360,12 @@ nlohmann::json score_model_real_pages(LoadedModel& loaded, torch::Device device,
                        fmt::format("{}: FM {:.1f} at {:.0f} px", name, j["per_page"][pages[i].name]["fm"].get<double>(), sizes[pages[i].name].get<double>())});
   }
   fmt::print("{}\n{}\n", real_page_line(name, j), real_page_line(fmt::format("  over {:.3f} (tuned)", tuned), j["tuned_threshold"]));
+  if (!adapted.empty()) {
+    soft = std::move(adapted);
+    j["adapted"] = score_real_pages(pages, over(0.5f));
+    j["adapted"]["seconds"] = options.adapt_seconds;
+    fmt::print("{}\n", real_page_line(fmt::format("  --adapt ({:.0f} s)", options.adapt_seconds), j["adapted"]));
+  }
   return j;
 }
 
@@ -456,7 +486,7 @@ nlohmann::json evaluate_foreground(const std::vector<std::string>& runs, const E
       fmt::print("{}\n", line);
     }
 #ifdef TIAE_HAVE_OPENCV
-    if (!real.pages.empty()) metrics["real_pages"] = score_model_real_pages(loaded, device, real.pages, name, real.rows, keep, options.progress);
+    if (!real.pages.empty()) metrics["real_pages"] = score_model_real_pages(loaded, device, real.pages, name, real.rows, keep, options);
 #endif
     result["models"][name] = metrics;
   }

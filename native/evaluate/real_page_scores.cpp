@@ -81,10 +81,15 @@ double tune_real_page_threshold(const std::vector<RealPage>& pages, const std::v
 }
 
 std::string real_page_line(const std::string& name, const nlohmann::json& s) {
-  const auto& t = s["validation_by_type"];
-  return fmt::format("{:<34} FM tuning {:5.1f}  validation {:5.1f} (handwritten {:5.1f}, printed {:5.1f}, photographed {:5.1f})",
-                     name, s["tuning"]["fm"].get<double>(), s["validation"]["fm"].get<double>(),
-                     t["handwritten"]["fm"].get<double>(), t["printed"]["fm"].get<double>(), t["photographed"]["fm"].get<double>());
+  const auto tuning = [&](const char* type) {
+    double fm = 0;
+    int n = 0;
+    for (const auto& [page, p] : s["per_page"].items())
+      if (!p["validation"].get<bool>() && p["type"] == type) fm += p["fm"].get<double>(), ++n;
+    return fm / std::max(1, n);
+  };
+  return fmt::format("{:<34} FM tuning {:5.1f} (handwritten {:5.1f}, printed {:5.1f}, photographed {:5.1f})", name,
+                     s["tuning"]["fm"].get<double>(), tuning("handwritten"), tuning("printed"), tuning("photographed"));
 }
 
 }  // namespace tiae

@@ -27,7 +27,8 @@ SauvolaParameters tune_sauvola_on_real_pages(const std::vector<RealPage>& pages)
 // ink, with the best mean FM over the tuning part: 0.3 ... 0.7 in steps of 0.025.
 double tune_real_page_threshold(const std::vector<RealPage>& pages, const std::vector<std::vector<float>>& soft);
 
-// One line of a table: a method's mean FM over the tuning and the validation part and per type.
+// One line of a table: a method's mean FM over the tuning part and per type. The validation
+// part's are in the JSON only: they are read once, when a model is released.
 std::string real_page_line(const std::string& name, const nlohmann::json& scores);
 
 }  // namespace tiae

@@ -144,16 +144,17 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (c.network.arch == Architecture::conv && c.layout != Layout::page)
     throw std::runtime_error("network.arch \"conv\" is trained on layout \"page\"");
   const int channels = c.data == Dataset::grasp ? 2 : 1;
-  if (c.layout == Layout::page && c.network.channels == 3) {  // colour pages (R, G, B) in, the ink out
-    if (c.network.arch != Architecture::conv) throw std::runtime_error("colour pages (network.channels 3) need network.arch \"conv\"");
+  const bool colour_pages = c.layout == Layout::page && (c.network.channels == 3 || c.network.channels == 4);
+  if (colour_pages) {  // colour pages (R, G, B, and the paper plane with 4) in, the ink out
+    if (c.network.arch != Architecture::conv) throw std::runtime_error("colour pages (network.channels 3 or 4) need network.arch \"conv\"");
     if (c.network.output_channels == 0) c.network.output_channels = 1;
     if (c.network.output_channels != 1) throw std::runtime_error("a colour page extractor answers with 1 plane: network.output_channels 1");
   } else if (c.page_ink_hues > 0) {
-    throw std::runtime_error("page_ink_hues is for colour pages (layout page, network.channels 3)");
+    throw std::runtime_error("page_ink_hues is for colour pages (layout page, network.channels 3 or 4)");
   } else if (c.network.output_channels > 0 && c.network.output_channels != c.network.channels)
-    throw std::runtime_error("network.output_channels may differ from network.channels only for colour pages (layout page, channels 3)");
+    throw std::runtime_error("network.output_channels may differ from network.channels only for colour pages (layout page, channels 3 or 4)");
   if (c.network.channels == 1) c.network.channels = channels;  // the default of 1 becomes the data's
-  if (c.network.channels != channels && !(c.layout == Layout::page && c.network.channels == 3))
+  if (c.network.channels != channels && !colour_pages)
     throw std::runtime_error(fmt::format("data {} has {} channel(s): set network.channels to {}{}", to_string(c.data), channels, channels,
                                          c.layout == Layout::page ? " (or 3: colour pages)" : ""));
   if (c.data == Dataset::grasp && (c.kind == Kind::fg || c.layout != Layout::centred))

@@ -105,6 +105,13 @@ void copy_init_weights(AutoEncoder& model, const std::string& folder, torch::Dev
       // A gray model's first layer read through the luma of R, G, B (gray_from_rgba8's
       // weights): the colour network starts out answering exactly as the gray one.
       item.value().copy_(*source * torch::tensor({0.299f, 0.587f, 0.114f}, source->options()).view({1, 3, 1, 1}));
+    else if (source && item.key() == "encoder.conv.weight" && source->size(1) == 3 && item.value().size(1) == 4 &&
+             source->sizes() == item.value().narrow(1, 0, 3).sizes()) {
+      // A colour model's first layer, the paper plane's weights zero: it starts out answering
+      // exactly as the colour model, and learns what the paper plane is worth.
+      item.value().zero_();
+      item.value().narrow(1, 0, 3).copy_(*source);
+    }
     else kept_random.push_back(item.key());
   }
   if (kept_random.size() == model->parameters().size())
