@@ -1,53 +1,23 @@
-// The Grasp tab of the canvas app (wasm/app.cpp): the slides' grasp application. A visitor
-// paints a hand and an object with two brushes (or loads an example pair of the test set);
-// each change is resampled to a 2 x 32 x 32 pair and handed to the page, which runs
-// window.tiae.analyze with both grasp models (ordinary AE, TIAE) and hands back their
-// canonical pairs and estimated shifts. Hand in orange, object in blue, as in the
-// evaluation's pictures (native/io/figures.h).
+// Hand in orange, object in blue, as in the evaluation's pictures (native/io/figures.h).
 #include "grasp_tab.h"
 
-#include <GLES3/gl3.h>
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <string>
-#include <vector>
 
-#include "imgui.h"
 #include "resample.h"
 #include "screen.h"
 
+GraspTab grasp;
+
 namespace {
 
-constexpr int kDraw = 224, kSide = 32, kPlane = kSide * kSide, kModels = 2;
+constexpr int kDraw = GraspTab::kDraw, kSide = 32, kPlane = GraspTab::kPlane, kModels = GraspTab::kModels;
 const char* kTitles[kModels] = {"ordinary auto-encoder", "shift-invariant auto-encoder (TIAE)"};
 
-struct Result {
-  bool has = false;
-  std::vector<float> canonical = std::vector<float>(2 * kPlane), restored = canonical;
-  int dx = 0, dy = 0;
-  GLuint canonical_tex = 0, restored_tex = 0;
-};
-
-struct GraspView {
-  std::array<std::vector<float>, 2> drawing{std::vector<float>(kDraw * kDraw), std::vector<float>(kDraw * kDraw)};
-  std::vector<float> input = std::vector<float>(2 * kPlane);
-  int channel = 0;  // the brush: 0 hand, 1 object
-  float brush = 9.f;
-  bool dirty = true, in_flight = false, pending = false;
-  ImVec2 last_pen{-1, -1};
-  GLuint drawing_tex = 0;
-  std::array<Result, kModels> results;
-  std::vector<std::vector<float>> examples;  // 2 x 32 x 32 pairs of the test set
-  size_t next_example = 0;
-  std::string status = "paint a hand (orange) around an object (blue), or load an example";
-};
-GraspView grasp;
-
 // Two planes (hand, object) of side x side as an RGBA texture: hand orange, object blue.
-void upload_pair(GLuint& id, const float* hand, const float* object, int side, bool smooth) {
+void upload_pair(Texture& tex, const float* hand, const float* object, int side, bool smooth) {
   std::vector<unsigned char> rgba(size_t(side) * side * 4);
   for (int i = 0; i < side * side; ++i) {
     const float a = std::clamp(hand[i], 0.f, 1.f), b = std::clamp(object[i], 0.f, 1.f);
@@ -56,11 +26,7 @@ void upload_pair(GLuint& id, const float* hand, const float* object, int side, b
     rgba[4 * i + 2] = (unsigned char)std::min(255.f, 30 * a + 255 * b);
     rgba[4 * i + 3] = 255;
   }
-  if (!id) glGenTextures(1, &id);
-  glBindTexture(GL_TEXTURE_2D, id);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, smooth ? GL_LINEAR : GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, smooth ? GL_LINEAR : GL_NEAREST);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, side, side, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  tex.upload_rgba(rgba.data(), side, side, smooth);
 }
 
 void paint(ImVec2 from, ImVec2 to) {
@@ -81,12 +47,6 @@ void paint(ImVec2 from, ImVec2 to) {
   grasp.dirty = true;
 }
 
-bool has_ink() {
-  for (const auto& plane : grasp.drawing)
-    if (*std::max_element(plane.begin(), plane.end()) > 0) return true;
-  return false;
-}
-
 void request_analysis() {
   if (grasp.in_flight) {
     grasp.pending = true;
@@ -105,19 +65,8 @@ void refresh() {
     std::copy(plane.begin(), plane.end(), grasp.input.begin() + c * kPlane);
   }
   grasp.dirty = false;
-  if (has_ink()) return request_analysis();
+  if (grasp.has_ink()) return request_analysis();
   for (auto& r : grasp.results) r.has = false;
-}
-
-// An example pair drawn into the canvas (nearest neighbour, 7 px per pixel).
-void load_example() {
-  if (grasp.examples.empty()) return;
-  const auto& pair = grasp.examples[grasp.next_example++ % grasp.examples.size()];
-  for (int c = 0; c < 2; ++c)
-    for (int y = 0; y < kDraw; ++y)
-      for (int x = 0; x < kDraw; ++x)
-        grasp.drawing[size_t(c)][size_t(y) * kDraw + x] = pair[size_t(c) * kPlane + (y * kSide / kDraw) * kSide + x * kSide / kDraw];
-  grasp.dirty = true;
 }
 
 void drawing_column() {
@@ -135,7 +84,7 @@ void drawing_column() {
   }
   if (grasp.dirty) refresh();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddImage((ImTextureID)(intptr_t)grasp.drawing_tex, origin, ImVec2(origin.x + side, origin.y + side));
+  dl->AddImage(grasp.drawing_tex.imgui(), origin, ImVec2(origin.x + side, origin.y + side));
   dl->AddRect(origin, ImVec2(origin.x + side, origin.y + side), IM_COL32(90, 90, 100, 255));
   ImGui::RadioButton("hand", &grasp.channel, 0);
   ImGui::SameLine();
@@ -147,7 +96,7 @@ void drawing_column() {
   }
   ImGui::SameLine();
   ImGui::BeginDisabled(grasp.examples.empty());
-  if (ImGui::Button("Example")) load_example();
+  if (ImGui::Button("Example")) grasp.load_example();
   ImGui::EndDisabled();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side + px(40));
   ImGui::TextDisabled("Move the pair around: the TIAE's canonical pair stays put and keeps both shapes, while its "
@@ -158,20 +107,52 @@ void drawing_column() {
 }
 
 void model_column(int k) {
-  const Result& r = grasp.results[size_t(k)];
+  const GraspTab::Result& r = grasp.results[size_t(k)];
   ImGui::BeginGroup();
   ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kTitles[k]);
   ImGui::TextUnformatted("canonical pair D(E(I))");
-  if (r.has) ImGui::Image((ImTextureID)(intptr_t)r.canonical_tex, px(160, 160));
+  if (r.has) ImGui::Image(r.canonical_tex.imgui(), px(160, 160));
   else ImGui::Dummy(px(160, 160));
   ImGui::TextUnformatted("moved by the estimated shift");
-  if (r.has) ImGui::Image((ImTextureID)(intptr_t)r.restored_tex, px(160, 160));
+  if (r.has) ImGui::Image(r.restored_tex.imgui(), px(160, 160));
   else ImGui::Dummy(px(160, 160));
   if (r.has) ImGui::Text("estimated shift (%+d, %+d)", r.dx, r.dy);
   ImGui::EndGroup();
 }
 
 }  // namespace
+
+bool GraspTab::has_ink() const {
+  for (const auto& plane : drawing)
+    if (*std::max_element(plane.begin(), plane.end()) > 0) return true;
+  return false;
+}
+
+void GraspTab::set_result(int model, const float* canonical, const float* restored, int dx_, int dy_) {
+  if (model < 0 || model >= kModels || !has_ink()) return;  // a late answer for a drawing since cleared
+  Result& r = results[size_t(model)];
+  r.canonical.assign(canonical, canonical + 2 * kPlane);
+  r.restored.assign(restored, restored + 2 * kPlane);
+  r.dx = dx_, r.dy = dy_, r.has = true;
+  upload_pair(r.canonical_tex, r.canonical.data(), r.canonical.data() + kPlane, kSide, false);
+  upload_pair(r.restored_tex, r.restored.data(), r.restored.data() + kPlane, kSide, false);
+}
+
+void GraspTab::analysis_done() {
+  in_flight = false;
+  if (pending) request_analysis();
+}
+
+// An example pair drawn into the canvas (nearest neighbour, 7 px per pixel).
+void GraspTab::load_example() {
+  if (examples.empty()) return;
+  const auto& pair = examples[next_example++ % examples.size()];
+  for (int c = 0; c < 2; ++c)
+    for (int y = 0; y < kDraw; ++y)
+      for (int x = 0; x < kDraw; ++x)
+        drawing[size_t(c)][size_t(y) * kDraw + x] = pair[size_t(c) * kPlane + (y * kSide / kDraw) * kSide + x * kSide / kDraw];
+  dirty = true;
+}
 
 void grasp_tab() {
   drawing_column();
@@ -181,35 +162,3 @@ void grasp_tab() {
     model_column(k);
   }
 }
-
-extern "C" {
-
-// A grasp model's answer (0: AE, 1: TIAE): canonical and restored pairs, 2 x 32 x 32 each.
-EMSCRIPTEN_KEEPALIVE void app_grasp_result(int model, const float* canonical, const float* restored, int dx, int dy) {
-  if (model < 0 || model >= kModels || !has_ink()) return;  // a late answer for a drawing since cleared
-  Result& r = grasp.results[size_t(model)];
-  r.canonical.assign(canonical, canonical + 2 * kPlane);
-  r.restored.assign(restored, restored + 2 * kPlane);
-  r.dx = dx, r.dy = dy, r.has = true;
-  upload_pair(r.canonical_tex, r.canonical.data(), r.canonical.data() + kPlane, kSide, false);
-  upload_pair(r.restored_tex, r.restored.data(), r.restored.data() + kPlane, kSide, false);
-}
-EMSCRIPTEN_KEEPALIVE void app_grasp_done() {
-  grasp.in_flight = false;
-  if (grasp.pending) request_analysis();
-}
-EMSCRIPTEN_KEEPALIVE void app_grasp_example(const float* pair) { grasp.examples.emplace_back(pair, pair + 2 * kPlane); }
-EMSCRIPTEN_KEEPALIVE void app_grasp_status(const char* text) { grasp.status = text; }
-// For tests: load example i into the canvas, as the Example button does; the shift the
-// TIAE estimated last (dx * 100 + dy), or -9999 before any answer.
-EMSCRIPTEN_KEEPALIVE int app_grasp_load_example(int i) {
-  grasp.next_example = size_t(std::max(0, i));
-  load_example();
-  return int(grasp.examples.size());
-}
-EMSCRIPTEN_KEEPALIVE int app_grasp_tiae_shift() {
-  const Result& r = grasp.results[1];
-  return r.has ? r.dx * 100 + r.dy : -9999;
-}
-
-}  // extern "C"

@@ -1,4 +1,4 @@
-// The canvas's size and scale, shared by the app's tabs (wasm/app.cpp, wasm/grasp_tab.cpp).
+// The canvas's size and scale, shared by the app and its tabs (wasm/app.cpp, wasm/*_tab.cpp).
 // The page (web/app.js) sizes the canvas to the window and tells the app its CSS size and
 // the device's pixel ratio: the app draws in device pixels, and every length it lays out is
 // given in CSS pixels at scale 1 and passed through px(). Wide screens get one row of
