@@ -1,58 +1,22 @@
-// window.tiae: the page's API, and the one code path its UI uses.
-//   tiae.ready            Promise of { backend: 'webgpu' | 'wasm', models: [loaded at start], available: [all],
-//                                      extractModel: extract()'s default model }
-//   tiae.analyze(pixels, model = 'mnist-shift-tiae')
-//       pixels: Float32Array(C x 1024), C row-major 32x32 planes in [0, 1] (C: the model
-//       card's channels; 2 for grasp models: hand, then object)
-//       -> Promise of { descriptor: Float32Array, canonical: Float32Array(C x 1024),
-//                       shift: [dx, dy], restored: Float32Array(C x 1024) }
-//       canonical = D(E(I)); shift = where the input sits relative to the canonical shape
-//       (-theta_hat, with theta_hat = argmin ||D(E(I)) - T_theta I||^2 on the extended
-//       canvas, computed by the C++ core compiled to wasm); restored = T_shift(canonical).
-//   tiae.extract(image, { model = 'pages-fg-mean', glyphSize = 20 | 'auto' | 'measured', stride = 8, mask = false,
-//                         onProgress, signal })
-//       image: ImageData, ImageBitmap or Blob (a file) -> Promise of ImageData, the
-//       foreground (ink white on black) at the image's size, calibrated so that 0.5 means
-//       ink (the card's ink_threshold), or with mask the ink alone in white; the staged core of
-//       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
-//       runs each batch. The default model: the first of EXTRACT_MODELS (pages-fg-mean, ...)
-//       the page has. Windows as `tiae extract` takes them: a dense model's 32x32
-//       every `stride` px; a fully convolutional model's (card network.arch 'conv') whole
-//       256 px ones overlapping by twice its reach (1 + the sum of its dilations), stride
-//       ignored. onProgress(fraction) after each batch; between batches the page draws (a
-//       macrotask break), and an aborted `signal` (AbortController) rejects with an
-//       AbortError. Bad files reject with the same messages as `tiae extract`. glyphSize
-//       'auto': chosen by the model first (chooseGlyphSize), 'measured': measureGlyphSize's;
-//       the result's glyphSize says which size it ran at.
-//   tiae.modelReach(card)  a model card's reach (0: dense), as extract takes its windows
-//   tiae.document(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress, signal })
-//       image as for extract -> Promise of { width, height, heatmap: Float32Array (votes per
-//       page pixel), peaks: [[x, y, score], ...] (strongest first), clusters: [{ id,
-//       members: [[x, y], ...], canonical: Float32Array(1024) }] }: where windows' shifts
-//       put the canonical shape's centre, and mean-shift clusters of the descriptors of the
-//       windows on the peaks, as `tiae document` (the staged core of shared/document.h).
-//   tiae.measureGlyphSize(image) -> Promise of the height of the image's writing in px, as
-//       `tiae extract --glyph-size measured` measures it (shared/glyph_size.h), or null when it
-//       shows no writing. document() takes glyphSize: 'auto' for the same.
-//   tiae.chooseGlyphSize(image, { model, onProgress, signal }) -> Promise of the glyph size
-//       the extraction model reads best, as `tiae extract --glyph-size auto` chooses it
-//       (shared/glyph_search.h): the model tried on a centre crop at a few sizes.
-// Models for extraction, documents and grasp load on first use; the others at start.
-// Backend: WebGPU when an adapter exists and is not a software fallback, wasm otherwise;
-// ?backend=wasm or ?backend=webgpu forces one. Everything loads from the page's origin.
+// The page's engine, in a Worker (started by web/tiae.js, which forwards window.tiae's calls
+// here): the C++ core compiled to wasm and ONNX Runtime Web with the models. Long work
+// (extraction, documents) runs here, off the page's main thread, so the page keeps drawing
+// and taking input. Calls run one at a time, in order; each answers with a 'done' or an
+// 'error' message, long ones with 'progress' messages meanwhile, and an 'abort' message
+// cancels one between two batches. While the models load, 'loading' messages count the bytes.
+// The contract of each call is window.tiae's (web/tiae.js).
 import createTiaeCore from '/wasm/tiae-core.mjs';
+import { DEFAULT_GLYPH_SIZE, modelReach } from '/card.js';
 
 const SIZE = 32, PIXELS = SIZE * SIZE;
-const listeners = [];
-const notes = [];  // in-page messages: failures to load, fallbacks
 
+// An in-page message: a failure to load, a fallback.
 function note(kind, text) {
-  notes.push({ kind, text });
-  for (const fn of listeners) fn({ kind, text });
+  postMessage({ type: 'note', kind, text });
 }
 
-async function chooseBackend() {
-  const forced = new URLSearchParams(location.search).get('backend');
+// forced: the page's ?backend= ('wasm', 'webgpu', or null to choose).
+async function chooseBackend(forced) {
   if (forced && forced !== 'wasm' && forced !== 'webgpu') note('warning', `unknown backend '${forced}': choosing automatically`);
   if (forced === 'wasm') return 'wasm';
   if (!navigator.gpu) {
@@ -79,14 +43,47 @@ const ORT_FILES = {
 };
 async function loadOrt(backend) {
   const [module, binary] = ORT_FILES[backend];
-  const [ort, wasm] = await Promise.all([import(module), fetch(binary).then((r) => {
-    if (!r.ok) throw new Error(`ONNX Runtime's ${binary} not found (HTTP ${r.status})`);
-    return r.arrayBuffer();
-  })]);
+  const [ort, wasm] = await Promise.all([import(module), download(binary, `ONNX Runtime's ${binary}`)]);
   ort.env.wasm.wasmPaths = '/ort/';
   ort.env.wasm.wasmBinary = wasm;
-  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  // One core left to the page, so that it draws and takes input during a long run (on 2 cores
+  // here, 27 frames a second during a 1 MP extraction instead of 18, the run 6.0 s instead of 4.6 s).
+  const cores = navigator.hardwareConcurrency || 1;
+  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, cores - 1)) : 1;
   return ort;
+}
+
+// Bytes received so far and expected in all by download(), posted to the page (the progress
+// bar of the models loading) at most every 50 ms and at the end of each file.
+const loading = { received: 0, total: 0, posted: 0 };
+function reportLoading(now = false) {
+  if (!now && performance.now() - loading.posted < 50) return;
+  loading.posted = performance.now();
+  postMessage({ type: 'loading', received: loading.received, total: loading.total });
+}
+
+// A file's bytes, counted as they arrive. Its size: the server's X-Decoded-Length when it
+// sends a compressed copy (Content-Length then counts the compressed bytes), else
+// Content-Length; a file of unknown size counts when it ends.
+async function download(url, what) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${what} not found (HTTP ${response.status})`);
+  const encoded = response.headers.has('Content-Encoding');
+  const size = Number(response.headers.get('X-Decoded-Length') ?? (encoded ? 0 : response.headers.get('Content-Length')) ?? 0);
+  loading.total += size;
+  const chunks = [], reader = response.body.getReader();
+  let length = 0;
+  for (let part = await reader.read(); !part.done; part = await reader.read()) {
+    chunks.push(part.value);
+    length += part.value.length;
+    loading.received += part.value.length;
+    reportLoading();
+  }
+  if (!size) loading.total += length;
+  reportLoading(true);
+  const bytes = new Uint8Array(length);
+  chunks.reduce((at, c) => (bytes.set(c, at), at + c.length), 0);
+  return bytes;
 }
 
 async function readCard(name) {
@@ -95,11 +92,7 @@ async function readCard(name) {
   return response.json();
 }
 
-async function fetchBytes(name, file) {
-  const response = await fetch(`/models/${name}/${file}`);
-  if (!response.ok) throw new Error(`model ${name}: ${file} not found (HTTP ${response.status})`);
-  return new Uint8Array(await response.arrayBuffer());
-}
+const fetchBytes = (name, file) => download(`/models/${name}/${file}`, `model ${name}: ${file}`);
 
 // A model's two sessions. Both files download at once, while ONNX Runtime loads
 // (`ortLoading`: its promise at start, or the loaded module later); the sessions are then
@@ -112,7 +105,9 @@ async function loadModel(ortLoading, name, backend, card) {
   const files = card.web ?? card.files;
   const [encoderBytes, decoderBytes, ort] = await Promise.all([fetchBytes(name, files.encoder), fetchBytes(name, files.decoder),
                                                                ortLoading]);
-  const options = { executionProviders: [backend] };
+  // ONNX Runtime's threads wait for work without spinning: a spinning thread takes a core the
+  // page needs to draw (on two cores, half the machine).
+  const options = { executionProviders: [backend], extra: { session: { intra_op: { allow_spinning: '0' } } } };
   const encoder = await ort.InferenceSession.create(encoderBytes, options);
   const decoder = await ort.InferenceSession.create(decoderBytes, options);
   return { name, card, encoder, decoder };
@@ -127,15 +122,16 @@ function lazy(card) {
 }
 
 // Everything the Draw tab needs, fetched at once: the core, the cards, ONNX Runtime and the
-// start-up models (on wasm side by side; on WebGPU one after the other).
-async function start() {
-  const corePromise = createTiaeCore(), backendPromise = chooseBackend();
+// start-up models (on wasm side by side; on WebGPU one after the other). forced: as
+// chooseBackend's.
+async function start(forced) {
+  const corePromise = createTiaeCore(), backendPromise = chooseBackend(forced);
+  let ortLoading = backendPromise.then(loadOrt);  // beside the cards, not after them
   const index = await (await fetch('/models/index.json')).json();
   const cards = await Promise.all(index.models.map((name) => readCard(name).catch((e) => e)));  // a card or why not
   const startup = index.models.map((name, i) => [name, cards[i]]).filter(([, card]) => !lazy(card));
   let backend = await backendPromise;
   for (;;) {
-    const ortLoading = loadOrt(backend);
     ortLoading.catch(() => {});  // its failure is reported by the models that wait for it
     const models = new Map();
     let gpuFailure = null;
@@ -155,6 +151,7 @@ async function start() {
     }
     note('warning', gpuFailure);
     backend = 'wasm';
+    ortLoading = loadOrt(backend);
   }
 }
 
@@ -173,13 +170,13 @@ function withHeap(core, arrays, fn) {
 }
 
 // The settings a reader needs come from the model's card (model.json). Cards written before
-// they were recorded: the values every model then had (MNIST's 20 px digits, shifts of 8 px).
-const DEFAULT_GLYPH_SIZE = 20, DEFAULT_MAX_SHIFT = 8;
+// they were recorded: the values every model then had (shifts of 8 px; card.js: 20 px glyphs).
+const DEFAULT_MAX_SHIFT = 8;
 function maxShift(card) {
   return card.transform?.max_shift ?? card.training?.config?.max_shift ?? DEFAULT_MAX_SHIFT;
 }
 
-const state = start();
+let state;  // start()'s promise, begun by the page's 'start' message (the end of this file)
 
 // Calls run one at a time, in order: ONNX Runtime's WebGPU provider breaks on concurrent
 // runs, and the canvas app and scripts may call at the same time.
@@ -218,11 +215,15 @@ async function analyzeNow(pixels, model = 'mnist-shift-tiae') {
   return { descriptor: desc, canonical, shift, restored };
 }
 
-// Between two batches of a long job: let the page draw a frame and handle input (the
+function throwIfAborted(signal) {
+  if (signal?.aborted) throw new DOMException('cancelled', 'AbortError');
+}
+
+// Between two batches of a long job: take the messages that came meanwhile (an 'abort'; the
 // network's promise alone resolves as a microtask), then stop if the caller cancelled.
 async function betweenBatches(signal) {
   await new Promise((resolve) => setTimeout(resolve, 0));
-  if (signal?.aborted) throw new DOMException('cancelled', 'AbortError');
+  throwIfAborted(signal);
 }
 
 // ---- whole-image foreground extraction
@@ -231,15 +232,6 @@ const EXTRACT_BATCH = 256;  // windows per call of a dense model (a conv model's
 // tiae.extract's default: the first of these the page has.
 const EXTRACT_MODELS = ['pages-fg-mean', 'pages-fg-hues', 'pages-fg-colour', 'pages-fg-conv', 'mnist-fg-photo-text'];
 const extractModel = (available) => EXTRACT_MODELS.find((name) => available.includes(name)) ?? EXTRACT_MODELS.at(-1);
-
-// How far a fully convolutional model's output pixel sees, px on each side (NetworkShape::reach,
-// native/model/network_shape.h): 1 + its dilations (cards without them: the default's);
-// 0 for a dense model.
-function modelReach(card) {
-  const network = card.network ?? {};
-  if (network.arch !== 'conv') return 0;
-  return 1 + (network.dilations ?? [1, 2, 4, 8, 16, 1]).reduce((a, d) => a + d, 0);
-}
 
 async function lazyModel(name, caller) {
   const s = await state;
@@ -384,12 +376,14 @@ function inHeap(core, bytes, fn) {
 }
 
 async function chooseNow(image, { model, onProgress, signal } = {}) {
+  throwIfAborted(signal);
   const { core, ort, available } = await state;
   const m = await lazyModel(model ?? extractModel(available), 'extract');
   return chooseGlyphSize(core, ort, m, await toImageData(core, image), onProgress, signal);
 }
 
 async function extractNow(image, { model, glyphSize = 20, stride = 8, mask = false, onProgress, signal } = {}) {
+  throwIfAborted(signal);
   const { core, ort, available } = await state;
   const m = await lazyModel(model ?? extractModel(available), 'extract');
   checkOptions('extract', stride, glyphSize, ['auto', 'measured']);
@@ -409,6 +403,7 @@ async function extractNow(image, { model, glyphSize = 20, stride = 8, mask = fal
   }
   const out = new ImageData(pixels, data.width, data.height);
   out.glyphSize = glyphSize;  // the size it ran at: given, measured or chosen
+  progress?.(1);
   return out;
 }
 
@@ -440,7 +435,7 @@ async function extractValues(core, ort, m, data, glyphSize, stride, onProgress, 
         const { image: out } = await m.decoder.run({ descriptor });
         core.HEAPF32.set(await out.getData(), buffer >> 2);  // the heap may have grown: index afresh
         core._tiae_extract_accept(job, b, buffer);
-        onProgress?.((b + 1) / batches);
+        onProgress?.((b + 1) / (batches + 1));  // the last step: the result, composited
         await betweenBatches(signal);
       }
     } finally {
@@ -521,6 +516,7 @@ async function clusterPeaks(core, ort, m, job, buffer, peakCount) {
 }
 
 async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress, signal } = {}) {
+  throwIfAborted(signal);
   const { core, ort } = await state;
   const m = await lazyModel(model, 'document');
   checkOptions('document', stride, glyphSize);
@@ -553,15 +549,48 @@ async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, s
   }
 }
 
-window.tiae = {
-  ready: state.then(({ backend, models, available }) => ({ backend, models: [...models.keys()], available,
-                                                          extractModel: extractModel(available) })),
-  analyze: queued(analyzeNow),
-  extract: queued(extractNow),
-  document: queued(documentNow),
-  modelReach,
-  measureGlyphSize: queued(measureNow),
-  chooseGlyphSize: queued(chooseNow),
-  notes,
-  onNote: (fn) => listeners.push(fn),
+// ---- the page's messages
+
+const calls = { analyze: queued(analyzeNow), extract: queued(extractNow), document: queued(documentNow),
+                measureGlyphSize: queued(measureNow), chooseGlyphSize: queued(chooseNow) };
+const running = new Map();  // call id -> its AbortController
+
+// A call's answer and the buffers it can hand over rather than copy.
+function transferable(name, result) {
+  if (name === 'analyze') return [result, [result.descriptor.buffer, result.canonical.buffer, result.restored.buffer]];
+  if (name === 'extract') return [{ image: result, glyphSize: result.glyphSize }, [result.data.buffer]];
+  if (name === 'document') return [result, [result.heatmap.buffer, ...result.clusters.map((c) => c.canonical.buffer)]];
+  return [result, []];
+}
+
+// args: as window.tiae's; an options argument (the second) came without its functions:
+// `progress` says whether the page wants progress messages.
+async function run({ id, name, args, progress }) {
+  const controller = new AbortController();
+  running.set(id, controller);
+  if (typeof args[1] === 'object' && args[1] !== null) {
+    const onProgress = progress ? (fraction) => postMessage({ type: 'progress', id, fraction }) : undefined;
+    args[1] = { ...args[1], onProgress, signal: controller.signal };
+  }
+  try {
+    const [result, transfer] = transferable(name, await calls[name](...args));
+    postMessage({ type: 'done', id, result }, transfer);
+  } catch (e) {
+    postMessage({ type: 'error', id, error: { name: e.name, message: e.message } });
+  } finally {
+    running.delete(id);
+  }
+}
+
+onmessage = ({ data }) => {
+  if (data.type === 'start') {
+    state = start(data.backend);
+    state.then(({ backend, models, available }) => postMessage({
+      type: 'ready', backend, models: [...models.keys()], available, extractModel: extractModel(available) }),
+    (e) => postMessage({ type: 'failed', message: e.message }));
+  } else if (data.type === 'abort') {
+    running.get(data.id)?.abort();
+  } else if (data.type === 'call') {
+    run(data);
+  }
 };
