@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "document_tab.h"
 #include "draw_tab.h"
@@ -18,6 +19,8 @@
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "imgui_internal.h"  // NavInitWindow: the keyboard's cursor on the first control
+#include "nudge.h"
 #include "screen.h"
 
 Screen screen;
@@ -29,10 +32,8 @@ std::map<std::string, ImVec4> rects;  // remember(): name -> min x, min y, max x
 
 }  // namespace
 
-void remember(const char* name) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  rects[name] = ImVec4(a.x, a.y, b.x, b.y);
-}
+void remember(const char* name) { remember_rect(name, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()); }
+void remember_rect(const char* name, ImVec2 a, ImVec2 b) { rects[name] = ImVec4(a.x, a.y, b.x, b.y); }
 
 namespace {
 
@@ -55,36 +56,85 @@ void apply_scale() {
   scale_changed = false;
 }
 
-// A tab that can be brought forward (a dropped file) and whose header the tests can find.
-bool tab(const char* title, const char* name, bool& select) {
-  const bool open = ImGui::BeginTabItem(title, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0);
+// The tabs, in order, by the names the page uses (its URL, web/app.js).
+const char* kTabNames[] = {"draw", "extract", "documents", "grasp"};
+int select_request = -1;  // a tab the page asked for (app_select_tab), brought forward next frame
+int shown_tab = -1;       // the tab drawn last, told to the page when it changes
+
+// A tab that can be brought forward (a dropped file, the page's URL) and whose header the
+// tests can find.
+bool tab(int index, const char* title, const char* name, bool& select) {
+  const bool forward = select || select_request == index;
+  const bool open = ImGui::BeginTabItem(title, nullptr, forward ? ImGuiTabItemFlags_SetSelected : 0);
   remember(name);
   select = false;
+  if (open && shown_tab != index) {
+    shown_tab = index;
+    EM_ASM({ Module.tiaeTabShown(UTF8ToString($0)); }, kTabNames[index]);
+  }
   return open;
 }
 
 void tabs() {
   static bool never = false;
   if (!ImGui::BeginTabBar("views")) return;
-  if (tab("Draw a digit", "tab-draw", never)) {
+  if (tab(0, screen.narrow ? "Draw" : "Draw a digit", "tab-draw", never)) {
     draw_tab();
     ImGui::EndTabItem();
   }
   // A dropped or chosen photo or page brings its tab forward.
-  if (tab(screen.narrow ? "Extract" : "Extract handwriting from a photo", "tab-extract", extract.select_tab)) {
+  if (tab(1, screen.narrow ? "Extract" : "Extract handwriting from a photo", "tab-extract", extract.select_tab)) {
     extract_tab();
     ImGui::EndTabItem();
   }
-  document.active = tab(screen.narrow ? "Characters" : "Find characters on a page", "tab-document", document.select_tab);
+  document.active = tab(2, screen.narrow ? "Characters" : "Find characters on a page", "tab-document", document.select_tab);
   if (document.active) {
     document_tab();
     ImGui::EndTabItem();
   }
-  if (tab(screen.narrow ? "Grasp" : "Grasp: hand and object", "tab-grasp", never)) {
+  if (tab(3, screen.narrow ? "Grasp" : "Grasp: hand and object", "tab-grasp", never)) {
     grasp_tab();
     ImGui::EndTabItem();
   }
+  select_request = -1;
   ImGui::EndTabBar();
+}
+
+// ---- keys
+
+// Keys pressed since the last frame, and those held down for this frame only: ImGui 1.86
+// reads which keys are down once a frame, and the app draws only after a change, so a press
+// that starts and ends between two frames (a quick tap, or a script's) would be lost.
+std::vector<int> pressed, held;
+bool keyboard_arrived = false;  // the focus came by Tab: show the keyboard's cursor
+
+void on_key(GLFWwindow*, int key, int, int action, int mods) {
+  if (action == GLFW_PRESS && key >= 0 && key < 512) pressed.push_back(key);
+  nudge_key(key, action, mods);
+}
+
+// Before ImGui's frame: the taps held down, Enter pressing a control as Space does (ImGui
+// 1.86 gives Enter to text fields only).
+void feed_keys() {
+  ImGuiIO& io = ImGui::GetIO();
+  for (int key : held) io.KeysDown[key] = glfwGetKey(window, key) == GLFW_PRESS;
+  held.clear();
+  for (int key : pressed)
+    if (!io.KeysDown[key]) io.KeysDown[key] = true, held.push_back(key);
+  pressed.clear();
+  if (io.KeysDown[GLFW_KEY_ENTER] || io.KeysDown[GLFW_KEY_KP_ENTER]) io.NavInputs[ImGuiNavInput_Activate] = 1;
+}
+
+// In the app's window: the focus just came by keyboard, so the keyboard's cursor shows on the
+// first control, as if an arrow had been pressed.
+void keyboard_cursor() {
+  if (!keyboard_arrived) return;
+  keyboard_arrived = false;
+  ImGuiContext& g = *GImGui;
+  ImGui::SetWindowFocus();
+  g.NavDisableHighlight = false;
+  g.NavDisableMouseHover = true;
+  if (g.NavId == 0) ImGui::NavInitWindow(ImGui::GetCurrentWindow(), true);
 }
 
 // On a narrow screen the canvas is as tall as its contents: the page resizes it.
@@ -97,36 +147,52 @@ void report_height(float content_bottom) {
 // a software renderer a frame of the full-width canvas costs CPU that long work in the page
 // needs. Input and every call from the page set it again (app_wake, web/app.js).
 int frames_left = 6;
+int frames_drawn = 0;  // for tests: how often the page drew
+
+// The band of the canvas inside the browser's window, in CSS px from the canvas's top (the page
+// says, app_view). On a phone the canvas is as tall as its contents and the page scrolls it:
+// only that band is drawn (ImGui culls what lies outside), and the rest keeps its last picture
+// (preserveDrawingBuffer), so a frame costs a screen's pixels, not the whole column's.
+float view_top = 0, view_bottom = 1e9f;
 
 void frame() {
   if (frames_left <= 0) return;
   --frames_left;
+  ++frames_drawn;
   glfwPollEvents();
   rects.clear();  // only what this frame shows
   if (scale_changed) apply_scale();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  feed_keys();
   ImGui::NewFrame();
 
   int width, height;
   glfwGetFramebufferSize(window, &width, &height);
+  const float top = std::clamp(view_top * screen.dpr, 0.f, float(height));
+  const float bottom = std::clamp(view_bottom * screen.dpr, top, float(height));
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(float(width), float(height)));
-  ImGui::Begin("TIAE", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin("TIAE", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
+  ImGui::PushClipRect(ImVec2(0, top), ImVec2(float(width), bottom), true);
+  keyboard_cursor();
   tabs();
   const float content_bottom = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+  ImGui::PopClipRect();
   ImGui::End();
 
   ImGui::Render();
   glViewport(0, 0, width, height);
-  glClearColor(0.12f, 0.12f, 0.14f, 1);
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(0, int(height - bottom), width, int(std::ceil(bottom - top)) + 1);
+  glClearColor(0.064f, 0.064f, 0.065f, 1);  // ImGui's dark window background, as the window once drew it
   glClear(GL_COLOR_BUFFER_BIT);
+  glDisable(GL_SCISSOR_TEST);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  draw.key_nudges.clear();  // used by the Draw tab if it is shown, else dropped
+  nudge_frame_end();  // Shift + arrows: taken by the tab shown, if it moves things, else dropped
   report_height(content_bottom);
 }
-
-void on_key(GLFWwindow*, int key, int, int action, int mods) { draw.on_key(key, action, mods); }
 
 WorkEstimate& estimate_of(int which) { return which == 0 ? extract.estimate : document.estimate; }
 
@@ -152,6 +218,21 @@ EMSCRIPTEN_KEEPALIVE int app_resize(int css_w, int css_h, float dpr) {
   glfwSetWindowSize(window, int(std::lround(css_w * dpr)), int(std::lround(css_h * dpr)));
   return narrow ? 1 : 0;
 }
+
+// The wheel, in notches (positive: away from the user), over the app where it zooms or scrolls.
+EMSCRIPTEN_KEEPALIVE void app_wheel(float notches) { ImGui::GetIO().MouseWheel += notches; }
+
+// The band of the canvas the browser's window shows, in CSS px from its top.
+EMSCRIPTEN_KEEPALIVE void app_view(float top, float bottom) { view_top = top, view_bottom = bottom; }
+
+// The page's URL names a tab (0 draw, 1 extract, 2 documents, 3 grasp): it comes forward.
+EMSCRIPTEN_KEEPALIVE void app_select_tab(int index) { select_request = index; }
+
+// The canvas took the focus by keyboard (Tab): the keyboard's cursor shows on a control.
+EMSCRIPTEN_KEEPALIVE void app_keyboard_focus() { keyboard_arrived = true; }
+
+// For tests: the frames drawn so far.
+EMSCRIPTEN_KEEPALIVE int app_frames() { return frames_drawn; }
 
 // For tests: where a remembered control was last drawn, in CSS px from the canvas's corner
 // (x, y, width, height into out); 0 if never drawn.
@@ -180,6 +261,8 @@ EMSCRIPTEN_KEEPALIVE void app_set_space(int model, const float* xy, const int* l
 EMSCRIPTEN_KEEPALIVE void app_set_status(const char* text) { draw.status = text; }
 // A 32x32 example digit for the example buttons, one per call, in class order.
 EMSCRIPTEN_KEEPALIVE void app_digit_example(const float* pixels) { draw.examples.emplace_back(pixels, pixels + 32 * 32); }
+// Example digit d into the drawing, as its button does (the page's first view, or its URL).
+EMSCRIPTEN_KEEPALIVE void app_show_digit(int d) { draw.load_example(d); }
 // For tests: the sum of a model's canonical image (0 before any result).
 EMSCRIPTEN_KEEPALIVE float app_canonical_sum(int model) { return draw.canonical_sum(model); }
 
@@ -211,6 +294,18 @@ EMSCRIPTEN_KEEPALIVE int app_estimate(int which, float* out) {
 EMSCRIPTEN_KEEPALIVE void app_set_rate(int which, float windows_per_s, int reach) {
   estimate_of(which).windows_per_s = windows_per_s;
   estimate_of(which).rate_reach = reach;
+}
+// The glyph size of tab `which`'s image is being chosen (1) or has been (0): no run until then.
+EMSCRIPTEN_KEEPALIVE void app_set_choosing(int which, int choosing) {
+  (which == 0 ? extract.choosing : document.choosing) = choosing != 0;
+}
+// For tests: tab `which`'s run, out = {busy, choosing, progress, glyph size}.
+EMSCRIPTEN_KEEPALIVE void app_run_state(int which, float* out) {
+  const bool photo = which == 0;
+  out[0] = (photo ? extract.busy : document.busy) ? 1 : 0;
+  out[1] = (photo ? extract.choosing : document.choosing) ? 1 : 0;
+  out[2] = photo ? extract.progress : document.progress;
+  out[3] = photo ? extract.glyph_size : document.glyph_size;
 }
 // The glyph size measured from a newly opened photo (which 0) or page (1): the slider's
 // value, and a word on it (unless a run has started meanwhile: its messages come first).

@@ -1,11 +1,11 @@
 #include "draw_tab.h"
 
-#include <GLFW/glfw3.h>
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "nudge.h"
 #include "resample.h"
 #include "screen.h"
 
@@ -15,7 +15,7 @@ namespace {
 
 constexpr int kDraw = DrawTab::kDraw;
 constexpr int kSide = 32;
-const char* kModelTitles[kDrawModels] = {"ordinary auto-encoder", "shift-invariant auto-encoder (TIAE)"};
+const char* kModelTitles[kDrawModels] = {"ordinary auto-encoder", "TIAE: shift-invariant auto-encoder"};
 const ImU32 kDigitColours[10] = {IM_COL32(31, 119, 180, 255), IM_COL32(255, 127, 14, 255), IM_COL32(44, 160, 44, 255),
                                  IM_COL32(214, 39, 40, 255),  IM_COL32(148, 103, 189, 255), IM_COL32(140, 86, 75, 255),
                                  IM_COL32(227, 119, 194, 255), IM_COL32(127, 127, 127, 255), IM_COL32(188, 189, 34, 255),
@@ -38,42 +38,23 @@ void paint(ImVec2 from, ImVec2 to) {
   draw.dirty = true;
 }
 
+// Every change but loading an example: the drawing is the visitor's own from then on (the
+// page's URL stops naming the example).
 void push_undo() {
   draw.undo.push_back(draw.drawing);
   if (draw.undo.size() > 30) draw.undo.erase(draw.undo.begin());
+  if (draw.example >= 0) EM_ASM({ Module.tiaeExampleShown(0, -1); });
+  draw.example = -1;
 }
 
-// Moves the drawing by (dx, dy) pixels of the network's 32x32 input: kDraw / kSide drawing
-// pixels each (8.75), rounded so that n nudges move it n input pixels in all.
-void nudge(int dx, int dy) {
-  static double total_x = 0, total_y = 0;
-  const double step = double(kDraw) / kSide;
-  const int mx = int(std::lround(total_x + dx * step) - std::lround(total_x));
-  const int my = int(std::lround(total_y + dy * step) - std::lround(total_y));
-  total_x += dx * step, total_y += dy * step;
-  push_undo();
-  std::vector<float> moved(draw.drawing.size(), 0.f);
-  for (int y = 0; y < kDraw; ++y)
-    for (int x = 0; x < kDraw; ++x) {
-      const int sx = x - mx, sy = y - my;
-      if (sx >= 0 && sx < kDraw && sy >= 0 && sy < kDraw) moved[size_t(y) * kDraw + x] = draw.drawing[size_t(sy) * kDraw + sx];
-    }
-  draw.drawing.swap(moved);
-  draw.dirty = true;
-}
-
-// The nudge buttons, and Shift + an arrow key (the arrows alone move ImGui's keyboard focus).
-void nudge_controls() {
-  ImGui::TextUnformatted("move by 1 px:");
-  const std::pair<ImGuiDir, std::pair<int, int>> arrows[] = {
-      {ImGuiDir_Left, {-1, 0}}, {ImGuiDir_Right, {1, 0}}, {ImGuiDir_Up, {0, -1}}, {ImGuiDir_Down, {0, 1}}};
-  for (int i = 0; i < 4; ++i) {
-    ImGui::SameLine();
-    ImGui::PushID(i);
-    if (ImGui::ArrowButton("nudge", arrows[i].first)) nudge(arrows[i].second.first, arrows[i].second.second);
-    ImGui::PopID();
+// The nudge buttons and Shift + arrows: the drawing moved by whole input pixels.
+void nudges() {
+  static Nudger nudger;
+  for (const auto& [dx, dy] : nudge_controls()) {
+    push_undo();
+    nudger.move(&draw.drawing, 1, kDraw, dx, dy);
+    draw.dirty = true;
   }
-  for (const auto& [dx, dy] : draw.key_nudges) nudge(dx, dy);
 }
 
 // Every model's panels back to empty, until there is a drawing to analyse.
@@ -110,20 +91,43 @@ void image_panel(const char* label, const Texture& tex, float size, const char* 
   if (formula && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", formula);
 }
 
+// The test digits' points as a picture of `w` x `h` device px (`pad` px inside its border),
+// drawn again only when its size or the points change: 2,000 dots drawn as shapes every
+// frame cost a software renderer more than the rest of the page.
+void paint_scatter(ModelView& m, int w, int h, float pad) {
+  std::vector<unsigned char> rgba(size_t(w) * h * 4);
+  for (size_t i = 0; i < rgba.size(); i += 4) rgba[i] = 20, rgba[i + 1] = 20, rgba[i + 2] = 24, rgba[i + 3] = 255;
+  const float r = px(1.6f), alpha = 0xb0 / 255.f;
+  for (size_t i = 0; i < m.labels.size(); ++i) {
+    const float cx = pad + (std::clamp(m.points[2 * i], m.lo[0], m.hi[0]) - m.lo[0]) / (m.hi[0] - m.lo[0]) * (w - 2 * pad);
+    const float cy = h - pad - (std::clamp(m.points[2 * i + 1], m.lo[1], m.hi[1]) - m.lo[1]) / (m.hi[1] - m.lo[1]) * (h - 2 * pad);
+    const ImU32 c = kDigitColours[m.labels[i] % 10];
+    for (int y = std::max(0, int(cy - r - 1)); y < std::min(h, int(cy + r + 2)); ++y)
+      for (int x = std::max(0, int(cx - r - 1)); x < std::min(w, int(cx + r + 2)); ++x) {
+        const float cover = alpha * std::clamp(r - std::hypot(x + 0.5f - cx, y + 0.5f - cy) + 0.5f, 0.f, 1.f);
+        unsigned char* p = &rgba[(size_t(y) * w + x) * 4];
+        for (int k = 0; k < 3; ++k) p[k] = (unsigned char)std::lround(p[k] + cover * (((c >> (8 * k)) & 0xff) - p[k]));
+      }
+  }
+  m.scatter.upload_rgba(rgba.data(), w, h, false);
+  m.scatter_size = ImVec2(float(w), float(h));
+  m.scatter_points = m.labels.size();
+}
+
 // The test digits' points, and the drawing's last points: a fading trail ending in a
 // white dot (the TIAE's stays put as the digit moves, the AE's wanders).
 void descriptor_space(ModelView& m, ImVec2 size) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1(p0.x + size.x, p0.y + size.y);
-  dl->AddRectFilled(p0, p1, IM_COL32(20, 20, 24, 255));
-  dl->AddRect(p0, p1, IM_COL32(90, 90, 100, 255));
   const float pad = px(6);
+  const int w = int(std::lround(size.x)), h = int(std::lround(size.y));
+  if (m.scatter_size.x != w || m.scatter_size.y != h || m.scatter_points != m.labels.size()) paint_scatter(m, w, h, pad);
+  dl->AddImage(m.scatter.imgui(), p0, ImVec2(p0.x + w, p0.y + h));
+  dl->AddRect(p0, p1, IM_COL32(90, 90, 100, 255));
   auto to_screen = [&](const std::array<float, 2>& xy) {
-    return ImVec2(p0.x + pad + (std::clamp(xy[0], m.lo[0], m.hi[0]) - m.lo[0]) / (m.hi[0] - m.lo[0]) * (size.x - 2 * pad),
-                  p1.y - pad - (std::clamp(xy[1], m.lo[1], m.hi[1]) - m.lo[1]) / (m.hi[1] - m.lo[1]) * (size.y - 2 * pad));
+    return ImVec2(p0.x + pad + (std::clamp(xy[0], m.lo[0], m.hi[0]) - m.lo[0]) / (m.hi[0] - m.lo[0]) * (w - 2 * pad),
+                  p0.y + h - pad - (std::clamp(xy[1], m.lo[1], m.hi[1]) - m.lo[1]) / (m.hi[1] - m.lo[1]) * (h - 2 * pad));
   };
-  for (size_t i = 0; i < m.labels.size(); ++i)
-    dl->AddCircleFilled(to_screen({m.points[2 * i], m.points[2 * i + 1]}), px(1.6f), kDigitColours[m.labels[i] % 10] & 0xb0ffffff, 8);
   for (size_t i = 1; i < m.trail.size(); ++i) {
     const auto alpha = (unsigned)(60 + 160 * i / m.trail.size());
     dl->AddLine(to_screen(m.trail[i - 1]), to_screen(m.trail[i]), IM_COL32(255, 255, 255, alpha), px(1.5f));
@@ -137,9 +141,15 @@ void descriptor_space(ModelView& m, ImVec2 size) {
   ImGui::Dummy(size);
 }
 
+}  // namespace
+
 // An example digit (32x32) drawn into the drawing buffer, bilinearly enlarged.
-void load_example(const std::vector<float>& digit) {
+void DrawTab::load_example(int d) {
+  if (d < 0 || size_t(d) >= examples.size()) return;
   push_undo();
+  example = d;
+  EM_ASM({ Module.tiaeExampleShown(0, $0); }, d);
+  const std::vector<float>& digit = examples[size_t(d)];
   const float step = float(kSide) / kDraw;
   for (int y = 0; y < kDraw; ++y)
     for (int x = 0; x < kDraw; ++x) {
@@ -147,18 +157,20 @@ void load_example(const std::vector<float>& digit) {
       const int x0 = int(sx), y0 = int(sy), x1 = std::min(x0 + 1, kSide - 1), y1 = std::min(y0 + 1, kSide - 1);
       const float fx = sx - x0, fy = sy - y0;
       auto at = [&](int u, int v) { return digit[size_t(v) * kSide + u]; };
-      draw.drawing[size_t(y) * kDraw + x] =
+      drawing[size_t(y) * kDraw + x] =
           (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x1, y0)) + fy * ((1 - fx) * at(x0, y1) + fx * at(x1, y1));
     }
-  draw.dirty = true;
+  dirty = true;
 }
+
+namespace {
 
 void example_buttons() {
   ImGui::TextUnformatted("or an example:");
   for (size_t d = 0; d < draw.examples.size(); ++d) {
     ImGui::SameLine(0, px(3));
     ImGui::PushID(int(d));
-    if (ImGui::SmallButton(std::to_string(d).c_str())) load_example(draw.examples[d]);
+    if (ImGui::SmallButton(std::to_string(d).c_str())) draw.load_example(int(d));
     remember(("example-" + std::to_string(d)).c_str());
     ImGui::PopID();
   }
@@ -176,10 +188,10 @@ void refresh() {
   else clear_results();
 }
 
-// The drawing area: a stroke while the button (or finger) is down on it.
-void drawing_area() {
+// The drawing area, `side` device px square: a stroke while the button (or finger) is down on it.
+void drawing_area(float side) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float side = px(kDraw), per_pixel = side / kDraw;  // device px per drawing pixel
+  const float per_pixel = side / kDraw;  // device px per drawing pixel
   ImGui::InvisibleButton("canvas", ImVec2(side, side));
   remember("draw-canvas");
   const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
@@ -198,11 +210,8 @@ void drawing_area() {
   dl->AddRect(origin, ImVec2(origin.x + side, origin.y + side), hovered ? IM_COL32(120, 170, 255, 255) : IM_COL32(90, 90, 100, 255));
 }
 
-// The Draw tab's left column: the drawing, its tools, and the network's input.
-void drawing_column() {
-  ImGui::BeginGroup();
-  ImGui::TextUnformatted("Draw a digit, then draw it again elsewhere");
-  drawing_area();
+// Examples, brush, Clear, Undo, the results as a file, and the nudges.
+void drawing_tools() {
   if (!draw.examples.empty()) example_buttons();
   ImGui::SetNextItemWidth(px(140));
   ImGui::SliderFloat("brush", &draw.brush, 4.f, 24.f, "%.0f px");
@@ -211,6 +220,7 @@ void drawing_column() {
     std::fill(draw.drawing.begin(), draw.drawing.end(), 0.f);
     draw.dirty = true;
   }
+  remember("draw-clear");
   ImGui::SameLine();
   ImGui::BeginDisabled(draw.undo.empty());
   if (ImGui::Button("Undo")) {
@@ -219,29 +229,50 @@ void drawing_column() {
     draw.dirty = true;
   }
   ImGui::EndDisabled();
-  nudge_controls();
-  image_panel("network input (32x32)", draw.input_tex, px(96));
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + px(kDraw));
-  ImGui::TextDisabled("Move your digit around (the arrows above, or Shift + arrow keys): the TIAE's canonical shape, "
-                      "descriptor and point stay put while its estimated shift follows the digit; the ordinary "
-                      "auto-encoder's all move.");
-  ImGui::TextWrapped("%s", draw.status.c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!draw.models[1].has_result);
+  if (ImGui::Button("Download")) EM_ASM({ Module.tiaeDownload(0); });
+  ImGui::EndDisabled();
+  remember("draw-download");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("both models' results as JSON: the 32x32 input, each model's code, drawing, shift and moved drawing");
+  nudges();
 }
 
-// One column per model: its canonical shape, restored image, shift, descriptor and point.
-void model_column(int k) {
+// The network's input, what to look for, and the status.
+void drawing_notes(float width) {
+  image_panel("the networks' input (32x32)", draw.input_tex, px(96));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+  ImGui::TextDisabled("Move your digit (the arrows above, or Shift + arrow keys): the TIAE's drawing, code and dot stay "
+                      "put while the place it finds follows your digit; the ordinary auto-encoder's all move.");
+  ImGui::TextWrapped("%s", draw.status.c_str());
+  ImGui::PopTextWrapPos();
+}
+
+// A model's title, its two images (`image` device px) and where it puts the digit.
+void model_answer(int k, float image) {
   ModelView& m = draw.models[k];
+  const bool narrow = screen.narrow;
   ImGui::BeginGroup();
-  ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kModelTitles[k]);
-  image_panel("what it draws", m.canonical_tex, px(128), "D(E(I)): the decoder's image of the code");
-  ImGui::SameLine(0, px(14));
-  image_panel("moved to your digit", m.restored_tex, px(128), "T(shift) D(E(I)): what it draws, moved by the shift");
-  if (m.has_result && k == 1) ImGui::Text("where your digit is: shift (%+d, %+d)", m.dx, m.dy);
-  else if (m.has_result) ImGui::Text("shift (%+d, %+d): drawn in place", m.dx, m.dy);
-  else ImGui::TextUnformatted("draw a digit to start");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the shift theta minimising ||D(E(I)) - T(theta) I||^2 over all 17 x 17");
+  ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s",
+                     narrow ? (k == 1 ? "TIAE" : "ordinary AE") : kModelTitles[k]);
+  image_panel(narrow ? "it draws" : "what it draws", m.canonical_tex, image,
+              "its canonical image D(E(I)): the decoder's image of the code");
+  ImGui::SameLine(0, px(narrow ? 6 : 14));
+  image_panel(narrow ? "moved" : "moved to your digit", m.restored_tex, image,
+              "T(shift) D(E(I)): what it draws, moved by the shift it found");
+  if (!m.has_result) ImGui::TextUnformatted(narrow ? "draw to start" : "draw a digit to start");
+  else if (k == 1) ImGui::Text(narrow ? "at (%+d, %+d)" : "your digit is at (%+d, %+d)", m.dx, m.dy);
+  else ImGui::Text(narrow ? "(%+d, %+d): in place" : "(%+d, %+d): it draws in place", m.dx, m.dy);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("the estimated shift: the theta minimising ||D(E(I)) - T(theta) I||^2 over all 17 x 17 shifts");
+  ImGui::EndGroup();
+  remember(k == 0 ? "result-0" : "result-1");
+}
+
+// A model's code as bars, and its point among the test digits'.
+void model_code(int k) {
+  ModelView& m = draw.models[k];
   ImGui::TextUnformatted("its code, 30 numbers");
   if (!m.descriptor.empty())
     ImGui::PlotHistogram("##descriptor", m.descriptor.data(), int(m.descriptor.size()), 0, nullptr, FLT_MAX, FLT_MAX, px(270, 60));
@@ -255,8 +286,50 @@ void model_column(int k) {
     if (d) ImGui::SameLine(0, px(4));
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kDigitColours[d]), "%d", d);
   }
+}
+
+// Wide: the drawing with its tools, and each model's column beside it.
+void wide_layout() {
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("Draw a digit, then draw it again elsewhere");
+  drawing_area(px(kDraw));
+  drawing_tools();
+  drawing_notes(px(kDraw));
   ImGui::EndGroup();
-  remember(k == 0 ? "model-0" : "model-1");
+  for (int k = 0; k < kDrawModels; ++k) {
+    ImGui::SameLine(0, px(24));
+    ImGui::BeginGroup();
+    model_answer(k, px(128));
+    model_code(k);
+    ImGui::EndGroup();
+    remember(k == 0 ? "model-0" : "model-1");
+  }
+}
+
+// Narrow (a phone): the drawing with both models' answers beside it, so that a finger can
+// draw and see the answer at once (and scroll the page beside the drawing); the tools, then
+// each model's code, below.
+void narrow_layout() {
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("Draw a digit:");
+  drawing_area(px(150));
+  ImGui::EndGroup();
+  ImGui::SameLine(0, px(10));
+  ImGui::BeginGroup();
+  model_answer(1, px(62));
+  ImGui::Spacing();
+  model_answer(0, px(62));
+  ImGui::EndGroup();
+  drawing_tools();
+  drawing_notes(ImGui::GetContentRegionAvail().x);
+  for (int k = 1; k >= 0; --k) {
+    ImGui::Spacing();
+    ImGui::BeginGroup();
+    ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kModelTitles[k]);
+    model_code(k);
+    ImGui::EndGroup();
+    remember(k == 0 ? "model-0" : "model-1");
+  }
 }
 
 }  // namespace
@@ -309,20 +382,7 @@ float DrawTab::canonical_sum(int model) const {
   return s;
 }
 
-void DrawTab::on_key(int key, int action, int mods) {
-  if (action == GLFW_RELEASE || !(mods & GLFW_MOD_SHIFT)) return;
-  if (key == GLFW_KEY_LEFT) key_nudges.push_back({-1, 0});
-  if (key == GLFW_KEY_RIGHT) key_nudges.push_back({1, 0});
-  if (key == GLFW_KEY_UP) key_nudges.push_back({0, -1});
-  if (key == GLFW_KEY_DOWN) key_nudges.push_back({0, 1});
-}
-
-// Wide: the drawing and both models in one row. Narrow: one under the other.
 void draw_tab() {
-  drawing_column();
-  for (int k = 0; k < kDrawModels; ++k) {
-    if (screen.narrow) ImGui::Spacing();
-    else ImGui::SameLine(0, px(24));
-    model_column(k);
-  }
+  if (screen.narrow) narrow_layout();
+  else wide_layout();
 }

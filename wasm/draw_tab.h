@@ -7,7 +7,6 @@
 #include <array>
 #include <deque>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "imgui.h"
@@ -27,6 +26,9 @@ struct ModelView {
   tiae::Projection2D projection;
   float lo[2] = {0, 0}, hi[2] = {1, 1};
   std::deque<std::array<float, 2>> trail;  // the drawing's last points, oldest first
+  Texture scatter;                         // the points, drawn once for the panel's size
+  ImVec2 scatter_size{0, 0};
+  size_t scatter_points = 0;
 };
 
 struct DrawTab {
@@ -41,17 +43,14 @@ struct DrawTab {
   std::array<ModelView, kDrawModels> models;
   std::string status = "loading the models...";
   std::vector<std::vector<float>> examples;  // 32x32 test digits, one per class (models/mnist-shift-tiae/examples.json)
-  // Shift + arrow presses since the last frame, counted as GLFW reports them: ImGui 1.86
-  // polls which keys are down at each frame, so a press released before the next frame
-  // would be lost (the app draws only after a change).
-  std::vector<std::pair<int, int>> key_nudges;
+  int example = -1;                          // the one shown, unchanged since (-1: none)
 
   bool has_ink() const;
   void set_result(int model, const float* descriptor, int dim, const float* canonical, const float* restored, int dx, int dy);
   void analysis_done();  // all models answered: send the latest drawing if it changed meanwhile
   void set_space(int model, const float* xy, const int* labels, int n, const float* mean, const float* axes, int dim);
   float canonical_sum(int model) const;
-  void on_key(int key, int action, int mods);  // GLFW's key callback
+  void load_example(int d);  // example digit d into the drawing (the page is told: its URL names it)
 };
 extern DrawTab draw;
 

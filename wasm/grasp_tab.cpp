@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nudge.h"
 #include "resample.h"
 #include "screen.h"
 
@@ -14,7 +15,7 @@ GraspTab grasp;
 namespace {
 
 constexpr int kDraw = GraspTab::kDraw, kSide = 32, kPlane = GraspTab::kPlane, kModels = GraspTab::kModels;
-const char* kTitles[kModels] = {"ordinary auto-encoder", "shift-invariant auto-encoder (TIAE)"};
+const char* kTitles[kModels] = {"ordinary auto-encoder", "TIAE: shift-invariant auto-encoder"};
 
 // Two planes (hand, object) of side x side as an RGBA texture: hand orange, object blue.
 void upload_pair(Texture& tex, const float* hand, const float* object, int side, bool smooth) {
@@ -27,6 +28,14 @@ void upload_pair(Texture& tex, const float* hand, const float* object, int side,
     rgba[4 * i + 3] = 255;
   }
   tex.upload_rgba(rgba.data(), side, side, smooth);
+}
+
+// Every change but loading an example: the pair is the visitor's own from then on (the
+// page's URL stops naming the example).
+void edited() {
+  if (grasp.example >= 0) EM_ASM({ Module.tiaeExampleShown(3, -1); });
+  grasp.example = -1;
+  grasp.dirty = true;
 }
 
 void paint(ImVec2 from, ImVec2 to) {
@@ -44,7 +53,7 @@ void paint(ImVec2 from, ImVec2 to) {
         other[i] = std::min(other[i], 1 - v);  // a pixel is hand or object, as in the data
       }
   }
-  grasp.dirty = true;
+  edited();
 }
 
 void request_analysis() {
@@ -69,11 +78,11 @@ void refresh() {
   for (auto& r : grasp.results) r.has = false;
 }
 
-void drawing_column() {
-  ImGui::BeginGroup();
-  ImGui::TextUnformatted("Paint a hand holding an object");
+// The painting area, `side` device px square: a stroke of the chosen brush while the
+// button (or finger) is down on it.
+void painting_area(float side) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float side = px(kDraw), per_pixel = side / kDraw;  // device px per drawing pixel
+  const float per_pixel = side / kDraw;  // device px per drawing pixel
   ImGui::InvisibleButton("grasp-canvas", ImVec2(side, side));
   remember("grasp-canvas");
   if (ImGui::IsItemActivated()) grasp.last_pen = ImVec2(-1, -1);
@@ -86,38 +95,73 @@ void drawing_column() {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddImage(grasp.drawing_tex.imgui(), origin, ImVec2(origin.x + side, origin.y + side));
   dl->AddRect(origin, ImVec2(origin.x + side, origin.y + side), IM_COL32(90, 90, 100, 255));
+}
+
+// The nudge buttons and Shift + arrows: both planes moved by whole input pixels.
+void nudges() {
+  static Nudger nudger;
+  for (const auto& [dx, dy] : nudge_controls()) {
+    nudger.move(grasp.drawing.data(), 2, kDraw, dx, dy);
+    edited();
+  }
+}
+
+void tools() {
   ImGui::RadioButton("hand", &grasp.channel, 0);
   ImGui::SameLine();
   ImGui::RadioButton("object", &grasp.channel, 1);
   ImGui::SameLine();
   if (ImGui::Button("Clear")) {
     for (auto& plane : grasp.drawing) std::fill(plane.begin(), plane.end(), 0.f);
-    grasp.dirty = true;
+    edited();
   }
   ImGui::SameLine();
   ImGui::BeginDisabled(grasp.examples.empty());
   if (ImGui::Button("Example")) grasp.load_example();
   ImGui::EndDisabled();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side + px(40));
-  ImGui::TextDisabled("Move the pair around: the TIAE's canonical pair stays put and keeps both shapes, while its "
-                      "estimated shift follows; the ordinary auto-encoder blurs them.");
-  ImGui::TextWrapped("%s", grasp.status.c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::EndGroup();
+  if (!screen.narrow) ImGui::SameLine();
+  ImGui::BeginDisabled(!grasp.results[1].has);
+  if (ImGui::Button("Download")) EM_ASM({ Module.tiaeDownload(4); });
+  ImGui::EndDisabled();
+  remember("grasp-download");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("both models' results as JSON: the 2 x 32 x 32 pair, each model's code, drawing, shift and moved drawing");
+  nudges();
 }
 
-void model_column(int k) {
+// What to look for, and the status.
+void notes(float width) {
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+  ImGui::TextDisabled("Move the pair (the arrows above, or Shift + arrow keys): the TIAE's drawing stays put and keeps "
+                      "both shapes, while the place it finds follows the pair; the ordinary auto-encoder blurs them.");
+  ImGui::TextWrapped("%s", grasp.status.c_str());
+  ImGui::PopTextWrapPos();
+}
+
+// A model's drawing of the pair and that drawing moved to where the pair is, `image` device
+// px each, and where it puts the pair.
+void model_answer(int k, float image) {
   const GraspTab::Result& r = grasp.results[size_t(k)];
+  const bool narrow = screen.narrow;
   ImGui::BeginGroup();
-  ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kTitles[k]);
-  ImGui::TextUnformatted("canonical pair D(E(I))");
-  if (r.has) ImGui::Image(r.canonical_tex.imgui(), px(160, 160));
-  else ImGui::Dummy(px(160, 160));
-  ImGui::TextUnformatted("moved by the estimated shift");
-  if (r.has) ImGui::Image(r.restored_tex.imgui(), px(160, 160));
-  else ImGui::Dummy(px(160, 160));
-  if (r.has) ImGui::Text("estimated shift (%+d, %+d)", r.dx, r.dy);
+  ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s",
+                     narrow ? (k == 1 ? "TIAE" : "ordinary AE") : kTitles[k]);
+  auto panel = [&](const char* label, const Texture& tex, const char* tip) {
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(label);
+    if (r.has) ImGui::Image(tex.imgui(), ImVec2(image, image));
+    else ImGui::Dummy(ImVec2(image, image));
+    ImGui::EndGroup();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+  };
+  panel(narrow ? "it draws" : "what it draws", r.canonical_tex, "its canonical pair D(E(I)): the decoder's image of the code");
+  if (narrow) ImGui::SameLine(0, px(6));
+  panel(narrow ? "moved" : "moved to the pair", r.restored_tex, "T(shift) D(E(I)): what it draws, moved by the shift it found");
+  if (r.has && k == 1) ImGui::Text(narrow ? "at (%+d, %+d)" : "the pair is at (%+d, %+d)", r.dx, r.dy);
+  else if (r.has) ImGui::Text(narrow ? "(%+d, %+d): in place" : "(%+d, %+d): it draws in place", r.dx, r.dy);
+  else ImGui::TextUnformatted(narrow ? "paint to start" : "paint a pair to start");
   ImGui::EndGroup();
+  remember(k == 0 ? "grasp-model-0" : "grasp-model-1");
 }
 
 }  // namespace
@@ -146,7 +190,9 @@ void GraspTab::analysis_done() {
 // An example pair drawn into the canvas (nearest neighbour, 7 px per pixel).
 void GraspTab::load_example() {
   if (examples.empty()) return;
-  const auto& pair = examples[next_example++ % examples.size()];
+  example = int(next_example++ % examples.size());
+  EM_ASM({ Module.tiaeExampleShown(3, $0); }, example);
+  const auto& pair = examples[size_t(example)];
   for (int c = 0; c < 2; ++c)
     for (int y = 0; y < kDraw; ++y)
       for (int x = 0; x < kDraw; ++x)
@@ -154,11 +200,30 @@ void GraspTab::load_example() {
   dirty = true;
 }
 
+// Wide: the painting with its tools, and each model's column beside it. Narrow (a phone): both
+// models' answers beside a smaller painting (the page scrolls beside it), the tools below.
 void grasp_tab() {
-  drawing_column();
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(screen.narrow ? "Paint a grasp:" : "Paint a hand holding an object");
+  painting_area(px(screen.narrow ? 150 : kDraw));
+  if (!screen.narrow) {
+    tools();
+    notes(px(kDraw + 40));
+  }
+  ImGui::EndGroup();
+  if (screen.narrow) {
+    ImGui::SameLine(0, px(10));
+    ImGui::BeginGroup();
+    model_answer(1, px(62));
+    ImGui::Spacing();
+    model_answer(0, px(62));
+    ImGui::EndGroup();
+    tools();
+    notes(ImGui::GetContentRegionAvail().x);
+    return;
+  }
   for (int k = 0; k < kModels; ++k) {
-    if (screen.narrow) ImGui::Spacing();  // narrow: one under the other
-    else ImGui::SameLine(0, px(28));
-    model_column(k);
+    ImGui::SameLine(0, px(28));
+    model_answer(k, px(160));
   }
 }

@@ -28,6 +28,7 @@ struct GraspTab {
   std::array<Result, kModels> results;
   std::vector<std::vector<float>> examples;  // 2 x 32 x 32 pairs of the test set
   size_t next_example = 0;
+  int example = -1;  // the one shown, unchanged since (-1: none)
   std::string status = "paint a hand (orange) around an object (blue), or load an example";
 
   bool has_ink() const;

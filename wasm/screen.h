@@ -18,5 +18,7 @@ extern Screen screen;
 inline float px(float v) { return v * screen.dpr * screen.ui; }
 inline ImVec2 px(float x, float y) { return ImVec2(px(x), px(y)); }
 
-// Records the last item's rectangle under `name`, for the page's tests (app_rect).
+// Records the last item's rectangle under `name`, for the page (app_rect: its touch and wheel
+// handling, and its tests); remember_rect a rectangle drawn without an item.
 void remember(const char* name);
+void remember_rect(const char* name, ImVec2 min, ImVec2 max);
