@@ -209,7 +209,7 @@ export async function precompress(files, { cacheDir = defaults.cacheDir, prune =
   }
   if (prune)
     for (const name of await fsp.readdir(cacheDir))
-      if (!wanted.has(name)) await fsp.rm(path.join(cacheDir, name), { force: true });
+      if (!wanted.has(name)) await fsp.rm(path.join(cacheDir, name), { recursive: true, force: true });  // older copies' folders too
   return made;
 }
 
