@@ -64,13 +64,13 @@ function openExample(which) {
 const openPhoto = (file, preset) => (exampleShown(1, -1), extract.openPhoto(file, preset));
 const openPage = (file, preset) => (exampleShown(2, -1), documents.openPage(file, preset));
 
-// The view the URL names: its tab forward, its example loaded. The Draw tab's digit comes
-// with the examples (digits).
+// The view the URL names: its tab forward, its example loaded; the Draw tab shows a digit
+// in any case (`digits`: how many examples there are).
 async function openUrlView(digits) {
   const tab = TABS.indexOf(requested.get('tab')), example = requested.get('example');
   if (tab > 0) app._app_select_tab(tab);
   const number = Number(example ?? NaN);
-  if (tab <= 0) app._app_show_digit(Number.isInteger(number) && number >= 0 && number < digits ? number : FIRST_DIGIT);
+  app._app_show_digit(tab <= 0 && Number.isInteger(number) && number >= 0 && number < digits ? number : FIRST_DIGIT);
   if (example === null) return;
   if (tab === 1 || tab === 2) await openExample(tab - 1);
   if (tab === 3 && Number.isInteger(number)) app._app_grasp_load_example(number);
@@ -174,8 +174,9 @@ export async function startApp(canvas) {
   routeInput(canvas);  // before the app: its listeners run before GLFW's
   const pickers = acceptDrops(), early = [];
   // The app's WebGL context, made here to keep its drawing buffer: the app draws only after
-  // a change, and the canvas must go on showing the last picture, whatever the browser
-  // composites meanwhile (Emscripten's GLFW then finds this context and uses it).
+  // a change, and then only the part of the canvas in the window, and the canvas must go on
+  // showing the last picture everywhere else, whatever the browser composites meanwhile
+  // (Emscripten's GLFW then finds this context and uses it).
   canvas.getContext('webgl2', { alpha: false, antialias: false, depth: true, stencil: true, preserveDrawingBuffer: true });
   setApp(await createTiaeApp({ canvas, ...callsFromApp(canvas, pickers, early) }));
   wakeOnCalls();
