@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -100,12 +101,19 @@ void tabs() {
   ImGui::EndTabBar();
 }
 
+// Frames still to draw. An idle page draws nothing (the canvas keeps its last picture): with
+// a software renderer a frame of the full-width canvas costs CPU that long work in the page
+// needs. Input and every call from the page set it again (app_wake, web/app.js).
+int frames_left = 6;
+
 // ---- keys
 
-// Keys pressed since the last frame, and those held down for this frame only: ImGui 1.86
-// reads which keys are down once a frame, and the app draws only after a change, so a press
-// that starts and ends between two frames (a quick tap, or a script's) would be lost.
-std::vector<int> pressed, held;
+// Keys pressed and not yet seen by ImGui, first first, and the one held down for this frame
+// only: ImGui 1.86 reads which keys are down once a frame, and the app draws only after a
+// change, so a press that starts and ends between two frames (a quick tap, or a script's)
+// would be lost, and two such taps would come as one chord. Each gets a frame of its own.
+std::deque<int> pressed;
+int held = -1;
 bool keyboard_arrived = false;  // the focus came by Tab: show the keyboard's cursor
 
 void on_key(GLFWwindow*, int key, int, int action, int mods) {
@@ -113,15 +121,18 @@ void on_key(GLFWwindow*, int key, int, int action, int mods) {
   nudge_key(key, action, mods);
 }
 
-// Before ImGui's frame: the taps held down, Enter pressing a control as Space does (ImGui
+// Before ImGui's frame: the next tap held down, Enter pressing a control as Space does (ImGui
 // 1.86 gives Enter to text fields only).
 void feed_keys() {
   ImGuiIO& io = ImGui::GetIO();
-  for (int key : held) io.KeysDown[key] = glfwGetKey(window, key) == GLFW_PRESS;
-  held.clear();
-  for (int key : pressed)
-    if (!io.KeysDown[key]) io.KeysDown[key] = true, held.push_back(key);
-  pressed.clear();
+  if (held >= 0) io.KeysDown[held] = glfwGetKey(window, held) == GLFW_PRESS;
+  held = -1;
+  while (!pressed.empty() && held < 0) {
+    const int key = pressed.front();
+    pressed.pop_front();
+    if (!io.KeysDown[key]) io.KeysDown[key] = true, held = key;
+  }
+  if (held >= 0 || !pressed.empty()) frames_left = std::max(frames_left, 2);  // a frame to let each go
   if (io.KeysDown[GLFW_KEY_ENTER] || io.KeysDown[GLFW_KEY_KP_ENTER]) io.NavInputs[ImGuiNavInput_Activate] = 1;
 }
 
@@ -143,17 +154,25 @@ void report_height(float content_bottom) {
   if (screen.narrow && std::abs(css - float(screen.css_h)) > 2) EM_ASM({ Module.tiaeContentHeight($0); }, css);
 }
 
-// Frames still to draw. An idle page draws nothing (the canvas keeps its last picture): with
-// a software renderer a frame of the full-width canvas costs CPU that long work in the page
-// needs. Input and every call from the page set it again (app_wake, web/app.js).
-int frames_left = 6;
 int frames_drawn = 0;  // for tests: how often the page drew
 
 // The band of the canvas inside the browser's window, in CSS px from the canvas's top (the page
 // says, app_view). On a phone the canvas is as tall as its contents and the page scrolls it:
-// only that band is drawn (ImGui culls what lies outside), and the rest keeps its last picture
-// (preserveDrawingBuffer), so a frame costs a screen's pixels, not the whole column's.
+// only that band is drawn, and the rest keeps its last picture (preserveDrawingBuffer), so a
+// frame costs the software renderer a screen's pixels, not the whole column's.
 float view_top = 0, view_bottom = 1e9f;
+
+// Every draw command's clip rectangle cut to the band (device px): ImGui still lays out and
+// answers input everywhere (keyboard navigation reaches controls out of view), but only the
+// band is rasterised.
+void draw_only_between(float top, float bottom) {
+  ImDrawData* data = ImGui::GetDrawData();
+  for (int i = 0; i < data->CmdListsCount; ++i)
+    for (ImDrawCmd& cmd : data->CmdLists[i]->CmdBuffer) {
+      cmd.ClipRect.y = std::max(cmd.ClipRect.y, top);
+      cmd.ClipRect.w = std::min(cmd.ClipRect.w, bottom);
+    }
+}
 
 void frame() {
   if (frames_left <= 0) return;
@@ -175,14 +194,13 @@ void frame() {
   ImGui::SetNextWindowSize(ImVec2(float(width), float(height)));
   ImGui::Begin("TIAE", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
-  ImGui::PushClipRect(ImVec2(0, top), ImVec2(float(width), bottom), true);
   keyboard_cursor();
   tabs();
   const float content_bottom = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
-  ImGui::PopClipRect();
   ImGui::End();
 
   ImGui::Render();
+  draw_only_between(top, bottom);
   glViewport(0, 0, width, height);
   glEnable(GL_SCISSOR_TEST);
   glScissor(0, int(height - bottom), width, int(std::ceil(bottom - top)) + 1);

@@ -76,7 +76,13 @@ engine.onmessage = ({ data }) => {
   onAnswer[data.type](data);
   if (data.type === 'done' || data.type === 'error') pending.delete(data.id);
 };
-engine.onerror = (e) => settle.reject(new Error(`the engine could not start: ${e.message ?? 'script error'}`));
+// The engine failed (its script, or out of memory): start-up and every call waiting end with it.
+engine.onerror = (e) => {
+  const error = new Error(`the engine stopped: ${e.message ?? 'script error'}`);
+  settle.reject(error);
+  for (const { reject } of pending.values()) reject(error);
+  pending.clear();
+};
 engine.postMessage({ type: 'start', backend: new URLSearchParams(location.search).get('backend') });
 
 // Posts a call; `options` (extract, document, chooseGlyphSize) travel without their
