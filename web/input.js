@@ -6,21 +6,21 @@ import { app, inside } from './bridge.js';
 
 const PAINT = ['draw-canvas', 'grasp-canvas', 'pan-photo', 'pan-result', 'pan-page'];  // a finger draws or pans there
 
-// A frame of the app (woken to draw it), for ImGui to see one state before the next: the
+// The app's next frame (woken to draw it), for ImGui to see one state before the next: the
 // app's animation-frame callback comes before this one's, registered later.
-function frames(n = 1) {
+function nextFrame() {
   return new Promise((resolve) => {
     app?._app_wake();
-    const step = () => (--n > 0 ? requestAnimationFrame(step) : resolve());
-    requestAnimationFrame(step);
+    requestAnimationFrame(() => resolve());
   });
 }
 
 // A finger as the mouse: ImGui's tabs take a press only from a pointer that was on them the
 // frame before, and a hover must not stay where the finger left; so a touch comes as the
 // pointer arriving, a frame, the press, the moves, the release, a frame, and the pointer
-// leaving. GLFW's own reading of touch events (a press at the mouse's last place, at
-// once) never sees them.
+// leaving. A touch the browser takes over to scroll the page (pointercancel) leaves before it
+// lets go, so that it clicks nothing (on a drawing, it ends the stroke where it was). GLFW's own reading of touch events (a press at the
+// mouse's last place, at once) never sees them.
 function touchAsMouse(canvas) {
   let queue = Promise.resolve();
   const later = (fn) => { queue = queue.then(fn); };
@@ -39,17 +39,24 @@ function touchAsMouse(canvas) {
   };
   canvas.addEventListener('pointerdown', touch((at) => {
     later(() => send('mousemove', at, 0));
-    later(() => frames());
+    later(nextFrame);
     later(() => send('mousedown', at, 1));
   }));
   canvas.addEventListener('pointermove', touch((at) => later(() => send('mousemove', at, 1))));
-  for (const type of ['pointerup', 'pointercancel'])
-    canvas.addEventListener(type, touch((at) => {
-      later(() => send('mouseup', at, 0));
-      later(() => frames());
-      later(() => send('mousemove', away, 0));
-      later(() => app?._app_wake());
-    }));
+  const release = (at) => {
+    later(() => send('mouseup', at, 0));
+    later(nextFrame);
+    later(() => send('mousemove', away, 0));
+    later(() => app?._app_wake());
+  };
+  canvas.addEventListener('pointerup', touch(release));
+  canvas.addEventListener('pointercancel', touch((at) => {
+    if (inside(PAINT, at.clientX, at.clientY)) return release(at);  // a stroke ends where it was
+    later(() => send('mousemove', away, 1));
+    later(nextFrame);
+    later(() => send('mouseup', away, 0));
+    later(() => app?._app_wake());
+  }));
   // On a drawing (or a zoomed picture) a finger draws (or pans) and does not scroll the page;
   // elsewhere it scrolls.
   for (const type of ['touchstart', 'touchmove', 'touchend', 'touchcancel'])
