@@ -891,6 +891,13 @@ for (const layout of LAYOUTS) {
   test(`${layout.name}: the page opens on a digit already analysed, says what to look for above the fold, and links the paper and the code`, async () => {
     const session = await openOn(layout);
     const { page, context } = session;
+    // under the server's Content-Security-Policy: a reload, counting what it refuses
+    await page.addInitScript(() => {
+      window.refused = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.refused.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.reload();
+    await page.evaluate(() => window.tiae.ready);
     await page.waitForFunction(() => window.tiaeApp.canonicalSum(1) > 0 && window.tiaeApp.canonicalSum(0) > 0, null, { timeout: 30000 });
     await page.waitForTimeout(500);
     const facts = await page.evaluate(() => {
@@ -898,11 +905,12 @@ for (const layout of LAYOUTS) {
       const links = [...document.querySelectorAll('header a')].map((a) => a.getAttribute('href'));
       return { lead: lead.getBoundingClientRect().bottom, text: lead.textContent, size: parseFloat(style.fontSize), colour: style.color,
                result: window.tiaeApp.rect('result-1'), draw: window.tiaeApp.rect('draw-canvas'), links, height: innerHeight,
-               analyses: window.tiaeApp.analyses() };
+               analyses: window.tiaeApp.analyses(), refused: window.refused };
     });
     await page.screenshot({ path: path.join(artifacts, `first-view-${layout.name}.png`) });
     await context.close();
     assert.equal(facts.analyses, 1, 'the example was analysed without any input');
+    assert.deepEqual(facts.refused, [], 'nothing the Content-Security-Policy refuses');
     assert.match(facts.text, /TIAE draws the same shape in the same place/);
     assert.ok(facts.lead <= facts.height && facts.size >= 15, `the sentence: bottom ${facts.lead}, ${facts.size} px`);
     const [r, g, b] = facts.colour.match(/\d+/g).map(Number);
