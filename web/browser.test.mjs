@@ -4,7 +4,8 @@
 // the canonical one moved by that shift; shift estimates of shifted copies differ by the shift;
 // no request leaves the page's origin; tiae.extract gives the foreground `tiae extract`
 // gives for the same file (with a dense model and with the fully convolutional default),
-// and refuses bad files with messages.
+// and refuses bad files with messages; and, on a laptop's and a phone's layout, the page as
+// a visitor uses it (taps, keys, the first view, a second visit, runs, downloads, links).
 // Run: node --test web/browser.test.mjs (after scripts/build.sh: it runs build/native/tiae)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
