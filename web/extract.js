@@ -112,7 +112,7 @@ async function composed(view, threshold) {
   let under = null;
   if (view === 2) {
     const ctx = new OffscreenCanvas(width, height).getContext('2d');
-    ctx.drawImage(photo instanceof ImageData ? await createImageBitmap(photo) : await createImageBitmap(photo), 0, 0);
+    ctx.drawImage(await createImageBitmap(photo), 0, 0);
     under = ctx.getImageData(0, 0, width, height).data;
   }
   for (let i = 0; i < width * height; ++i) {
