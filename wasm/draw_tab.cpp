@@ -38,8 +38,8 @@ void paint(ImVec2 from, ImVec2 to) {
   draw.dirty = true;
 }
 
-// Every change but loading an example: the drawing is the visitor's own from then on (the
-// page's URL stops naming the example).
+// Before every change of the drawing: an undo step, and the drawing is the visitor's own
+// from then on (the page's URL stops naming the example; loading one names it again).
 void push_undo() {
   draw.undo.push_back(draw.drawing);
   if (draw.undo.size() > 30) draw.undo.erase(draw.undo.begin());

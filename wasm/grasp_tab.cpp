@@ -30,8 +30,8 @@ void upload_pair(Texture& tex, const float* hand, const float* object, int side,
   tex.upload_rgba(rgba.data(), side, side, smooth);
 }
 
-// Every change but loading an example: the pair is the visitor's own from then on (the
-// page's URL stops naming the example).
+// After every change of the pair but loading an example: the pair is the visitor's own from
+// then on (the page's URL stops naming the example).
 void edited() {
   if (grasp.example >= 0) EM_ASM({ Module.tiaeExampleShown(3, -1); });
   grasp.example = -1;
