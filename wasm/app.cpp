@@ -279,8 +279,11 @@ EMSCRIPTEN_KEEPALIVE void app_set_space(int model, const float* xy, const int* l
 EMSCRIPTEN_KEEPALIVE void app_set_status(const char* text) { draw.status = text; }
 // A 32x32 example digit for the example buttons, one per call, in class order.
 EMSCRIPTEN_KEEPALIVE void app_digit_example(const float* pixels) { draw.examples.emplace_back(pixels, pixels + 32 * 32); }
-// Example digit d into the drawing, as its button does (the page's first view, or its URL).
-EMSCRIPTEN_KEEPALIVE void app_show_digit(int d) { draw.load_example(d); }
+// Example digit d into the drawing, as its button does: the page's first view, or its URL's,
+// unless the visitor has drawn meanwhile (the examples come with the models).
+EMSCRIPTEN_KEEPALIVE void app_show_digit(int d) {
+  if (draw.undo.empty() && !draw.has_ink()) draw.load_example(d);
+}
 // For tests: the sum of a model's canonical image (0 before any result).
 EMSCRIPTEN_KEEPALIVE float app_canonical_sum(int model) { return draw.canonical_sum(model); }
 
