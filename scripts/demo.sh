@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh wasm
-node web/server.mjs --precompress  # brotli copies of what the page loads first (once per file version)
+node web/server.mjs --precompress  # brotli copies of every file the page can load, made once per content
 exec node web/server.mjs "$@"

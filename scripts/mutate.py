@@ -48,14 +48,14 @@ MUTANTS = {
         [('  if (fs::exists(run / "checkpoint.old" / "state.json")) return run / "checkpoint.old";\n', '')],
         'the checkpoint.old fallback removed', ctest('window of finishing an epoch'), ['native']),
     'page-restored-wrong-sign': (
-        'web/tiae.js', [('core._tiae_shift_image(c, r, SIZE, channels, where[0], where[1]);', 'core._tiae_shift_image(c, r, SIZE, channels, theta[0], theta[1]);')],
-        "tiae.js builds restored from the wrong sign of the shift", browser('wasm: analyze'), []),
+        'web/engine.js', [('core._tiae_shift_image(c, r, SIZE, channels, where[0], where[1]);', 'core._tiae_shift_image(c, r, SIZE, channels, theta[0], theta[1]);')],
+        "engine.js builds restored from the wrong sign of the shift", browser('wasm: analyze'), []),
     'page-shift-off-by-one': (
-        'web/tiae.js', [('const where = [-theta[0], -theta[1]];', 'const where = [-theta[0] + 1, -theta[1]];')],
-        'tiae.js reports the shift 1 px off', browser('wasm: analyze'), []),
+        'web/engine.js', [('const where = [-theta[0], -theta[1]];', 'const where = [-theta[0] + 1, -theta[1]];')],
+        'engine.js reports the shift 1 px off', browser('wasm: analyze'), []),
     'page-channels-ignored': (
-        'web/tiae.js', [('core._tiae_estimate_shift(c, p, SIZE, channels, maxShift(m.card), s)', 'core._tiae_estimate_shift(c, p, SIZE, 1, maxShift(m.card), s)')],
-        'tiae.js searches the shift on the first plane only', browser('grasp: 2-channel'), []),
+        'web/engine.js', [('core._tiae_estimate_shift(c, p, SIZE, channels, maxShift(m.card), s)', 'core._tiae_estimate_shift(c, p, SIZE, 1, maxShift(m.card), s)')],
+        'engine.js searches the shift on the first plane only', browser('grasp: 2-channel'), []),
     'document-vote-wrong-sign': (
         'shared/document.cpp', [('const int vx = x0 + p / 2 - e.dx, vy = y0 + p / 2 - e.dy;', 'const int vx = x0 + p / 2 + e.dx, vy = y0 + p / 2 + e.dy;')],
         'a window votes on the wrong side of its centre', ctest('heat map counts'), ['native']),

@@ -1,53 +1,24 @@
-// The Grasp tab of the canvas app (wasm/app.cpp): the slides' grasp application. A visitor
-// paints a hand and an object with two brushes (or loads an example pair of the test set);
-// each change is resampled to a 2 x 32 x 32 pair and handed to the page, which runs
-// window.tiae.analyze with both grasp models (ordinary AE, TIAE) and hands back their
-// canonical pairs and estimated shifts. Hand in orange, object in blue, as in the
-// evaluation's pictures (native/io/figures.h).
+// Hand in orange, object in blue, as in the evaluation's pictures (native/io/figures.h).
 #include "grasp_tab.h"
 
-#include <GLES3/gl3.h>
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <string>
-#include <vector>
 
-#include "imgui.h"
+#include "nudge.h"
 #include "resample.h"
 #include "screen.h"
 
+GraspTab grasp;
+
 namespace {
 
-constexpr int kDraw = 224, kSide = 32, kPlane = kSide * kSide, kModels = 2;
-const char* kTitles[kModels] = {"ordinary auto-encoder", "shift-invariant auto-encoder (TIAE)"};
-
-struct Result {
-  bool has = false;
-  std::vector<float> canonical = std::vector<float>(2 * kPlane), restored = canonical;
-  int dx = 0, dy = 0;
-  GLuint canonical_tex = 0, restored_tex = 0;
-};
-
-struct GraspView {
-  std::array<std::vector<float>, 2> drawing{std::vector<float>(kDraw * kDraw), std::vector<float>(kDraw * kDraw)};
-  std::vector<float> input = std::vector<float>(2 * kPlane);
-  int channel = 0;  // the brush: 0 hand, 1 object
-  float brush = 9.f;
-  bool dirty = true, in_flight = false, pending = false;
-  ImVec2 last_pen{-1, -1};
-  GLuint drawing_tex = 0;
-  std::array<Result, kModels> results;
-  std::vector<std::vector<float>> examples;  // 2 x 32 x 32 pairs of the test set
-  size_t next_example = 0;
-  std::string status = "paint a hand (orange) around an object (blue), or load an example";
-};
-GraspView grasp;
+constexpr int kDraw = GraspTab::kDraw, kSide = 32, kPlane = GraspTab::kPlane, kModels = GraspTab::kModels;
+const char* kTitles[kModels] = {"ordinary auto-encoder", "TIAE: shift-invariant auto-encoder"};
 
 // Two planes (hand, object) of side x side as an RGBA texture: hand orange, object blue.
-void upload_pair(GLuint& id, const float* hand, const float* object, int side, bool smooth) {
+void upload_pair(Texture& tex, const float* hand, const float* object, int side, bool smooth) {
   std::vector<unsigned char> rgba(size_t(side) * side * 4);
   for (int i = 0; i < side * side; ++i) {
     const float a = std::clamp(hand[i], 0.f, 1.f), b = std::clamp(object[i], 0.f, 1.f);
@@ -56,11 +27,15 @@ void upload_pair(GLuint& id, const float* hand, const float* object, int side, b
     rgba[4 * i + 2] = (unsigned char)std::min(255.f, 30 * a + 255 * b);
     rgba[4 * i + 3] = 255;
   }
-  if (!id) glGenTextures(1, &id);
-  glBindTexture(GL_TEXTURE_2D, id);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, smooth ? GL_LINEAR : GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, smooth ? GL_LINEAR : GL_NEAREST);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, side, side, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  tex.upload_rgba(rgba.data(), side, side, smooth);
+}
+
+// After every change of the pair but loading an example: the pair is the visitor's own from
+// then on (the page's URL stops naming the example).
+void edited() {
+  if (grasp.example >= 0) EM_ASM({ Module.tiaeExampleShown(3, -1); });
+  grasp.example = -1;
+  grasp.dirty = true;
 }
 
 void paint(ImVec2 from, ImVec2 to) {
@@ -78,13 +53,7 @@ void paint(ImVec2 from, ImVec2 to) {
         other[i] = std::min(other[i], 1 - v);  // a pixel is hand or object, as in the data
       }
   }
-  grasp.dirty = true;
-}
-
-bool has_ink() {
-  for (const auto& plane : grasp.drawing)
-    if (*std::max_element(plane.begin(), plane.end()) > 0) return true;
-  return false;
+  edited();
 }
 
 void request_analysis() {
@@ -105,26 +74,15 @@ void refresh() {
     std::copy(plane.begin(), plane.end(), grasp.input.begin() + c * kPlane);
   }
   grasp.dirty = false;
-  if (has_ink()) return request_analysis();
+  if (grasp.has_ink()) return request_analysis();
   for (auto& r : grasp.results) r.has = false;
 }
 
-// An example pair drawn into the canvas (nearest neighbour, 7 px per pixel).
-void load_example() {
-  if (grasp.examples.empty()) return;
-  const auto& pair = grasp.examples[grasp.next_example++ % grasp.examples.size()];
-  for (int c = 0; c < 2; ++c)
-    for (int y = 0; y < kDraw; ++y)
-      for (int x = 0; x < kDraw; ++x)
-        grasp.drawing[size_t(c)][size_t(y) * kDraw + x] = pair[size_t(c) * kPlane + (y * kSide / kDraw) * kSide + x * kSide / kDraw];
-  grasp.dirty = true;
-}
-
-void drawing_column() {
-  ImGui::BeginGroup();
-  ImGui::TextUnformatted("Paint a hand holding an object");
+// The painting area, `side` device px square: a stroke of the chosen brush while the
+// button (or finger) is down on it.
+void painting_area(float side) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float side = px(kDraw), per_pixel = side / kDraw;  // device px per drawing pixel
+  const float per_pixel = side / kDraw;  // device px per drawing pixel
   ImGui::InvisibleButton("grasp-canvas", ImVec2(side, side));
   remember("grasp-canvas");
   if (ImGui::IsItemActivated()) grasp.last_pen = ImVec2(-1, -1);
@@ -135,81 +93,137 @@ void drawing_column() {
   }
   if (grasp.dirty) refresh();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddImage((ImTextureID)(intptr_t)grasp.drawing_tex, origin, ImVec2(origin.x + side, origin.y + side));
+  dl->AddImage(grasp.drawing_tex.imgui(), origin, ImVec2(origin.x + side, origin.y + side));
   dl->AddRect(origin, ImVec2(origin.x + side, origin.y + side), IM_COL32(90, 90, 100, 255));
+}
+
+// The nudge buttons and Shift + arrows: both planes moved by whole input pixels.
+void nudges() {
+  static Nudger nudger;
+  for (const auto& [dx, dy] : nudge_controls()) {
+    nudger.move(grasp.drawing.data(), 2, kDraw, dx, dy);
+    edited();
+  }
+}
+
+void tools() {
   ImGui::RadioButton("hand", &grasp.channel, 0);
   ImGui::SameLine();
   ImGui::RadioButton("object", &grasp.channel, 1);
   ImGui::SameLine();
   if (ImGui::Button("Clear")) {
     for (auto& plane : grasp.drawing) std::fill(plane.begin(), plane.end(), 0.f);
-    grasp.dirty = true;
+    edited();
   }
   ImGui::SameLine();
   ImGui::BeginDisabled(grasp.examples.empty());
-  if (ImGui::Button("Example")) load_example();
+  if (ImGui::Button("Example")) grasp.load_example();
   ImGui::EndDisabled();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side + px(40));
-  ImGui::TextDisabled("Move the pair around: the TIAE's canonical pair stays put and keeps both shapes, while its "
-                      "estimated shift follows; the ordinary auto-encoder blurs them.");
-  ImGui::TextWrapped("%s", grasp.status.c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::EndGroup();
+  if (!screen.narrow) ImGui::SameLine();
+  ImGui::BeginDisabled(!grasp.results[1].has);
+  if (ImGui::Button("Download")) EM_ASM({ Module.tiaeDownload(4); });
+  ImGui::EndDisabled();
+  remember("grasp-download");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("both models' results as JSON: the 2 x 32 x 32 pair, each model's code, drawing, shift and moved drawing");
+  nudges();
 }
 
-void model_column(int k) {
-  const Result& r = grasp.results[size_t(k)];
+// What to look for, and the status.
+void notes(float width) {
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+  ImGui::TextDisabled("Move the pair (the arrows above, or Shift + arrow keys): the TIAE's drawing stays put and keeps "
+                      "both shapes, while the place it finds follows the pair; the ordinary auto-encoder blurs them.");
+  ImGui::TextWrapped("%s", grasp.status.c_str());
+  ImGui::PopTextWrapPos();
+}
+
+// A model's drawing of the pair and that drawing moved to where the pair is, `image` device
+// px each, and where it puts the pair.
+void model_answer(int k, float image) {
+  const GraspTab::Result& r = grasp.results[size_t(k)];
+  const bool narrow = screen.narrow;
   ImGui::BeginGroup();
-  ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kTitles[k]);
-  ImGui::TextUnformatted("canonical pair D(E(I))");
-  if (r.has) ImGui::Image((ImTextureID)(intptr_t)r.canonical_tex, px(160, 160));
-  else ImGui::Dummy(px(160, 160));
-  ImGui::TextUnformatted("moved by the estimated shift");
-  if (r.has) ImGui::Image((ImTextureID)(intptr_t)r.restored_tex, px(160, 160));
-  else ImGui::Dummy(px(160, 160));
-  if (r.has) ImGui::Text("estimated shift (%+d, %+d)", r.dx, r.dy);
+  ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s",
+                     narrow ? (k == 1 ? "TIAE" : "ordinary AE") : kTitles[k]);
+  auto panel = [&](const char* label, const Texture& tex, const char* tip) {
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(label);
+    if (r.has) ImGui::Image(tex.imgui(), ImVec2(image, image));
+    else ImGui::Dummy(ImVec2(image, image));
+    ImGui::EndGroup();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+  };
+  panel(narrow ? "it draws" : "what it draws", r.canonical_tex, "its canonical pair D(E(I)): the decoder's image of the code");
+  if (narrow) ImGui::SameLine(0, px(6));
+  panel(narrow ? "moved" : "moved to the pair", r.restored_tex, "T(shift) D(E(I)): what it draws, moved by the shift it found");
+  if (r.has && k == 1) ImGui::Text(narrow ? "at (%+d, %+d)" : "the pair is at (%+d, %+d)", r.dx, r.dy);
+  else if (r.has) ImGui::Text(narrow ? "(%+d, %+d): in place" : "(%+d, %+d): it draws in place", r.dx, r.dy);
+  else ImGui::TextUnformatted(narrow ? "paint to start" : "paint a pair to start");
   ImGui::EndGroup();
+  remember(k == 0 ? "grasp-model-0" : "grasp-model-1");
 }
 
 }  // namespace
 
-void grasp_tab() {
-  drawing_column();
-  for (int k = 0; k < kModels; ++k) {
-    if (screen.narrow) ImGui::Spacing();  // narrow: one under the other
-    else ImGui::SameLine(0, px(28));
-    model_column(k);
-  }
+bool GraspTab::has_ink() const {
+  for (const auto& plane : drawing)
+    if (*std::max_element(plane.begin(), plane.end()) > 0) return true;
+  return false;
 }
 
-extern "C" {
-
-// A grasp model's answer (0: AE, 1: TIAE): canonical and restored pairs, 2 x 32 x 32 each.
-EMSCRIPTEN_KEEPALIVE void app_grasp_result(int model, const float* canonical, const float* restored, int dx, int dy) {
+void GraspTab::set_result(int model, const float* canonical, const float* restored, int dx_, int dy_) {
   if (model < 0 || model >= kModels || !has_ink()) return;  // a late answer for a drawing since cleared
-  Result& r = grasp.results[size_t(model)];
+  Result& r = results[size_t(model)];
   r.canonical.assign(canonical, canonical + 2 * kPlane);
   r.restored.assign(restored, restored + 2 * kPlane);
-  r.dx = dx, r.dy = dy, r.has = true;
+  r.dx = dx_, r.dy = dy_, r.has = true;
   upload_pair(r.canonical_tex, r.canonical.data(), r.canonical.data() + kPlane, kSide, false);
   upload_pair(r.restored_tex, r.restored.data(), r.restored.data() + kPlane, kSide, false);
 }
-EMSCRIPTEN_KEEPALIVE void app_grasp_done() {
-  grasp.in_flight = false;
-  if (grasp.pending) request_analysis();
-}
-EMSCRIPTEN_KEEPALIVE void app_grasp_example(const float* pair) { grasp.examples.emplace_back(pair, pair + 2 * kPlane); }
-EMSCRIPTEN_KEEPALIVE void app_grasp_status(const char* text) { grasp.status = text; }
-// For tests: load example i into the canvas, as the Example button does; the shift the
-// TIAE estimated last (dx * 100 + dy), or -9999 before any answer.
-EMSCRIPTEN_KEEPALIVE int app_grasp_load_example(int i) {
-  grasp.next_example = size_t(std::max(0, i));
-  load_example();
-  return int(grasp.examples.size());
-}
-EMSCRIPTEN_KEEPALIVE int app_grasp_tiae_shift() {
-  const Result& r = grasp.results[1];
-  return r.has ? r.dx * 100 + r.dy : -9999;
+
+void GraspTab::analysis_done() {
+  in_flight = false;
+  if (pending) request_analysis();
 }
 
-}  // extern "C"
+// An example pair drawn into the canvas (nearest neighbour, 7 px per pixel).
+void GraspTab::load_example() {
+  if (examples.empty()) return;
+  example = int(next_example++ % examples.size());
+  EM_ASM({ Module.tiaeExampleShown(3, $0); }, example);
+  const auto& pair = examples[size_t(example)];
+  for (int c = 0; c < 2; ++c)
+    for (int y = 0; y < kDraw; ++y)
+      for (int x = 0; x < kDraw; ++x)
+        drawing[size_t(c)][size_t(y) * kDraw + x] = pair[size_t(c) * kPlane + (y * kSide / kDraw) * kSide + x * kSide / kDraw];
+  dirty = true;
+}
+
+// Wide: the painting with its tools, and each model's column beside it. Narrow (a phone): both
+// models' answers beside a smaller painting (the page scrolls beside it), the tools below.
+void grasp_tab() {
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(screen.narrow ? "Paint a grasp:" : "Paint a hand holding an object");
+  painting_area(px(screen.narrow ? 150 : kDraw));
+  if (!screen.narrow) {
+    tools();
+    notes(px(kDraw + 40));
+  }
+  ImGui::EndGroup();
+  if (screen.narrow) {
+    ImGui::SameLine(0, px(10));
+    ImGui::BeginGroup();
+    model_answer(1, px(62));
+    ImGui::Spacing();
+    model_answer(0, px(62));
+    ImGui::EndGroup();
+    tools();
+    notes(ImGui::GetContentRegionAvail().x);
+    return;
+  }
+  for (int k = 0; k < kModels; ++k) {
+    ImGui::SameLine(0, px(28));
+    model_answer(k, px(160));
+  }
+}

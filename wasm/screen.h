@@ -1,4 +1,4 @@
-// The canvas's size and scale, shared by the app's tabs (wasm/app.cpp, wasm/grasp_tab.cpp).
+// The canvas's size and scale, shared by the app and its tabs (wasm/app.cpp, wasm/*_tab.cpp).
 // The page (web/app.js) sizes the canvas to the window and tells the app its CSS size and
 // the device's pixel ratio: the app draws in device pixels, and every length it lays out is
 // given in CSS pixels at scale 1 and passed through px(). Wide screens get one row of
@@ -18,5 +18,7 @@ extern Screen screen;
 inline float px(float v) { return v * screen.dpr * screen.ui; }
 inline ImVec2 px(float x, float y) { return ImVec2(px(x), px(y)); }
 
-// Records the last item's rectangle under `name`, for the page's tests (app_rect).
+// Records the last item's rectangle under `name`, for the page (app_rect: its touch and wheel
+// handling, and its tests); remember_rect a rectangle drawn without an item.
 void remember(const char* name);
+void remember_rect(const char* name, ImVec2 min, ImVec2 max);

@@ -4,7 +4,7 @@
 // 12 MP photo-like image in the page (wasm; WebGPU only on a real adapter) and with the
 // native `tiae extract` (build/native/tiae) on the same PNG files, at the drawn glyph size
 // and with the glyph size chosen by the model (auto), both with tiae.extract's
-// default model (the first of tiae.js's EXTRACT_MODELS that models/ has), named in
+// default model (the first of engine.js's EXTRACT_MODELS that models/ has), named in
 // the results.
 // Usage: node web/bench.mjs [out.json]
 import { execFileSync } from 'node:child_process';
@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { createServer, precompress } from './server.mjs';
+import { createServer, loadableFiles, precompress } from './server.mjs';
 
-await precompress();  // the compressed copies the demo serves
+await precompress(await loadableFiles());  // the compressed copies the demo serves
 const server = createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;

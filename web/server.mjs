@@ -1,13 +1,17 @@
-// Serves the demo page on 127.0.0.1 with the COOP/COEP headers that wasm threads need.
-// Everything comes from the page's own origin: the page (web/), the released models
-// (models/), ONNX Runtime Web's files (node_modules/onnxruntime-web/dist) and the wasm
-// build of the core (build-wasm/wasm). Usage: node web/server.mjs [--port 8080]
+// Serves the demo page on 127.0.0.1 with the COOP/COEP headers that wasm threads need and a
+// strict Content-Security-Policy. Everything comes from the page's own origin, and only what
+// the page loads: its files in web/ (PAGE_FILES: not this server, its tests or the
+// benchmark), the released models (models/), ONNX Runtime Web's files for the two backends,
+// and the wasm builds of the core and the canvas app (build-wasm/wasm).
+// Usage: node web/server.mjs [--port 8080] | node web/server.mjs --precompress
 // Hostile requests must never end the process: every request's errors are caught and
 // answered (400/403/404/405/500), and every answer, Node's own included, has the headers.
-// Compressed transfer: a browser that accepts brotli gets text, wasm, JSON and ONNX files
-// brotli-compressed from a cache of compressed copies (build/web-cache/), made once per file
-// version: by `node web/server.mjs --precompress` (scripts/demo.sh runs it) or, for a file
-// not yet there, in the background after it went out plain.
+// Caching: every file goes out with a strong ETag, the hash of its content, and
+// `Cache-Control: no-cache`, so a second visit revalidates each file and gets 304s.
+// Compressed transfer: a browser that accepts brotli gets a compressed copy when one was made
+// ahead (`--precompress`, run by scripts/demo.sh), named by the content's hash in
+// build/web-cache/: a changed file can never be answered with an old file's copy.
+import crypto from 'node:crypto';
 import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -18,25 +22,46 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const mounts = [  // URL prefix -> folder; the first match wins
-  ['/models/', path.join(root, 'models')],
-  ['/ort/', path.join(root, 'node_modules/onnxruntime-web/dist')],
-  ['/wasm/', path.join(root, 'build-wasm/wasm')],
-  ['/', path.join(root, 'web')],
-];
+const defaults = { modelsDir: path.join(root, 'models'), cacheDir: path.join(root, 'build', 'web-cache') };
+
+// What the page is made of: the only files of web/ that are served.
+export const PAGE_FILES = ['index.html', 'page.css', 'main.js', 'tiae.js', 'engine.js', 'card.js', 'app.js', 'bridge.js',
+                           'input.js', 'draw.js', 'image_tabs.js', 'extract.js', 'documents.js', 'grasp.js',
+                           'examples/flyer.png', 'examples/page.png'];
+// ONNX Runtime Web's module and binary for each backend (web/engine.js loads one pair).
+const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm',
+                   'ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+
+// URL prefix -> folder and which relative paths in it may be served; the first match wins.
+function mounts({ modelsDir }) {
+  return [
+    { prefix: '/models/', dir: modelsDir, allows: (rel) => /^[^/]+\/[^/]+$/.test(rel) },  // <model>/<file>
+    { prefix: '/ort/', dir: path.join(root, 'node_modules/onnxruntime-web/dist'), allows: (rel) => ORT_FILES.includes(rel) },
+    { prefix: '/wasm/', dir: path.join(root, 'build-wasm/wasm'), allows: (rel) => /^tiae-(app|core)\.(mjs|wasm)$/.test(rel) },
+    { prefix: '/', dir: path.join(root, 'web'), allows: (rel) => PAGE_FILES.includes(rel) },
+  ];
+}
+
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm',
   '.onnx': 'application/octet-stream', '.png': 'image/png', '.svg': 'image/svg+xml',
 };
+// The page's scripts and styles are its own files; 'wasm-unsafe-eval' lets it compile
+// WebAssembly and nothing else that eval would; data: is the page's empty icon, blob: its
+// downloads.
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "connect-src 'self'",
+  "img-src 'self' data: blob:", "style-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+].join('; ');
 const security = {  // on every answer, errors included
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
   'X-Content-Type-Options': 'nosniff',
 };
 const headers = { ...security, 'Cache-Control': 'no-cache' };
-const cacheDir = path.join(root, 'build', 'web-cache');
 const compressible = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.onnx', '.svg']);
 // fs error codes that mean "nothing to serve there" or "not allowed to read it".
 const errorStatus = { ENOENT: 404, ENOTDIR: 404, EISDIR: 404, ELOOP: 404, ENAMETOOLONG: 404,
@@ -94,10 +119,28 @@ export function sendBody(res, body) {
   pipeline(body, res, () => {});
 }
 
-// ---- compressed copies
+// ---- content hashes and compressed copies
 
-const brotli = promisify(zlib.brotliCompress);
-const cachePath = (file) => path.join(cacheDir, path.relative(root, file) + '.br');
+// SHA-256 of an open file's bytes, remembered while the file is unchanged. The change time
+// moves on every write, rename or utimes (unlike mtime, which a copy or a `touch -d` can set
+// back), so together with the inode and size it tells when to hash again.
+const hashes = new Map();  // real path -> { version, hash }
+async function contentHash(file, fh, stat) {
+  const version = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  const known = hashes.get(file);
+  if (known?.version === version) return known.hash;
+  const hash = crypto.createHash('sha256'), buffer = Buffer.alloc(1 << 20);
+  for (let at = 0; at < stat.size;) {
+    const { bytesRead } = await fh.read(buffer, 0, buffer.length, at);
+    if (!bytesRead) break;
+    hash.update(buffer.subarray(0, bytesRead));
+    at += bytesRead;
+  }
+  hashes.set(file, { version, hash: hash.digest('hex') });
+  return hashes.get(file).hash;
+}
+
+const copyPath = (cacheDir, hash) => path.join(cacheDir, `${hash}.br`);
 
 // Whether the request accepts brotli ("br" listed, and not with q=0).
 function acceptsBrotli(req) {
@@ -105,100 +148,108 @@ function acceptsBrotli(req) {
   return offer.some(([coding, q]) => coding === 'br' && !/^q=0(\.0*)?$/.test(q ?? ''));
 }
 
-// The compressed copy of `file` if it is at least as new as the file, else null.
-async function freshCopy(file, stat) {
-  const copy = cachePath(file);
+// Whether If-None-Match names this ETag (weak comparison, as RFC 9110 asks for GET).
+function notModified(req, etag) {
+  const offered = String(req.headers['if-none-match'] ?? '');
+  return offered.trim() === '*' || offered.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+// The body to send and its headers: the compressed copy when there is one for this content
+// and the browser takes it, else the file. The ETag names the content and its coding.
+async function chooseBody(req, file, fh, stat, { cacheDir }) {
+  const type = types[path.extname(file)] || 'application/octet-stream';
+  const hash = await contentHash(file, fh, stat);
+  const plain = { fh, size: stat.size, etag: `"${hash.slice(0, 32)}"`, extra: { 'Content-Type': type } };
+  if (!compressible.has(path.extname(file))) return plain;
+  plain.extra.Vary = 'Accept-Encoding';
+  if (!acceptsBrotli(req)) return plain;
+  let packed;
   try {
-    return (await fsp.stat(copy)).mtimeMs >= stat.mtimeMs ? copy : null;
+    packed = await fsp.open(copyPath(cacheDir, hash), fs.constants.O_RDONLY);
   } catch {
-    return null;
+    return plain;  // none made for this content
   }
-}
-
-// Writes the compressed copy (quality 11: made once, read by every visit); one at a time.
-let compressing = Promise.resolve();
-const pending = new Set();
-export function compress(file) {
-  if (pending.has(file)) return compressing;
-  pending.add(file);
-  compressing = compressing.then(async () => {
-    const data = await fsp.readFile(file);
-    const packed = await brotli(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
-                                                  [zlib.constants.BROTLI_PARAM_LGWIN]: 24,
-                                                  [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
-    const copy = cachePath(file), tmp = `${copy}.${process.pid}.tmp`;
-    await fsp.mkdir(path.dirname(copy), { recursive: true });
-    await fsp.writeFile(tmp, packed);
-    await fsp.rename(tmp, copy);
-  }).catch((err) => console.error(`could not compress ${file}: ${err.message}`)).finally(() => pending.delete(file));
-  return compressing;
-}
-
-// The file to send and its headers: the compressed copy when there is a fresh one and the
-// browser takes it; else the file (and, when it could be compressed, a copy is made).
-async function chooseBody(req, file, fh, stat, options) {
-  const type = { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' };
-  if (!compressible.has(path.extname(file))) return { fh, size: stat.size, extra: type };
-  const vary = { ...type, Vary: 'Accept-Encoding' };
-  const copy = await freshCopy(file, stat);
-  if (!copy) {
-    if (options.compressLater) compress(file);
-    return { fh, size: stat.size, extra: vary };
-  }
-  if (!acceptsBrotli(req)) return { fh, size: stat.size, extra: vary };
-  const packed = await fsp.open(copy, fs.constants.O_RDONLY);
   await fh.close();
-  return { fh: packed, size: (await packed.stat()).size, extra: { ...vary, 'Content-Encoding': 'br' } };
+  // The decoded length, for the page's byte count while it loads (Content-Length is the
+  // compressed one).
+  return { fh: packed, size: (await packed.stat()).size, etag: `"${hash.slice(0, 32)}-br"`,
+           extra: { ...plain.extra, 'Content-Encoding': 'br', 'X-Decoded-Length': stat.size } };
 }
 
-// The compressed copies of what the page loads before a visitor can draw: the page, the
-// wasm builds, ONNX Runtime's files for both backends, every card and JSON of the models, and
-// the networks the page loads at start (the models with a web copy); the other models' are
-// made when first asked for. Returns the number of copies made.
-export async function precompress(log = console.log) {
-  const ort = mounts.find(([p]) => p === '/ort/')[1];
-  const files = [
-    ...['ort.wasm.min.mjs', 'ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm',
-        'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'].map((f) => path.join(ort, f)),
-  ];
-  for (const [, dir] of mounts.filter(([p]) => p === '/' || p === '/wasm/'))
-    for (const f of await fsp.readdir(dir).catch(() => [])) files.push(path.join(dir, f));
-  const models = mounts.find(([p]) => p === '/models/')[1];
-  for (const name of await modelNames(models)) {
-    const dir = path.join(models, name);
-    for (const f of await fsp.readdir(dir)) if (f.endsWith('.json')) files.push(path.join(dir, f));
-    const card = JSON.parse(await fsp.readFile(path.join(dir, 'model.json'), 'utf8'));
-    if (card.web) files.push(path.join(dir, card.web.encoder), path.join(dir, card.web.decoder));
-  }
+// The brotli settings for a file: the strongest for code and text (made once, read by every
+// visit), a fast one for networks' weights, which it shrinks by about a tenth either way
+// (quality 11 took 20 s for a 3.7 MB model here, quality 5 0.4 s, 3.09 MB against 3.24 MB).
+function brotliParams(file, size) {
+  const quality = path.extname(file) === '.onnx' ? 5 : 11;
+  return { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_LGWIN]: 24,
+           [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size };
+}
+
+const brotli = promisify(zlib.brotliCompress);
+
+// Makes the compressed copy of each file that lacks one (kept only when smaller); removes
+// the copies of contents no longer among `files` when `prune`. Returns the copies made.
+export async function precompress(files, { cacheDir = defaults.cacheDir, prune = false, log = () => {} } = {}) {
+  await fsp.mkdir(cacheDir, { recursive: true });
+  const wanted = new Set();
   let made = 0;
   for (const file of files) {
-    const stat = await fsp.stat(file).catch(() => null);
-    if (!stat?.isFile() || !compressible.has(path.extname(file)) || await freshCopy(file, stat)) continue;
-    log(`compressing ${path.relative(root, file)} (${(stat.size / 1e6).toFixed(1)} MB)`);
-    await compress(file);
+    if (!compressible.has(path.extname(file))) continue;
+    const data = await fsp.readFile(file);
+    const hash = crypto.createHash('sha256').update(data).digest('hex'), copy = copyPath(cacheDir, hash);
+    wanted.add(path.basename(copy));
+    if (await fsp.stat(copy).then(() => true, () => false)) continue;
+    log(`compressing ${path.relative(root, file)} (${(data.length / 1e6).toFixed(1)} MB)`);
+    const packed = await brotli(data, { params: brotliParams(file, data.length) });
+    if (packed.length >= data.length) continue;
+    const tmp = `${copy}.${process.pid}.tmp`;
+    await fsp.writeFile(tmp, packed);
+    await fsp.rename(tmp, copy);
     made++;
   }
+  if (prune)
+    for (const name of await fsp.readdir(cacheDir))
+      if (!wanted.has(name)) await fsp.rm(path.join(cacheDir, name), { recursive: true, force: true });  // older copies' folders too
   return made;
 }
 
+// Every compressible file the page can load: its own, the wasm builds, ONNX Runtime's, and
+// each model's JSON files and the networks it loads (its web copy, else its own).
+export async function loadableFiles({ modelsDir = defaults.modelsDir } = {}) {
+  const files = [];
+  for (const { prefix, dir, allows } of mounts({ modelsDir }).filter((m) => m.prefix !== '/models/')) {
+    const names = prefix === '/' ? PAGE_FILES : await fsp.readdir(dir).catch(() => []);
+    files.push(...names.filter(allows).map((f) => path.join(dir, f)));
+  }
+  for (const name of await modelNames(modelsDir)) {
+    const dir = path.join(modelsDir, name);
+    for (const f of await fsp.readdir(dir)) if (f.endsWith('.json')) files.push(path.join(dir, f));
+    const card = JSON.parse(await fsp.readFile(path.join(dir, 'model.json'), 'utf8'));
+    const nets = card.web ?? card.files ?? {};
+    for (const f of [nets.encoder, nets.decoder]) if (typeof f === 'string' && !f.includes('/')) files.push(path.join(dir, f));
+  }
+  return files.filter((f) => compressible.has(path.extname(f)) && fs.existsSync(f));
+}
+
+// ---- answering
+
 async function sendFile(req, res, file, options) {
   const fh = await fsp.open(file, openFlags);
-  let stat;
-  try {
-    stat = await fh.stat();  // of the opened file: stat and read see the same file
-    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-  } catch (err) {
-    await fh.close();
-    throw err;
-  }
   let body;
   try {
+    const stat = await fh.stat();  // of the opened file: stat and read see the same file
+    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
     body = await chooseBody(req, file, fh, stat, options);
   } catch (err) {
     await fh.close().catch(() => {});
     throw err;
   }
-  res.writeHead(200, { ...headers, ...body.extra, 'Content-Length': body.size });
+  const validators = { ETag: body.etag, ...(body.extra.Vary ? { Vary: body.extra.Vary } : {}) };
+  if (notModified(req, body.etag)) {
+    await body.fh.close();
+    return res.writeHead(304, { ...headers, ...validators }).end();
+  }
+  res.writeHead(200, { ...headers, ...body.extra, ...validators, 'Content-Length': body.size });
   if (req.method === 'HEAD' || body.size === 0) {
     await body.fh.close();
     res.end();
@@ -219,14 +270,14 @@ async function handle(req, res, options) {
   if (urlPath === null) return reply(res, 400, 'bad request');
   if (urlPath === '/') urlPath = '/index.html';
   if (urlPath === '/models/index.json') {
-    const models = await modelNames(path.join(root, 'models'));
-    const body = JSON.stringify({ models });
+    const body = JSON.stringify({ models: await modelNames(options.modelsDir) });
     return res.writeHead(200, { ...headers, 'Content-Type': types['.json'],
                                 'Content-Length': Buffer.byteLength(body) }).end(body);
   }
-  const [prefix, dir] = mounts.find(([p]) => urlPath.startsWith(p));
+  const { prefix, dir, allows } = mounts(options).find((m) => urlPath.startsWith(m.prefix));
   const file = path.resolve(dir, '.' + urlPath.slice(prefix.length - 1));
   if (!isInside(dir, file)) return reply(res, 403, 'forbidden');  // '..' out of the folder
+  if (!allows(path.relative(dir, file).split(path.sep).join('/'))) return reply(res, 404, 'not found');
   // The same check on real paths: no symlink may lead out of the mounted folder.
   const [realDir, realFile] = await Promise.all([fsp.realpath(dir), fsp.realpath(file)]);
   if (!isInside(realDir, realFile)) return reply(res, 403, 'forbidden');
@@ -241,12 +292,12 @@ function fail(res, err) {
   reply(res, status, status === 404 ? 'not found' : status === 403 ? 'forbidden' : 'server error');
 }
 
-// compressLater: make the compressed copy of a file that went out plain, in the background
-// (off for the browser tests: 2 cores' worth of brotli beside the page under test).
-export function createServer({ compressLater = true } = {}) {
+// modelsDir: the released models (another folder for tests); cacheDir: the compressed copies.
+export function createServer(options = {}) {
+  const settings = { ...defaults, ...options };
   // The second catch: should answering the error fail too, drop the connection.
   const server = http.createServer({ requireHostHeader: false }, (req, res) =>
-    handle(req, res, { compressLater }).catch((err) => fail(res, err)).catch(() => res.destroy()));
+    handle(req, res, settings).catch((err) => fail(res, err)).catch(() => res.destroy()));
   server.on('checkExpectation', (req, res) => reply(res, 417, 'expectation failed'));
   server.on('connect', (req, socket) => {  // CONNECT: Node would just drop the socket
     socket.on('error', () => socket.destroy());  // Node no longer listens on it
@@ -267,8 +318,8 @@ export function createServer({ compressLater = true } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--precompress')) {
-  const made = await precompress();
-  console.log(`compressed copies: ${made} made, the others were current (${path.relative(root, cacheDir)}/)`);
+  const made = await precompress(await loadableFiles(), { prune: true, log: console.log });
+  console.log(`compressed copies: ${made} made, the others were current (${path.relative(root, defaults.cacheDir)}/)`);
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--port');
   const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT || 8080);

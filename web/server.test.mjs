@@ -1,10 +1,13 @@
-// Hostile requests against the demo server (web/server.mjs): each must get an answer with the
-// security headers, none may read outside the served folders, and the server must survive
-// them all. Raw sockets, because fetch normalises '..', '%2e' and backslashes away.
+// The demo server (web/server.mjs): hostile requests each get an answer with the security
+// headers (a strict Content-Security-Policy among them), none reads outside the page's own
+// files, and the server survives them all; files go out with content-hash ETags and 304s, and
+// brotli copies made ahead, named by their content. Raw sockets, because fetch normalises
+// '..', '%2e' and backslashes away.
 // Run: node --test web/server.test.mjs (traffic goes to 127.0.0.1 only)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -13,12 +16,13 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import { compress, createServer, modelNames, sendBody } from './server.mjs';
+import { CONTENT_SECURITY_POLICY, createServer, loadableFiles, modelNames, PAGE_FILES, precompress, sendBody } from './server.mjs';
 
 const web = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(web);
 const secret = fs.readFileSync(path.join(root, 'package.json'), 'utf8');  // outside every mount
 const security = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-embedder-policy': 'require-corp',
   'cross-origin-resource-policy': 'same-origin',
@@ -38,9 +42,9 @@ after(() => {
 
 // Sends `data` as is on a fresh connection; resolves with what came back once the server
 // closes it (every request here says Connection: close, or is one the server rejects) or 3 s pass, parsed into status, lower-cased headers and body.
-function raw(data) {
+function raw(data, to = port) {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect(to, '127.0.0.1');
     const chunks = [];
     socket.setTimeout(3000, () => socket.destroy());
     socket.on('data', (c) => chunks.push(c));
@@ -60,8 +64,8 @@ function raw(data) {
     socket.write(data);  // not end(): Node drops a request whose client half-closed
   });
 }
-const get = (target, method = 'GET', extra = '') =>
-  raw(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${extra}\r\n`);
+const get = (target, method = 'GET', extra = '', to = port) =>
+  raw(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${extra}\r\n`, to);
 
 function assertSecure(res, what) {
   for (const [k, v] of Object.entries(security)) assert.equal(res.headers[k], v, `${what}: ${k}`);
@@ -91,40 +95,173 @@ test('serves the page with its headers; HEAD has no body', async () => {
   assert.equal(js.headers['content-type'], 'text/javascript');
 });
 
-test('compressed transfer: brotli when accepted, from a copy as new as the file; plain otherwise', async () => {
-  const name = `.compress-test-${process.pid}.js`, file = path.join(web, name);
-  const text = Buffer.from('export const answer = 42;\n'.repeat(400));
-  fs.writeFileSync(file, text);
+// A models folder of the test's own (a toy model: its card and a script), served by a second
+// server; `link`: the server is given a symlink to it, as when models/ is one. Removed after.
+async function withToyModels(fn, { link = false, cacheDir } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiae-models-'));
+  const toy = path.join(dir, 'toy');
+  fs.mkdirSync(toy);
+  fs.writeFileSync(path.join(toy, 'model.json'), JSON.stringify({ kind: 'toy', files: { encoder: 'e.onnx', decoder: 'd.onnx' } }));
+  const linked = path.join(root, 'build', `.models-link-${process.pid}`);
+  if (link) fs.symlinkSync(dir, linked);
+  const modelsDir = link ? linked : dir;
+  const other = createServer({ modelsDir, ...(cacheDir ? { cacheDir } : {}) });
+  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
   try {
-    await compress(file);  // as `--precompress` or a first request makes it
-    const br = await get(`/${name}`, 'GET', 'Accept-Encoding: gzip, deflate, br\r\n');
-    assertSecure(br, 'br');
-    assert.equal(br.headers['content-encoding'], 'br');
-    assert.equal(br.headers.vary, 'Accept-Encoding');
-    assert.ok(Number(br.headers['content-length']) < text.length / 10);
-    assert.deepEqual(zlib.brotliDecompressSync(Buffer.from(br.body, 'latin1')), text);
-    for (const offer of ['', 'Accept-Encoding: gzip\r\n', 'Accept-Encoding: gzip, br;q=0\r\n']) {
-      const plain = await get(`/${name}`, 'GET', offer);
-      assert.equal(plain.headers['content-encoding'], undefined, offer);
-      assert.equal(plain.body, text.toString('latin1'), offer);
-    }
-    // the file changed after its copy was made: the file goes out, not the old copy
-    const changed = Buffer.from('export const answer = 43;\n');
-    fs.writeFileSync(file, changed);
-    const later = new Date(Date.now() + 5000);
-    fs.utimesSync(file, later, later);
-    const fresh = await get(`/${name}`, 'GET', 'Accept-Encoding: br\r\n');
-    assert.equal(fresh.headers['content-encoding'], undefined);
-    assert.equal(fresh.body, changed.toString('latin1'));
+    await fn({ toy, modelsDir, get: (target, method, extra) => get(target, method, extra, other.address().port) });
   } finally {
-    await compress(file);  // the copy the plain answer scheduled, before both go
-    fs.rmSync(file, { force: true });
-    fs.rmSync(path.join(root, 'build/web-cache/web', `${name}.br`), { force: true });
+    other.closeAllConnections();
+    other.close();
+    fs.rmSync(linked, { force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const script = Buffer.from('export const answer = 42;\n'.repeat(400));
+
+test('compressed transfer: brotli when accepted, from a copy made ahead; plain otherwise', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiae-cache-'));
+  try {
+    await withToyModels(async ({ toy, get }) => {
+      fs.writeFileSync(path.join(toy, 'script.js'), script);
+      assert.equal(await precompress([path.join(toy, 'script.js')], { cacheDir }), 1);
+      const br = await get('/models/toy/script.js', 'GET', 'Accept-Encoding: gzip, deflate, br\r\n');
+      assertSecure(br, 'br');
+      assert.equal(br.headers['content-encoding'], 'br');
+      assert.equal(br.headers.vary, 'Accept-Encoding');
+      assert.equal(Number(br.headers['x-decoded-length']), script.length);
+      assert.ok(Number(br.headers['content-length']) < script.length / 10);
+      assert.deepEqual(zlib.brotliDecompressSync(Buffer.from(br.body, 'latin1')), script);
+      for (const offer of ['', 'Accept-Encoding: gzip\r\n', 'Accept-Encoding: gzip, br;q=0\r\n']) {
+        const plain = await get('/models/toy/script.js', 'GET', offer);
+        assert.equal(plain.headers['content-encoding'], undefined, offer);
+        assert.equal(plain.body, script.toString('latin1'), offer);
+      }
+    }, { cacheDir });
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   }
   // images are sent as they are
   const png = await get('/examples/page.png', 'GET', 'Accept-Encoding: br\r\n');
   assert.equal(png.headers['content-encoding'], undefined);
   assert.equal(Number(png.headers['content-length']), fs.statSync(path.join(web, 'examples/page.png')).size);
+});
+
+test('a file replaced by another with an older mtime is never answered with the old copy', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiae-cache-'));
+  try {
+    await withToyModels(async ({ toy, get }) => {
+      const file = path.join(toy, 'script.js');
+      fs.writeFileSync(file, script);
+      await precompress([file], { cacheDir });
+      assert.equal((await get('/models/toy/script.js', 'GET', 'Accept-Encoding: br\r\n')).headers['content-encoding'], 'br');
+      const changed = Buffer.from('export const answer = 43;\n'.repeat(400));  // same size, same mtime
+      const { mtime } = fs.statSync(file);
+      fs.writeFileSync(file, changed);
+      fs.utimesSync(file, mtime, new Date(mtime.getTime() - 60000));  // even older than the copy
+      const res = await get('/models/toy/script.js', 'GET', 'Accept-Encoding: br\r\n');
+      const body = res.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(Buffer.from(res.body, 'latin1'))
+                                                             : Buffer.from(res.body, 'latin1');
+      assert.deepEqual(body, changed);
+    }, { cacheDir });
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test('the compressed copies stay inside the project when models/ is a symlink out of it', async () => {
+  const cacheDir = path.join(root, 'build', 'web-cache'), space = Buffer.from(JSON.stringify({ xy: Array(4000).fill(0.5) }));
+  await withToyModels(async ({ toy, modelsDir, get }) => {
+    fs.writeFileSync(path.join(toy, 'space.json'), space);
+    const outside = path.dirname(fs.realpathSync(modelsDir));
+    const before = fs.readdirSync(outside);
+    const files = (await loadableFiles({ modelsDir })).filter((f) => f.startsWith(modelsDir));
+    assert.deepEqual(files.map((f) => path.basename(f)).sort(), ['model.json', 'space.json']);  // no networks in the toy
+    await precompress(files);
+    assert.deepEqual(fs.readdirSync(outside), before, 'nothing written beside the models');
+    const br = await get('/models/toy/space.json', 'GET', 'Accept-Encoding: br\r\n');
+    assert.equal(br.headers['content-encoding'], 'br');
+    const copy = (f) => path.join(cacheDir, `${crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')}.br`);
+    assert.ok(fs.existsSync(copy(path.join(toy, 'space.json'))), 'the copy is in build/web-cache');
+    for (const f of files) fs.rmSync(copy(f), { force: true });
+  }, { link: true });
+});
+
+test('a request never starts a compression: the copies are made ahead, for every file the page can load', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiae-cache-'));
+  try {
+    await withToyModels(async ({ toy, get }) => {
+      fs.writeFileSync(path.join(toy, 'script.js'), script);
+      const res = await get('/models/toy/script.js', 'GET', 'Accept-Encoding: br\r\n');
+      assert.equal(res.headers['content-encoding'], undefined);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.deepEqual(fs.readdirSync(cacheDir), [], 'no copy made on the request');
+    }, { cacheDir });
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+  // what `--precompress` covers: the page's code, both wasm builds, ONNX Runtime's files, and
+  // each model's JSON files and the networks the page loads (its web copy when the card names one)
+  const files = new Set(await loadableFiles());
+  for (const f of ['web/index.html', 'web/app.js', 'web/tiae.js', 'web/engine.js', 'build-wasm/wasm/tiae-app.wasm',
+                   'build-wasm/wasm/tiae-core.mjs', 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'])
+    assert.ok(files.has(path.join(root, f)), f);
+  for (const name of await modelNames(path.join(root, 'models'))) {
+    const card = JSON.parse(fs.readFileSync(path.join(root, 'models', name, 'model.json')));
+    for (const f of Object.values({ ...(card.web ?? card.files), weights: undefined, checksums: undefined }).filter(Boolean))
+      assert.ok(files.has(path.join(root, 'models', name, f)), `${name}/${f}`);
+    assert.ok(files.has(path.join(root, 'models', name, 'model.json')));
+  }
+  for (const f of files) assert.ok(!/test|server|bench|\.png$/.test(path.basename(f)), `not the page's: ${f}`);
+});
+
+test('files carry their content hash as ETag: a revalidation gets 304 without a body', async () => {
+  const first = await get('/app.js');
+  assert.equal(first.status, 200);
+  assert.match(first.headers.etag, /^"[0-9a-f]{32}"$/);
+  const hash = crypto.createHash('sha256').update(fs.readFileSync(path.join(web, 'app.js'))).digest('hex');
+  assert.equal(first.headers.etag, `"${hash.slice(0, 32)}"`);
+  for (const offer of [first.headers.etag, `W/${first.headers.etag}`, `"other", ${first.headers.etag}`]) {
+    const again = await get('/app.js', 'GET', `If-None-Match: ${offer}\r\n`);
+    assert.equal(again.status, 304, offer);
+    assertSecure(again, '304');
+    assert.equal(again.body, '');
+    assert.equal(again.headers.etag, first.headers.etag);
+  }
+  assert.equal((await get('/app.js', 'GET', 'If-None-Match: "other"\r\n')).status, 200);
+  // a compressed copy is another representation, with its own tag
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiae-cache-'));
+  try {
+    await withToyModels(async ({ toy, get }) => {
+      fs.writeFileSync(path.join(toy, 'script.js'), script);
+      await precompress([path.join(toy, 'script.js')], { cacheDir });
+      const br = await get('/models/toy/script.js', 'GET', 'Accept-Encoding: br\r\n');
+      const plain = await get('/models/toy/script.js');
+      assert.notEqual(br.headers.etag, plain.headers.etag);
+      assert.equal((await get('/models/toy/script.js', 'GET', `Accept-Encoding: br\r\nIf-None-Match: ${br.headers.etag}\r\n`)).status, 304);
+      assert.equal((await get('/models/toy/script.js', 'GET', `If-None-Match: ${br.headers.etag}\r\n`)).status, 200);
+    }, { cacheDir });
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test("only the page's own files are served: not the server, its tests, the benchmark or build files", async () => {
+  for (const target of ['/server.mjs', '/server.test.mjs', '/browser.test.mjs', '/bench.mjs', '/wasm/Makefile',
+                        '/wasm/cmake_install.cmake', '/ort/ort.all.mjs', '/ort/ort.min.js.map'])
+    assertRefused(await get(target), target);
+  for (const f of PAGE_FILES) assert.equal((await get(`/${f}`, 'HEAD')).status, 200, f);
+});
+
+test('the Content-Security-Policy is strict: only the page\'s own scripts, wasm compiled, no eval or inline code', async () => {
+  const policy = Object.fromEntries((await get('/')).headers['content-security-policy'].split(';')
+    .map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  assert.deepEqual(policy['default-src'], ["'none'"]);
+  assert.deepEqual(policy['script-src'].sort(), ["'self'", "'wasm-unsafe-eval'"]);
+  for (const d of ['style-src', 'connect-src', 'worker-src'])
+    assert.ok(policy[d].every((v) => v === "'self'"), `${d}: ${policy[d]}`);
+  assert.deepEqual(policy['frame-ancestors'], ["'none'"]);
+  assert.deepEqual(policy['base-uri'], ["'none'"]);
 });
 
 test('lists the models; a missing models folder is an empty list', async () => {
@@ -188,37 +325,31 @@ test("Node's own error answers carry the headers", async () => {
 });
 
 test('symlinks cannot lead out of a served folder', async () => {
-  const links = {  // name in web/ -> target
-    [`.symlink-test-${process.pid}`]: path.join(root, 'package.json'),
-    [`.symlink-dir-${process.pid}`]: root,
-    [`.symlink-in-${process.pid}`]: path.join(web, 'index.html'),  // stays inside: served
-  };
-  try {
-    for (const [name, target] of Object.entries(links)) fs.symlinkSync(target, path.join(web, name));
-    const [file, dir, inside] = Object.keys(links);
-    const res = await get(`/${file}`);
+  await withToyModels(async ({ toy, get }) => {
+    const links = {  // name in the model folder -> target
+      'out.json': path.join(root, 'package.json'),
+      'in.json': path.join(toy, 'model.json'),  // stays inside: served
+    };
+    for (const [name, target] of Object.entries(links)) fs.symlinkSync(target, path.join(toy, name));
+    fs.symlinkSync(root, path.join(path.dirname(toy), 'rootlink'));
+    const res = await get('/models/toy/out.json');
     assert.equal(res.status, 403);
-    assertRefused(res, file);
-    assertRefused(await get(`/${dir}/package.json`), dir);
-    assertRefused(await get(`/${dir}/web/../package.json`), dir);
-    assert.equal((await get(`/${inside}`)).status, 200);
-  } finally {
-    for (const name of Object.keys(links)) fs.rmSync(path.join(web, name), { force: true });
-  }
+    assertRefused(res, 'out.json');
+    assertRefused(await get('/models/rootlink/package.json'), 'a folder link');
+    assertRefused(await get('/models/rootlink/web/../package.json'), 'a folder link');
+    assert.equal((await get('/models/toy/in.json')).status, 200);
+  });
 });
 
 test('a FIFO is refused at once rather than hanging the server', async (t) => {
-  const fifo = path.join(web, `.fifo-test-${process.pid}`);
-  try {
-    execFileSync('mkfifo', [fifo]);
-  } catch {
-    return t.skip('no mkfifo here');
-  }
-  try {
-    assertRefused(await get(`/${path.basename(fifo)}`), 'fifo');
-  } finally {
-    fs.rmSync(fifo, { force: true });
-  }
+  await withToyModels(async ({ toy, get }) => {
+    try {
+      execFileSync('mkfifo', [path.join(toy, 'fifo.onnx')]);
+    } catch {
+      return t.skip('no mkfifo here');
+    }
+    assertRefused(await get('/models/toy/fifo.onnx'), 'fifo');
+  });
 });
 
 // A read error while streaming cannot be provoked from outside (the server reads from the

@@ -1,4 +1,6 @@
-// window.tiae: the page's API, and the one code path its UI uses.
+// window.tiae: the page's API, and the one code path its UI uses. The work runs in a Worker
+// (web/engine.js): the page's main thread only posts the calls and takes the answers, so it
+// keeps drawing and taking input during a long extraction.
 //   tiae.ready            Promise of { backend: 'webgpu' | 'wasm', models: [loaded at start], available: [all],
 //                                      extractModel: extract()'s default model }
 //   tiae.analyze(pixels, model = 'mnist-shift-tiae')
@@ -15,15 +17,15 @@
 //       foreground (ink white on black) at the image's size, calibrated so that 0.5 means
 //       ink (the card's ink_threshold), or with mask the ink alone in white; the staged core of
 //       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
-//       runs each batch. The default model: the first of EXTRACT_MODELS (pages-fg-mean, ...)
-//       the page has. Windows as `tiae extract` takes them: a dense model's 32x32
-//       every `stride` px; a fully convolutional model's (card network.arch 'conv') whole
-//       256 px ones overlapping by twice its reach (1 + the sum of its dilations), stride
-//       ignored. onProgress(fraction) after each batch; between batches the page draws (a
-//       macrotask break), and an aborted `signal` (AbortController) rejects with an
-//       AbortError. Bad files reject with the same messages as `tiae extract`. glyphSize
-//       'auto': chosen by the model first (chooseGlyphSize), 'measured': measureGlyphSize's;
-//       the result's glyphSize says which size it ran at.
+//       runs each batch. The default model: the first of the engine's EXTRACT_MODELS
+//       (pages-fg-mean, ...) the page has. Windows as `tiae extract` takes them: a dense
+//       model's 32x32 every `stride` px; a fully convolutional model's (card network.arch
+//       'conv') whole 256 px ones overlapping by twice its reach (1 + the sum of its
+//       dilations), stride ignored. onProgress(fraction) after each batch, 1 when the result
+//       is ready; an aborted `signal` (AbortController) rejects with an AbortError. Bad files
+//       reject with the same messages as `tiae extract`. glyphSize 'auto': chosen by the
+//       model first (chooseGlyphSize), 'measured': measureGlyphSize's; the result's
+//       glyphSize says which size it ran at.
 //   tiae.modelReach(card)  a model card's reach (0: dense), as extract takes its windows
 //   tiae.document(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress, signal })
 //       image as for extract -> Promise of { width, height, heatmap: Float32Array (votes per
@@ -37,531 +39,81 @@
 //   tiae.chooseGlyphSize(image, { model, onProgress, signal }) -> Promise of the glyph size
 //       the extraction model reads best, as `tiae extract --glyph-size auto` chooses it
 //       (shared/glyph_search.h): the model tried on a centre crop at a few sizes.
-// Models for extraction, documents and grasp load on first use; the others at start.
-// Backend: WebGPU when an adapter exists and is not a software fallback, wasm otherwise;
-// ?backend=wasm or ?backend=webgpu forces one. Everything loads from the page's origin.
-import createTiaeCore from '/wasm/tiae-core.mjs';
+//   tiae.onLoading(fn)  fn({ received, total }) in bytes while the start-up models load
+// Calls run one at a time, in order. Models for extraction, documents and grasp load on
+// first use; the others at start. Backend: WebGPU when an adapter exists and is not a
+// software fallback, wasm otherwise; ?backend=wasm or ?backend=webgpu forces one.
+// Everything loads from the page's origin.
+import { modelReach } from '/card.js';
 
-const SIZE = 32, PIXELS = SIZE * SIZE;
-const listeners = [];
-const notes = [];  // in-page messages: failures to load, fallbacks
+const engine = new Worker('/engine.js', { type: 'module', name: 'tiae-engine' });
+const notes = [], noteListeners = [], loadingListeners = [];
+const pending = new Map();  // call id -> { resolve, reject, onProgress }
+let nextId = 0, settle;
 
-function note(kind, text) {
-  notes.push({ kind, text });
-  for (const fn of listeners) fn({ kind, text });
+const ready = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+
+// An error as the engine threw it: an AbortError, a TypeError or an Error, with its message.
+function rebuild({ name, message }) {
+  if (name === 'AbortError') return new DOMException(message, 'AbortError');
+  return name === 'TypeError' ? new TypeError(message) : new Error(message);
 }
 
-async function chooseBackend() {
-  const forced = new URLSearchParams(location.search).get('backend');
-  if (forced && forced !== 'wasm' && forced !== 'webgpu') note('warning', `unknown backend '${forced}': choosing automatically`);
-  if (forced === 'wasm') return 'wasm';
-  if (!navigator.gpu) {
-    if (forced === 'webgpu') note('warning', 'WebGPU is not available in this browser: running on wasm');
-    return 'wasm';
-  }
-  try {
-    const adapter = await navigator.gpu.requestAdapter();
-    const fallback = adapter && (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter);
-    if (adapter && (!fallback || forced === 'webgpu')) return 'webgpu';
-    if (forced === 'webgpu') note('warning', 'no WebGPU adapter: running on wasm');
-  } catch (e) {
-    note('warning', `WebGPU failed (${e.message}): running on wasm`);
-  }
-  return 'wasm';
-}
-
-// ONNX Runtime Web's module and its WebAssembly binary, fetched side by side (and beside the
-// models' files: start()) rather than when the first session asks for it.
-// The WebGPU build also runs the wasm provider; the wasm build is half the download.
-const ORT_FILES = {
-  wasm: ['/ort/ort.wasm.min.mjs', '/ort/ort-wasm-simd-threaded.wasm'],
-  webgpu: ['/ort/ort.webgpu.min.mjs', '/ort/ort-wasm-simd-threaded.asyncify.wasm'],
+// The engine's answers, as each call's settled promise.
+const onAnswer = {
+  note: ({ kind, text }) => {
+    notes.push({ kind, text });
+    for (const fn of noteListeners) fn({ kind, text });
+  },
+  loading: ({ received, total }) => loadingListeners.forEach((fn) => fn({ received, total })),
+  ready: ({ backend, models, available, extractModel }) => settle.resolve({ backend, models, available, extractModel }),
+  failed: ({ message }) => settle.reject(new Error(message)),
+  progress: ({ id, fraction }) => pending.get(id)?.onProgress?.(fraction),
+  done: ({ id, result }) => pending.get(id)?.resolve(result),
+  error: ({ id, error }) => pending.get(id)?.reject(rebuild(error)),
 };
-async function loadOrt(backend) {
-  const [module, binary] = ORT_FILES[backend];
-  const [ort, wasm] = await Promise.all([import(module), fetch(binary).then((r) => {
-    if (!r.ok) throw new Error(`ONNX Runtime's ${binary} not found (HTTP ${r.status})`);
-    return r.arrayBuffer();
-  })]);
-  ort.env.wasm.wasmPaths = '/ort/';
-  ort.env.wasm.wasmBinary = wasm;
-  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-  return ort;
-}
+engine.onmessage = ({ data }) => {
+  onAnswer[data.type](data);
+  if (data.type === 'done' || data.type === 'error') pending.delete(data.id);
+};
+// The engine failed (its script, or out of memory): start-up and every call waiting end with it.
+engine.onerror = (e) => {
+  const error = new Error(`the engine stopped: ${e.message ?? 'script error'}`);
+  settle.reject(error);
+  for (const { reject } of pending.values()) reject(error);
+  pending.clear();
+};
+engine.postMessage({ type: 'start', backend: new URLSearchParams(location.search).get('backend') });
 
-async function readCard(name) {
-  const response = await fetch(`/models/${name}/model.json`);
-  if (!response.ok) throw new Error(`model ${name}: model.json not found (HTTP ${response.status})`);
-  return response.json();
-}
-
-async function fetchBytes(name, file) {
-  const response = await fetch(`/models/${name}/${file}`);
-  if (!response.ok) throw new Error(`model ${name}: ${file} not found (HTTP ${response.status})`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-// A model's two sessions. Both files download at once, while ONNX Runtime loads
-// (`ortLoading`: its promise at start, or the loaded module later); the sessions are then
-// made one after the other (WebGPU's provider refuses to create two at once).
-async function loadModel(ortLoading, name, backend, card) {
-  card ??= await readCard(name);
-  if (card instanceof Error) throw card;
-  // The page's copy when the card names one (`tiae compact`: int8 matrices, a quarter of the
-  // bytes; tests/web_copy_parity.mjs bounds how far its outputs move), else the model's own.
-  const files = card.web ?? card.files;
-  const [encoderBytes, decoderBytes, ort] = await Promise.all([fetchBytes(name, files.encoder), fetchBytes(name, files.decoder),
-                                                               ortLoading]);
-  const options = { executionProviders: [backend] };
-  const encoder = await ort.InferenceSession.create(encoderBytes, options);
-  const decoder = await ort.InferenceSession.create(decoderBytes, options);
-  return { name, card, encoder, decoder };
-}
-
-// Extraction, document and grasp models: not needed by the Draw tab, loaded when first
-// asked for.
-function lazy(card) {
-  if (card instanceof Error) return false;  // its error is reported at start
-  const config = card.training?.config;
-  return card.kind === 'foreground' || card.kind === 'fg' || config?.layout === 'document' || config?.data === 'grasp';
-}
-
-// Everything the Draw tab needs, fetched at once: the core, the cards, ONNX Runtime and the
-// start-up models (on wasm side by side; on WebGPU one after the other).
-async function start() {
-  const corePromise = createTiaeCore(), backendPromise = chooseBackend();
-  const index = await (await fetch('/models/index.json')).json();
-  const cards = await Promise.all(index.models.map((name) => readCard(name).catch((e) => e)));  // a card or why not
-  const startup = index.models.map((name, i) => [name, cards[i]]).filter(([, card]) => !lazy(card));
-  let backend = await backendPromise;
-  for (;;) {
-    const ortLoading = loadOrt(backend);
-    ortLoading.catch(() => {});  // its failure is reported by the models that wait for it
-    const models = new Map();
-    let gpuFailure = null;
-    const load = ([name, card]) => loadModel(ortLoading, name, backend, card).then((m) => models.set(name, m), (e) => {
-      if (backend === 'webgpu') throw new Error(`WebGPU could not load ${name} (${e.message}): running on wasm`);
-      note('error', `could not load model ${name}: ${e.message}`);
-    });
-    try {
-      if (backend === 'wasm') await Promise.all(startup.map(load));
-      else for (const entry of startup) await load(entry);
-    } catch (e) {
-      gpuFailure = e.message;
-    }
-    if (!gpuFailure) {
-      const cardOf = new Map(index.models.map((name, i) => [name, cards[i]]));  // for the models loaded later
-      return { core: await corePromise, ort: await ortLoading, backend, models, cardOf, available: index.models };
-    }
-    note('warning', gpuFailure);
-    backend = 'wasm';
-  }
-}
-
-// Runs a function of the core on heap copies of Float32Arrays.
-function withHeap(core, arrays, fn) {
-  const ptrs = arrays.map((a) => {
-    const p = core._malloc(a.length * 4);
-    core.HEAPF32.set(a, p >> 2);
-    return p;
+// Posts a call; `options` (extract, document, chooseGlyphSize) travel without their
+// functions: progress comes back as messages, and the signal's abort goes over as one.
+function call(name, args, options) {
+  return new Promise((resolve, reject) => {
+    const { onProgress, signal, ...rest } = options ?? {};
+    if (signal?.aborted) return reject(new DOMException('cancelled', 'AbortError'));
+    const id = ++nextId;
+    pending.set(id, { resolve, reject, onProgress });
+    signal?.addEventListener('abort', () => engine.postMessage({ type: 'abort', id }), { once: true });
+    engine.postMessage({ type: 'call', id, name, args: options ? [...args, rest] : args, progress: !!onProgress });
   });
-  try {
-    return fn(ptrs);
-  } finally {
-    ptrs.forEach((p) => core._free(p));
-  }
 }
 
-// The settings a reader needs come from the model's card (model.json). Cards written before
-// they were recorded: the values every model then had (MNIST's 20 px digits, shifts of 8 px).
-const DEFAULT_GLYPH_SIZE = 20, DEFAULT_MAX_SHIFT = 8;
-function maxShift(card) {
-  return card.transform?.max_shift ?? card.training?.config?.max_shift ?? DEFAULT_MAX_SHIFT;
-}
-
-const state = start();
-
-// Calls run one at a time, in order: ONNX Runtime's WebGPU provider breaks on concurrent
-// runs, and the canvas app and scripts may call at the same time.
-let queue = Promise.resolve();
-function queued(fn) {
-  return (...args) => {
-    const job = queue.then(() => fn(...args));
-    queue = job.catch(() => {});
-    return job;
-  };
-}
-
-async function analyzeNow(pixels, model = 'mnist-shift-tiae') {
-  const { core, ort } = await state;
-  const m = await lazyModel(model, 'analyze');
-  const channels = m.card.channels ?? 1, size = channels * PIXELS;
-  if (!(pixels instanceof Float32Array) || pixels.length !== size)
-    throw new TypeError(`analyze: pixels must be a Float32Array of ${size} values (${channels} x 32 x 32) for ${model}`);
-  const bad = pixels.findIndex((v) => !(v >= 0 && v <= 1));  // NaN fails both comparisons
-  if (bad >= 0) throw new TypeError(`analyze: pixels must be finite numbers in [0, 1] (pixel ${bad} is ${pixels[bad]})`);
-  const input = new ort.Tensor('float32', pixels.slice(), [1, channels, SIZE, SIZE]);
-  const { descriptor } = await m.encoder.run({ image: input });
-  const { image } = await m.decoder.run({ descriptor });
-  const desc = new Float32Array(await descriptor.getData());
-  const canonical = new Float32Array(await image.getData());
-  const restored = new Float32Array(size);
-  const shift = withHeap(core, [canonical, pixels, restored, new Float32Array(2)], ([c, p, r, s]) => {
-    // one shift for all channels: the errors of every channel summed (shared/shift_search.h)
-    if (core._tiae_estimate_shift(c, p, SIZE, channels, maxShift(m.card), s)) throw new Error(`analyze: ${coreError(core)}`);  // a NaN canonical image
-    const theta = [core.HEAP32[s >> 2], core.HEAP32[(s >> 2) + 1]];
-    const where = [-theta[0], -theta[1]];
-    core._tiae_shift_image(c, r, SIZE, channels, where[0], where[1]);
-    restored.set(core.HEAPF32.subarray(r >> 2, (r >> 2) + size));
-    return where;
-  });
-  return { descriptor: desc, canonical, shift, restored };
-}
-
-// Between two batches of a long job: let the page draw a frame and handle input (the
-// network's promise alone resolves as a microtask), then stop if the caller cancelled.
-async function betweenBatches(signal) {
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  if (signal?.aborted) throw new DOMException('cancelled', 'AbortError');
-}
-
-// ---- whole-image foreground extraction
-
-const EXTRACT_BATCH = 256;  // windows per call of a dense model (a conv model's: the core's)
-// tiae.extract's default: the first of these the page has.
-const EXTRACT_MODELS = ['pages-fg-mean', 'pages-fg-hues', 'pages-fg-colour', 'pages-fg-conv', 'mnist-fg-photo-text'];
-const extractModel = (available) => EXTRACT_MODELS.find((name) => available.includes(name)) ?? EXTRACT_MODELS.at(-1);
-
-// How far a fully convolutional model's output pixel sees, px on each side (NetworkShape::reach,
-// native/model/network_shape.h): 1 + its dilations (cards without them: the default's);
-// 0 for a dense model.
-function modelReach(card) {
-  const network = card.network ?? {};
-  if (network.arch !== 'conv') return 0;
-  return 1 + (network.dilations ?? [1, 2, 4, 8, 16, 1]).reduce((a, d) => a + d, 0);
-}
-
-async function lazyModel(name, caller) {
-  const s = await state;
-  if (!s.models.has(name)) {
-    if (!s.available.includes(name)) throw new Error(`${caller}: no model '${name}' (models: ${s.available.join(', ')})`);
-    s.models.set(name, await loadModel(s.ort, name, s.backend, s.cardOf.get(name)));
-  }
-  return s.models.get(name);
-}
-
-function coreError(core) {
-  return core.UTF8ToString(core._tiae_last_error());
-}
-
-// The image as 8-bit RGBA, refusing bad files with the command line's messages.
-async function toImageData(core, image) {
-  if (image instanceof ImageData) return image;
-  let bitmap = image;
-  if (image instanceof Blob) {
-    const bytes = new Uint8Array(await image.arrayBuffer());
-    const p = core._malloc(Math.max(1, bytes.length)), size = core._malloc(8);
-    try {
-      if (!p || !size) throw new Error(`the file is too large for this browser's memory (${bytes.length} bytes)`);
-      core.HEAPU8.set(bytes, p);
-      if (core._tiae_check_image(p, bytes.length, size)) throw new Error(coreError(core));
-    } finally {
-      core._free(p);
-      core._free(size);
-    }
-    try {
-      bitmap = await createImageBitmap(image, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
-    } catch (e) {
-      throw new Error('the image could not be decoded (not an image, corrupt, or a format this browser cannot read)');
-    }
-  }
-  if (!(bitmap instanceof ImageBitmap)) throw new TypeError('extract: image must be an ImageData, ImageBitmap or Blob');
-  if (bitmap.width * bitmap.height === 0) throw new Error(`the image has zero size (${bitmap.width}x${bitmap.height})`);
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  ctx.drawImage(bitmap, 0, 0);
-  return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-}
-
-// The image's planes in the core's heap, as a model with `channels` inputs reads them: gray,
-// or R, G, B (planes_from_rgba8, shared/extract.h). The caller frees the pointer.
-function planesInHeap(core, data, channels = 1) {
-  const { width, height } = data, n = width * height;
-  const rgba = core._malloc(n * 4), planes = core._malloc(channels * n * 4);
-  try {
-    if (!rgba || !planes) throw new Error(`the image is too large (${width}x${height} pixels) for this browser's memory`);
-    core.HEAPU8.set(data.data, rgba);
-    if (core._tiae_planes_from_rgba8(rgba, width, height, channels, planes)) throw new Error(coreError(core));
-    return planes;
-  } catch (e) {
-    core._free(planes);
-    throw e;
-  } finally {
-    core._free(rgba);  // free(0) is a no-op
-  }
-}
-
-// The writing's height in px, or null; `data`: ImageData.
-function measure(core, data) {
-  if (core._tiae_extract_check(data.width, data.height, DEFAULT_GLYPH_SIZE, DEFAULT_GLYPH_SIZE, 8, EXTRACT_BATCH, 0, 1))
-    throw new Error(coreError(core));
-  const gray = planesInHeap(core, data);
-  try {
-    const size = core._tiae_estimate_glyph_size(gray, data.width, data.height);
-    return size > 0 ? size : null;
-  } finally {
-    core._free(gray);
-  }
-}
-
-async function measureNow(image) {
-  const { core } = await state;
-  return measure(core, await toImageData(core, image));
-}
-
-// The options the core cannot check itself. Whole numbers only: the core takes an int, and
-// JS would wrap 2^32 + 8 to 8 on the way in. `words`: the glyph sizes named, not numbers.
-function checkOptions(caller, stride, glyphSize, words = ['auto']) {
-  if ((stride | 0) !== stride) throw new TypeError(`${caller}: stride must be a whole number of px (got ${stride})`);
-  if (typeof glyphSize !== 'number' && !words.includes(glyphSize))
-    throw new TypeError(`${caller}: glyphSize must be a number of px or ${words.map((w) => `'${w}'`).join(' or ')} (got ${glyphSize})`);
-}
-
-// glyphSize 'auto' (document) or 'measured' (extract): measured, or the model's own when
-// the image shows no writing.
-function resolveGlyphSize(core, data, glyphSize, card) {
-  if (typeof glyphSize === 'number') return glyphSize;
-  return measure(core, data) ?? card.glyph_size ?? DEFAULT_GLYPH_SIZE;
-}
-
-// The box (x, y, width, height) of an ImageData.
-function cropImageData(data, [x, y, width, height]) {
-  const out = new Uint8ClampedArray(width * height * 4);
-  for (let r = 0; r < height; ++r) out.set(data.data.subarray(((y + r) * data.width + x) * 4, ((y + r) * data.width + x + width) * 4), r * width * 4);
-  return new ImageData(out, width, height);
-}
-
-// The glyph size the model reads best, as `tiae extract --glyph-size auto` chooses it
-// (shared/glyph_search.h): of the core's candidates, the one whose calibrated output over
-// the core's centre crop is most decided, tried in search_candidates' order (every other
-// one, then the best's two neighbours); `stride` as the extraction's (a dense model's).
-async function chooseGlyphSize(core, ort, m, data, onProgress, signal, stride = 8) {
-  const modelGlyph = m.card.glyph_size ?? DEFAULT_GLYPH_SIZE;
-  const sizes = inHeap(core, 8 * 64, (p) => {
-    const count = Math.min(64, core._tiae_glyph_size_candidates(data.width, data.height, p, 64));
-    return Array.from(core.HEAPF64.subarray(p >> 3, (p >> 3) + count));
-  });
-  const coarse = sizes.map((_, k) => k).filter((k) => k % 2 === 0);
-  const runs = coarse.length + 2;
-  let best = 0, bestScore = -1, done = 0;
-  const consider = async (k) => {
-    const box = inHeap(core, 16, (p) => {
-      core._tiae_search_crop(data.width, data.height, sizes[k], modelGlyph, p);
-      return Array.from(core.HEAP32.subarray(p >> 2, (p >> 2) + 4));
-    });
-    const fg = await extractValues(core, ort, m, cropImageData(data, box), sizes[k], stride, null, signal);
-    const score = inHeap(core, fg.length * 4, (p) => {
-      core.HEAPF32.set(fg, p >> 2);
-      return core._tiae_ink_decidedness(p, fg.length);
-    });
-    if (score > bestScore) [best, bestScore] = [k, score];
-    onProgress?.(++done / runs);
-  };
-  for (const k of coarse) await consider(k);
-  for (const k of [best - 1, best + 1].filter((k) => k >= 0 && k < sizes.length)) await consider(k);
-  return sizes[best];
-}
-
-// fn(pointer) over `bytes` of the core's heap, freed after.
-function inHeap(core, bytes, fn) {
-  const p = core._malloc(bytes);
-  if (!p) throw new Error('out of memory in the core');
-  try {
-    return fn(p);
-  } finally {
-    core._free(p);
-  }
-}
-
-async function chooseNow(image, { model, onProgress, signal } = {}) {
-  const { core, ort, available } = await state;
-  const m = await lazyModel(model ?? extractModel(available), 'extract');
-  return chooseGlyphSize(core, ort, m, await toImageData(core, image), onProgress, signal);
-}
-
-async function extractNow(image, { model, glyphSize = 20, stride = 8, mask = false, onProgress, signal } = {}) {
-  const { core, ort, available } = await state;
-  const m = await lazyModel(model ?? extractModel(available), 'extract');
-  checkOptions('extract', stride, glyphSize, ['auto', 'measured']);
-  const data = await toImageData(core, image);
-  let progress = onProgress;
-  if (glyphSize === 'auto') {  // the search, then the run: half of the progress bar each
-    glyphSize = await chooseGlyphSize(core, ort, m, data, (f) => onProgress?.(f / 2), signal, stride);
-    progress = (f) => onProgress?.(0.5 + f / 2);
-  }
-  glyphSize = resolveGlyphSize(core, data, glyphSize, m.card);
-  const fg = await extractValues(core, ort, m, data, glyphSize, stride, progress, signal);
-  const pixels = new Uint8ClampedArray(fg.length * 4);
-  for (let i = 0; i < fg.length; ++i) {
-    const v = mask ? (fg[i] >= 0.5 ? 255 : 0) : Math.round(fg[i] * 255);
-    pixels[4 * i] = pixels[4 * i + 1] = pixels[4 * i + 2] = v;
-    pixels[4 * i + 3] = 255;
-  }
-  const out = new ImageData(pixels, data.width, data.height);
-  out.glyphSize = glyphSize;  // the size it ran at: given, measured or chosen
+// The extraction's image with the size it ran at, as the engine reported it.
+async function extract(image, options = {}) {
+  const { image: out, glyphSize } = await call('extract', [image], options);
+  out.glyphSize = glyphSize;
   return out;
 }
 
-// The calibrated foreground of `data` (ImageData) at `glyphSize`, as `tiae extract` computes
-// it: a Float32Array of width x height values (the card's ink threshold moved to 0.5).
-async function extractValues(core, ort, m, data, glyphSize, stride, onProgress, signal) {
-  const { width, height } = data;
-  const n = width * height;
-  const channels = m.card.channels ?? 1;  // 3: a colour model reads R, G, B
-  const windows = [glyphSize, m.card.glyph_size ?? DEFAULT_GLYPH_SIZE, stride, EXTRACT_BATCH, modelReach(m.card), channels];  // the core picks a conv model's
-  if (core._tiae_extract_check(width, height, ...windows)) throw new Error(coreError(core));
-  const planes = planesInHeap(core, data, channels);
-  let job = 0;
-  try {
-    job = core._tiae_extract_begin(planes, width, height, ...windows);  // copies the planes
-  } finally {
-    core._free(planes);
-  }
-  if (!job) throw new Error(coreError(core));
-  try {
-    const batches = core._tiae_extract_batches(job), patch = core._tiae_extract_patch(job), pixels = patch * patch;
-    const buffer = core._malloc(core._tiae_extract_batch_size(job, 0) * channels * pixels * 4);  // the first batch is the largest
-    try {
-      for (let b = 0; b < batches; ++b) {
-        const count = core._tiae_extract_batch_size(job, b);
-        core._tiae_extract_inputs(job, b, buffer);
-        const input = new ort.Tensor('float32', core.HEAPF32.slice(buffer >> 2, (buffer >> 2) + count * channels * pixels), [count, channels, patch, patch]);
-        const { descriptor } = await m.encoder.run({ image: input });
-        const { image: out } = await m.decoder.run({ descriptor });
-        core.HEAPF32.set(await out.getData(), buffer >> 2);  // the heap may have grown: index afresh
-        core._tiae_extract_accept(job, b, buffer);
-        onProgress?.((b + 1) / batches);
-        await betweenBatches(signal);
-      }
-    } finally {
-      core._free(buffer);
-    }
-    // Calibrated as `tiae extract` does: the card's ink threshold becomes 0.5.
-    return inHeap(core, n * 4, (result) => {
-      if (core._tiae_extract_result(job, m.card.ink_threshold ?? 0.5, result)) throw new Error(coreError(core));
-      return core.HEAPF32.slice(result >> 2, (result >> 2) + n);
-    });
-  } finally {
-    core._tiae_extract_end(job);
-  }
-}
-
-// ---- documents
-
-// Runs the encoder (and decoder) on `count` windows at `buffer` in the core's heap.
-async function runWindows(core, ort, m, buffer, count) {
-  const input = new ort.Tensor('float32', core.HEAPF32.slice(buffer >> 2, (buffer >> 2) + count * PIXELS), [count, 1, SIZE, SIZE]);
-  const { descriptor } = await m.encoder.run({ image: input });
-  const { image } = await m.decoder.run({ descriptor });
-  return { descriptors: new Float32Array(await descriptor.getData()), canonicals: new Float32Array(await image.getData()) };
-}
-
-// The core's job over the image's gray values, or an error with the command line's message.
-function beginDocument(core, data, glyphSize, m, stride) {
-  const { width, height } = data;
-  const args = [glyphSize, m.card.glyph_size ?? DEFAULT_GLYPH_SIZE, stride, EXTRACT_BATCH, maxShift(m.card), m.card.cluster_quantile ?? 0.1];
-  if (core._tiae_document_check(width, height, ...args)) throw new Error(coreError(core));
-  const gray = planesInHeap(core, data);
-  try {
-    const job = core._tiae_document_begin(gray, width, height, ...args);  // copies gray
-    if (!job) throw new Error(coreError(core));
-    return job;
-  } finally {
-    core._free(gray);
-  }
-}
-
-// Stage 1: every window's canonical shape votes; onProgress over both stages.
-async function scanDocument(core, ort, m, job, buffer, onProgress, signal) {
-  const batches = core._tiae_document_scan_batches(job);
-  for (let b = 0; b < batches; ++b) {
-    const count = core._tiae_document_scan_batch_size(job, b);
-    core._tiae_document_scan_inputs(job, b, buffer);
-    const { canonicals } = await runWindows(core, ort, m, buffer, count);
-    core.HEAPF32.set(canonicals, buffer >> 2);  // the heap may have grown: index afresh
-    core._tiae_document_accept_scan(job, b, buffer);
-    onProgress?.((b + 1) / (batches + 1));
-    await betweenBatches(signal);
-  }
-}
-
-// Stage 2: the peaks' descriptors, clustered; each cluster's canonical shape is its
-// representative's D(E(I)).
-async function clusterPeaks(core, ort, m, job, buffer, peakCount) {
-  const canonicals = new Float32Array(peakCount * PIXELS);
-  for (let b = 0; b < core._tiae_document_peak_batches(job); ++b) {
-    const count = core._tiae_document_peak_batch_size(job, b);
-    core._tiae_document_peak_inputs(job, b, buffer);
-    const r = await runWindows(core, ort, m, buffer, count);
-    canonicals.set(r.canonicals, b * EXTRACT_BATCH * PIXELS);
-    const dims = r.descriptors.length / count;
-    withHeap(core, [r.descriptors], ([d]) => core._tiae_document_accept_peaks(job, b, d, dims));
-  }
-  const labels = core._malloc(Math.max(1, peakCount) * 4), reps = core._malloc(Math.max(1, peakCount) * 4);
-  try {
-    const k = core._tiae_document_clusters(job, labels, reps);
-    if (k < 0) throw new Error(coreError(core));
-    const label = core.HEAP32.slice(labels >> 2, (labels >> 2) + peakCount);
-    const rep = core.HEAP32.slice(reps >> 2, (reps >> 2) + k);
-    return [...rep].map((r, id) => ({ id, members: [], canonical: canonicals.slice(r * PIXELS, (r + 1) * PIXELS), label }));
-  } finally {
-    core._free(labels);
-    core._free(reps);
-  }
-}
-
-async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, stride = 4, onProgress, signal } = {}) {
-  const { core, ort } = await state;
-  const m = await lazyModel(model, 'document');
-  checkOptions('document', stride, glyphSize);
-  const data = await toImageData(core, image);
-  glyphSize = resolveGlyphSize(core, data, glyphSize, m.card);
-  const { width, height } = data;
-  const job = beginDocument(core, data, glyphSize, m, stride);
-  const buffer = core._malloc(EXTRACT_BATCH * PIXELS * 4);
-  try {
-    await scanDocument(core, ort, m, job, buffer, onProgress, signal);
-    const heatmap = new Float32Array(width * height), peakCount = core._tiae_document_peak_count(job);
-    let peaks = [];
-    withHeap(core, [heatmap, new Float32Array(Math.max(1, 3 * peakCount))], ([h, p]) => {
-      core._tiae_document_heatmap(job, h);
-      heatmap.set(core.HEAPF32.subarray(h >> 2, (h >> 2) + width * height));
-      core._tiae_document_peaks(job, p);
-      const flat = core.HEAPF32.slice(p >> 2, (p >> 2) + 3 * peakCount);
-      peaks = Array.from({ length: peakCount }, (_, i) => [flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]]);
-    });
-    const clusters = await clusterPeaks(core, ort, m, job, buffer, peakCount);
-    for (const c of clusters) {
-      c.members = peaks.filter((_, i) => c.label[i] === c.id).map(([x, y]) => [x, y]);
-      delete c.label;
-    }
-    onProgress?.(1);
-    return { width, height, heatmap, peaks, clusters };
-  } finally {
-    core._free(buffer);
-    core._tiae_document_end(job);
-  }
-}
-
 window.tiae = {
-  ready: state.then(({ backend, models, available }) => ({ backend, models: [...models.keys()], available,
-                                                          extractModel: extractModel(available) })),
-  analyze: queued(analyzeNow),
-  extract: queued(extractNow),
-  document: queued(documentNow),
+  ready,
+  analyze: (pixels, model = 'mnist-shift-tiae') => call('analyze', [pixels, model]),
+  extract,
+  document: (image, options = {}) => call('document', [image], options),
   modelReach,
-  measureGlyphSize: queued(measureNow),
-  chooseGlyphSize: queued(chooseNow),
+  measureGlyphSize: (image) => call('measureGlyphSize', [image]),
+  chooseGlyphSize: (image, options = {}) => call('chooseGlyphSize', [image], options),
   notes,
-  onNote: (fn) => listeners.push(fn),
+  onNote: (fn) => noteListeners.push(fn),
+  onLoading: (fn) => loadingListeners.push(fn),
 };

@@ -1,0 +1,58 @@
+// The Draw tab: a visitor draws a digit; every change is resampled to 32x32
+// (shared/resample.h) and handed to the page, which runs window.tiae.analyze for each model
+// (the API's own code path) and hands the results back. Inference is asynchronous: at most
+// one request is in flight, and the latest drawing is sent when it returns, so the UI never
+// waits.
+#pragma once
+#include <array>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "projection.h"
+#include "texture.h"
+
+constexpr int kDrawModels = 2;  // 0: ordinary AE, 1: TIAE
+
+struct ModelView {
+  bool has_result = false;
+  std::vector<float> descriptor, canonical = std::vector<float>(32 * 32), restored = canonical;
+  int dx = 0, dy = 0;
+  Texture canonical_tex, restored_tex;
+  // Descriptor space: the MNIST test digits' 2-D points and the projection that made them.
+  std::vector<float> points;  // x, y pairs
+  std::vector<int> labels;
+  tiae::Projection2D projection;
+  float lo[2] = {0, 0}, hi[2] = {1, 1};
+  std::deque<std::array<float, 2>> trail;  // the drawing's last points, oldest first
+  Texture scatter;                         // the points, drawn once for the panel's size
+  ImVec2 scatter_size{0, 0};
+  size_t scatter_points = 0;
+};
+
+struct DrawTab {
+  static constexpr int kDraw = 280;  // drawing resolution (pixels of the drawing buffer)
+  std::vector<float> drawing = std::vector<float>(kDraw * kDraw, 0.f);
+  std::vector<std::vector<float>> undo;
+  Texture drawing_tex, input_tex;
+  std::vector<float> input = std::vector<float>(32 * 32, 0.f);
+  float brush = 11.f;
+  bool dirty = true, in_flight = false, pending = false;
+  ImVec2 last_pen{-1, -1};
+  std::array<ModelView, kDrawModels> models;
+  std::string status = "loading the models...";
+  std::vector<std::vector<float>> examples;  // 32x32 test digits, one per class (models/mnist-shift-tiae/examples.json)
+  int example = -1;                          // the one shown, unchanged since (-1: none)
+
+  bool has_ink() const;
+  void set_result(int model, const float* descriptor, int dim, const float* canonical, const float* restored, int dx, int dy);
+  void analysis_done();  // all models answered: send the latest drawing if it changed meanwhile
+  void set_space(int model, const float* xy, const int* labels, int n, const float* mean, const float* axes, int dim);
+  float canonical_sum(int model) const;
+  void load_example(int d);  // example digit d into the drawing (the page is told: its URL names it)
+};
+extern DrawTab draw;
+
+// Draws the tab's contents (between BeginTabItem and EndTabItem).
+void draw_tab();
