@@ -3,8 +3,10 @@
 // included. parse_json refuses what is nested over kMaxJsonDepth levels before building it;
 // what it accepts is within that depth and can be written again. A log's lines are epoch
 // objects; only its last line may be dropped (cut short by a full disk or a kill).
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <vector>
 

@@ -4,6 +4,7 @@
 // planes are exactly the sizes its header states.
 #include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 #include "data/page_bank_file.h"
