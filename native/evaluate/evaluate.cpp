@@ -231,8 +231,11 @@ class ShiftFigures {
 // The files an evaluation writes (evaluate.h and evaluate_document.h): an output folder
 // holding only these is an earlier evaluation's, which a new one replaces whole.
 bool evaluation_file(const std::string& name) {
-  const auto ends = [&name](const std::string& end) { return name.size() > end.size() && name.compare(name.size() - end.size(), end.size(), end) == 0; };
-  for (const char* file : {"metrics.json", "examples.json", "reconstructions.png", "shifts.png", "flyers.png", "hard-pages.png"})
+  const auto ends = [&name](const std::string& end) {
+    return name.size() > end.size() && name.compare(name.size() - end.size(), end.size(), end) == 0;
+  };
+  for (const char* file :
+       {"metrics.json", "examples.json", "reconstructions.png", "shifts.png", "flyers.png", "hard-pages.png", "real-pages.png"})
     if (name == file) return true;
   for (const char* prefix : {"scatter-", "foreground-", "document-"})
     if (name.rfind(prefix, 0) == 0 && ends(".png")) return true;
