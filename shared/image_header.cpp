@@ -83,7 +83,8 @@ ImageHeader check_jpeg(const uint8_t* b, size_t n) {
       i += kind == -1 ? 1 : 2;
       continue;
     }
-    if (kind == 3) return refused(h, marker == 0xD9 || marker == 0xDA ? "a damaged JPEG file (no frame header)" : "a damaged JPEG file (bad marker)");
+    if (kind == 3)
+      return refused(h, marker == 0xD9 || marker == 0xDA ? "a damaged JPEG file (no frame header)" : "a damaged JPEG file (bad marker)");
     if (kind == 2) frame = i;
     const uint32_t length = big_endian(b + i + 2, 2);  // counts its own two bytes
     if (length < 2) return refused(h, "a damaged JPEG file (bad segment length)");
@@ -156,7 +157,8 @@ ImageHeader check_tiff(const uint8_t* b, size_t n) {
   }
   h = sized(h, width, height);
   if (!h.error.empty()) return h;
-  if (samples < 1 || samples > 4 || bits < 1 || bits > 64) return refused(h, "a TIFF file of " + std::to_string(samples) + " samples of " + std::to_string(bits) + " bits (at most 4 of 64)");
+  if (samples < 1 || samples > 4 || bits < 1 || bits > 64)
+    return refused(h, "a TIFF file of " + std::to_string(samples) + " samples of " + std::to_string(bits) + " bits (at most 4 of 64)");
   // OpenCV's buffer: a tile, or a strip of RowsPerStrip rows (all rows when unset or 2^32 - 1,
   // but not capped at the image's height), as RGBA or as the samples themselves.
   const uint64_t buffer_w = tile_width ? tile_width : width,
@@ -200,7 +202,8 @@ ImageHeader check_jpeg2000(const uint8_t* b, size_t n, size_t c) {
   if (c + 42 + 3 * size_t(components) > n) return refused(h, "a damaged JPEG 2000 file (no image header)");
   for (uint32_t k = 0; k < components; ++k) {
     const uint8_t* p = b + c + 42 + 3 * k;
-    if ((p[0] & 0x7F) + 1 > 16 || p[1] == 0 || p[2] == 0) return refused(h, "a JPEG 2000 file with an unsupported component (over 16 bits, or no sampling)");
+    if ((p[0] & 0x7F) + 1 > 16 || p[1] == 0 || p[2] == 0)
+      return refused(h, "a JPEG 2000 file with an unsupported component (over 16 bits, or no sampling)");
   }
   // The decoder keeps a structure per tile and component: bounded.
   const uint64_t tiles = ((x - tile_x0 + tile_w - 1) / tile_w) * ((y - tile_y0 + tile_h - 1) / tile_h);

@@ -27,7 +27,10 @@ std::vector<float> float_values(const onnx::TensorProto& init, size_t count, siz
   std::vector<float> values(count);
   if (bytes_each == 4) std::memcpy(values.data(), raw.data(), raw.size());  // little-endian, as written
   if (bytes_each == 2)
-    for (size_t i = 0; i < count; ++i) values[i] = float(c10::Half(uint16_t(uint8_t(raw[2 * i]) | (uint8_t(raw[2 * i + 1]) << 8)), c10::Half::from_bits()));
+    for (size_t i = 0; i < count; ++i) {
+      const auto bits = uint16_t(uint8_t(raw[2 * i]) | (uint8_t(raw[2 * i + 1]) << 8));
+      values[i] = float(c10::Half(bits, c10::Half::from_bits()));
+    }
   if (bytes_each == 1)
     for (size_t i = 0; i < count; ++i) values[i] = float(int8_t(raw[i]));
   return values;

@@ -177,7 +177,9 @@ std::vector<nlohmann::json> read_log(const std::string& run_dir) {
   if (!fs::exists(log)) return {};
   bool cut = false;
   auto lines = parse_log(read_file(log.string()), log.string(), &cut);
-  if (cut) fmt::print(stderr, "tiae: warning: {}: its last line is cut short (a full disk or a kill while it was written): left out\n", log.string());
+  if (cut)
+    fmt::print(stderr, "tiae: warning: {}: its last line is cut short (a full disk or a kill while it was written): left out\n",
+               log.string());
   return lines;
 }
 

@@ -386,7 +386,9 @@ Action add_flyers(CLI::App& app) {
   auto o = std::make_shared<Options>();
   cmd->add_option("-o,--out", o->out, "folder for flyer-<i>.png and flyer-<i>-ink.png")->required();
   cmd->add_option("--count", o->count, "how many (the evaluation uses the first 6)")->capture_default_str()->check(CLI::Range(1, 10000));
-  cmd->add_option("--first", o->first, "the first page's index (from 100 on: the tuning pages)")->capture_default_str()->check(CLI::Range(0, 1000000));
+  cmd->add_option("--first", o->first, "the first page's index (from 100 on: the tuning pages)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   cmd->add_flag("--hard", o->hard, "the hard pages instead (hard-<i>.png): full-contrast colour photos, uneven light, "
                                    "coloured dark or light ink, glyphs 15-60 px, blur, noise, JPEG");
   cmd->add_flag("--documents", o->documents, "the document pages of `tiae eval` for documents instead (document-<i>.png, "

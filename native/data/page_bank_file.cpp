@@ -48,7 +48,8 @@ std::string inflate_exactly(const std::string& in, size_t from, size_t size, con
     z.avail_out = uInt(chunk.size());
     status = inflate(&z, Z_NO_FLUSH);
     const size_t produced = chunk.size() - z.avail_out;
-    if ((status != Z_OK && status != Z_STREAM_END) || produced > size - out.size() || (produced == 0 && status == Z_OK && z.avail_in == 0 && from >= in.size())) {
+    const bool stuck = produced == 0 && status == Z_OK && z.avail_in == 0 && from >= in.size();  // the data ended early
+    if ((status != Z_OK && status != Z_STREAM_END) || produced > size - out.size() || stuck) {
       inflateEnd(&z);
       throw damaged();
     }
