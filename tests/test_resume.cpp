@@ -300,7 +300,7 @@ TEST_CASE("a complete checkpoint.tmp alone is a run: train refuses to start over
   CHECK(weights_difference(base / "straight", run) == 0.f);  // a new run of the same settings
 }
 
-TEST_CASE("--resume with settings other than the run's is refused before config.json is touched, and the run still resumes") {
+TEST_CASE("resuming with settings other than the run's is refused before config.json is touched, and the run still resumes") {
   const fs::path run = fs::absolute("resume_test") / "other-settings";
   fs::remove_all(run);
   auto args = kArgs;
