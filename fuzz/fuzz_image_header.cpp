@@ -9,7 +9,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const tiae::ImageHeader h = tiae::check_image_bytes(data, size);
-  if (h.format != "png" && h.format != "jpeg" && h.format != "other" && !(size == 0 && !h.error.empty())) std::abort();
+  const bool named = h.format == "png" || h.format == "jpeg" || h.format == "webp" || h.format == "tiff" || h.format == "jpeg2000" ||
+                     h.format == "bmp" || h.format == "other";
+  if (!named && !(size == 0 && !h.error.empty())) std::abort();
+  if (h.format == "other" && (h.width != -1 || !h.error.empty())) std::abort();  // the decoder's to judge
   if (h.error.empty() && h.width != -1) {  // accepted with a known size
     if (h.width < 1 || h.height < 1) std::abort();
     using u128 = unsigned __int128;

@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS]" >&2; exit 2; }
-harnesses=(fuzz_image_header fuzz_extract fuzz_document fuzz_train_config fuzz_model_card)
+harnesses=(fuzz_image_header fuzz_extract fuzz_document fuzz_train_config fuzz_model_card fuzz_json fuzz_weights_file fuzz_page_bank
+           fuzz_onnx_weights)
 out=build-fuzz
 
 command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (scripts/setup.sh installs clang)" >&2; exit 1; }

@@ -41,11 +41,11 @@ MUTANTS = {
         'native/model/terms.cpp', [('+ digits * ink, digits}', '+ digits * (1 - ink), digits}')],
         'the ink level inverted in composite()', ctest('composite'), ['native']),
     'resume-no-trim-log': (
-        'native/train/trainer.cpp', [('    trim_log(run, resume_from->epochs_done);\n', '')],
+        'native/train/trainer.cpp', [('    trim_log(run, start.resume_from->epochs_done);\n', '')],
         'trim_log removed from resume', ctest('window of finishing an epoch'), ['native']),
     'resume-no-old-checkpoint': (
         'native/artifacts/run_folder.cpp',
-        [('  if (fs::exists(run / "checkpoint.old" / "state.json")) return run / "checkpoint.old";\n', '')],
+        [('  if (has_state(run / kOld)) found = read_checkpoint(run / kOld);\n', '')],
         'the checkpoint.old fallback removed', ctest('window of finishing an epoch'), ['native']),
     'page-restored-wrong-sign': (
         'web/engine.js', [('core._tiae_shift_image(c, r, SIZE, channels, where[0], where[1]);', 'core._tiae_shift_image(c, r, SIZE, channels, theta[0], theta[1]);')],
@@ -83,7 +83,7 @@ MUTANTS = {
     'weights-dims-32-bit': (
         'native/model/weights_file.cpp',
         [('for (auto d : t.dims) put<int64_t>(out, d);', 'for (auto d : t.dims) put<int32_t>(out, int32_t(d));'),
-         ('d = get<int64_t>(in, path);', 'd = get<int32_t>(in, path);')],
+         ('t.dims.push_back(in.get<int64_t>());', 't.dims.push_back(in.get<int32_t>());')],
         "weights.bin's dimensions written as 32-bit by both our writer and reader (the format changed)",
         ctest('weights_file_read_independently'), ['native']),
 }

@@ -68,7 +68,7 @@ TEST_CASE("tiae average: the weighted mean of the runs' parameters, as LibTorch 
   CHECK_THAT(resume.output, Catch::Contains("no optimizer state") && Catch::Contains("--init"));
 }
 
-TEST_CASE("tiae average: one run, a negative weight, a weight too many or another network end in a message, nothing written") {
+TEST_CASE("tiae average: one run, a weight not finite and > 0, a weight too many or another network end in a message, nothing written") {
   const fs::path a = work() / "run1", b = work() / "run2", out = work() / "refused";
   const fs::path other = work() / "other";  // run2 with a wider descriptor in its config
   fs::copy(b, other, fs::copy_options::recursive);
@@ -78,7 +78,8 @@ TEST_CASE("tiae average: one run, a negative weight, a weight too many or anothe
   std::ofstream(other / "config.json") << config.dump();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {a.string(), "two or more runs"},
-      {a.string() + " " + b.string() + " --weights 1,-1", ">= 0"},
+      {a.string() + " " + b.string() + " --weights 1,-1", "finite numbers > 0"},
+      {a.string() + " " + b.string() + " --weights 0,1", "finite numbers > 0"},
       {a.string() + " " + b.string() + " --weights 1,1,1", "one weight per run"},
       {a.string() + " " + other.string(), "network differs"}};
   for (const auto& [args, message] : cases) {
@@ -86,6 +87,15 @@ TEST_CASE("tiae average: one run, a negative weight, a weight too many or anothe
     INFO(args << "\n" << r.output);
     CHECK(r.status == 1);
     CHECK_THAT(r.output, Catch::Contains(message));
+    CHECK(!fs::exists(out));
+  }
+  // inf (or nan) would make every weight nan: a run of nothing but NaN that export and infer took
+  for (const char* weights : {"inf,1", "nan,1", "1e308,1e308"}) {
+    const auto r = run_cli("average " + a.string() + " " + b.string() + " --weights " + weights + " -o " + out.string());
+    INFO(weights << "\n" << r.output);
+    CHECK(r.status != 0);
+    CHECK(r.status < 128);  // a refusal, not a signal
+    CHECK_THAT(r.output, Catch::Contains("finite"));
     CHECK(!fs::exists(out));
   }
 }

@@ -12,44 +12,12 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "cli_run.h"
+#include "tiny_model.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// A one-epoch shift model, its exported folder, and a small photo.
-const fs::path& work() {
-  static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("tiae-hostile-test-" + std::to_string(getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    REQUIRE(run_cli("train --epochs 1 --train-samples 64 --batch 64 --threads 1 --no-progress -o " + (d / "run").string()).status == 0);
-    REQUIRE(run_cli("export " + (d / "run").string() + " -o " + (d / "model").string()).status == 0);
-    std::vector<float> raw(32 * 32, 0.f);  // a blank 32x32 image for infer
-    std::ofstream(d / "digit.f32", std::ios::binary).write(reinterpret_cast<const char*>(raw.data()), 4 * 1024);
-    cv::Mat photo(48, 64, CV_8UC1, cv::Scalar(220));
-    cv::line(photo, {10, 10}, {50, 40}, cv::Scalar(20), 3);
-    REQUIRE(cv::imwrite((d / "photo.png").string(), photo));
-    return d;
-  }();
-  return dir;
-}
-
-// The refusal every case must end in.
-void check_refused(const CliResult& r, const std::string& message) {
-  INFO(r.output);
-  CHECK(r.status == 1);
-  CHECK(r.output.find("tiae: error: ") != std::string::npos);
-  CHECK(r.output.find(message) != std::string::npos);
-  CHECK(r.output.find("Exception raised from") == std::string::npos);  // no LibTorch stack trace
-}
-
+const fs::path& work() { return tiny_model_dir(); }
 }  // namespace
 
 TEST_CASE("an output never replaces the input, and a folder given as -o is refused without leftovers") {

@@ -5,7 +5,7 @@
 #include "artifacts/model_card.h"
 
 namespace {
-nlohmann::json minimal_card() {  // what `tiae export` wrote before glyph sizes, thresholds and checksums
+nlohmann::json minimal_card() {  // what `tiae export` wrote before glyph sizes and thresholds
   tiae::TrainConfig config;
   config.kind = tiae::Kind::fg;
   config.max_shift = 0;
@@ -13,6 +13,7 @@ nlohmann::json minimal_card() {  // what `tiae export` wrote before glyph sizes,
   config.letters = 0.5;
   return {{"size", 32}, {"channels", 1}, {"descriptor_size", 30},
           {"files", {{"encoder", "encoder.onnx"}, {"decoder", "decoder.onnx"}}},
+          {"checksums", {{"encoder.onnx", "crc32:0000abcd"}, {"decoder.onnx", "crc32:0000dcba"}}},
           {"training", {{"config", config}}}};
 }
 }  // namespace
@@ -21,7 +22,6 @@ TEST_CASE("an older card loads with the stated defaults, a newer one with its ow
   const auto old_card = tiae::parse_model_card(minimal_card().dump(), "old/model.json");
   CHECK(old_card.glyph_size == tiae::kMnistDigitHeight);
   CHECK(old_card.ink_threshold == 0.5);
-  CHECK(old_card.checksums.empty());
   CHECK(old_card.config.kind == tiae::Kind::fg);
   CHECK(old_card.config.layout == tiae::Layout::text);
   CHECK(old_card.config.letters == 0.5);
@@ -29,7 +29,6 @@ TEST_CASE("an older card loads with the stated defaults, a newer one with its ow
   auto card = minimal_card();
   card["glyph_size"] = 24;
   card["ink_threshold"] = 0.3;
-  card["checksums"] = {{"encoder.onnx", "crc32:0000abcd"}};
   const auto newer = tiae::parse_model_card(card.dump(), "new/model.json");
   CHECK(newer.glyph_size == 24);
   CHECK(newer.ink_threshold == 0.3);
@@ -41,7 +40,19 @@ TEST_CASE("a card's settings out of range are refused naming the card and the fi
       {[](nlohmann::json& c) { c["glyph_size"] = 0; }, "glyph_size must be in [2, 2000] px"},
       {[](nlohmann::json& c) { c["ink_threshold"] = 1; }, "ink_threshold must be in (0, 1)"},
       {[](nlohmann::json& c) { c["training"]["config"]["layout"] = "pages"; }, "layout must be one of centred, text, document, page"},
-      {[](nlohmann::json& c) { c["descriptor_size"] = 31; }, "descriptor_size disagrees"}};
+      {[](nlohmann::json& c) { c["descriptor_size"] = 31; }, "descriptor_size disagrees"},
+      // a damaged network file must not load unnoticed: both are checksummed
+      {[](nlohmann::json& c) { c.erase("checksums"); }, "no checksum of encoder.onnx"},
+      {[](nlohmann::json& c) { c["checksums"].erase("decoder.onnx"); }, "no checksum of decoder.onnx"},
+      // every layer within 2^28 weights, hidden1 x hidden2 (fc2) included: 3.58 GB otherwise
+      {[](nlohmann::json& c) { c["training"]["config"]["network"].update({{"hidden1", 65536}, {"hidden2", 13653}}); }, "network too large"},
+      // a reach of 128 px: every window computed with a halo four times the released models'
+      {[](nlohmann::json& c) {
+         c["training"]["config"].update({{"layout", "page"}, {"letters", 0}});
+         c["training"]["config"]["network"] = {{"arch", "conv"}, {"dilations", {64, 63}}};
+         c["descriptor_size"] = 16;
+       },
+       "network.dilations"}};
   for (const auto& [change, message] : cases) {
     auto card = minimal_card();
     change(card);

@@ -4,8 +4,11 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "artifacts/model_card.h"
 #include "artifacts/model_folder.h"
 #include "artifacts/onnx_export.h"
+#include "artifacts/onnx_weights.h"
+#include "io/files.h"
 // LibTorch's logging defines a CHECK macro of its own: Catch's must be the one in force.
 #undef CHECK
 #include <catch2/catch.hpp>
@@ -59,4 +62,22 @@ TEST_CASE("model folders load the weights of the run they were exported from") {
       CHECK(diff.max().item<double>() > 0);  // it is quantized
     }
   }
+}
+
+TEST_CASE("every released model's card holds a checksum of each network file, its web copies' included, and they match") {
+  int models = 0;
+  for (const auto& entry : fs::directory_iterator(TIAE_MODELS_DIR)) {
+    if (!fs::exists(entry.path() / "model.json")) continue;
+    INFO(entry.path().string());
+    const auto card = tiae::read_model_card(entry.path().string());
+    CHECK(card.checksums.count(card.encoder_file) == 1);
+    CHECK(card.checksums.count(card.decoder_file) == 1);
+    for (const auto& [file, sum] : card.checksums) CHECK_NOTHROW(tiae::verify_checksum((entry.path() / file).string(), sum));
+    const auto json = tiae::read_json_file((entry.path() / "model.json").string());
+    if (json.contains("web"))
+      for (const auto& [file, sum] : json["web"]["checksums"].items())
+        CHECK_NOTHROW(tiae::verify_checksum((entry.path() / file).string(), sum.get<std::string>()));
+    ++models;
+  }
+  CHECK(models == 15);
 }

@@ -15,6 +15,7 @@
 #include <random>
 #include <thread>
 
+#include "cli_run.h"
 #include "model/weights_file.h"
 #include "run_weights.h"
 
@@ -33,12 +34,12 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& fault = "")
   if (pid == 0) {
     if (fault.empty()) unsetenv("TIAE_FAULT");
     else setenv("TIAE_FAULT", fault.c_str(), 1);
-    std::vector<char*> argv = {const_cast<char*>(TIAE_CLI)};
+    std::vector<char*> argv = {const_cast<char*>(tiae_cli())};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     freopen("/dev/null", "w", stdout);
     freopen("/dev/null", "w", stderr);
-    execv(TIAE_CLI, argv.data());
+    execv(tiae_cli(), argv.data());
     _exit(127);
   }
   return pid;
@@ -255,4 +256,90 @@ TEST_CASE("export and extract killed at random moments leave the old result or t
     INFO("kill " << i);
     CHECK((now == old || now == complete));
   }
+}
+
+TEST_CASE("a run killed twice at the checkpoint's renames resumes to the uninterrupted run's weights") {
+  const fs::path base = fs::absolute("resume_test") / "twice";
+  fs::remove_all(base);
+  REQUIRE(run_to_end(with(kArgs, (base / "straight").string())) == 0);
+  const fs::path run = base / "killed";
+  REQUIRE(run_to_end(with(kArgs, run.string()), "between-renames:2") == -SIGKILL);
+  auto resume = with(kArgs, run.string());
+  resume.push_back("--resume");
+  // killed again in the same window, of the same epoch if it is trained again
+  const int again = run_to_end(resume, "between-renames:2");
+  INFO("the second run ended with " << again);
+  REQUIRE(run_to_end(resume) == 0);
+  CHECK(epochs_done(run) == 4);
+  CHECK(weights_difference(base / "straight", run) == 0.f);
+  CHECK(logged_epochs(run) == std::vector<int>{1, 2, 3, 4});
+}
+
+TEST_CASE("a complete checkpoint.tmp alone is a run: train refuses to start over it, --resume uses it, --force starts over") {
+  const fs::path base = fs::absolute("resume_test") / "only-tmp";
+  fs::remove_all(base);
+  REQUIRE(run_to_end(with(kArgs, (base / "straight").string())) == 0);
+  const fs::path run = base / "killed";
+  REQUIRE(run_to_end(with(kArgs, run.string()), "between-renames:2") == -SIGKILL);
+  // what a second kill at the renames left before: the finished epoch 2 in checkpoint.tmp only
+  fs::remove_all(run / "checkpoint.old");
+  REQUIRE(fs::exists(run / "checkpoint.tmp" / "state.json"));
+  REQUIRE_FALSE(fs::exists(run / "checkpoint"));
+  const std::string weights = file_bytes(run / "checkpoint.tmp" / "weights.bin");
+  CHECK(run_to_end(with(kArgs, run.string())) == 1);
+  CHECK(file_bytes(run / "checkpoint.tmp" / "weights.bin") == weights);
+  auto resume = with(kArgs, run.string());
+  resume.push_back("--resume");
+  REQUIRE(run_to_end(resume) == 0);
+  CHECK(epochs_done(run) == 4);
+  CHECK(weights_difference(base / "straight", run) == 0.f);
+  CHECK(logged_epochs(run) == std::vector<int>{1, 2, 3, 4});
+  auto force = with(kArgs, run.string());
+  force.push_back("--force");
+  REQUIRE(run_to_end(force) == 0);
+  CHECK(weights_difference(base / "straight", run) == 0.f);  // a new run of the same settings
+}
+
+TEST_CASE("resuming with settings other than the run's is refused before config.json is touched, and the run still resumes") {
+  const fs::path run = fs::absolute("resume_test") / "other-settings";
+  fs::remove_all(run);
+  auto args = kArgs;
+  args[3] = "1";  // one epoch
+  REQUIRE(run_to_end(with(args, run.string())) == 0);
+  const std::string config = file_bytes(run / "config.json");
+  for (const std::vector<std::string>& other : {std::vector<std::string>{"--data", "grasp"}, {"--lambda-inv", "7"}, {"--seed", "12"}}) {
+    auto resume = with(args, run.string());
+    resume.insert(resume.end(), {"--resume", "--epochs", "2"});
+    resume.insert(resume.end(), other.begin(), other.end());
+    INFO(other[0]);
+    CHECK(run_to_end(resume) == 1);
+    CHECK(file_bytes(run / "config.json") == config);
+  }
+  auto resume = with(args, run.string());
+  resume.insert(resume.end(), {"--resume", "--epochs", "2"});
+  REQUIRE(run_to_end(resume) == 0);
+  CHECK(epochs_done(run) == 2);
+}
+
+TEST_CASE("a log whose last line was cut short (a full disk) resumes and exports, the cut line left out with a warning") {
+  const fs::path base = fs::absolute("resume_test") / "cut-log";
+  fs::remove_all(base);
+  auto args = kArgs;
+  args[3] = "2";
+  REQUIRE(run_to_end(with(args, (base / "straight").string())) == 0);
+  const fs::path run = base / "cut";
+  REQUIRE(run_to_end(with(args, run.string()), "after-log:2") == -SIGKILL);
+  // epoch 2's line cut in the middle, as a full disk leaves it
+  std::string log = file_bytes(run / "log.jsonl");
+  log.resize(log.size() - 20);
+  std::ofstream(run / "log.jsonl", std::ios::binary) << log;
+  const auto exported = run_cli("export " + run.string() + " -o " + (base / "model").string());
+  INFO(exported.output);
+  CHECK(exported.status == 0);
+  CHECK(exported.output.find("warning") != std::string::npos);
+  auto resume = with(args, run.string());
+  resume.push_back("--resume");
+  REQUIRE(run_to_end(resume) == 0);
+  CHECK(logged_epochs(run) == std::vector<int>{1, 2});
+  CHECK(weights_difference(base / "straight", run) == 0.f);
 }

@@ -1,11 +1,14 @@
 #include "artifacts/average_runs.h"
 
+#include <cmath>
 #include <filesystem>
 #include <numeric>
 #include <stdexcept>
 
 #include "artifacts/run_folder.h"
 #include "io/files.h"
+#include "io/folder_lock.h"
+#include "io/output_path.h"
 #include "model/weights_file.h"
 
 namespace tiae {
@@ -18,10 +21,11 @@ std::vector<double> normalised_weights(const AverageOptions& options) {
   if (n < 2) throw std::runtime_error("average: give two or more runs");
   std::vector<double> w = options.weights.empty() ? std::vector<double>(n, 1.0) : options.weights;
   if (w.size() != n) throw std::runtime_error("average: give one weight per run (" + std::to_string(n) + ")");
+  // A run of weight 0 is no run of the mean; inf or nan would make every weight nan.
   for (const double x : w)
-    if (!(x >= 0)) throw std::runtime_error("average: weights must be >= 0");
+    if (!(std::isfinite(x) && x > 0)) throw std::runtime_error("average: weights must be finite numbers > 0, not " + std::to_string(x));
   const double sum = std::accumulate(w.begin(), w.end(), 0.0);
-  if (!(sum > 0)) throw std::runtime_error("average: the weights sum to 0");
+  if (!std::isfinite(sum)) throw std::runtime_error("average: the weights' sum is not finite");
   for (double& x : w) x /= sum;
   return w;
 }
@@ -39,6 +43,8 @@ void check_same_tensors(const WeightMap& first, const WeightMap& other, const st
 
 void average_runs(const AverageOptions& options) {
   const auto w = normalised_weights(options);
+  make_parent_folders(options.out_dir);
+  const FolderLock lock(options.out_dir);
   const TrainConfig config = read_run_config(options.runs[0]);
   const auto first = last_checkpoint(options.runs[0]);
   if (!first) throw std::runtime_error(options.runs[0] + " is not a training run with a checkpoint");
@@ -58,8 +64,7 @@ void average_runs(const AverageOptions& options) {
       for (size_t i = 0; i < x.size(); ++i) t.data[i] += float(w[r] * x[i]);
     }
   }
-  check_new_run_folder(options.out_dir);
-  fs::create_directories(options.out_dir);
+  prepare_new_run_folder(options.out_dir);
   write_run_config(options.out_dir, config);
   write_json_file((fs::path(options.out_dir) / "averaged.json").string(), {{"runs", options.runs}, {"weights", w}});
   save_checkpoint(options.out_dir, first->epochs_done, first->steps_done,

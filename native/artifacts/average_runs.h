@@ -12,7 +12,7 @@ namespace tiae {
 
 struct AverageOptions {
   std::vector<std::string> runs;  // two or more training runs of the same network
-  std::vector<double> weights;    // one per run, >= 0, normalised to sum 1; empty: equal
+  std::vector<double> weights;    // one per run, finite and > 0, normalised to sum 1; empty: equal
   std::string out_dir;            // a new run folder
 };
 

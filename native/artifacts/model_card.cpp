@@ -4,10 +4,11 @@
 
 #include <filesystem>
 #include <fmt/core.h>
-#include <fstream>
 #include <stdexcept>
 
 #include "io/files.h"
+#include "io/folder_lock.h"
+#include "io/folder_swap.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
@@ -24,7 +25,7 @@ std::string plain_file_name(const std::string& name, const std::string& what, co
 
 ModelCard parse_model_card(const std::string& text, const std::string& origin) {
   try {
-    const auto card = nlohmann::json::parse(text);
+    const auto card = parse_json(text, origin);
     ModelCard m;
     m.config = card.at("training").at("config").get<TrainConfig>();
     const auto& s = m.config.network;
@@ -54,6 +55,9 @@ ModelCard parse_model_card(const std::string& text, const std::string& origin) {
     if (card.contains("checksums"))
       for (const auto& [file, sum] : card.at("checksums").items())
         m.checksums[plain_file_name(file, "a checksum's file", origin)] = sum.get<std::string>();
+    // A damaged network file must not load as a working model: both are checksummed.
+    for (const auto& file : {m.encoder_file, m.decoder_file})
+      if (!m.checksums.count(file)) throw std::runtime_error("no checksum of " + file + " (export the model again)");
     return m;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(origin + " is not a model card of `tiae export`: " + e.what());
@@ -89,33 +93,34 @@ void merge_evaluation(nlohmann::json& card, const nlohmann::json& metrics, const
 }
 
 nlohmann::json record_evaluation(const std::string& folder, const std::string& eval_dir) {
+  const FolderLock lock(folder);
   const std::string path = (fs::path(folder) / "model.json").string(), text = read_file(path, 16u << 20);
   parse_model_card(text, path);  // a valid card to begin with
-  auto card = nlohmann::json::parse(text);
+  auto card = parse_json(text, path);
   const auto metrics_path = (fs::path(eval_dir) / "metrics.json").string();
   if (!fs::exists(metrics_path)) throw std::runtime_error("no metrics.json in " + eval_dir + " (run `tiae eval` first)");
   merge_evaluation(card, read_json_file(metrics_path), model_name(folder), metrics_path);
   parse_model_card(card.dump(), path);  // still valid
-  for (const char* picture : {"flyers.png", "hard-pages.png"})  // of the pages the metrics come from
-    if (fs::exists(fs::path(eval_dir) / picture))
-      write_file_atomically((fs::path(folder) / picture).string(), read_file((fs::path(eval_dir) / picture).string()));
-  // grasp models: a test pair of each class for the page
-  if (const auto examples = fs::path(eval_dir) / "examples.json"; fs::exists(examples))
-    write_file_atomically((fs::path(folder) / "examples.json").string(), read_file(examples.string()));
-  // document models: page 0's heat map and peaks
-  if (const auto document = fs::path(eval_dir) / ("document-" + model_name(folder) + ".png"); fs::exists(document))
-    write_file_atomically((fs::path(folder) / "document.png").string(), read_file(document.string()));
-  write_json_file(path, card);
+  // The card and the pictures of the same evaluation change together, in a copy of the
+  // folder swapped in whole.
+  replace_folder(folder, FolderStart::copy, [&](const std::string& fresh) {
+    const fs::path eval(eval_dir), out(fresh);
+    std::vector<std::pair<std::string, std::string>> copies = {
+        {"flyers.png", "flyers.png"}, {"hard-pages.png", "hard-pages.png"},  // of the pages the metrics come from
+        {"examples.json", "examples.json"},                                  // grasp models: a test pair of each class for the page
+        {"document-" + model_name(folder) + ".png", "document.png"}};        // document models: page 0's heat map and peaks
+    for (const auto& [from, to] : copies)
+      if (fs::exists(eval / from)) write_file_atomically((out / to).string(), read_file((eval / from).string()));
+    write_json_file((out / "model.json").string(), card);
+  });
   return card;
 }
 
 std::string file_checksum(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path);
+  const std::string bytes = read_file(path, uintmax_t(4) << 30);  // a regular file only: a link to /dev/zero never ends
   uLong crc = crc32(0L, Z_NULL, 0);
-  std::vector<char> buffer(1 << 16);
-  while (in.read(buffer.data(), std::streamsize(buffer.size())) || in.gcount() > 0)
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(buffer.data()), uInt(in.gcount()));
+  for (size_t at = 0; at < bytes.size(); at += 1u << 30)
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + at), uInt(std::min<size_t>(bytes.size() - at, 1u << 30)));
   return fmt::format("crc32:{:08x}", crc);
 }
 

@@ -15,7 +15,7 @@ namespace tiae {
 struct ModelCard {
   TrainConfig config;                         // training settings, network shape within bounds
   std::string encoder_file, decoder_file;     // plain file names inside the model folder
-  std::map<std::string, std::string> checksums;  // file name -> "crc32:xxxxxxxx" (empty in older cards)
+  std::map<std::string, std::string> checksums;  // file name -> "crc32:xxxxxxxx", the encoder's and decoder's at least
   // Foreground models: the output level above which a pixel is ink, tuned on the tuning
   // pages by `tiae eval` and recorded by `tiae card`; extraction maps it to 0.5. Older
   // cards have none: 0.5.
@@ -30,7 +30,8 @@ struct ModelCard {
 
 // Throws std::runtime_error naming `origin` (the card's path) for text that is not JSON,
 // missing or mistyped fields, a network shape out of bounds (network_shape.h), top-level
-// sizes that disagree with the network, or file names that leave the folder.
+// sizes that disagree with the network, file names that leave the folder, or network files
+// without a checksum.
 ModelCard parse_model_card(const std::string& text, const std::string& origin);
 
 // A model's name: its folder's name ("runs/mnist-shift-tiae/" -> "mnist-shift-tiae"), as
@@ -44,7 +45,7 @@ ModelCard read_model_card_or_defaults(const std::string& folder);
 
 // `tiae card MODEL --eval DIR`: records what `tiae eval` measured of this model (its metrics,
 // and for foreground models the tuned ink threshold and the page pictures) in its folder,
-// each file replaced in one rename. Returns the card.
+// locked (folder_lock.h) and replaced whole with the changed files (folder_swap.h). Returns the card.
 nlohmann::json record_evaluation(const std::string& folder, const std::string& eval_dir);
 // What both `tiae card` and `tiae export --eval` put in a card from an evaluation's
 // metrics.json (`origin`): the model `name`'s metrics, the protocol, the baselines, and the
@@ -52,7 +53,7 @@ nlohmann::json record_evaluation(const std::string& folder, const std::string& e
 void merge_evaluation(nlohmann::json& card, const nlohmann::json& metrics, const std::string& name, const std::string& origin);
 
 // "crc32:xxxxxxxx" of a file's bytes (zlib's CRC-32), for the card's and the checkpoint's
-// checksums. Throws naming the file when it cannot be read.
+// checksums. Throws naming the file when it cannot be read or is not a regular file.
 std::string file_checksum(const std::string& path);
 // Throws "<path> is damaged (checksum ...)" when the file's checksum is not `expected`.
 void verify_checksum(const std::string& path, const std::string& expected);

@@ -5,19 +5,17 @@
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 
-#include <fcntl.h>  // AT_FDCWD
-
-#include <cerrno>
-#include <cstdio>  // renameat2, RENAME_EXCHANGE (glibc)
-#include <cstring>
+#include <cstdio>  // popen
 #include <filesystem>
-#include <fstream>
-#include <map>
 
 #include "artifacts/model_card.h"
-#include "data/mnist_data.h"
+#include "artifacts/onnx_weights.h"
 #include "artifacts/run_folder.h"
+#include "data/mnist_data.h"
 #include "io/files.h"
+#include "io/folder_lock.h"
+#include "io/folder_swap.h"
+#include "io/output_path.h"
 #include "model/weights_file.h"
 
 namespace tiae {
@@ -183,8 +181,9 @@ onnx::ModelProto new_model(const std::string& graph_name, const std::string& doc
 
 void save_model(const onnx::ModelProto& model, const fs::path& path) {
   onnx::checker::check_model(model);  // throws on an invalid graph
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !model.SerializeToOstream(&out)) throw std::runtime_error("cannot write " + path.string());
+  std::string bytes;
+  if (!model.SerializeToString(&bytes)) throw std::runtime_error("cannot write " + path.string());
+  write_file_atomically(path.string(), bytes);
 }
 
 std::string code_revision() {
@@ -198,21 +197,6 @@ std::string code_revision() {
   return rev.empty() ? "unknown" : rev;
 }
 
-
-// Puts the folder `fresh` at `target` in one step, so that a reader (or a kill) never sees
-// the new encoder beside the old decoder: renameat2's RENAME_EXCHANGE swaps the two folders
-// atomically; the old one, now at `fresh`, is then removed.
-void swap_into_place(const fs::path& fresh, const fs::path& target) {
-  std::error_code ec;
-  if (!fs::exists(target, ec)) {
-    fs::rename(fresh, target);
-    return;
-  }
-  if (renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0)
-    throw std::runtime_error("cannot replace " + target.string() + ": " + std::strerror(errno) + " (the new files are in " +
-                             fresh.string() + ")");
-  remove_flat_folder(fresh);
-}
 
 // arch conv (network_shape.h): the encoder, 3x3 convolutions each padded by its dilation,
 // the first followed by a ReLU, the others residual (h + ReLU(conv(h))), image [N,C,H,W] ->
@@ -326,7 +310,7 @@ std::pair<nlohmann::json, std::string> transform_and_data(const TrainConfig& con
 void add_training_log(nlohmann::json& card, const fs::path& run, const fs::path& out) {
   const auto lines = read_log(run.string());
   if (lines.empty()) return;
-  fs::copy_file(run / "log.jsonl", out / "training-log.jsonl", fs::copy_options::overwrite_existing);
+  write_file_atomically((out / "training-log.jsonl").string(), read_file((run / "log.jsonl").string()));
   card["training"]["log"] = "training-log.jsonl";
   card["training"]["epochs_trained"] = lines.size();
   card["training"]["final_epoch"] = lines.back();
@@ -347,7 +331,7 @@ void add_evaluation(nlohmann::json& card, const fs::path& eval, const std::strin
       {"flyers.png", "flyers.png"},
       {"hard-pages.png", "hard-pages.png"}};
   for (const auto& [from, to] : files)
-    if (fs::exists(eval / from)) fs::copy_file(eval / from, out / to, fs::copy_options::overwrite_existing);
+    if (fs::exists(eval / from)) write_file_atomically((out / to).string(), read_file((eval / from).string()));
 }
 
 // The model folder's files, into the new folder `out`.
@@ -395,89 +379,40 @@ WeightStorage weight_storage(const std::string& name) {
 }
 
 nlohmann::json write_web_copy(const std::string& model_dir, WeightStorage storage) {
+  const FolderLock lock(model_dir);
   const fs::path dir(model_dir);
+  const ModelCard checked = read_model_card(model_dir);  // every field a reader uses, within bounds
+  for (const auto& [file, sum] : checked.checksums) verify_checksum((dir / file).string(), sum);
   auto card = read_json_file((dir / "model.json").string());
-  const auto& files = card.at("files");
-  WeightMap weights = read_onnx_weights((dir / files.at("encoder").get<std::string>()).string());
-  weights.merge(read_onnx_weights((dir / files.at("decoder").get<std::string>()).string()));
-  const auto shape = card.at("network").get<NetworkShape>();
+  WeightMap weights = read_onnx_weights((dir / checked.encoder_file).string());
+  weights.merge(read_onnx_weights((dir / checked.decoder_file).string()));
+  const auto& shape = checked.config.network;
   const std::string encoder = "encoder." + to_string(storage) + ".onnx", decoder = "decoder." + to_string(storage) + ".onnx";
-  write_encoder(weights, shape, storage, dir / encoder);
-  write_decoder(weights, shape, storage, dir / decoder);
-  card["web"] = {{"weights", to_string(storage)},
-                 {"encoder", encoder},
-                 {"decoder", decoder},
-                 {"checksums", {{encoder, file_checksum((dir / encoder).string())}, {decoder, file_checksum((dir / decoder).string())}}}};
-  write_json_file((dir / "model.json").string(), card);
+  // The copies and the card that names their checksums change together: in a new folder
+  // swapped in whole, never in place (a full disk would leave a cut file under an old checksum).
+  replace_folder(model_dir, FolderStart::copy, [&](const std::string& fresh) {
+    const fs::path out(fresh);
+    write_encoder(weights, shape, storage, out / encoder);
+    write_decoder(weights, shape, storage, out / decoder);
+    card["web"] = {{"weights", to_string(storage)},
+                   {"encoder", encoder},
+                   {"decoder", decoder},
+                   {"checksums", {{encoder, file_checksum((out / encoder).string())}, {decoder, file_checksum((out / decoder).string())}}}};
+    write_json_file((out / "model.json").string(), card);
+  });
   return card;
 }
 
 nlohmann::json export_model(const std::string& run_dir, const ExportOptions& options) {
-  const fs::path target = fs::absolute(options.out_dir).lexically_normal() / "";  // one form, trailing slash or not
-  const fs::path folder = target.parent_path();
+  make_parent_folders(options.out_dir);
+  const FolderLock lock(options.out_dir);
   std::error_code ec;
-  if (fs::exists(folder, ec) && !fs::exists(folder / "model.json", ec))
+  if (fs::exists(options.out_dir, ec) && !fs::exists(fs::path(options.out_dir) / "model.json", ec))
     throw std::runtime_error(options.out_dir + " exists and is not a model folder: export into a new folder or over a model folder");
-  fs::create_directories(folder.parent_path());
-  const fs::path fresh = folder.parent_path() / ("." + folder.filename().string() + ".export-tmp");
-  remove_flat_folder(fresh);  // left by an export that was killed
-  fs::create_directory(fresh);
-  try {
-    const auto card = write_model_files(run_dir, fresh, options);
-    swap_into_place(fresh, folder);
-    return card;
-  } catch (...) {
-    remove_flat_folder(fresh);
-    throw;
-  }
-}
-
-WeightMap read_onnx_weights(const std::string& onnx_path) {
-  std::ifstream in(onnx_path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + onnx_path);
-  onnx::ModelProto model;
-  if (!model.ParseFromIstream(&in) || model.producer_name() != "tiae")
-    throw std::runtime_error(onnx_path + " is not an ONNX model written by `tiae export`");
-  WeightMap weights;
-  const auto ends_with = [](const std::string& s, const std::string& end) {
-    return s.size() > end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
-  };
-  std::map<std::string, const onnx::TensorProto*> scales;  // int8 matrices' row scales, by matrix
-  for (const auto& init : model.graph().initializer())
-    if (ends_with(init.name(), ".scale")) scales[init.name().substr(0, init.name().size() - 6)] = &init;
-  for (const auto& init : model.graph().initializer()) {
-    std::string name = init.name();
-    if (ends_with(name, ".scale")) continue;  // part of its int8 matrix
-    NamedTensor t{{init.dims().begin(), init.dims().end()}, {}};
-    size_t count = 1;
-    for (auto d : t.dims) count *= size_t(d);
-    const std::string& raw = init.raw_data();
-    if (init.data_type() == onnx::TensorProto::FLOAT && raw.size() == 4 * count) {
-      t.data.resize(count);
-      std::memcpy(t.data.data(), raw.data(), raw.size());
-    } else if (init.data_type() == onnx::TensorProto::FLOAT16 && raw.size() == 2 * count) {
-      if (ends_with(name, ".fp16")) name.resize(name.size() - 5);
-      t.data.resize(count);
-      for (size_t i = 0; i < count; ++i) {
-        c10::Half h;
-        h.x = uint16_t(uint8_t(raw[2 * i]) | (uint8_t(raw[2 * i + 1]) << 8));
-        t.data[i] = float(h);
-      }
-    } else if (init.data_type() == onnx::TensorProto::INT8 && raw.size() == count && ends_with(name, ".int8")) {
-      name.resize(name.size() - 5);
-      const auto scale = scales.find(name);
-      if (scale == scales.end() || t.dims.size() != 2 || scale->second->raw_data().size() != 4 * size_t(t.dims[0]))
-        throw std::runtime_error(onnx_path + ": int8 matrix " + name + " has no scale per row");
-      const auto* s = reinterpret_cast<const float*>(scale->second->raw_data().data());  // (little-endian, as written)
-      t.data.resize(count);
-      const size_t cols = count / size_t(t.dims[0]);
-      for (size_t i = 0; i < count; ++i) t.data[i] = float(int8_t(raw[i])) * s[i / cols];
-    } else {
-      continue;  // shapes and other constants
-    }
-    weights[name] = std::move(t);
-  }
-  return weights;
+  check_output_folder(options.out_dir, {run_dir, options.eval_dir});
+  nlohmann::json card;
+  replace_folder(options.out_dir, FolderStart::empty, [&](const std::string& fresh) { card = write_model_files(run_dir, fresh, options); });
+  return card;
 }
 
 }  // namespace tiae

@@ -24,17 +24,14 @@ struct ExportOptions {
   std::string eval_dir;  // optional: `tiae eval` output whose metrics and pictures to include
 };
 
-// Returns the model card written to <out_dir>/model.json.
+// Returns the model card written to <out_dir>/model.json. The target is locked
+// (folder_lock.h) and written as a new folder swapped in whole (folder_swap.h).
 nlohmann::json export_model(const std::string& run_dir, const ExportOptions& options);
 
 // A model folder's networks again with `weights` storage beside its own files, for the
 // page: encoder.<storage>.onnx and decoder.<storage>.onnx, recorded in model.json under
-// "web" (the files the page loads). The folder's own files stay the reference.
+// "web" (the files the page loads). The folder's own files stay the reference. The folder is
+// locked (folder_lock.h) and replaced whole by a copy with the new files (folder_swap.h).
 nlohmann::json write_web_copy(const std::string& model_dir, WeightStorage weights);
-
-// The other way: the weights of exported files (float32, float16 or int8 initializers), named
-// as in the network ("encoder.fc1.weight", ...), so that LibTorch can run a released model.
-// Throws naming the file when it is missing or not an ONNX model of this project.
-WeightMap read_onnx_weights(const std::string& onnx_path);
 
 }  // namespace tiae

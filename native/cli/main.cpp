@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -13,9 +15,12 @@
 
 #include "artifacts/average_runs.h"
 #include "artifacts/model_card.h"
+#include "artifacts/run_folder.h"
 #include "commands/infer.h"
 #include "evaluate/evaluate.h"
+#include "extract.h"
 #include "io/files.h"
+#include "io/output_path.h"
 #include "io/project_files.h"
 #include "train/benchmark.h"
 #include "train/launcher.h"
@@ -39,11 +44,63 @@ namespace {
 
 using Action = std::function<void()>;
 
+// The help's group of the training settings' flags: their values, nan and inf included, are
+// checked by train_config.cpp like a config's, naming the setting and its range.
+const char* const kTrainingSettings = "Training settings";
+
+// Numbers as CLI11 reads them would take "" as 0, saturate a 20-digit integer and let nan
+// through a Range: every numeric option is checked here first, by its text.
+CLI::Validator integer_text(bool is_unsigned) {
+  return CLI::Validator(
+      [is_unsigned](std::string& text) -> std::string {
+        const char* end = text.data() + text.size();
+        std::from_chars_result r{};
+        if (is_unsigned) {
+          uint64_t v = 0;
+          r = std::from_chars(text.data(), end, v);
+        } else {
+          int64_t v = 0;
+          r = std::from_chars(text.data(), end, v);
+        }
+        if (r.ec == std::errc::result_out_of_range) return "'" + text + "' is out of range";
+        if (text.empty() || r.ec != std::errc() || r.ptr != end) return "'" + text + "' is not an integer";
+        return "";
+      },
+      "", "integer");
+}
+
+CLI::Validator number_text(bool finite) {
+  return CLI::Validator(
+      [finite](std::string& text) -> std::string {
+        size_t used = 0;
+        double v = 0;
+        try {
+          v = std::stod(text, &used);
+        } catch (const std::out_of_range&) {
+          return "'" + text + "' is out of range";
+        } catch (const std::exception&) {
+        }
+        if (text.empty() || used != text.size()) return "'" + text + "' is not a number";
+        if (finite && !std::isfinite(v)) return "'" + text + "' is not a finite number";
+        return "";
+      },
+      "", "number");
+}
+
+void check_numbers(CLI::App& app) {
+  for (auto* command : app.get_subcommands({}))
+    for (auto* option : command->get_options()) {
+      const std::string full = option->get_type_name(), type = full.substr(0, full.find(':'));  // "FLOAT:<a check's words>"
+      if (type == "INT" || type == "UINT") option->check(integer_text(type == "UINT"));
+      if (type == "FLOAT") option->check(number_text(option->get_group() != kTrainingSettings));
+    }
+}
+
 Action add_train(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "train a TIAE, the ordinary auto-encoder or a foreground extractor on MNIST");
   struct Options {
     std::string config, out, device = "auto";
-    bool resume = false, no_progress = false;
+    bool resume = false, force = false, no_progress = false;
     int nproc = 1, master_port = 0;
     // Each flag given puts its value (any value, 0 included) over the config's; from_json
     // (train_config.cpp) then checks every setting alike, wherever it came from.
@@ -53,31 +110,34 @@ Action add_train(CLI::App& app) {
   cmd->add_option("-c,--config", o->config, "JSON config (see configs/); flags override it");
   cmd->add_option("-o,--out", o->out, "run folder: config, log.jsonl, checkpoint")->required();
   cmd->add_option("--device", o->device, "auto (CUDA when present), cpu or cuda");
-  cmd->add_flag("--resume", o->resume, "continue the run in --out from its last checkpoint");
+  auto* resume = cmd->add_flag("--resume", o->resume, "continue the run in --out from its last checkpoint (settings other than "
+                                                        "--epochs and --threads stay the run's)");
+  cmd->add_flag("--force", o->force, "start a new run in --out even though it holds a run (whose files are removed)")->excludes(resume);
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
   auto* nproc = cmd->add_option("--nproc", o->nproc,
                                 "train as N data-parallel processes on this machine (as torchrun --nproc_per_node), "
-                                "the threads split between them; ranks started by hand read RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT");
+                                "the threads split between them; ranks started by hand read RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT")
+                   ->check(CLI::Range(1, 64));
   cmd->add_option("--master-port", o->master_port, "with --nproc: the port of rank 0's rendezvous (default: a free one)")
       ->check(CLI::Range(1, 65535))
       ->needs(nproc);
   for (const auto& s : training_settings()) {
     const std::string key = s.key;
     const auto put = [o, key](const auto& v) { o->overrides[key] = v; };
-    if (s.type == SettingType::integer) cmd->add_option_function<int64_t>(s.flag, put, s.help);
-    if (s.type == SettingType::number) cmd->add_option_function<double>(s.flag, put, s.help);
-    if (s.type == SettingType::text) cmd->add_option_function<std::string>(s.flag, put, s.help);
+    CLI::Option* flag = nullptr;
+    if (s.type == SettingType::integer) flag = cmd->add_option_function<int64_t>(s.flag, put, s.help);
+    if (s.type == SettingType::number) flag = cmd->add_option_function<double>(s.flag, put, s.help);
+    if (s.type == SettingType::text) flag = cmd->add_option_function<std::string>(s.flag, put, s.help);
+    if (flag) flag->group(kTrainingSettings);
   }
   return [o, nproc] {
     const auto configure = [o] {
-      TrainConfig config;
-      if (o->resume) config = read_json_file((fs::path(o->out) / "config.json").string()).get<TrainConfig>();
-      else if (!o->config.empty()) config = read_json_file(o->config).get<TrainConfig>();
-      nlohmann::json j = config;
+      if (o->resume) return read_resumed_config(o->out, o->overrides);
+      nlohmann::json j = o->config.empty() ? TrainConfig{} : read_json_file(o->config).get<TrainConfig>();
       j.update(o->overrides);
       return j.get<TrainConfig>();
     };
-    if (nproc->count() == 0) return train(configure, RunOptions{o->out, o->device, o->resume, !o->no_progress});
+    if (nproc->count() == 0) return train(configure, RunOptions{o->out, o->device, o->resume, o->force, !o->no_progress});
     const int config_threads = configure().threads;  // also checks the settings before any rank starts
     const int threads = config_threads > 0 ? config_threads : int(std::max(1u, std::thread::hardware_concurrency()));
     run_local_ranks({o->nproc, o->master_port, threads});
@@ -203,10 +263,10 @@ Action add_bench(CLI::App& app) {
   auto bench = std::make_shared<BenchOptions>();
   auto out = std::make_shared<std::string>();
   cmd->add_option("--device", bench->device, "auto, cpu or cuda");
-  cmd->add_option("--views", bench->views, "K shifted views per digit");
-  cmd->add_option("--batch", bench->batch, "digits per step");
-  cmd->add_option("--steps", bench->steps, "timed training steps");
-  cmd->add_option("--threads", bench->threads, "CPU threads (0: all)");
+  cmd->add_option("--views", bench->views, "K shifted views per digit")->check(CLI::Range(1, 64));
+  cmd->add_option("--batch", bench->batch, "digits per step")->check(CLI::Range(1, 65536));
+  cmd->add_option("--steps", bench->steps, "timed training steps")->check(CLI::Range(1, 100000));
+  cmd->add_option("--threads", bench->threads, "CPU threads (0: all)")->check(CLI::Range(0, 1024));
   cmd->add_option("--precision", bench->precision, "float32, or bfloat16 for the network's matrix products and convolutions")
       ->capture_default_str();
   cmd->add_option("-o,--out", *out, "also write the figures to this JSON file");
@@ -217,7 +277,8 @@ Action add_bench(CLI::App& app) {
   };
 }
 
-// --glyph-size: a number of px, or one of `words` (none: the caller's choice).
+// --glyph-size: a number of px within the core's range, or one of `words` (none: the
+// caller's choice). 0 or -1 are not a way to say auto: they are refused.
 std::optional<double> parse_glyph_size(const std::string& text, const std::vector<std::string>& words = {"auto"}) {
   if (std::find(words.begin(), words.end(), text) != words.end()) return std::nullopt;
   size_t used = 0;
@@ -226,8 +287,9 @@ std::optional<double> parse_glyph_size(const std::string& text, const std::vecto
     value = std::stod(text, &used);
   } catch (const std::exception&) {
   }
-  if (used == 0 || used != text.size())
-    throw std::runtime_error(fmt::format("--glyph-size must be a number of px or {}, not {}", fmt::join(words, " or "), text));
+  if (used == 0 || used != text.size() || !(value >= kMinGlyphSize && value <= kMaxGlyphSize))
+    throw std::runtime_error(fmt::format("--glyph-size must be a number of px in [{}, {}] or {}, not {}", kMinGlyphSize, kMaxGlyphSize,
+                                         fmt::join(words, " or "), text));
   return value;
 }
 
@@ -314,7 +376,6 @@ Action add_document(CLI::App& app) {
     options.glyph_size = parse_glyph_size(o->glyph_size);
     if (o->quantile > 0) options.quantile = o->quantile;
     options.progress = !o->no_progress;
-    check_output_folder(o->out, {o->in});
     fmt::print("{}\n", document_command(o->in, o->out, options));
 #else
     throw std::runtime_error("this build has no image files (built with TIAE_LIBTORCH_ONLY)");
@@ -331,14 +392,17 @@ Action add_flyers(CLI::App& app) {
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("-o,--out", o->out, "folder for flyer-<i>.png and flyer-<i>-ink.png")->required();
-  cmd->add_option("--count", o->count, "how many (the evaluation uses the first 6)")->capture_default_str();
-  cmd->add_option("--first", o->first, "the first page's index (from 100 on: the tuning pages)")->capture_default_str();
+  cmd->add_option("--count", o->count, "how many (the evaluation uses the first 6)")->capture_default_str()->check(CLI::Range(1, 10000));
+  cmd->add_option("--first", o->first, "the first page's index (from 100 on: the tuning pages)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   cmd->add_flag("--hard", o->hard, "the hard pages instead (hard-<i>.png): full-contrast colour photos, uneven light, "
                                    "coloured dark or light ink, glyphs 15-60 px, blur, noise, JPEG");
   cmd->add_flag("--documents", o->documents, "the document pages of `tiae eval` for documents instead (document-<i>.png, "
                                              "and document-<i>.json: every glyph's centre and identity)");
   return [o] {
 #ifdef TIAE_HAVE_OPENCV
+    check_output_folder(o->out, {});
     if (o->documents) {
       write_document_pages(o->out, o->first, o->count);
       fmt::print("{}/document-{}..{}.png and .json\n", o->out, o->first, o->first + o->count - 1);
@@ -400,6 +464,7 @@ int main(int argc, char** argv) {
     const auto action = add(app);
     app.get_subcommands({}).back()->callback(action);  // runs once its options are parsed
   }
+  check_numbers(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

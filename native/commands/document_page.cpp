@@ -12,7 +12,10 @@
 #include "commands/extract_photo.h"
 #include "io/figures.h"
 #include "io/files.h"
+#include "io/folder_lock.h"
+#include "io/folder_swap.h"
 #include "io/image_file.h"
+#include "io/output_path.h"
 #include "model/document_analysis.h"
 
 namespace tiae {
@@ -48,7 +51,7 @@ void write_overlay(const std::string& path, const RgbaImage& page, const std::ve
       const auto& c = colour.at<cv::Vec3b>(y, x);
       for (int k = 0; k < 3; ++k) o[k] = uint8_t(std::lround((1 - a) * o[k] + a * c[k]));
     }
-  if (!cv::imwrite(path, out)) throw std::runtime_error("cannot write " + path);
+  write_encoded_image(path, out);
 }
 
 // clusters.json, cluster-<id>.png and the gallery clusters.png.
@@ -83,10 +86,31 @@ void write_clusters(const fs::path& dir, const DocumentReport& r, int patch) {
                      rows, patch, 3);
 }
 
+// The files document_command writes: a folder holding only these is an earlier run's.
+bool document_file(const std::string& name) {
+  if (name == "heatmap.png" || name == "heatmap-overlay.png" || name == "peaks.json" || name == "clusters.json" || name == "clusters.png")
+    return true;
+  const std::string digits = name.rfind("cluster-", 0) == 0 && name.size() > 12 ? name.substr(8, name.size() - 12) : "";
+  return !digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos && name.compare(name.size() - 4, 4, ".png") == 0;
+}
+
+// Every file of the analysis, into `dir`.
+void write_document(const fs::path& dir, const RgbaImage& image, const DocumentReport& report, const DocumentOptions& core) {
+  const auto& votes = report.job->heatmap();
+  write_gray_image((dir / "heatmap.png").string(), normalised(votes), image.width, image.height);
+  write_overlay((dir / "heatmap-overlay.png").string(), image, votes, core.window.glyph_size);
+  nlohmann::json peaks = nlohmann::json::array();
+  for (const auto& p : report.job->peaks()) peaks.push_back({p.x, p.y, p.score});
+  write_json_file((dir / "peaks.json").string(), {{"peaks", peaks}});
+  write_clusters(dir, report, core.window.patch);
+}
+
 }  // namespace
 
 std::string document_command(const std::string& in, const std::string& out, const DocumentCommandOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
+  const FolderLock lock(out);
+  check_output_folder(out, {in, options.model}, document_file);
   auto [image, gray, card, glyph_size] = read_page(in, options.model, options.glyph_size);
   DocumentOptions core = options.core;
   core.window.model_glyph_size = card.glyph_size;
@@ -98,14 +122,8 @@ std::string document_command(const std::string& in, const std::string& out, cons
   auto model = load_model(options.model, device);
   core.max_shift = model.config.max_shift;
   const auto report = analyse_document(model.network, device, std::move(gray), image.width, image.height, core, options.progress);
-  fs::create_directories(out);
-  const auto& votes = report.job->heatmap();
-  write_gray_image((fs::path(out) / "heatmap.png").string(), normalised(votes), image.width, image.height);
-  write_overlay((fs::path(out) / "heatmap-overlay.png").string(), image, votes, core.window.glyph_size);
-  nlohmann::json peaks = nlohmann::json::array();
-  for (const auto& p : report.job->peaks()) peaks.push_back({p.x, p.y, p.score});
-  write_json_file((fs::path(out) / "peaks.json").string(), {{"peaks", peaks}});
-  write_clusters(out, report, core.window.patch);
+  // A new folder swapped in whole: no cluster picture of an earlier run is left beside these.
+  replace_folder(out, FolderStart::empty, [&](const std::string& fresh) { write_document(fresh, image, report, core); });
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return fmt::format("{}: {}x{} px, glyph size {:.1f} px{}, {} windows, {} peaks, {} clusters, {:.1f} s -> {}", in, image.width,
                      image.height, core.window.glyph_size, options.glyph_size ? "" : " (measured)", report.job->scan_windows(),

@@ -22,7 +22,8 @@ struct DocumentCommandOptions {
 // pixel, 255 = the most), heatmap-overlay.png (the page with the smoothed heat map in
 // colour), peaks.json, clusters.json, cluster-<id>.png (each cluster's canonical shape)
 // and clusters.png (a gallery: one row per cluster, its canonical shape and members).
-// Returns a one-line summary.
+// `out` is locked (folder_lock.h), must be new, empty or an earlier run's output, and is
+// written as a new folder swapped in whole (folder_swap.h). Returns a one-line summary.
 std::string document_command(const std::string& in, const std::string& out, const DocumentCommandOptions& options);
 
 }  // namespace tiae

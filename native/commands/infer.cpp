@@ -1,14 +1,16 @@
 #include "commands/infer.h"
 
-#include <filesystem>
-#include <fstream>
+#include <cstring>
 #ifdef TIAE_HAVE_OPENCV
 #include <opencv2/imgcodecs.hpp>
+
+#include "io/image_file.h"
 #endif
 
 #include "model/network.h"
 #include "model/terms.h"
 #include "artifacts/model_folder.h"
+#include "io/files.h"
 
 namespace tiae {
 
@@ -16,21 +18,19 @@ namespace {
 std::vector<float> read_inputs(const InferInput& input, int per_image) {
   std::vector<float> values;
   if (!input.raw_path.empty()) {
-    std::ifstream in(input.raw_path, std::ios::binary | std::ios::ate);
-    if (!in) throw std::runtime_error("cannot open " + input.raw_path);
-    const auto bytes = size_t(in.tellg());
-    if (bytes == 0 || bytes % (sizeof(float) * per_image) != 0)
+    const std::string bytes = read_file(input.raw_path, kMaxRawInputBytes);
+    if (bytes.empty() || bytes.size() % (sizeof(float) * per_image) != 0)
       throw std::runtime_error(input.raw_path + ": size is not a multiple of one float32 image (" +
                                std::to_string(per_image) + " values)");
-    values.resize(bytes / sizeof(float));
-    in.seekg(0);
-    in.read(reinterpret_cast<char*>(values.data()), std::streamsize(bytes));
+    values.resize(bytes.size() / sizeof(float));
+    std::memcpy(values.data(), bytes.data(), bytes.size());
   }
 #ifndef TIAE_HAVE_OPENCV
   if (!input.images.empty()) throw std::runtime_error("this build has no OpenCV: give images with --raw");
 #else
   for (const auto& path : input.images) {
-    const cv::Mat img = cv::imread(path, cv::IMREAD_GRAYSCALE);
+    const std::string bytes = read_image_bytes(path);
+    const cv::Mat img = cv::imdecode(cv::Mat(1, int(bytes.size()), CV_8U, const_cast<char*>(bytes.data())), cv::IMREAD_GRAYSCALE);
     if (img.empty()) throw std::runtime_error(path + ": not a readable image");
     if (int(img.total()) != per_image)
       throw std::runtime_error(path + ": expected " + std::to_string(per_image) + " pixels, got " +

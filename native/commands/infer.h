@@ -2,6 +2,7 @@
 // image D(E(I)) and estimated shift theta_hat per image — as JSON. The reference the ONNX
 // exports are checked against, and a way to inspect a model on one's own images.
 #pragma once
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -12,6 +13,9 @@ struct InferInput {
   std::string raw_path;             // raw float32 file of N x C x S x S values in [0, 1], or
   std::vector<std::string> images;  // image files (grayscale, S x S), read with OpenCV
 };
+
+// The largest --raw file: 16,384 gray 32x32 images, whose JSON answer is already ~200 MB.
+constexpr uintmax_t kMaxRawInputBytes = uintmax_t(64) << 20;
 
 // `folder`: a training run or a released model folder (model_folder.h); shifts are searched
 // over the model's training range.

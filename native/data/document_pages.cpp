@@ -113,6 +113,8 @@ DocumentPage make_document_page(int index, const DigitSet& test_digits) {
 }
 
 void write_document_pages(const std::string& dir, int first, int count) {
+  for (int i = first; i < first + count; ++i)  // before any work: no link or device among the names
+    for (const char* end : {".png", ".json"}) check_replaceable_file((std::filesystem::path(dir) / fmt::format("document-{}{}", i, end)).string());
   const auto digits = load_mnist_split(find_mnist_package()).test;
   std::filesystem::create_directories(dir);
   for (int i = first; i < first + count; ++i) {

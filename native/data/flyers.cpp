@@ -10,6 +10,8 @@
 #include "data/backgrounds.h"
 #include "data/page_effects.h"
 #include "extract.h"
+#include "io/files.h"
+#include "io/image_file.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
@@ -162,6 +164,9 @@ std::vector<Flyer> make_pages(bool hard, int first, int count, const DigitSet& t
 }
 
 std::vector<double> write_flyers(const std::string& dir, int first, int count, bool hard) {
+  const auto base = [&](int i) { return (fs::path(dir) / ((hard ? "hard-" : "flyer-") + std::to_string(i))).string(); };
+  for (int i = first; i < first + count; ++i)  // before any work: no link or device among the names
+    for (const char* end : {".png", "-ink.png"}) check_replaceable_file(base(i) + end);
   fs::create_directories(dir);
   const auto split = load_mnist_split(find_mnist_package());
   std::vector<double> glyphs;
@@ -173,8 +178,8 @@ std::vector<double> write_flyers(const std::string& dir, int first, int count, b
     if (hard) a = cv::Mat(f.height, f.width, CV_8UC3, const_cast<uint8_t*>(f.bgr.data()));
     else img.convertTo(a, CV_8U, 255.0);
     ink.convertTo(b, CV_8U, 255.0);
-    const std::string base = (fs::path(dir) / ((hard ? "hard-" : "flyer-") + std::to_string(i))).string();
-    if (!cv::imwrite(base + ".png", a) || !cv::imwrite(base + "-ink.png", b)) throw std::runtime_error("cannot write " + base);
+    write_encoded_image(base(i) + ".png", a);
+    write_encoded_image(base(i) + "-ink.png", b);
     glyphs.push_back(f.glyph_size);
   }
   return glyphs;

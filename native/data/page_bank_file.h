@@ -11,7 +11,10 @@
 namespace tiae {
 
 void write_page_bank(const std::string& path, const PageBank& bank);
-// Throws naming the file when it is not such a file, or is truncated or damaged.
+// Throws naming `origin` when the bytes are not such a file, or are truncated or damaged; the
+// sizes of the header are checked against the data's length before anything is allocated.
+PageBank parse_page_bank(const std::string& bytes, const std::string& origin);
+// The same for a file (a regular file, files.h).
 PageBank read_page_bank(const std::string& path);
 
 }  // namespace tiae

@@ -12,6 +12,9 @@
 
 #include "io/figures.h"
 #include "io/files.h"
+#include "io/folder_lock.h"
+#include "io/folder_swap.h"
+#include "io/output_path.h"
 #include "evaluate/metrics.h"
 #include "data/grasp_masks.h"
 #include "data/mnist_data.h"
@@ -225,10 +228,21 @@ class ShiftFigures {
   std::vector<ImageRow> recon_, shifts_;
 };
 
-}  // namespace
+// The files an evaluation writes (evaluate.h and evaluate_document.h): an output folder
+// holding only these is an earlier evaluation's, which a new one replaces whole.
+bool evaluation_file(const std::string& name) {
+  const auto ends = [&name](const std::string& end) {
+    return name.size() > end.size() && name.compare(name.size() - end.size(), end.size(), end) == 0;
+  };
+  for (const char* file :
+       {"metrics.json", "examples.json", "reconstructions.png", "shifts.png", "flyers.png", "hard-pages.png", "real-pages.png"})
+    if (name == file) return true;
+  for (const char* prefix : {"scatter-", "foreground-", "document-"})
+    if (name.rfind(prefix, 0) == 0 && ends(".png")) return true;
+  return name.rfind("descriptor-space-", 0) == 0 && ends(".json");
+}
 
-nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options) {
-  if (runs.empty()) throw std::runtime_error("eval: give at least one run folder");
+nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalOptions& options) {
   int foreground = 0, documents = 0;
   std::set<std::string> datasets;
   for (const auto& run : runs) {
@@ -278,6 +292,22 @@ nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions&
   figures.write(options.out_dir);
   write_examples(options.out_dir, p);
   write_json_file((fs::path(options.out_dir) / "metrics.json").string(), result);
+  return result;
+}
+
+}  // namespace
+
+nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options) {
+  if (runs.empty()) throw std::runtime_error("eval: give at least one run folder");
+  make_parent_folders(options.out_dir);
+  const FolderLock lock(options.out_dir);
+  check_output_folder(options.out_dir, runs, evaluation_file);
+  nlohmann::json result;
+  replace_folder(options.out_dir, FolderStart::empty, [&](const std::string& fresh) {
+    EvalOptions into = options;
+    into.out_dir = fresh;
+    result = evaluate_models(runs, into);
+  });
   return result;
 }
 

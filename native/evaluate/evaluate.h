@@ -30,7 +30,9 @@ struct EvalOptions {
 
 // `runs`: training run folders or released model folders (model_folder.h); each model is
 // named by its folder's name. Runs of kind
-// "fg" go to evaluate_foreground (all runs of one call must be of the same family).
+// "fg" go to evaluate_foreground (all runs of one call must be of the same family). The output
+// folder is locked (folder_lock.h), must be new, empty or an earlier evaluation's, and is
+// written as a new folder swapped in whole (folder_swap.h).
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options);
 
 // Foreground extraction, on the 2,000 test digits composited over noise, over crops of

@@ -5,6 +5,8 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
+#include "io/image_file.h"
+
 namespace tiae {
 namespace {
 const cv::Scalar kTab10[10] = {{180, 119, 31}, {14, 127, 255}, {44, 160, 44},  {40, 39, 214},   {189, 103, 148},
@@ -15,9 +17,7 @@ void text(cv::Mat& img, const std::string& s, cv::Point at, double scale = 0.45,
   cv::putText(img, s, at, cv::FONT_HERSHEY_SIMPLEX, scale, colour, 1, cv::LINE_AA);
 }
 
-void save(const std::string& path, const cv::Mat& img) {
-  if (!cv::imwrite(path, img)) throw std::runtime_error("cannot write " + path);
-}
+void save(const std::string& path, const cv::Mat& img) { write_encoded_image(path, img); }
 }  // namespace
 
 // An image of 1 or 2 planes as 8-bit BGR (see write_image_grid).

@@ -11,24 +11,23 @@
 namespace tiae {
 namespace fs = std::filesystem;
 
-RgbaImage read_image_file(const std::string& path) {
-  // Checked before opening: a FIFO would block the open, a device or a huge file would be
-  // read whole before the header check could refuse it.
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) throw std::runtime_error(path + ": cannot open the file (it does not exist)");
-  if (!fs::is_regular_file(status)) throw std::runtime_error(path + ": not an image file (not a regular file)");
-  const auto size = fs::file_size(path, ec);
-  if (!ec && size > kMaxImageFileBytes)
-    throw std::runtime_error(path + ": too large for an image file (" + std::to_string(size >> 20) + " MB; at most " +
-                             std::to_string(kMaxImageFileBytes >> 20) + " MB)");
-  const std::string bytes = read_file(path, kMaxImageFileBytes);
-  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
-  const ImageHeader header = check_image_bytes(data, bytes.size());
+std::string read_image_bytes(const std::string& path, std::string* format) {
+  std::string bytes = read_file(path, kMaxImageFileBytes);  // a regular file only: a FIFO, a device or a huge file are refused unread
+  const ImageHeader header = check_image_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (!header.error.empty()) throw std::runtime_error(path + ": " + header.error);
-  const bool jpeg = header.format == "jpeg";
-  if (header.format == "other" && !cv::haveImageReader(path))
-    throw std::runtime_error(path + ": not an image file (no known image format)");
+  // OpenCV would decode more formats (EXR, HDR, DICOM, ...) whose sizes no header check here
+  // reads; a "DICM" at byte 128 would send even a file of a checked format to DICOM's decoder.
+  if (header.format == "other" || (bytes.size() >= 132 && bytes.compare(128, 4, "DICM") == 0))
+    throw std::runtime_error(path + ": not an image file tiae reads (PNG, JPEG, WebP, TIFF, JPEG 2000, BMP)");
+  if (format) *format = header.format;
+  return bytes;
+}
+
+RgbaImage read_image_file(const std::string& path) {
+  std::string format;
+  const std::string bytes = read_image_bytes(path, &format);
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  const bool jpeg = format == "jpeg";
 
   // JPEG: decoded to BGR, which applies EXIF orientation and converts CMYK; others keep
   // their depth and alpha.
@@ -69,8 +68,13 @@ void write_gray_image(const std::string& path, const std::vector<float>& values,
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x)
       gray.at<uint8_t>(y, x) = cv::saturate_cast<uint8_t>(values[size_t(y) * width + x] * 255.0f);
+  write_encoded_image(path, gray);
+}
+
+void write_encoded_image(const std::string& path, const cv::Mat& image) {
   std::vector<uint8_t> encoded;
-  if (!cv::imencode(fs::path(path).extension().string(), gray, encoded)) throw std::runtime_error(path + ": could not encode the image");
+  if (!cv::haveImageWriter(path) || !cv::imencode(fs::path(path).extension().string(), image, encoded))
+    throw std::runtime_error(path + ": could not encode the image (use .png)");
   write_file_atomically(path, std::string(encoded.begin(), encoded.end()));
 }
 

@@ -19,6 +19,9 @@ namespace tiae {
 
 enum class Architecture { dense, conv };
 
+// Arch conv: the largest reach (1 + the sum of the dilations) a network may have.
+constexpr int kMaxReach = 65;
+
 struct NetworkShape {
   Architecture arch = Architecture::dense;
   std::vector<int> dilations;  // arch conv only
@@ -38,6 +41,17 @@ struct NetworkShape {
     int r = 1;
     for (int d : dilations) r += d;
     return r;
+  }
+  // The number of weights and biases (network.cpp's layers), for checking a model's files
+  // against its card before the network is built.
+  int64_t parameter_count() const {
+    const auto layer = [](int64_t in, int64_t out, int64_t kernel_area) { return in * out * kernel_area + out; };
+    if (arch == Architecture::conv)
+      return layer(channels, conv_channels, 9) + int64_t(dilations.size()) * layer(conv_channels, conv_channels, 9) +
+             layer(conv_channels, outputs(), 1);
+    const int64_t pixels = int64_t(channels) * size * size;
+    return layer(channels, conv_channels, int64_t(kernel) * kernel) + layer(pooled_features(), hidden1, 1) + layer(hidden1, hidden2, 1) +
+           layer(hidden2, descriptor, 1) + layer(descriptor, hidden2, 1) + layer(hidden2, hidden1, 1) + layer(hidden1, pixels, 1);
   }
 };
 
@@ -71,7 +85,7 @@ inline void from_json(const nlohmann::json& j, NetworkShape& s) {
     if (k == "channels") s.channels = int(checked_integer(v, "network.channels", 1, 16));
     else if (k == "output_channels") s.output_channels = int(checked_integer(v, "network.output_channels", 1, 16));
     else if (k == "size") s.size = int(checked_integer(v, "network.size", 8, 256));
-    else if (k == "conv_channels") s.conv_channels = int(checked_integer(v, "network.conv_channels", 1, 1024));
+    else if (k == "conv_channels") s.conv_channels = int(checked_integer(v, "network.conv_channels", 1, 256));
     else if (k == "kernel") s.kernel = int(checked_integer(v, "network.kernel", 1, 255));
     else if (k == "hidden1") s.hidden1 = int(checked_integer(v, "network.hidden1", 1, 65536));
     else if (k == "hidden2") s.hidden2 = int(checked_integer(v, "network.hidden2", 1, 65536));
@@ -80,9 +94,12 @@ inline void from_json(const nlohmann::json& j, NetworkShape& s) {
       if (v != "dense" && v != "conv") throw std::runtime_error("network.arch must be \"dense\" or \"conv\", not " + v.dump());
       s.arch = v == "conv" ? Architecture::conv : Architecture::dense;
     } else if (k == "dilations") {
-      if (!v.is_array() || v.empty() || v.size() > 32) throw std::runtime_error("network.dilations must be a list of 1 to 32 integers");
+      if (!v.is_array() || v.empty() || v.size() > 16) throw std::runtime_error("network.dilations must be a list of 1 to 16 integers");
       s.dilations.clear();
-      for (const auto& d : v) s.dilations.push_back(int(checked_integer(d, "network.dilations[]", 1, 64)));
+      for (const auto& d : v) s.dilations.push_back(int(checked_integer(d, "network.dilations[]", 1, 32)));
+      // The reach sets the halo every window is computed with: bounded, so a card cannot make
+      // an extraction hundreds of times slower than the released models' (reach 33).
+      if (s.reach() > kMaxReach) throw std::runtime_error("network.dilations must sum to at most " + std::to_string(kMaxReach - 1));
     } else throw std::runtime_error("unknown network setting '" + k + "'");
   }
   if (s.arch == Architecture::conv) {
@@ -94,9 +111,9 @@ inline void from_json(const nlohmann::json& j, NetworkShape& s) {
   if (!s.dilations.empty()) throw std::runtime_error("network.dilations is a setting of arch \"conv\" only");
   if (s.output_channels > 0) throw std::runtime_error("network.output_channels is a setting of arch \"conv\" only");
   if (s.size - s.kernel + 1 < 2) throw std::runtime_error("network.kernel must be smaller than the image");
-  // The two largest weight matrices (encoder fc1, decoder fc3): at most 2^28 values each.
-  const int64_t pixels = int64_t(s.channels) * s.size * s.size;
-  if (int64_t(s.pooled_features()) * s.hidden1 > (int64_t(1) << 28) || pixels * s.hidden1 > (int64_t(1) << 28))
+  // Every weight matrix (encoder fc1, fc2; decoder fc2, fc3): at most 2^28 values each.
+  const int64_t pixels = int64_t(s.channels) * s.size * s.size, limit = int64_t(1) << 28;
+  if (int64_t(s.pooled_features()) * s.hidden1 > limit || pixels * s.hidden1 > limit || int64_t(s.hidden1) * s.hidden2 > limit)
     throw std::runtime_error("network too large (over 2^28 weights in one layer)");
 }
 

@@ -1,68 +1,94 @@
 #include "model/weights_file.h"
 
-#include <fstream>
+#include <cmath>
+#include <cstring>
 #include <stdexcept>
+
+#include "io/files.h"
 
 namespace tiae {
 namespace {
 constexpr char kMagic[] = "TIAEW1\n";
 
 template <typename T>
-void put(std::ofstream& out, T v) { out.write(reinterpret_cast<const char*>(&v), sizeof v); }
+void put(std::string& out, T v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 
-template <typename T>
-T get(std::ifstream& in, const std::string& path) {
-  T v{};
-  if (!in.read(reinterpret_cast<char*>(&v), sizeof v)) throw std::runtime_error("truncated weights file " + path);
-  return v;
-}
+// Reads the file's fields in order, each checked against the bytes left.
+class Reader {
+ public:
+  Reader(const std::string& bytes, const std::string& origin) : bytes_(bytes), origin_(origin) {}
+  template <typename T>
+  T get() {
+    T v{};
+    std::memcpy(&v, take(sizeof v), sizeof v);
+    return v;
+  }
+  const char* take(size_t n) {
+    if (n > bytes_.size() - at_) throw std::runtime_error("truncated weights file " + origin_);
+    const char* p = bytes_.data() + at_;
+    at_ += n;
+    return p;
+  }
+  [[noreturn]] void corrupt() const { throw std::runtime_error("corrupt weights file " + origin_); }
+
+ private:
+  const std::string& bytes_;
+  const std::string& origin_;
+  size_t at_ = 0;
+};
 }  // namespace
 
+int64_t checked_element_count(const std::vector<int64_t>& dims, const std::string& what) {
+  if (dims.size() > 8) throw std::runtime_error(what + ": " + std::to_string(dims.size()) + " dimensions (at most 8)");
+  int64_t count = 1;
+  for (const int64_t d : dims) {
+    if (d < 1 || d > kMaxTensorElements || count * d > kMaxTensorElements)  // count, d <= 2^28: no overflow
+      throw std::runtime_error(what + ": a dimension of " + std::to_string(d) + " makes it empty or over " +
+                               std::to_string(kMaxTensorElements) + " values");
+    count *= d;
+  }
+  return count;
+}
+
 void write_weights_file(const std::string& path, const WeightMap& weights) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw std::runtime_error("cannot write " + path);
-  out.write(kMagic, sizeof kMagic - 1);
+  std::string out(kMagic, sizeof kMagic - 1);
   put<uint32_t>(out, uint32_t(weights.size()));
   for (const auto& [name, t] : weights) {
     put<uint32_t>(out, uint32_t(name.size()));
-    out.write(name.data(), name.size());
+    out += name;
     put<uint32_t>(out, uint32_t(t.dims.size()));
     for (auto d : t.dims) put<int64_t>(out, d);
-    out.write(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(float));
+    out.append(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(float));
   }
-  if (!out.flush()) throw std::runtime_error("failed writing " + path);
+  write_file_atomically(path, out);
 }
 
-WeightMap read_weights_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open weights file " + path);
-  char magic[sizeof kMagic - 1];
-  if (!in.read(magic, sizeof magic) || std::string(magic, sizeof magic) != kMagic)
-    throw std::runtime_error(path + " is not a TIAE weights file");
+WeightMap parse_weights_file(const std::string& bytes, const std::string& origin) {
+  Reader in(bytes, origin);
+  if (bytes.size() < sizeof kMagic - 1 || std::memcmp(in.take(sizeof kMagic - 1), kMagic, sizeof kMagic - 1) != 0)
+    throw std::runtime_error(origin + " is not a TIAE weights file");
   WeightMap weights;
-  const auto count = get<uint32_t>(in, path);
-  if (count > 10000) throw std::runtime_error("corrupt weights file " + path);
+  const auto count = in.get<uint32_t>();
+  if (count > 10000) in.corrupt();
   for (uint32_t i = 0; i < count; ++i) {
-    const auto len = get<uint32_t>(in, path);
-    if (len == 0 || len > 4096) throw std::runtime_error("corrupt weights file " + path);
-    std::string name(len, '\0');
-    if (!in.read(name.data(), len)) throw std::runtime_error("truncated weights file " + path);
+    const auto len = in.get<uint32_t>();
+    if (len == 0 || len > 4096) in.corrupt();
+    const std::string name(in.take(len), len);
     NamedTensor t;
-    t.dims.resize(get<uint32_t>(in, path));
-    if (t.dims.size() > 8) throw std::runtime_error("corrupt weights file " + path);
-    int64_t numel = 1;
-    for (auto& d : t.dims) {
-      d = get<int64_t>(in, path);
-      if (d < 0 || d > (int64_t(1) << 28)) throw std::runtime_error("corrupt weights file " + path);
-      numel *= d;
-      if (numel > (int64_t(1) << 28)) throw std::runtime_error("corrupt weights file " + path);
-    }
-    t.data.resize(size_t(numel));
-    if (!in.read(reinterpret_cast<char*>(t.data.data()), numel * sizeof(float)))
-      throw std::runtime_error("truncated weights file " + path);
+    const auto ndim = in.get<uint32_t>();
+    if (ndim > 8) in.corrupt();
+    for (uint32_t k = 0; k < ndim; ++k) t.dims.push_back(in.get<int64_t>());
+    const auto numel = size_t(checked_element_count(t.dims, "corrupt weights file " + origin));
+    const char* data = in.take(numel * sizeof(float));  // before the allocation: the bytes are there
+    t.data.resize(numel);
+    std::memcpy(t.data.data(), data, numel * sizeof(float));
+    for (const float v : t.data)
+      if (!std::isfinite(v)) throw std::runtime_error(origin + ": tensor " + name + " holds a value that is not finite (a diverged or damaged run)");
     weights[name] = std::move(t);
   }
   return weights;
 }
+
+WeightMap read_weights_file(const std::string& path) { return parse_weights_file(read_file(path, uintmax_t(4) << 30), path); }
 
 }  // namespace tiae

@@ -22,6 +22,8 @@
 #include "io/figures.h"
 #include "data/font_glyphs.h"
 #endif
+#include "io/folder_lock.h"
+#include "io/output_path.h"
 #include "io/progress_bar.h"
 #include "model/terms.h"
 #include "train/distributed.h"
@@ -306,23 +308,26 @@ struct RunStart {
   std::optional<Checkpoint> resume_from;
 };
 
-// Rank 0's (or the one process's) work before training: the run folder checked or
-// created, the settings written, the checkpoint found.
-RunStart open_run_folder(TrainConfig config, const RunOptions& options) {
+// Rank 0's (or the one process's) work before training, holding the run folder's lock: a
+// new run's settings are checked before the folder is touched, then the folder is made and
+// the settings written; a resumed run's settings (read from config.json by `configure`) and
+// checkpoint are read, and config.json is written again only once they have loaded (train()).
+RunStart open_run_folder(const std::function<TrainConfig()>& configure, const RunOptions& options, std::optional<FolderLock>& lock) {
   const std::string& run = options.out_dir;
-  RunStart start{std::move(config), std::nullopt};
-  if (options.resume) {
-    start.resume_from = last_checkpoint(run);
-    if (!start.resume_from) throw std::runtime_error("--resume: no checkpoint in " + run);
-    if (!fs::exists(fs::path(start.resume_from->dir) / "optimizer.pt"))
-      throw std::runtime_error("--resume: " + run + " has no optimizer state (an average of runs, `tiae average`): " +
-                               "fine-tune it in a new run with --init " + run);
-  } else {
-    check_new_run_folder(run);
-    fs::create_directories(run);
-    fs::remove(fs::path(run) / "log.jsonl");
+  if (!options.resume) {
+    RunStart start{configure(), std::nullopt};
+    make_parent_folders(run);
+    lock.emplace(run);
+    prepare_new_run_folder(run, options.force);
+    write_run_config(run, start.config);
+    return start;
   }
-  write_run_config(run, start.config);  // on resume: with any overridden epochs
+  lock.emplace(run);
+  RunStart start{configure(), recover_checkpoint(run)};
+  if (!start.resume_from) throw std::runtime_error("--resume: no checkpoint in " + run);
+  if (!fs::exists(fs::path(start.resume_from->dir) / "optimizer.pt"))
+    throw std::runtime_error("--resume: " + run + " has no optimizer state (an average of runs, `tiae average`): " +
+                             "fine-tune it in a new run with --init " + run);
   return start;
 }
 
@@ -371,7 +376,8 @@ void train(const std::function<TrainConfig()>& configure, const RunOptions& opti
   const auto world = world_from_environment();
   const auto group = world ? std::make_unique<DistributedGroup>(*world) : nullptr;
   const bool leader = !group || group->rank() == 0;  // the one rank that reads and writes the run folder
-  RunStart start = leader ? open_run_folder(configure(), options) : RunStart{};
+  std::optional<FolderLock> lock;                     // the run folder's, held until the run ends
+  RunStart start = leader ? open_run_folder(configure, options, lock) : RunStart{};
   if (group) start = share_start(start, *group);
   const TrainConfig& config = start.config;
   const std::string& run = options.out_dir;
@@ -387,6 +393,7 @@ void train(const std::function<TrainConfig()>& configure, const RunOptions& opti
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(config.lr));
   load_start(model, optimizer, start, run, device, group.get());
   TrainingData data = load_training_data(config, device, leader);
+  if (leader && start.resume_from) write_run_config(run, config);  // with any extended epochs, now that it has loaded
 #ifdef TIAE_HAVE_OPENCV
   if (leader)
     write_batch_picture(fs::path(run) / "training-batch.png", data.digits.narrow(0, 0, std::min<int64_t>(data.digits.size(0), 12)),

@@ -1,7 +1,8 @@
 // `tiae train`: one training run of the TIAE, of the ordinary auto-encoder baseline (both
 // on shifted MNIST digits) or of a foreground extractor (digits over changing
 // backgrounds). A run lives in one folder:
-//   config.json      the TrainConfig (written at start; --resume reads it)
+//   config.json      the TrainConfig (written at start; --resume reads it; settings but
+//                    epochs and threads stay the run's)
 //   log.jsonl        one JSON line per epoch: loss terms, learning rate, samples/s
 //   checkpoint/      the last finished epoch: weights.bin (portable), optimizer.pt, state.json
 // Checkpoints are written to a temporary folder and renamed into place, so a run killed at
@@ -24,11 +25,12 @@ struct RunOptions {
   std::string out_dir;
   std::string device = "auto";  // "auto" (CUDA when present), "cpu", "cuda"
   bool resume = false;          // continue the run in out_dir from its checkpoint
+  bool force = false;           // a new run over a run in out_dir, whose files are removed
   bool progress = true;         // progress bar on stderr
 };
 
-// `configure` gives the run's settings; it is called on rank 0 (or the one process) only:
-// the other ranks take rank 0's.
+// `configure` gives the run's settings; it is called on rank 0 (or the one process) only,
+// with --resume once the run folder is locked: the other ranks take rank 0's.
 void train(const std::function<TrainConfig()>& configure, const RunOptions& options);
 
 }  // namespace tiae
