@@ -321,7 +321,7 @@ Action add_extract(CLI::App& app) {
   cmd->add_option("--batch", o->extract.core.batch, "windows per network call")->capture_default_str();
   cmd->add_option("--device", o->extract.device, "auto, cpu or cuda");
   cmd->add_option("--precision", o->precision, "float32, or bfloat16 for the network's matrix products (faster on a CPU "
-                                               "with AMX; the output moves a little: README)")->capture_default_str();
+                                               "with AMX; the output moves a little: docs/cli.md)")->capture_default_str();
 #endif
   return [o] {
 #ifdef TIAE_HAVE_OPENCV
