@@ -3,12 +3,13 @@
 # kill/resume runs, ONNX Runtime parity, the weights file read by an independent reader),
 # the core's Catch2 tests as wasm under Node, the demo server against malformed requests,
 # the page in headless Chromium on both backends (node's test runner), and the fuzzers for
-# 30 s each (scripts/fuzz.sh). A Catch2 entry
+# 30 s each (scripts/fuzz.sh); first, the check of README.md and docs/ (scripts/check_docs.py). A Catch2 entry
 # that asserts nothing or matches no test case fails (tests/CMakeLists.txt); what could not
 # run here is listed as skipped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+python3 scripts/check_docs.py --self-test  # README and docs/: links, quoted commands, options and paths (seconds)
 scripts/build.sh
 logs=build/test-logs
 mkdir -p "$logs"
