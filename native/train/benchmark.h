@@ -1,4 +1,4 @@
-// `tiae bench`: speed figures for the README (a benchmark, not a test).
+// `tiae bench`: speed figures for docs/benchmarks.md (a benchmark, not a test).
 //   training: digits per second of full TIAE training steps (forward, backward, Adam) for
 //             K views and a batch size, after warm-up steps;
 //   restoration term: ms for the exact C_res of a batch (one grouped convolution) against
