@@ -150,7 +150,7 @@ def check(doc_root, source_root):
                     problems.append(f'{f}: link to {target}: no heading #{anchor} in {resolved}')
 
         # Commands, options and paths quoted in code.
-        program_var = re.search(r'^(\w+)=\S*native/tiae\b', text, re.M)
+        program_var = re.search(r'(?:^|`)(\w+)=[^\s`]*native/tiae\b', text, re.M)
         program = r'(?:(?<![\w./-])(?:[\w./-]*/)?tiae' + (rf'|\${program_var.group(1)}\b' if program_var else '') + ')'
         for n, piece, in_block in parsed[f][1]:
             if in_block and piece.lstrip().startswith('#'):
