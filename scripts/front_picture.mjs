@@ -31,7 +31,7 @@ const html = `<!doctype html><meta charset="utf-8"><style>
   .row img { width: 213px; }
   .row figure + figure { margin-left: 9px; }
 </style><div id="all">
-  <div class="top">${panel(screenshot, 'The demo page: a drawn 7; the TIAE draws it in place and finds where it is, the ordinary auto-encoder does not', true)}</div>
+  <div class="top">${panel(screenshot, 'The demo page: a drawn 7. The TIAE draws its shape in a place of its own and finds where the 7 sits; the ordinary auto-encoder draws it where it is', true)}</div>
   <div class="row">${panel(photo, 'A photo')}${panel(ink, 'its ink: <code>tiae extract</code>')}${panel(page, 'A page')}${panel(path.join(analysis, 'heatmap-overlay.png'), 'where windows point: <code>tiae document</code>')}</div>
 </div>`;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox'] });
