@@ -73,3 +73,16 @@ TEST_CASE("modes are written by name in JSON, and read back by name") {
   CHECK(j.get<tiae::TrainConfig>().kind == tiae::Kind::ae);
   CHECK_THROWS_WITH(tiae::parse_kind("fgg"), Catch::Contains("kind must be one of tiae, ae, fg"));
 }
+
+TEST_CASE("a card's ink threshold is the one tuned on the real pages when its evaluation had them, else the synthetic pages'") {
+  const nlohmann::json synthetic = {{"protocol", {{"seed", 1}}},
+                                    {"models", {{"m", {{"ink_threshold", {{"value", 0.42}}}}}}}};
+  nlohmann::json card = nlohmann::json::object();
+  tiae::merge_evaluation(card, synthetic, "m", "metrics.json");
+  CHECK(card["ink_threshold"].get<double>() == Approx(0.42));
+  auto both = synthetic;
+  both["models"]["m"]["real_pages"] = {{"tuned_threshold", {{"value", 0.375}, {"card_value", 0.31}}}};
+  card = nlohmann::json::object();
+  tiae::merge_evaluation(card, both, "m", "metrics.json");
+  CHECK(card["ink_threshold"].get<double>() == Approx(0.31));
+}

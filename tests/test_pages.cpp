@@ -272,3 +272,42 @@ TEST_CASE("colour training pages with inks of any hue: the same ink, drawn in sa
   o.channels = 1;
   CHECK_THROWS_WITH(tiae::make_page_bank(o, split.train, 2, false), Catch::Contains("colour pages"));
 }
+
+TEST_CASE("--adapt's pages: the image's own paper where there is no ink, darkened by its ink's colour where there is, the paper plane low on ink") {
+  const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
+  tiae::ImagePaper paper;
+  paper.width = 150, paper.height = 120;
+  for (int i = 0; i < paper.width * paper.height; ++i) paper.bgr.insert(paper.bgr.end(), {0.8f, 0.7f, 0.6f});
+  paper.inks = {{0.3f, 0.5f, 0.9f}};  // B, G, R let through: a red-brown ink
+  tiae::PageBankOptions o;
+  o.count = 6, o.views = 2, o.side = 96, o.channels = 4, o.seed = 3;
+  const auto bank = tiae::make_paper_bank(paper, o, split.train);
+  REQUIRE(bank.side == 96);  // the paper's shorter side (120) allows the 96 px asked for
+  const size_t n = bank.plane();
+  long inked = 0;
+  for (int p = 0; p < bank.count; ++p)
+    for (int v = 0; v < bank.views; ++v) {
+      const uint8_t* img = bank.image(p, v);
+      double paper_plane_bare = 0, paper_plane_ink = 0;
+      long bare = 0, ink = 0;
+      for (size_t i = 0; i < n; ++i) {
+        const int r = img[i], g = img[n + i], b = img[2 * n + i], t = bank.truth(p)[i];
+        if (t == 0) {  // the paper as given (R, G, B = 0.6, 0.7, 0.8)
+          CHECK(std::abs(r - 153) <= 1);
+          CHECK(std::abs(g - 179) <= 1);
+          CHECK(std::abs(b - 204) <= 1);
+          paper_plane_bare += img[3 * n + i], ++bare;
+        } else if (t >= 250) {  // the ink: red-brown (blue the most held back), darker than the paper
+          CHECK(r < 153);
+          CHECK(b < 204 - 40);
+          CHECK(b < r);
+          paper_plane_ink += img[3 * n + i], ++ink;
+        }
+      }
+      REQUIRE(bare > long(n) / 4);
+      inked += ink;
+      if (ink > 20) CHECK(paper_plane_ink / double(ink) < paper_plane_bare / double(bare) - 40);
+      CHECK(std::abs(paper_plane_bare / double(bare) - 128) < 10);  // the paper plane's 0.5
+    }
+  CHECK(inked > long(bank.count) * long(n) / 100);
+}

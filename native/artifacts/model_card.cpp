@@ -89,6 +89,10 @@ void merge_evaluation(nlohmann::json& card, const nlohmann::json& metrics, const
   card["metrics"]["protocol"] = metrics["protocol"];
   if (metrics.contains("baselines")) card["metrics"]["baselines"] = metrics["baselines"];
   if (card["metrics"].contains("ink_threshold")) card["ink_threshold"] = card["metrics"]["ink_threshold"]["value"];
+  // Real documents judge the threshold when the evaluation had them (evaluate_foreground.cpp).
+  const auto& real = card["metrics"].contains("real_pages") ? card["metrics"]["real_pages"] : nlohmann::json();
+  if (real.contains("tuned_threshold") && real["tuned_threshold"].contains("card_value"))
+    card["ink_threshold"] = real["tuned_threshold"]["card_value"];
   if (card["metrics"].contains("cluster_quantile")) card["cluster_quantile"] = card["metrics"]["cluster_quantile"]["value"];
 }
 

@@ -328,7 +328,7 @@ nlohmann::json score_model_real_pages(LoadedModel& loaded, torch::Device device,
                                       std::deque<std::vector<float>>& keep, const EvalOptions& options) {
   const ModelCard card = read_model_card_or_defaults(loaded.origin);
   const PageReader reader{loaded, device, card.glyph_size};
-  std::vector<std::vector<float>> soft, adapted;
+  std::vector<std::vector<float>> soft, adapted, at_truth_size;
   nlohmann::json sizes = nlohmann::json::object();
   ProgressBar bar("real pages " + name, long(pages.size()), options.progress);
   for (const auto& p : pages) {
@@ -336,6 +336,8 @@ nlohmann::json score_model_real_pages(LoadedModel& loaded, torch::Device device,
     const double size = reader.chosen_size(p.page, planes, card.ink_threshold);
     soft.push_back(reader.extract(p.page, planes, size));
     calibrate_ink(soft.back(), float(card.ink_threshold));
+    at_truth_size.push_back(reader.extract(p.page, planes, p.page.glyph_size));
+    calibrate_ink(at_truth_size.back(), float(card.ink_threshold));
     if (options.adapt_seconds > 0)
       adapted.push_back(adapted_map(reader, p.page, planes, soft.back(), size, card.ink_threshold, options.adapt_seconds));
     sizes[p.name] = size;
@@ -354,12 +356,19 @@ nlohmann::json score_model_real_pages(LoadedModel& loaded, torch::Device device,
   j["glyph_sizes"] = sizes;
   j["tuned_threshold"] = score_real_pages(pages, over(float(tuned)));
   j["tuned_threshold"]["value"] = tuned;
+  // The same level before calibration by this card: the ink threshold `tiae card` records.
+  const double t = card.ink_threshold;
+  j["tuned_threshold"]["card_value"] = tuned < 0.5 ? tuned * 2 * t : t + (tuned - 0.5) * 2 * (1 - t);
+  std::swap(soft, at_truth_size);  // the glyph size the truth's strokes give: what the choice costs
+  j["truth_glyph_size"] = score_real_pages(pages, over(float(tuned)));
+  std::swap(soft, at_truth_size);
   for (size_t i = 0; i < rows.size(); ++i) {
     keep.push_back(soft[i]);
     rows[i].push_back({keep.back().data(), pages[i].page.width, pages[i].page.height,
                        fmt::format("{}: FM {:.1f} at {:.0f} px", name, j["per_page"][pages[i].name]["fm"].get<double>(), sizes[pages[i].name].get<double>())});
   }
-  fmt::print("{}\n{}\n", real_page_line(name, j), real_page_line(fmt::format("  over {:.3f} (tuned)", tuned), j["tuned_threshold"]));
+  fmt::print("{}\n{}\n{}\n", real_page_line(name, j), real_page_line(fmt::format("  over {:.3f} (tuned)", tuned), j["tuned_threshold"]),
+             real_page_line("  at the truth's glyph size", j["truth_glyph_size"]));
   if (!adapted.empty()) {
     soft = std::move(adapted);
     j["adapted"] = score_real_pages(pages, over(0.5f));
