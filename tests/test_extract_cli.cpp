@@ -309,7 +309,7 @@ TEST_CASE("tiae extract from any folder finds the released model, --mask writes 
   const auto r = run_cli("extract " + in + " -o " + out + " --glyph-size 24 --mask --no-progress", "cd / &&");
   INFO(r.output);
   REQUIRE(r.status == 0);
-  CHECK(r.output.find("pages-fg-mean") == std::string::npos);  // no note about a non-fg model
+  CHECK(r.output.find("pages-fg-documents") == std::string::npos);  // no note about a non-fg model
   const cv::Mat mask = cv::imread(out, cv::IMREAD_UNCHANGED);
   REQUIRE(mask.size() == cv::Size(160, 60));
   CHECK(cv::countNonZero((mask != 0) & (mask != 255)) == 0);
@@ -394,4 +394,48 @@ TEST_CASE("tiae extract --glyph-size auto: the model's choice, one of its candid
   CHECK(std::abs(k - std::round(k)) < 0.01);  // 12 x 1.25^k, printed to one decimal
   CHECK(chosen > 1.5 * measured);
   CHECK(iou_chosen > iou_measured + 0.1);
+}
+
+// The default model on a plain page with one handwritten word, rescaled to several of its
+// 256 px windows: the paper stays paper everywhere, and no column or row of the soft map
+// (where windows meet) is lighter than the paper around it.
+TEST_CASE("tiae extract's soft map of a plain page with one word shows the word and no window grid") {
+  const auto& d = work();
+  cv::Mat page(900, 1400, CV_8UC3, cv::Scalar(200, 228, 240));  // cream paper (B, G, R)
+  cv::Mat grain(page.size(), CV_8UC3);
+  cv::randn(grain, cv::Scalar::all(0), cv::Scalar::all(3));
+  page += grain;
+  cv::putText(page, "Thursday", {300, 480}, cv::FONT_HERSHEY_SCRIPT_SIMPLEX, 4.0, cv::Scalar(120, 60, 40), 5, cv::LINE_AA);
+  const cv::Rect word(250, 340, 600, 240);  // the word, its descender and a margin
+  REQUIRE(cv::imwrite((d / "word.png").string(), page));
+  const auto r = run_cli("extract " + (d / "word.png").string() + " -o " + (d / "word-soft.png").string() + " --glyph-size 40 --no-progress");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  cv::Mat soft = cv::imread((d / "word-soft.png").string(), cv::IMREAD_GRAYSCALE);
+  REQUIRE(soft.size() == page.size());
+  CHECK(cv::countNonZero(soft(word) > 128) > 2000);  // the word's strokes
+  soft(word).setTo(0);
+  double most = 0;
+  cv::minMaxLoc(soft, nullptr, &most);
+  CHECK(most < 64);  // paper everywhere else
+  // Each column's and row's mean against the median of its neighbours (a window's width):
+  // a line where windows meet would stand out of them.
+  const auto worst_line = [](const cv::Mat& soft, int axis) {
+    cv::Mat profile;
+    cv::reduce(soft, profile, axis, cv::REDUCE_AVG, CV_32F);
+    profile = profile.reshape(1, 1);
+    std::pair<double, int> worst{0, -1};  // how much, where
+    for (int i = 0; i < profile.cols; ++i) {
+      std::vector<float> around;
+      for (int j = std::max(0, i - 64); j < std::min(profile.cols, i + 65); ++j) around.push_back(profile.at<float>(0, j));
+      std::nth_element(around.begin(), around.begin() + long(around.size() / 2), around.end());
+      worst = std::max(worst, std::pair<double, int>{profile.at<float>(0, i) - around[around.size() / 2], i});
+    }
+    return worst;
+  };
+  const cv::Mat inner = soft(cv::Rect(8, 8, soft.cols - 16, soft.rows - 16));  // the image's own edge aside
+  const auto column = worst_line(inner, 0), row = worst_line(inner, 1);
+  INFO("column " << column.second << ", row " << row.second);
+  CHECK(column.first < 1.0);  // in 8-bit levels
+  CHECK(row.first < 1.0);
 }

@@ -90,8 +90,9 @@ void settings(ExtractTab& e) {
   }
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("pages-fg-mean (the default: fully convolutional on colour, the mean of the weights of pages-fg-colour "
-                      "and its fine-tune pages-fg-hues), pages-fg-clutter and pages-fg-conv (the same on gray) and "
+    ImGui::SetTooltip("pages-fg-documents (the default: fully convolutional on colour and the paper-normalised luma, "
+                      "fine-tuned on pages made from real documents), pages-fg-mean (colour: the mean of the weights of "
+                      "pages-fg-colour and its fine-tune pages-fg-hues), pages-fg-clutter and pages-fg-conv (the same on gray) and "
                       "mnist-fg-photo-text are trained on pages; the others on single digits");
   if (e.reach() > 0) {
     ImGui::TextDisabled("this model runs on whole %d px windows that overlap by %d px", tiae::kConvPatch, 2 * e.reach());

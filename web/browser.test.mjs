@@ -426,7 +426,7 @@ test('one click to see it: an example digit, then example photo with its glyph s
 // ---- foreground extraction
 
 const FG_MODEL = 'mnist-fg-photo-text';  // dense: 32x32 windows every `stride` px
-const CONV_FG_MODEL = 'pages-fg-mean';  // fully convolutional on R, G, B: whole 256 px windows; tiae.extract's default
+const CONV_FG_MODEL = 'pages-fg-documents';  // fully convolutional on R, G, B and the paper plane: whole 256 px windows; tiae.extract's default
 const GRAY_CONV_FG_MODEL = 'pages-fg-conv';  // the same network on gray
 const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/text.png';  // handwriting on paper (python3-skimage)
 const COLOUR_PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';  // a colour photo (python3-skimage)
@@ -484,8 +484,8 @@ test("extract: the page gives the foreground the CLI gives for the same photo, o
   await pageMatchesCli(FG_MODEL, 24);
 });
 
-// The colour model on a colour photo (its R, G, B planes made by the core in wasm and
-// natively): on wasm at 12 px glyphs (chelsea.png rescaled to 752 x 500), 4 x 3 windows in
+// The default model on a colour photo (its R, G, B planes and the paper plane made by the
+// core in wasm and natively): on wasm at 12 px glyphs (chelsea.png rescaled to 752 x 500), 4 x 3 windows in
 // batches of 4; on WebGPU (in headless Chromium a software adapter: 20 s a batch) at 24 px,
 // 2 x 1. The gray model on the handwriting at 10 px (896 x 344): 5 x 2 windows.
 test("extract: the page gives the foreground the CLI gives with the fully convolutional models, colour (the default) and gray", async () => {

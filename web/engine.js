@@ -231,7 +231,7 @@ async function betweenBatches(signal) {
 
 const EXTRACT_BATCH = 256;  // windows per call of a dense model (a conv model's: the core's)
 // tiae.extract's default: the first of these the page has.
-const EXTRACT_MODELS = ['pages-fg-mean', 'pages-fg-hues', 'pages-fg-colour', 'pages-fg-conv', 'mnist-fg-photo-text'];
+const EXTRACT_MODELS = ['pages-fg-documents', 'pages-fg-mean', 'pages-fg-hues', 'pages-fg-colour', 'pages-fg-conv', 'mnist-fg-photo-text'];
 const extractModel = (available) => EXTRACT_MODELS.find((name) => available.includes(name)) ?? EXTRACT_MODELS.at(-1);
 
 async function lazyModel(name, caller) {

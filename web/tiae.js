@@ -11,14 +11,14 @@
 //       canonical = D(E(I)); shift = where the input sits relative to the canonical shape
 //       (-theta_hat, with theta_hat = argmin ||D(E(I)) - T_theta I||^2 on the extended
 //       canvas, computed by the C++ core compiled to wasm); restored = T_shift(canonical).
-//   tiae.extract(image, { model = 'pages-fg-mean', glyphSize = 20 | 'auto' | 'measured', stride = 8, mask = false,
+//   tiae.extract(image, { model = 'pages-fg-documents', glyphSize = 20 | 'auto' | 'measured', stride = 8, mask = false,
 //                         onProgress, signal })
 //       image: ImageData, ImageBitmap or Blob (a file) -> Promise of ImageData, the
 //       foreground (ink white on black) at the image's size, calibrated so that 0.5 means
 //       ink (the card's ink_threshold), or with mask the ink alone in white; the staged core of
 //       shared/extract.h (compiled to wasm) tiles, batches and composites, ONNX Runtime
 //       runs each batch. The default model: the first of the engine's EXTRACT_MODELS
-//       (pages-fg-mean, ...) the page has. Windows as `tiae extract` takes them: a dense
+//       (pages-fg-documents, pages-fg-mean, ...) the page has. Windows as `tiae extract` takes them: a dense
 //       model's 32x32 every `stride` px; a fully convolutional model's (card network.arch
 //       'conv') whole 256 px ones overlapping by twice its reach (1 + the sum of its
 //       dilations), stride ignored. onProgress(fraction) after each batch, 1 when the result

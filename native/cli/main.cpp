@@ -312,7 +312,7 @@ Action add_extract(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
 #ifdef TIAE_HAVE_OPENCV
-  cmd->add_option("-m,--model", o->extract.model, "model folder or training run (default: the released models/pages-fg-mean)");
+  cmd->add_option("-m,--model", o->extract.model, "model folder or training run (default: the released models/pages-fg-documents)");
   cmd->add_flag("--mask", o->extract.mask, "write the ink mask (black or white) instead of the calibrated soft map");
   cmd->add_flag("--adapt", o->adapt, "fine-tune the model on the photo's own paper under pen ink in its ink's colours, then "
                                      "extract (the slides' flyer recipe; docs/method.md)");
@@ -326,7 +326,7 @@ Action add_extract(CLI::App& app) {
   return [o] {
 #ifdef TIAE_HAVE_OPENCV
     auto options = o->extract;
-    if (options.model.empty()) options.model = find_released_model("pages-fg-mean");
+    if (options.model.empty()) options.model = find_released_model("pages-fg-documents");
     using From = ExtractPhotoOptions::GlyphSize;
     const auto glyph_size = parse_glyph_size(o->glyph_size, {"auto", "measured"});
     options.glyph_size_from = glyph_size ? From::given : o->glyph_size == "measured" ? From::measured : From::model;
