@@ -224,10 +224,9 @@ nlohmann::json shift_metrics(const Encoded& a, const Encoded& b, const Encoded& 
   for (float d : a.distances) c_res += d;
   metrics["c_res_mean"] = c_res / double(a.distances.size());
   metrics["shift_consistency"] = shift_consistency(a.estimated, b.estimated, p.place_a.shifts, p.place_b.shifts);
-  if (!p.place_a.angles.empty()) {
-    // within one step of the model's grid (of the protocol's range for a model without one)
-    const double angle_step = grid.angles.size() > 1 ? grid.angles[1] - grid.angles[0] : 2 * p.max_rotation;
-    const double scale_step = grid.scales.size() > 1 ? grid.scales[1] / grid.scales[0] : p.max_scale * p.max_scale;
+  if (!p.place_a.angles.empty() && grid.angles.size() > 1 && grid.scales.size() > 1) {
+    // within one step of the model's grid (a model that estimates no turn has no such figure)
+    const double angle_step = grid.angles[1] - grid.angles[0], scale_step = grid.scales[1] / grid.scales[0];
     metrics["transform_consistency"] = transform_consistency(a.estimated_transforms, b.estimated_transforms, placements_of(p.place_a),
                                                              placements_of(p.place_b), angle_step, scale_step, 2.0);
   }

@@ -5,7 +5,7 @@
 //   image [N, C, 32, 32] -> conv 5x5, 16, ReLU, max pool 2 -> conv 5x5, 32, ReLU, max pool 2
 //   -> fc 800 -> 128, ReLU -> fc 128 -> outputs
 // outputs: (dx, dy) of theta_hat in px, and for a model with rotations and scales also
-// (angle in degrees, scale) (kRegressorOutputNames).
+// (angle in degrees, scale).
 #pragma once
 #include <torch/torch.h>
 
