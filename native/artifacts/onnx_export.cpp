@@ -18,6 +18,7 @@
 #include "data/mnist_data.h"
 #include "artifacts/run_folder.h"
 #include "io/files.h"
+#include "model/regressor.h"
 #include "model/weights_file.h"
 
 namespace tiae {
@@ -293,10 +294,20 @@ void write_decoder(const WeightMap& weights, const NetworkShape& s, WeightStorag
 }
 
 // The shift regressor R (model/regressor.h): conv 5x5 -> relu -> pool -> conv 5x5 -> relu
-// -> pool -> flatten -> fc1, relu -> fc2 = "shift" [N, outputs]
-void write_regressor(const WeightMap& weights, int channels, int size, int outputs, const fs::path& path) {
+// -> pool -> flatten -> fc1, relu -> fc2, plus the fixed centroid prior
+// (flat W^T) / (flat m^T + eps) = "shift" [N, outputs]
+void write_regressor(const WeightMap& trained, int channels, int size, int outputs, const fs::path& path) {
   auto model = new_model("regressor", "TIAE shift regressor: image [N,C,S,S] in [0,1] -> shift [N,outputs] (dx, dy[, angle, scale])");
   auto* graph = model.mutable_graph();
+  WeightMap weights = trained;
+  const auto as_named = [](const torch::Tensor& t) {
+    const auto c = t.contiguous();
+    return NamedTensor{c.sizes().vec(), std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel())};
+  };
+  const auto prior = centroid_prior(channels, size, outputs);
+  weights["prior.centroid"] = as_named(prior.weights);
+  weights["prior.mass"] = as_named(prior.mass);
+  weights["prior.eps"] = {{1}, {kCentroidEps}};
   GraphBuilder g(graph, weights, WeightStorage::float32);
   add_value(graph->mutable_input(), "image", {channels, size, size});
   std::string h = "image";
@@ -311,7 +322,12 @@ void write_regressor(const WeightMap& weights, int channels, int size, int outpu
   }
   GraphBuilder::add_int(g.node("Flatten", {h}, "flat"), "axis", 1);
   h = g.unary("Relu", g.linear("flat", "regressor.fc1"), "r1");
-  g.node("Identity", {g.linear(h, "regressor.fc2")}, "shift");
+  GraphBuilder::add_int(g.node("Flatten", {"image"}, "pixels"), "axis", 1);
+  GraphBuilder::add_int(g.node("Gemm", {"pixels", g.weight("prior.centroid")}, "prior.moments"), "transB", 1);
+  GraphBuilder::add_int(g.node("Gemm", {"pixels", g.weight("prior.mass")}, "prior.ink"), "transB", 1);
+  g.node("Add", {"prior.ink", g.weight("prior.eps")}, "prior.ink_eps");
+  g.node("Div", {"prior.moments", "prior.ink_eps"}, "prior");
+  g.node("Add", {g.linear(h, "regressor.fc2"), "prior"}, "shift");
   add_value(graph->mutable_output(), "shift", {outputs});
   save_model(model, path);
 }
@@ -470,6 +486,8 @@ nlohmann::json attach_regressor(const std::string& model_dir, const std::string&
   const std::string fingerprint = file_checksum((dir / parsed.encoder_file).string()) + " " + file_checksum((dir / parsed.decoder_file).string());
   if (record.at("teacher_checksum").get<std::string>() != fingerprint)
     throw std::runtime_error(regressor_run + " was taught by another network than " + model_dir + "'s (teacher checksums differ)");
+  if (record.value("prior", "") != "centroid")
+    throw std::runtime_error(regressor_run + " is a regressor without the centroid prior (an older `tiae regressor`): train it again");
   const int outputs = record.at("outputs").get<int>();
   const auto& s = parsed.config.network;
   write_regressor(read_weights_file((run / "regressor.bin").string()), s.channels, s.size, outputs, dir / "regressor.onnx.tmp");

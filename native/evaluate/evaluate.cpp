@@ -220,6 +220,11 @@ nlohmann::json shift_metrics(const Encoded& a, const Encoded& b, const Encoded& 
   // neighbour graph (not k-means on the descriptors: a protocol of its own, named apart).
   metrics["spectral_nmi"] =
       normalized_mutual_information(kmeans(spectral_embedding(a.descriptors, dim, p.classes), p.classes, p.classes, seed), p.test_labels);
+  // and the same on the descriptors' directions and on the canonical images
+  metrics["spectral_nmi_unit_length"] = normalized_mutual_information(
+      kmeans(spectral_embedding(unit_length(a.descriptors, dim), dim, p.classes), p.classes, p.classes, seed), p.test_labels);
+  metrics["spectral_nmi_canonical"] = normalized_mutual_information(
+      kmeans(spectral_embedding(a.reconstructions, int(p.pixels()), p.classes), p.classes, p.classes, seed), p.test_labels);
   double c_res = 0;
   for (float d : a.distances) c_res += d;
   metrics["c_res_mean"] = c_res / double(a.distances.size());

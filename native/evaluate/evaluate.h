@@ -11,7 +11,8 @@
 // with rotations and scales (--max-rotation, --max-scale) each placement also turns the
 // digit, and transform_consistency checks the estimated (dx, dy, angle, scale) alike
 // (metrics.h). k-means NMI is also given on unit-length descriptors and on the canonical
-// images D(E(I)) (docs/method.md, "Clusters").
+// images D(E(I)), and spectral clustering's NMI on the descriptors, on unit-length
+// descriptors and on the canonical images (docs/method.md, "Clusters").
 // Writes <out>/metrics.json, reconstructions.png (input and each model's D(E(I))),
 // shifts.png (one digit at several shifts), scatter-<model>.png (2-D PCA of descriptors) and
 // descriptor-space-<model>.json (that projection and the points, for the page).

@@ -108,7 +108,7 @@ nlohmann::json train_regressor(const RegressorOptions& o) {
   const int64_t n = split.train.count();
   const auto digits = torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, 32, 32}).clone();
   nlohmann::json record = {{"teacher", o.teacher}, {"teacher_checksum", teacher_checksum(o.teacher)}, {"outputs", regressor_outputs(grid)},
-                           {"epochs", o.epochs}, {"batch", o.batch}, {"lr", o.lr}, {"lr_final", o.lr_final}, {"seed", o.seed},
+                           {"prior", "centroid"}, {"epochs", o.epochs}, {"batch", o.batch}, {"lr", o.lr}, {"lr_final", o.lr_final}, {"seed", o.seed},
                            {"data", "the 8,000 MNIST training digits at random placements of the teacher's family; targets: the "
                                     "teacher's exact search (no labels)"},
                            {"log", nlohmann::json::array()}};
