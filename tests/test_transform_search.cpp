@@ -51,7 +51,7 @@ TEST_CASE("the transform grid: evenly spaced angles, scales evenly in log scale,
   CHECK_THROWS_AS(tiae::make_transform_grid(0, 1, 0.5, 1), std::invalid_argument);
 }
 
-TEST_CASE("turn_image: angle 0 and scale 1 copy the window; 90 degrees counter-clockwise moves the right edge to the top") {
+TEST_CASE("turn_image: angle 0 and scale 1 copy the window, and 90 degrees counter-clockwise moves the right edge to the top") {
   const auto image = figure();
   std::vector<float> same(size_t(S) * S), turned(size_t(S) * S);
   tiae::turn_image(image.data(), S, 1, 0.f, 1.f, same.data(), S);
