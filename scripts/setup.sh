@@ -10,7 +10,7 @@ apt_packages=(
   libgloo-dev                        # headers LibTorch's CMake config expects
   libopencv-dev libjpeg-dev          # image files and pictures; libjpeg writes a CMYK JPEG in a test
   opencv-doc python3-skimage         # photographs: backgrounds for foreground extraction, test photos, a scanned page
-  python3-sklearn                    # the independent mean shift the core's is tested against
+  python3-sklearn                    # the independent mean shift the core's is tested against; the held-out UCI digits
   fonts-bwht fonts-klee              # handwriting fonts of the synthetic flyers
   fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-humor-sans fonts-comic-neue fonts-rufscript  # letters for training (not the flyers')
   libonnx-dev libprotobuf-dev protobuf-compiler  # writing ONNX files

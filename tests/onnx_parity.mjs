@@ -3,7 +3,8 @@
 // 2-channel (grasp pair) models and the fully convolutional extractor, gray and colour (on
 // 64x64 inputs, its descriptor a map of 16 x 64 x 64 values; the colour one takes R, G, B and
 // answers with 1 plane): max abs diff <= 1e-4 for float32
-// weights, <= 1e-3 for float16 weights. Usage: node onnx_parity.mjs TIAE_BINARY WORK_DIR
+// weights, <= 1e-3 for float16 weights; and a shift regressor's regressor.onnx against
+// `tiae infer --regressor` (1e-4). Usage: node onnx_parity.mjs TIAE_BINARY WORK_DIR
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -60,6 +61,27 @@ for (const [data, channels, outputs, side, trainArgs] of kinds) {
     checks++;
     if (!ok) failures++;
   }
+}
+// The shift regressor R (tiae regressor, then tiae card --regressor): regressor.onnx against
+// `tiae infer --regressor`, which runs R in LibTorch from the same file's weights.
+{
+  const model = path.join(work, 'mnist-float32'), rrun = path.join(work, 'regressor');
+  sh(['regressor', model, '-o', rrun, '--epochs', '1', '--no-progress']);
+  sh(['card', model, '--regressor', rrun]);
+  const card = JSON.parse(fs.readFileSync(path.join(model, 'model.json')));
+  const input = new Float32Array(n * 1024);
+  for (let i = 0; i < (n - 1) * 1024; i++) input[i] = rand() < 0.2 ? rand() : 0;
+  const inputFile = path.join(work, 'input-regressor.f32');
+  fs.writeFileSync(inputFile, Buffer.from(input.buffer));
+  const torchOut = JSON.parse(sh(['infer', model, '--regressor', '--raw', inputFile]));
+  const r = await ort.InferenceSession.create(path.join(model, card.files.regressor));
+  const shift = (await r.run({ image: new ort.Tensor('float32', input, [n, 1, 32, 32]) })).shift;
+  let d = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < 2; j++) d = Math.max(d, Math.abs(shift.data[i * 2 + j] - torchOut.shifts[i][j]));
+  const ok = d <= 1e-4 && shift.dims.join() === `${n},2` && torchOut.estimated_by === 'regressor';
+  console.log(`${ok ? 'ok  ' : 'FAIL'} regressor: max |shift diff| ${d.toExponential(2)} (tolerance 1e-4)`);
+  checks++;
+  if (!ok) failures++;
 }
 console.log(`${checks - failures} passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);

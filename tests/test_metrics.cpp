@@ -96,3 +96,25 @@ TEST_CASE("binarization scores are DIBCO's F-measure, the ink IoU and the masks'
   const std::vector<float> none(10, 0.f);  // finds nothing: precision and recall 0
   CHECK(tiae::binarization_scores(none.data(), truth.data(), truth.size()).fm == 0);
 }
+
+TEST_CASE("1-NN leaving each one out never answers with the query's own copy") {
+  // two copies of three points: with leave_one_out each finds the other copy's label only
+  // through the others; the copies' labels differ, so accuracy counts the true neighbours
+  const std::vector<float> points = {0, 0, 10, 10, 0.1f, 0.1f};
+  const std::vector<int> labels = {0, 1, 0};
+  CHECK(tiae::nearest_neighbour_accuracy(points, labels, points, labels, 2) == Approx(1.0));
+  CHECK(tiae::nearest_neighbour_accuracy(points, labels, points, labels, 2, true) == Approx(2.0 / 3));
+}
+
+TEST_CASE("transform consistency: estimates that compose with the placements to one transform agree, others do not") {
+  // placement a: turn 20 degrees, scale 1.1, shift (3, -2); estimate e: turn -20, scale 1/1.1 and
+  // the shift that undoes a: e a = identity. Placement b the identity, estimate the identity.
+  const double t = -20 * M_PI / 180, s = 1 / 1.1;
+  const double ex = -s * (std::cos(t) * 3 + std::sin(t) * -2), ey = -s * (-std::sin(t) * 3 + std::cos(t) * -2);
+  const std::vector<tiae::Placement> a = {{3, -2, 20, 1.1}}, e = {{ex, ey, -20, s}}, id = {{0, 0, 0, 1}};
+  CHECK(tiae::transform_consistency(e, id, a, id, 5, 1.05, 1) == Approx(1));
+  const std::vector<tiae::Placement> off_angle = {{ex, ey, -10, s}}, off_shift = {{ex + 3, ey, -20, s}}, off_scale = {{ex, ey, -20, 1}};
+  CHECK(tiae::transform_consistency(off_angle, id, a, id, 5, 1.05, 1) == Approx(0));
+  CHECK(tiae::transform_consistency(off_shift, id, a, id, 5, 1.05, 1) == Approx(0));
+  CHECK(tiae::transform_consistency(off_scale, id, a, id, 5, 1.05, 1) == Approx(0));
+}

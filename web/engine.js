@@ -111,15 +111,18 @@ async function loadModel(ortLoading, name, backend, card) {
   const options = { executionProviders: [backend], extra: { session: { intra_op: { allow_spinning: '0' } } } };
   const encoder = await ort.InferenceSession.create(encoderBytes, options);
   const decoder = await ort.InferenceSession.create(decoderBytes, options);
-  return { name, card, encoder, decoder };
+  // the shift regressor R, when the model has one (tiae card --regressor)
+  const regressor = card.files.regressor && await ort.InferenceSession.create(await fetchBytes(name, card.files.regressor), options);
+  return { name, card, encoder, decoder, regressor };
 }
 
-// Extraction, document and grasp models: not needed by the Draw tab, loaded when first
-// asked for.
+// Extraction, document, grasp and rotation models: not needed by the Draw tab, loaded when
+// first asked for.
 function lazy(card) {
   if (card instanceof Error) return false;  // its error is reported at start
   const config = card.training?.config;
-  return card.kind === 'foreground' || card.kind === 'fg' || config?.layout === 'document' || config?.data === 'grasp';
+  return card.kind === 'foreground' || card.kind === 'fg' || config?.layout === 'document' || config?.data === 'grasp' ||
+         Boolean(card.transform?.angles);  // rotation and scale: not one of the Draw tab's two
 }
 
 // Everything the Draw tab needs, fetched at once: the core, the cards, ONNX Runtime and the
@@ -190,7 +193,31 @@ function queued(fn) {
   };
 }
 
-async function analyzeNow(pixels, model = 'mnist-shift-tiae') {
+// theta_hat = (dx, dy, angle, scale) over the card's rotations and scales (shared/transform_search.h).
+function estimateTransform(core, canonical, pixels, channels, card) {
+  const { angles, scales } = card.transform;
+  return withHeap(core, [canonical, pixels, Float32Array.from(angles), Float32Array.from(scales), new Float32Array(4)], ([c, p, a, s, o]) => {
+    if (core._tiae_estimate_transform(c, p, SIZE, channels, maxShift(card), a, angles.length, s, scales.length, o))
+      throw new Error(`analyze: ${coreError(core)}`);
+    return Array.from(core.HEAPF32.subarray(o >> 2, (o >> 2) + 4));
+  });
+}
+
+// The input's pose for theta_hat and the canonical image put there: shift(w) turn(-angle, 1/scale),
+// i.e. turn(-angle, 1/scale) of the canonical image shifted by (-dx, -dy).
+function restoreTurned(core, canonical, theta, channels) {
+  const size = channels * PIXELS, restored = new Float32Array(size);
+  const pose = withHeap(core, [canonical, new Float32Array(size), restored, Float32Array.from(theta), new Float32Array(4)], ([c, t, r, th, o]) => {
+    core._tiae_shift_image(c, t, SIZE, channels, -Math.round(theta[0]), -Math.round(theta[1]));
+    core._tiae_turn_image(t, SIZE, channels, -theta[2], 1 / theta[3], r, SIZE);
+    restored.set(core.HEAPF32.subarray(r >> 2, (r >> 2) + size));
+    core._tiae_input_pose(th, o);
+    return Array.from(core.HEAPF32.subarray(o >> 2, (o >> 2) + 4));
+  });
+  return { pose, restored };
+}
+
+async function analyzeNow(pixels, model = 'mnist-shift-tiae', options = {}) {
   const { core, ort } = await state;
   const m = await lazyModel(model, 'analyze');
   const channels = m.card.channels ?? 1, size = channels * PIXELS;
@@ -203,6 +230,21 @@ async function analyzeNow(pixels, model = 'mnist-shift-tiae') {
   const { image } = await m.decoder.run({ descriptor });
   const desc = new Float32Array(await descriptor.getData());
   const canonical = new Float32Array(await image.getData());
+  if (options.regressor && !m.regressor) throw new Error(`analyze: ${model} has no shift regressor`);
+  const regressed = options.regressor && Array.from(await (await m.regressor.run({ image: input })).shift.getData());
+  if (m.card.transform?.angles) {  // shift x rotation x scale: the pose of the input, and the canonical image put there
+    const theta = regressed || estimateTransform(core, canonical, pixels, channels, m.card);
+    const { pose, restored } = restoreTurned(core, canonical, theta, channels);
+    return { descriptor: desc, canonical, shift: pose.slice(0, 2), angle: pose[2], scale: pose[3], restored, theta };
+  }
+  if (regressed) {  // R's shift, to the nearest pixel for the restored image
+    const restored = new Float32Array(size), where = regressed.map((v) => -v);
+    withHeap(core, [canonical, restored], ([c, r]) => {
+      core._tiae_shift_image(c, r, SIZE, channels, Math.round(where[0]), Math.round(where[1]));
+      restored.set(core.HEAPF32.subarray(r >> 2, (r >> 2) + size));
+    });
+    return { descriptor: desc, canonical, shift: where, restored, theta: regressed };
+  }
   const restored = new Float32Array(size);
   const shift = withHeap(core, [canonical, pixels, restored, new Float32Array(2)], ([c, p, r, s]) => {
     // one shift for all channels: the errors of every channel summed (shared/shift_search.h)
@@ -233,6 +275,29 @@ const EXTRACT_BATCH = 256;  // windows per call of a dense model (a conv model's
 // tiae.extract's default: the first of these the page has.
 const EXTRACT_MODELS = ['pages-fg-documents', 'pages-fg-mean', 'pages-fg-hues', 'pages-fg-colour', 'pages-fg-conv', 'mnist-fg-photo-text'];
 const extractModel = (available) => EXTRACT_MODELS.find((name) => available.includes(name)) ?? EXTRACT_MODELS.at(-1);
+
+// theta_hat alone, [dx, dy] (and angle, scale for a model with turns), as `tiae infer` gives
+// it: from the shift regressor R in one run ({ regressor: true }), or from the encoder, the
+// decoder and the exact search.
+async function placementNow(pixels, model = 'mnist-shift-tiae', options = {}) {
+  const { core, ort } = await state;
+  const m = await lazyModel(model, 'placement');
+  const channels = m.card.channels ?? 1;
+  if (!(pixels instanceof Float32Array) || pixels.length !== channels * PIXELS || pixels.some((v) => !(v >= 0 && v <= 1)))
+    throw new TypeError(`placement: pixels must be a Float32Array of ${channels * PIXELS} values in [0, 1]`);
+  const input = new ort.Tensor('float32', pixels.slice(), [1, channels, SIZE, SIZE]);
+  if (options.regressor) {
+    if (!m.regressor) throw new Error(`placement: ${model} has no shift regressor`);
+    return Array.from(await (await m.regressor.run({ image: input })).shift.getData());
+  }
+  const { descriptor } = await m.encoder.run({ image: input });
+  const canonical = new Float32Array(await (await m.decoder.run({ descriptor })).image.getData());
+  if (m.card.transform?.angles) return estimateTransform(core, canonical, pixels, channels, m.card);
+  return withHeap(core, [canonical, pixels, new Float32Array(2)], ([c, p, s]) => {
+    if (core._tiae_estimate_shift(c, p, SIZE, channels, maxShift(m.card), s)) throw new Error(`placement: ${coreError(core)}`);
+    return [core.HEAP32[s >> 2], core.HEAP32[(s >> 2) + 1]];
+  });
+}
 
 async function lazyModel(name, caller) {
   const s = await state;
@@ -552,7 +617,7 @@ async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, s
 
 // ---- the page's messages
 
-const calls = { analyze: queued(analyzeNow), extract: queued(extractNow), document: queued(documentNow),
+const calls = { analyze: queued(analyzeNow), placement: queued(placementNow), extract: queued(extractNow), document: queued(documentNow),
                 measureGlyphSize: queued(measureNow), chooseGlyphSize: queued(chooseNow) };
 const running = new Map();  // call id -> its AbortController
 

@@ -107,7 +107,8 @@ async function extract(image, options = {}) {
 
 window.tiae = {
   ready,
-  analyze: (pixels, model = 'mnist-shift-tiae') => call('analyze', [pixels, model]),
+  analyze: (pixels, model = 'mnist-shift-tiae', options) => call('analyze', [pixels, model], options),
+  placement: (pixels, model = 'mnist-shift-tiae', options) => call('placement', [pixels, model], options),
   extract,
   document: (image, options = {}) => call('document', [image], options),
   modelReach,

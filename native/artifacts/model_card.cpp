@@ -37,6 +37,7 @@ ModelCard parse_model_card(const std::string& text, const std::string& origin) {
     const auto& files = card.at("files");
     m.encoder_file = plain_file_name(files.at("encoder").get<std::string>(), "files.encoder", origin);
     m.decoder_file = plain_file_name(files.at("decoder").get<std::string>(), "files.decoder", origin);
+    if (files.contains("regressor")) m.regressor_file = plain_file_name(files.at("regressor").get<std::string>(), "files.regressor", origin);
     if (card.contains("ink_threshold")) {
       const auto& t = card.at("ink_threshold");
       if (!t.is_number() || !(t.get<double>() > 0 && t.get<double>() < 1)) throw std::runtime_error("ink_threshold must be in (0, 1)");

@@ -15,6 +15,7 @@ namespace tiae {
 struct ModelCard {
   TrainConfig config;                         // training settings, network shape within bounds
   std::string encoder_file, decoder_file;     // plain file names inside the model folder
+  std::string regressor_file;                 // the shift regressor's, when it has one (onnx_export.h)
   std::map<std::string, std::string> checksums;  // file name -> "crc32:xxxxxxxx", the encoder's and decoder's at least
   // Foreground models: the output level above which a pixel is ink, tuned on the tuning
   // pages by `tiae eval` and recorded by `tiae card`; extraction maps it to 0.5. Older

@@ -49,6 +49,21 @@ LoadedModel load_model(const std::string& folder, torch::Device device) {
                              std::to_string(m.config.network.parameter_count()));
   m.network = AutoEncoder(m.config.network);
   load_weights(*m.network, weights, folder);
+#ifdef TIAE_HAVE_ONNX
+  const fs::path dir(folder);
+  if (fs::exists(dir / "model.json")) {
+    const auto card = read_model_card(folder);
+    if (!card.regressor_file.empty()) {  // checksummed with the rest (read_folder_weights)
+      // its weights are named "regressor.<layer>..." in the file, "<layer>..." in the module
+      WeightMap stored;
+      for (auto& [name, t] : read_onnx_weights((dir / card.regressor_file).string())) stored[name.substr(name.find('.') + 1)] = t;
+      m.regressor = Regressor(m.config.network.channels, regressor_outputs(transform_grid(m.config)));
+      load_weights(*m.regressor, stored, folder);
+      m.regressor->to(device);
+      m.regressor->eval();
+    }
+  }
+#endif
   m.network->to(device);
   m.network->eval();
   return m;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/network.h"
+#include "model/regressor.h"
 #include "model/train_config.h"
 
 namespace tiae {
@@ -17,6 +18,7 @@ struct LoadedModel {
   AutoEncoder network{nullptr};
   TrainConfig config;   // kind, shift range, network shape...
   std::string origin;   // the folder
+  Regressor regressor{nullptr};  // the shift regressor, when the model folder has one (onnx_export.h)
 };
 
 // Throws std::runtime_error naming the folder when it is neither, or its files are wrong.

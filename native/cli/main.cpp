@@ -19,11 +19,13 @@
 #include "commands/infer.h"
 #include "evaluate/evaluate.h"
 #include "extract.h"
+#include "evaluate/search_cost.h"
 #include "io/files.h"
 #include "io/output_path.h"
 #include "io/project_files.h"
 #include "train/benchmark.h"
 #include "train/launcher.h"
+#include "train/regressor_trainer.h"
 #include "train/trainer.h"
 #ifdef TIAE_HAVE_OPENCV
 #include "commands/document_page.h"
@@ -159,6 +161,14 @@ Action add_eval(CLI::App& app) {
   cmd->add_option("--max-shift", o->eval.max_shift, "the protocol's shifts of the test digits, in [-max, max] px")
       ->check(CLI::Range(0, 16))
       ->capture_default_str();
+  cmd->add_option("--max-rotation", o->eval.max_rotation, "the protocol's turns of the test digits, in [-max, max] degrees")
+      ->check(CLI::Range(0.0, 180.0))
+      ->capture_default_str();
+  cmd->add_option("--max-scale", o->eval.max_scale, "the protocol's scales of the test digits, in [1/max, max]")
+      ->check(CLI::Range(1.0, 4.0))
+      ->capture_default_str();
+  cmd->add_flag("--heldout", o->eval.heldout, "digit models: the held-out handwritten digits (UCI's, from Debian's python3-sklearn) "
+                                              "instead of MNIST's test digits; 1-NN among them, each left out");
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
   cmd->add_flag("--real-pages-only", o->eval.real_pages_only,
                 "foreground models: score the real pages (data/real-pages) alone, not the digits and synthetic pages");
@@ -224,13 +234,44 @@ Action add_compact(CLI::App& app) {
 
 Action add_card(CLI::App& app) {
   auto* cmd = app.add_subcommand("card", "record what `tiae eval` measured of a model folder in its card");
-  auto model = std::make_shared<std::string>(), eval = std::make_shared<std::string>();
+  auto model = std::make_shared<std::string>(), eval = std::make_shared<std::string>(), regressor = std::make_shared<std::string>();
   cmd->add_option("model", *model, "model folder (models/...)")->required();
-  cmd->add_option("--eval", *eval, "`tiae eval` output folder that evaluated this model")->required();
-  return [model, eval] {
+  cmd->add_option("--eval", *eval, "`tiae eval` output folder that evaluated this model");
+  cmd->add_option("--regressor", *regressor, "`tiae regressor` run taught by this model: written as regressor.onnx");
+  return [model, eval, regressor] {
+    if (eval->empty() && regressor->empty()) throw std::runtime_error("card: give --eval, --regressor or both");
+    if (!regressor->empty()) {
+#ifdef TIAE_HAVE_ONNX
+      attach_regressor(*model, *regressor);
+      fmt::print("{}/regressor.onnx: the shift regressor of {}\n", *model, *regressor);
+#else
+      throw std::runtime_error("this build has no ONNX export (built with TIAE_LIBTORCH_ONLY)");
+#endif
+    }
+    if (eval->empty()) return;
     const auto card = record_evaluation(*model, *eval);
     fmt::print("{}/model.json: metrics of {}{}\n", *model, *eval,
                card.contains("ink_threshold") ? fmt::format(", ink threshold {:.2f}", card["ink_threshold"].get<double>()) : "");
+  };
+}
+
+Action add_regressor(CLI::App& app) {
+  auto* cmd = app.add_subcommand("regressor", "train the shift regressor R of a TIAE on its own estimates (no labels)");
+  auto o = std::make_shared<RegressorOptions>();
+  auto no_progress = std::make_shared<bool>(false);
+  cmd->add_option("teacher", o->teacher, "the TIAE: training run or model folder")->required();
+  cmd->add_option("-o,--out", o->out_dir, "new folder: regressor.bin, regressor.json")->required();
+  cmd->add_option("--epochs", o->epochs, "epochs over the 8,000 training digits")->capture_default_str()->check(CLI::Range(1, 10000));
+  cmd->add_option("--batch", o->batch, "digits per step")->capture_default_str()->check(CLI::Range(1, 65536));
+  cmd->add_option("--lr", o->lr, "initial learning rate (Adam, cosine decay)")->capture_default_str()->check(CLI::Range(1e-9, 1.0));
+  cmd->add_option("--lr-final", o->lr_final, "final learning rate")->capture_default_str()->check(CLI::Range(1e-12, 1.0));
+  cmd->add_option("--seed", o->seed, "seed of the initialisation, order and placements")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "CPU threads (0: all)")->capture_default_str()->check(CLI::Range(0, 1024));
+  cmd->add_flag("--no-progress", *no_progress, "no progress bar");
+  return [o, no_progress] {
+    o->progress = !*no_progress;
+    const auto record = train_regressor(*o);
+    fmt::print("{}\n", record["metrics"].dump());
   };
 }
 
@@ -239,6 +280,7 @@ Action add_infer(CLI::App& app) {
   struct Options {
     std::string run, out, device = "auto";
     InferInput input;
+    bool regressor = false;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("run", o->run, "training run or model folder")->required();
@@ -246,13 +288,14 @@ Action add_infer(CLI::App& app) {
   cmd->add_option("--raw", o->input.raw_path, "raw float32 file of N x 32 x 32 values in [0, 1]");
   cmd->add_option("-o,--out", o->out, "JSON output file (default: stdout)");
   cmd->add_option("--device", o->device, "auto, cpu or cuda");
+  cmd->add_flag("--regressor", o->regressor, "the placement from the model's shift regressor R (one pass) instead of the exact search");
   return [o] {
     if (!o->out.empty()) {
       auto inputs = o->input.images;
       inputs.push_back(o->input.raw_path);
       check_output_file(o->out, inputs);
     }
-    const auto result = infer(o->run, o->input, o->device);
+    const auto result = infer(o->run, o->input, o->device, o->regressor);
     if (o->out.empty()) fmt::print("{}\n", result.dump());
     else write_file_atomically(o->out, result.dump() + "\n");
   };
@@ -270,9 +313,14 @@ Action add_bench(CLI::App& app) {
   cmd->add_option("--precision", bench->precision, "float32, or bfloat16 for the network's matrix products and convolutions")
       ->capture_default_str();
   cmd->add_option("-o,--out", *out, "also write the figures to this JSON file");
-  return [bench, out] {
+  auto search = std::make_shared<SearchCostOptions>();
+  cmd->add_option("--search", search->model, "instead: the cost of the exact and coarse-to-fine transform searches as the grid "
+                                             "grows, on this model's canonical images");
+  cmd->add_option("--images", search->images, "with --search: test digits")->capture_default_str()->check(CLI::Range(1, 2000));
+  return [bench, out, search] {
     if (!out->empty()) check_output_file(*out, {});
-    const auto figures = run_benchmark(*bench);
+    search->threads = bench->threads;
+    const auto figures = search->model.empty() ? run_benchmark(*bench) : search_cost(*search);
     if (!out->empty()) write_file_atomically(*out, figures.dump(2) + "\n");
   };
 }
@@ -460,7 +508,7 @@ Action add_pages(CLI::App& app) {
 int main(int argc, char** argv) {
   CLI::App app{"Transform Invariant Auto-encoder: train, evaluate and export shift-invariant auto-encoders"};
   app.require_subcommand(1);
-  for (const auto& add : {add_train, add_eval, add_average, add_export, add_compact, add_card, add_infer, add_bench, add_extract, add_document, add_flyers, add_pages}) {
+  for (const auto& add : {add_train, add_eval, add_average, add_export, add_compact, add_card, add_regressor, add_infer, add_bench, add_extract, add_document, add_flyers, add_pages}) {
     const auto action = add(app);
     app.get_subcommands({}).back()->callback(action);  // runs once its options are parsed
   }

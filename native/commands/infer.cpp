@@ -8,6 +8,7 @@
 #endif
 
 #include "model/network.h"
+#include "model/regressor.h"
 #include "model/terms.h"
 #include "artifacts/model_folder.h"
 #include "io/files.h"
@@ -48,15 +49,17 @@ std::vector<float> read_inputs(const InferInput& input, int per_image) {
 }
 }  // namespace
 
-nlohmann::json infer(const std::string& folder, const InferInput& input, const std::string& device_name) {
+nlohmann::json infer(const std::string& folder, const InferInput& input, const std::string& device_name, bool use_regressor) {
   const auto config = read_model_config(folder);
   const auto& s = config.network;
   auto values = read_inputs(input, s.channels * s.size * s.size);  // bad input fails before the model loads
   const int64_t n = int64_t(values.size()) / (s.channels * s.size * s.size);
   const torch::Device device = choose_device(device_name);
   torch::NoGradGuard no_grad;
-  auto model = load_model(folder, device).network;
-  const int max_shift = config.max_shift;
+  auto loaded = load_model(folder, device);
+  auto& model = loaded.network;
+  if (use_regressor && !loaded.regressor) throw std::runtime_error(folder + " has no shift regressor (tiae card --regressor)");
+  const auto grid = transform_grid(config);
   const auto images = torch::from_blob(values.data(), {n, s.channels, s.size, s.size}).to(device);
   const auto desc = model->encoder->forward(images).cpu().contiguous();
   const auto recon = model->decoder->forward(desc.to(device));
@@ -64,18 +67,34 @@ nlohmann::json infer(const std::string& folder, const InferInput& input, const s
   const auto target = s.outputs() == s.channels ? images
                                                 : (images * torch::tensor({0.299f, 0.587f, 0.114f}, images.options()).view({1, 3, 1, 1}))
                                                       .sum(1, true);
-  const auto res = restoration_term(recon, target, max_shift);
+  torch::Tensor theta, dist;  // [N, 2 or 4]: dx, dy[, angle, scale]
+  if (use_regressor) {
+    theta = loaded.regressor->forward(images).cpu().contiguous();
+  } else {
+    const auto res = restoration_term(recon, target, config.max_shift, grid);
+    theta = regressor_targets(res, grid).cpu().contiguous();
+    dist = res.distance.cpu().contiguous();
+  }
   const auto canon = recon.cpu().contiguous().view({n, -1});
   const auto flat_desc = desc.view({n, -1});  // a convolutional model's descriptor is a map: its values in order
-  const auto shifts = res.shift.cpu().contiguous();
-  const auto dist = res.distance.cpu().contiguous();
-  nlohmann::json out = {{"descriptors", nlohmann::json::array()}, {"canonical", nlohmann::json::array()},
-                        {"shifts", nlohmann::json::array()},      {"distances", nlohmann::json::array()}};
+  nlohmann::json out = {{"descriptors", nlohmann::json::array()}, {"canonical", nlohmann::json::array()}, {"shifts", nlohmann::json::array()}};
+  if (use_regressor) out["estimated_by"] = "regressor";
   for (int64_t i = 0; i < n; ++i) {
     out["descriptors"].push_back(std::vector<float>(flat_desc[i].data_ptr<float>(), flat_desc[i].data_ptr<float>() + flat_desc.size(1)));
     out["canonical"].push_back(std::vector<float>(canon[i].data_ptr<float>(), canon[i].data_ptr<float>() + canon.size(1)));
-    out["shifts"].push_back({shifts[i][0].item<int64_t>(), shifts[i][1].item<int64_t>()});
-    out["distances"].push_back(dist[i].item<float>());
+    const auto t = theta[i];
+    if (use_regressor) out["shifts"].push_back({t[0].item<float>(), t[1].item<float>()});
+    else out["shifts"].push_back({std::lround(t[0].item<float>()), std::lround(t[1].item<float>())});
+    if (dist.defined()) out["distances"].push_back(dist[i].item<float>());
+    if (theta.size(1) == 4) {
+      out["angles"].push_back(t[2].item<float>());
+      out["scales"].push_back(t[3].item<float>());
+      TransformEstimate e;
+      e.dx = int(std::lround(t[0].item<float>())), e.dy = int(std::lround(t[1].item<float>()));
+      e.angle = t[2].item<float>(), e.scale = t[3].item<float>();
+      const auto pose = input_pose(e);
+      out["pose"].push_back({pose.dx, pose.dy, pose.angle, pose.scale});
+    }
   }
   return out;
 }

@@ -19,8 +19,14 @@ constexpr uintmax_t kMaxRawInputBytes = uintmax_t(64) << 20;
 
 // `folder`: a training run or a released model folder (model_folder.h); shifts are searched
 // over the model's training range.
-// {"descriptors": [[...]], "canonical": [[...]], "shifts": [[dx, dy]], "distances": [...]}.
-// Throws with the file's name for unreadable or wrongly sized input.
-nlohmann::json infer(const std::string& folder, const InferInput& input, const std::string& device);
+// {"descriptors": [[...]], "canonical": [[...]], "shifts": [[dx, dy]], "distances": [...]},
+// and for a model with rotations and scales "angles" (degrees) and "scales": theta_hat, the
+// transform that moves the input onto the canonical image (shared/transform_search.h), and
+// "pose": its inverse, [dx, dy, angle, scale] of the input relative to the canonical image.
+// With `regressor`, theta_hat comes from the model's shift regressor R in one pass instead
+// of the exact search (px, not rounded; no "distances").
+// Throws with the file's name for unreadable or wrongly sized input, or when `regressor`
+// is asked of a model without one.
+nlohmann::json infer(const std::string& folder, const InferInput& input, const std::string& device, bool regressor = false);
 
 }  // namespace tiae

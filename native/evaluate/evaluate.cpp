@@ -16,8 +16,10 @@
 #include "io/folder_swap.h"
 #include "io/output_path.h"
 #include "evaluate/metrics.h"
+#include "evaluate/spectral_embedding.h"
 #include "data/grasp_masks.h"
 #include "data/mnist_data.h"
+#include "data/uci_digits.h"
 #include "artifacts/model_folder.h"
 #include "model/network.h"
 #include "io/progress_bar.h"
@@ -49,24 +51,50 @@ std::vector<int64_t> random_shifts(std::mt19937_64& rng, int count, int m) {
   return s;
 }
 
+// Each image's placement: a shift, and with rotations and scales a turn before it
+// (angles and scales empty: shifts alone).
+struct Placements {
+  std::vector<int64_t> shifts;        // (dx, dy) per image
+  std::vector<float> angles, scales;  // per image, or none
+  Placement at(size_t i) const {
+    return {double(shifts[2 * i]), double(shifts[2 * i + 1]), angles.empty() ? 0.0 : angles[i], scales.empty() ? 1.0 : scales[i]};
+  }
+};
+
+// The images at their placements: turned (when the protocol turns them), then shifted.
+torch::Tensor place(const torch::Tensor& images, const Placements& p, int64_t lo, int64_t count) {
+  auto moved = images.narrow(0, lo, count);
+  if (!p.angles.empty())
+    moved = turn_images(moved, torch::from_blob(const_cast<float*>(p.angles.data()) + lo, {count}).clone(),
+                        torch::from_blob(const_cast<float*>(p.scales.data()) + lo, {count}).clone(), moved.size(2));
+  return shift_images(moved, shifts_tensor(p.shifts).narrow(0, lo, count));
+}
+
 struct Encoded {
   std::vector<float> descriptors, reconstructions;  // [N, D], [N, C*32*32]
   std::vector<float> distances;                     // C_res per image
   std::vector<int64_t> estimated;                   // theta_hat (dx, dy) per image
+  std::vector<Placement> estimated_transforms;      // theta_hat (dx, dy, angle, scale) per image
 };
 
-// E and D of `digits` moved by `shifts`, in batches, with the exact restoration term.
-Encoded encode(AutoEncoder& model, const torch::Tensor& digits, const std::vector<int64_t>& shifts, int m,
+// E and D of `digits` at their placements, in batches, with the exact restoration term
+// over the model's transform grid.
+Encoded encode(AutoEncoder& model, const torch::Tensor& digits, const Placements& placements, int m, const TransformGrid& grid,
                torch::Device device, ProgressBar& bar, long& done) {
   Encoded out;
-  const auto all_shifts = shifts_tensor(shifts);
   const int64_t n = digits.size(0), batch = 500;
   for (int64_t lo = 0; lo < n; lo += batch) {
     const int64_t bs = std::min(batch, n - lo);
-    const auto inputs = shift_images(digits.narrow(0, lo, bs), all_shifts.narrow(0, lo, bs)).to(device);
+    const auto inputs = place(digits, placements, lo, bs).to(device);
     const auto desc = model->encoder->forward(inputs);
     const auto recon = model->decoder->forward(desc);
-    const auto res = restoration_term(recon, inputs, m);
+    const auto res = restoration_term(recon, inputs, m, grid);
+    const auto transform = res.transform.to(torch::kCPU).contiguous(), shift = res.shift.to(torch::kCPU).contiguous();
+    for (int64_t i = 0; i < bs; ++i) {
+      const int g = int(transform[i].item<int64_t>());
+      out.estimated_transforms.push_back(
+          {double(shift[i][0].item<int64_t>()), double(shift[i][1].item<int64_t>()), grid.angle(g), grid.scale(g)});
+    }
     const auto append = [](std::vector<float>& dst, const torch::Tensor& src) {
       const auto v = to_vector(src);
       dst.insert(dst.end(), v.begin(), v.end());
@@ -87,10 +115,12 @@ struct ShiftProtocol {
   int max_shift = 8, classes = 10, channels = 1;
   torch::Tensor test, train;             // [N, C, S, S]
   std::vector<int> test_labels, train_labels;
-  std::vector<int64_t> shift_a, shift_b, shift_train;  // (dx, dy) per image
+  double max_rotation = 0, max_scale = 1;
+  bool leave_one_out = false;            // held-out digits: train is test, each left out of its own 1-NN
+  Placements place_a, place_b, place_train;
   std::vector<int> other;                // a different test image for each
   std::vector<int> per_class;            // the first test image of each class (pictures)
-  std::vector<int64_t> demo_shifts;      // one image at several shifts (pictures)
+  Placements demo;                       // one image at several placements (pictures)
   torch::Tensor demo_digit;
   nlohmann::json description;            // what metrics.json says of the data
   std::vector<std::string> class_names;  // for the pictures' legends (none: digits)
@@ -103,8 +133,19 @@ torch::Tensor images_tensor(const std::vector<float>& images, int count, int cha
 }
 
 // The data of the runs' config: MNIST's split, or the grasp split (data/grasp_masks.h).
-ShiftProtocol load_protocol_data(Dataset data) {
+ShiftProtocol load_protocol_data(Dataset data, bool heldout) {
   ShiftProtocol p;
+  if (heldout) {
+    if (data != Dataset::mnist) throw std::runtime_error("eval --heldout: held-out digits are for digit models (data mnist)");
+    const auto digits = load_uci_digits(find_uci_digits());
+    p.test = p.train = images_tensor(digits.images, digits.count(), 1);
+    p.test_labels = p.train_labels = digits.labels;
+    p.leave_one_out = true;
+    p.description = {{"data", "uci-digits"},
+                     {"source", "UCI optical recognition of handwritten digits, test set (scikit-learn's digits.csv.gz), drawn as MNIST"},
+                     {"one_nn_reference", "the same digits at other placements, each left out"}};
+    return p;
+  }
   if (data == Dataset::grasp) {
     const auto split = make_grasp_split();
     p.classes = int(grasp_classes().size()), p.channels = GraspSet::kChannels;
@@ -125,33 +166,78 @@ ShiftProtocol load_protocol_data(Dataset data) {
   return p;
 }
 
+// Random turns for every placement, from their own generator, so that the shifts (and the
+// protocol of shift models) are those of the protocol without turns.
+void add_random_turns(std::vector<Placements*> sets, double max_rotation, double max_scale, uint64_t seed) {
+  std::mt19937_64 rng(seed * 1000003ull + 29);
+  std::uniform_real_distribution<double> unit(-1, 1);
+  for (auto* set : sets)
+    for (size_t i = 0; i < set->shifts.size() / 2; ++i) {
+      set->angles.push_back(float(max_rotation * unit(rng)));
+      set->scales.push_back(float(std::pow(max_scale, unit(rng))));
+    }
+}
+
 ShiftProtocol make_protocol(Dataset data, const EvalOptions& options) {
-  ShiftProtocol p = load_protocol_data(data);
-  p.max_shift = options.max_shift;
+  ShiftProtocol p = load_protocol_data(data, options.heldout);
+  p.max_shift = options.max_shift, p.max_rotation = options.max_rotation, p.max_scale = options.max_scale;
   const int n_test = int(p.test_labels.size()), n_train = int(p.train_labels.size()), m = p.max_shift;
   std::mt19937_64 rng(options.seed);
-  p.shift_a = random_shifts(rng, n_test, m), p.shift_b = random_shifts(rng, n_test, m);
-  p.shift_train = random_shifts(rng, n_train, m);
+  p.place_a.shifts = random_shifts(rng, n_test, m), p.place_b.shifts = random_shifts(rng, n_test, m);
+  p.place_train.shifts = random_shifts(rng, n_train, m);
   p.other.resize(size_t(n_test));
   for (int i = 0; i < n_test; ++i) p.other[size_t(i)] = (i + 1 + int(rng() % uint64_t(n_test - 1))) % n_test;
+  if (p.max_rotation > 0 || p.max_scale > 1)
+    add_random_turns({&p.place_a, &p.place_b, &p.place_train}, p.max_rotation, p.max_scale, options.seed);
   p.per_class.assign(size_t(p.classes), -1);
   for (int i = 0; i < n_test; ++i)
     if (p.per_class[size_t(p.test_labels[size_t(i)])] < 0) p.per_class[size_t(p.test_labels[size_t(i)])] = i;
-  p.demo_shifts = {-m, -m, -6, 0, -3, 3, 0, 0, 3, -3, 6, 0, m, m};
-  p.demo_digit = p.test.narrow(0, p.per_class[2], 1).repeat({int64_t(p.demo_shifts.size() / 2), 1, 1, 1});
+  p.demo.shifts = {-m, -m, -6, 0, -3, 3, 0, 0, 3, -3, 6, 0, m, m};
+  if (p.max_rotation > 0 || p.max_scale > 1) {
+    const float r = float(p.max_rotation), s = float(p.max_scale);
+    p.demo.angles = {-r, -r / 2, 0, 0, r / 2, r, 0};
+    p.demo.scales = {1, 1 / s, 1 / s, s, 1, 1, s};
+  }
+  p.demo_digit = p.test.narrow(0, p.per_class[2], 1).repeat({int64_t(p.demo.shifts.size() / 2), 1, 1, 1});
   return p;
 }
 
+std::vector<Placement> placements_of(const Placements& set) {
+  std::vector<Placement> v;
+  for (size_t i = 0; i < set.shifts.size() / 2; ++i) v.push_back(set.at(i));
+  return v;
+}
+
 nlohmann::json shift_metrics(const Encoded& a, const Encoded& b, const Encoded& train, const ShiftProtocol& p, int dim,
-                             uint64_t seed) {
+                             uint64_t seed, const TransformGrid& grid) {
   nlohmann::json metrics;
-  metrics["one_nn_accuracy"] = nearest_neighbour_accuracy(train.descriptors, p.train_labels, a.descriptors, p.test_labels, dim);
+  metrics["one_nn_accuracy"] = nearest_neighbour_accuracy(train.descriptors, p.train_labels, a.descriptors, p.test_labels, dim, p.leave_one_out);
   metrics["invariance_ratio"] = invariance_ratio(a.descriptors, b.descriptors, p.other, dim);
   metrics["kmeans_nmi"] = normalized_mutual_information(kmeans(a.descriptors, dim, p.classes, seed), p.test_labels);
+  // The same k-means on the descriptors' directions, and on the canonical images D(E(I))
+  // (docs/method.md, "Clusters").
+  metrics["kmeans_nmi_unit_length"] = normalized_mutual_information(kmeans(unit_length(a.descriptors, dim), dim, p.classes, seed), p.test_labels);
+  metrics["kmeans_nmi_canonical"] =
+      normalized_mutual_information(kmeans(a.reconstructions, int(p.pixels()), p.classes, seed), p.test_labels);
+  // Spectral clustering: k-means on the leading eigenvectors of the descriptors' 10-nearest-
+  // neighbour graph (not k-means on the descriptors: a protocol of its own, named apart).
+  metrics["spectral_nmi"] =
+      normalized_mutual_information(kmeans(spectral_embedding(a.descriptors, dim, p.classes), p.classes, p.classes, seed), p.test_labels);
+  // and the same on the descriptors' directions and on the canonical images
+  metrics["spectral_nmi_unit_length"] = normalized_mutual_information(
+      kmeans(spectral_embedding(unit_length(a.descriptors, dim), dim, p.classes), p.classes, p.classes, seed), p.test_labels);
+  metrics["spectral_nmi_canonical"] = normalized_mutual_information(
+      kmeans(spectral_embedding(a.reconstructions, int(p.pixels()), p.classes), p.classes, p.classes, seed), p.test_labels);
   double c_res = 0;
   for (float d : a.distances) c_res += d;
   metrics["c_res_mean"] = c_res / double(a.distances.size());
-  metrics["shift_consistency"] = shift_consistency(a.estimated, b.estimated, p.shift_a, p.shift_b);
+  metrics["shift_consistency"] = shift_consistency(a.estimated, b.estimated, p.place_a.shifts, p.place_b.shifts);
+  if (!p.place_a.angles.empty() && grid.angles.size() > 1 && grid.scales.size() > 1) {
+    // within one step of the model's grid (a model that estimates no turn has no such figure)
+    const double angle_step = grid.angles[1] - grid.angles[0], scale_step = grid.scales[1] / grid.scales[0];
+    metrics["transform_consistency"] = transform_consistency(a.estimated_transforms, b.estimated_transforms, placements_of(p.place_a),
+                                                             placements_of(p.place_b), angle_step, scale_step, 2.0);
+  }
   return metrics;
 }
 
@@ -188,19 +274,24 @@ void write_examples(const std::string& out_dir, const ShiftProtocol& p) {
 class ShiftFigures {
  public:
   explicit ShiftFigures(const ShiftProtocol& p) : p_(p), recon_(1), shifts_(1) {
-    keep_.push_back(to_vector(shift_images(p.test, shifts_tensor(p.shift_a))));
-    keep_.push_back(to_vector(shift_images(p.demo_digit, shifts_tensor(p.demo_shifts))));
+    keep_.push_back(to_vector(place(p.test, p.place_a, 0, p.test.size(0))));
+    keep_.push_back(to_vector(place(p.demo_digit, p.demo, 0, p.demo_digit.size(0))));
     add_rows("input", keep_[0], keep_[1], {});
-    for (size_t i = 0; i < p.demo_shifts.size() / 2; ++i)
-      shifts_[0].captions.push_back(fmt::format("({},{})", p.demo_shifts[2 * i], p.demo_shifts[2 * i + 1]));
+    for (size_t i = 0; i < p.demo.shifts.size() / 2; ++i) shifts_[0].captions.push_back(caption(p.demo.at(i), turned()));
   }
   void add_model(const std::string& name, const Encoded& a, const Encoded& demo) {
     keep_.push_back(a.reconstructions);
     keep_.push_back(demo.reconstructions);
     recon_.emplace_back(), shifts_.emplace_back();
     std::vector<std::string> captions;  // -theta_hat: where the input sits relative to the canonical shape
-    for (size_t i = 0; i < p_.demo_shifts.size() / 2; ++i)
-      captions.push_back(fmt::format("^({},{})", -demo.estimated[2 * i], -demo.estimated[2 * i + 1]));
+    for (size_t i = 0; i < p_.demo.shifts.size() / 2; ++i) {
+      // where the input sits relative to the canonical shape: the estimate's inverse
+      const auto& e = demo.estimated_transforms[i];
+      TransformEstimate t;
+      t.dx = int(e.dx), t.dy = int(e.dy), t.angle = float(e.angle), t.scale = float(e.scale);
+      const auto pose = input_pose(t);
+      captions.push_back("^" + caption({pose.dx, pose.dy, pose.angle, pose.scale}, turned()));
+    }
     add_rows(name, keep_[keep_.size() - 2], keep_.back(), captions);
   }
   void write(const std::string& out_dir) const {
@@ -216,11 +307,17 @@ class ShiftFigures {
   }
 
  private:
+  bool turned() const { return !p_.demo.angles.empty(); }
+  // "(dx,dy)"; with turns "dx,dy angle scale" (degrees, factor), short enough for a cell
+  static std::string caption(const Placement& t, bool turned) {
+    if (!turned) return fmt::format("({:.0f},{:.0f})", t.dx + 0.0, t.dy + 0.0);
+    return fmt::format("{:.0f},{:.0f} {:.0f} {:.1f}", t.dx + 0.0, t.dy + 0.0, t.angle + 0.0, t.scale);
+  }
   void add_rows(const std::string& label, const std::vector<float>& digits, const std::vector<float>& demo,
                 const std::vector<std::string>& captions) {
     recon_.back().label = shifts_.back().label = label;
     for (int c = 0; c < p_.classes; ++c) recon_.back().images.push_back(&digits[size_t(p_.per_class[size_t(c)]) * p_.pixels()]);
-    for (size_t i = 0; i < p_.demo_shifts.size() / 2; ++i) shifts_.back().images.push_back(&demo[i * p_.pixels()]);
+    for (size_t i = 0; i < p_.demo.shifts.size() / 2; ++i) shifts_.back().images.push_back(&demo[i * p_.pixels()]);
     if (!captions.empty()) shifts_.back().captions = captions;
   }
   const ShiftProtocol& p_;
@@ -265,7 +362,7 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
   const int n_test = int(p.test_labels.size()), n_train = int(p.train_labels.size());
   nlohmann::json result = {{"protocol",
                             {{"test_digits", n_test}, {"train_digits", n_train}, {"max_shift", p.max_shift}, {"seed", options.seed},
-                             {"kmeans_k", p.classes}}},
+                             {"kmeans_k", p.classes}, {"max_rotation", p.max_rotation}, {"max_scale", p.max_scale}}},
                            {"models", nlohmann::json::object()}};
   result["protocol"].update(p.description);
   ShiftFigures figures(p);
@@ -273,14 +370,15 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
     const std::string name = model_name(run);
     auto loaded = load_model(run, device);
     const int dim = loaded.config.network.descriptor, m = loaded.config.max_shift;  // the model's own search range
-    ProgressBar bar("eval " + name, 2L * n_test + n_train + long(p.demo_shifts.size() / 2), options.progress);
+    ProgressBar bar("eval " + name, 2L * n_test + n_train + long(p.demo.shifts.size() / 2), options.progress);
     long done = 0;
-    const auto a = encode(loaded.network, p.test, p.shift_a, m, device, bar, done);
-    const auto b = encode(loaded.network, p.test, p.shift_b, m, device, bar, done);
-    const auto tr = encode(loaded.network, p.train, p.shift_train, m, device, bar, done);
-    const auto demo = encode(loaded.network, p.demo_digit, p.demo_shifts, m, device, bar, done);
+    const auto grid = transform_grid(loaded.config);
+    const auto a = encode(loaded.network, p.test, p.place_a, m, grid, device, bar, done);
+    const auto b = encode(loaded.network, p.test, p.place_b, m, grid, device, bar, done);
+    const auto tr = encode(loaded.network, p.train, p.place_train, m, grid, device, bar, done);
+    const auto demo = encode(loaded.network, p.demo_digit, p.demo, m, grid, device, bar, done);
     bar.finish();
-    auto metrics = shift_metrics(a, b, tr, p, dim, options.seed);
+    auto metrics = shift_metrics(a, b, tr, p, dim, options.seed, grid);
     metrics["kind"] = loaded.config.kind;
     result["models"][name] = metrics;
     write_descriptor_space(options.out_dir, name, a, p, dim);

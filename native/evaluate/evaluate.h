@@ -7,7 +7,12 @@
 //   kmeans_nmi        NMI of k-means (k = 10) clusters of test descriptors against labels;
 //   c_res_mean        mean exact restoration term min_theta ||D(E(I)) - T I||^2 per image;
 //   shift_consistency fraction of digits whose estimated shifts of T_a I and T_b I differ
-//                     by exactly a - b (within 1 px per axis).
+//                     by exactly a - b (within 1 px per axis);
+// with rotations and scales (--max-rotation, --max-scale) each placement also turns the
+// digit, and transform_consistency checks the estimated (dx, dy, angle, scale) alike
+// (metrics.h). k-means NMI is also given on unit-length descriptors and on the canonical
+// images D(E(I)), and spectral clustering's NMI on the descriptors, on unit-length
+// descriptors and on the canonical images (docs/method.md, "Clusters").
 // Writes <out>/metrics.json, reconstructions.png (input and each model's D(E(I))),
 // shifts.png (one digit at several shifts), scatter-<model>.png (2-D PCA of descriptors) and
 // descriptor-space-<model>.json (that projection and the points, for the page).
@@ -23,6 +28,12 @@ struct EvalOptions {
   std::string device = "auto";
   uint64_t seed = 7;
   int max_shift = 8;  // the protocol's shifts of the test digits (each model searches its card's range)
+  // The protocol's rotations (degrees either way) and scales (1/max to max) of every digit,
+  // drawn at random after its shift; 0 and 1: shifts alone, as before.
+  double max_rotation = 0, max_scale = 1;
+  // Shift models: the held-out handwritten digits of data/uci_digits.h instead of MNIST's
+  // test digits; 1-NN against the same digits at other transforms, leaving each one out.
+  bool heldout = false;
   bool progress = true;
   bool real_pages_only = false;
   double adapt_seconds = 0;  // > 0: the real pages also through `tiae extract --adapt` with this budget  // foreground models: only the real pages (data/real-pages), not the digits and synthetic pages

@@ -19,7 +19,8 @@ double squared_distance(const float* a, const float* b, int dim) {
 }  // namespace
 
 double nearest_neighbour_accuracy(const std::vector<float>& reference, const std::vector<int>& reference_labels,
-                                  const std::vector<float>& queries, const std::vector<int>& query_labels, int dim) {
+                                  const std::vector<float>& queries, const std::vector<int>& query_labels, int dim,
+                                  bool leave_one_out) {
   const size_t nr = reference_labels.size(), nq = query_labels.size();
   if (nr == 0 || nq == 0) throw std::runtime_error("nearest_neighbour_accuracy: empty set");
   size_t correct = 0;
@@ -27,12 +28,47 @@ double nearest_neighbour_accuracy(const std::vector<float>& reference, const std
     double best = std::numeric_limits<double>::max();
     int label = -1;
     for (size_t r = 0; r < nr; ++r) {
+      if (leave_one_out && r == q) continue;
       const double d = squared_distance(&queries[q * dim], &reference[r * dim], dim);
       if (d < best) best = d, label = reference_labels[r];
     }
     correct += label == query_labels[q];
   }
   return double(correct) / double(nq);
+}
+
+std::vector<float> unit_length(const std::vector<float>& points, int dim) {
+  std::vector<float> out(points);
+  for (size_t i = 0; i + size_t(dim) <= out.size(); i += size_t(dim)) {
+    const double length = std::sqrt(squared_distance(&out[i], std::vector<float>(size_t(dim), 0.f).data(), dim));
+    if (length > 0)
+      for (int j = 0; j < dim; ++j) out[i + size_t(j)] = float(out[i + size_t(j)] / length);
+  }
+  return out;
+}
+
+namespace {
+// E A: shift(e) turn(e) shift(a) turn(a) = shift(e + s_e M(angle_e) a) turn(angle_e + angle_a, s_e s_a).
+Placement compose(const Placement& e, const Placement& a) {
+  const double t = e.angle * M_PI / 180, c = std::cos(t), s = std::sin(t);
+  return {e.dx + e.scale * (c * a.dx + s * a.dy), e.dy + e.scale * (-s * a.dx + c * a.dy), e.angle + a.angle, e.scale * a.scale};
+}
+}  // namespace
+
+double transform_consistency(const std::vector<Placement>& est_a, const std::vector<Placement>& est_b,
+                             const std::vector<Placement>& applied_a, const std::vector<Placement>& applied_b,
+                             double angle_tolerance, double scale_tolerance, double shift_tolerance) {
+  const size_t n = est_a.size();
+  if (n == 0 || est_b.size() != n || applied_a.size() != n || applied_b.size() != n)
+    throw std::runtime_error("transform_consistency: mismatched sets");
+  size_t consistent = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const auto a = compose(est_a[i], applied_a[i]), b = compose(est_b[i], applied_b[i]);
+    consistent += std::abs(a.angle - b.angle) <= angle_tolerance + 1e-9 &&
+                  std::abs(std::log(a.scale / b.scale)) <= std::log(scale_tolerance) + 1e-9 &&
+                  std::abs(a.dx - b.dx) <= shift_tolerance && std::abs(a.dy - b.dy) <= shift_tolerance;
+  }
+  return double(consistent) / double(n);
 }
 
 double invariance_ratio(const std::vector<float>& a, const std::vector<float>& b, const std::vector<int>& other, int dim) {

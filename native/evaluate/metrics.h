@@ -8,8 +8,15 @@ namespace tiae {
 
 // Fraction of queries whose nearest reference descriptor (Euclidean, brute force) has the
 // query's label.
+// With `leave_one_out`, reference i and query i are the same image (at other transforms)
+// and are never each other's neighbour.
 double nearest_neighbour_accuracy(const std::vector<float>& reference, const std::vector<int>& reference_labels,
-                                  const std::vector<float>& queries, const std::vector<int>& query_labels, int dim);
+                                  const std::vector<float>& queries, const std::vector<int>& query_labels, int dim,
+                                  bool leave_one_out = false);
+
+// Each point scaled to length 1 (a zero point stays zero): k-means on these clusters by
+// direction, which the descriptor's length does not decide.
+std::vector<float> unit_length(const std::vector<float>& points, int dim);
 
 // k-means (k-means++ seeding, Lloyd iterations), best of `restarts` by inertia; returns
 // the cluster of each point.
@@ -31,6 +38,19 @@ double invariance_ratio(const std::vector<float>& a, const std::vector<float>& b
 // `tolerance` px on each axis.
 double shift_consistency(const std::vector<int64_t>& est_a, const std::vector<int64_t>& est_b,
                          const std::vector<int64_t>& shift_a, const std::vector<int64_t>& shift_b, int tolerance = 1);
+
+// Shift x rotation x scale: image i was placed at transforms A_i and B_i (shift after turn,
+// shared/transform_search.h) and the estimates E_i, F_i bring each onto the canonical image,
+// so E_i A_i and F_i B_i must be the same transform: composed, angles add, scales multiply
+// and the shift is e + s_e M(angle_e) a (whole px, turn about the centre). Consistent when
+// the two agree within `angle_tolerance` degrees, a factor `scale_tolerance` and
+// `shift_tolerance` px on each axis.
+struct Placement {
+  double dx = 0, dy = 0, angle = 0, scale = 1;
+};
+double transform_consistency(const std::vector<Placement>& est_a, const std::vector<Placement>& est_b,
+                             const std::vector<Placement>& applied_a, const std::vector<Placement>& applied_b,
+                             double angle_tolerance, double scale_tolerance, double shift_tolerance);
 
 // Foreground extraction: peak signal-to-noise ratio (peak 1) of `image` against `truth`,
 // 10 log10(1 / MSE) in dB (capped at 100 for identical images), and the intersection over

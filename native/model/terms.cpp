@@ -51,6 +51,101 @@ Restoration restoration_term(const torch::Tensor& reconstruction, const torch::T
   return r;
 }
 
+torch::Tensor turn_images(const torch::Tensor& images, const torch::Tensor& angles, const torch::Tensor& scales, int64_t out_side) {
+  const int64_t n = images.size(0), s = images.size(2);
+  const auto opts = images.options().dtype(torch::kFloat32);
+  const double c = (s - 1) / 2.0, o = (out_side - s) / 2.0;
+  // q - c for every output pixel, in window coordinates; then p = c + M(-angle) (q - c) / scale.
+  const auto axis = torch::arange(out_side, opts) - (o + c);
+  const auto qx = axis.view({1, 1, out_side}), qy = axis.view({1, out_side, 1});
+  const auto a = (angles.to(opts) * (M_PI / 180)).view({n, 1, 1}), k = scales.to(opts).view({n, 1, 1}).reciprocal();
+  const auto px = c + (a.cos() * qx - a.sin() * qy) * k, py = c + (a.sin() * qx + a.cos() * qy) * k;
+  // grid_sample with align_corners: -1 and 1 are the centres of the first and last pixels.
+  const auto grid = torch::stack({px, py}, 3) * (2.0 / (s - 1)) - 1;
+  namespace F = torch::nn::functional;
+  return F::grid_sample(images, grid, F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(true));
+}
+
+Restoration restoration_term(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift,
+                             const TransformGrid& grid) {
+  if (grid.identity()) {
+    auto r = restoration_term(reconstruction, target, max_shift);
+    r.transform = torch::zeros({reconstruction.size(0)}, torch::kLong);
+    return r;
+  }
+  const int64_t n = reconstruction.size(0), c = reconstruction.size(1), s = reconstruction.size(2);
+  const int64_t m = max_shift, w = 2 * m + 1;
+  const int64_t side = std::max<int64_t>(turned_canvas_side(int(s), *std::max_element(grid.scales.begin(), grid.scales.end())), s + 2 * m);
+  const int64_t o = (side - s) / 2;
+  const auto energy = reconstruction.pow(2).flatten(1).sum(1);
+  const auto opts = target.options().dtype(torch::kFloat32);
+  Restoration r;
+  {
+    // Every transform's distance, [N, G * w^2] in transform_distances' order: per grid point
+    // one turn of the targets, the energy of all of it, and the grouped convolution of
+    // restoration_term over the extended canvas's middle (S + 2m)^2.
+    torch::NoGradGuard no_grad;
+    const auto kernel = reconstruction.detach();
+    std::vector<torch::Tensor> all;
+    for (int g = 0; g < grid.size(); ++g) {
+      const auto turned = turn_images(target, torch::full({n}, grid.angle(g), opts), torch::full({n}, grid.scale(g), opts), side);
+      const auto middle = turned.narrow(2, o - m, s + 2 * m).narrow(3, o - m, s + 2 * m).reshape({1, n * c, s + 2 * m, s + 2 * m});
+      // out(i, j) = <D, shift(m - j, m - i) turned>: flipped, the index is (dy + m) w + dx + m.
+      const auto corr = torch::nn::functional::conv2d(middle, kernel, torch::nn::functional::Conv2dFuncOptions().groups(n))
+                            .view({n, w, w}).flip({1, 2}).reshape({n, w * w});
+      all.push_back(energy.detach().view({n, 1}) + turned.pow(2).flatten(1).sum(1, true) - 2 * corr);
+    }
+    const auto best = torch::cat(all, 1).argmin(1);
+    r.transform = best.floor_divide(w * w);
+    const auto rest = best - r.transform * (w * w), row = rest.floor_divide(w);
+    r.shift = torch::stack({rest - row * w - m, row - m}, 1);
+  }
+  // The minimum at the best transform, with its gradient through D (as restoration_term).
+  std::vector<float> angle(static_cast<size_t>(n)), scale(static_cast<size_t>(n));
+  const auto t = r.transform.to(torch::kCPU).contiguous();
+  for (int64_t i = 0; i < n; ++i) angle[size_t(i)] = grid.angle(int(t[i].item<int64_t>())), scale[size_t(i)] = grid.scale(int(t[i].item<int64_t>()));
+  const auto turned = turn_images(target, torch::from_blob(angle.data(), {n}).clone().to(opts.device()),
+                                  torch::from_blob(scale.data(), {n}).clone().to(opts.device()), side);
+  const auto window = shift_images(turned, r.shift).narrow(2, o, s).narrow(3, o, s);
+  r.distance = energy + turned.pow(2).flatten(1).sum(1) - 2 * (reconstruction * window).flatten(1).sum(1);
+  return r;
+}
+
+Restoration restoration_term_by_loop(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift,
+                                     const TransformGrid& grid) {
+  const int64_t n = reconstruction.size(0), c = reconstruction.size(1), s = reconstruction.size(2), m = max_shift;
+  const int64_t side = turned_canvas_side(int(s), *std::max_element(grid.scales.begin(), grid.scales.end())) + 2 * m;
+  const int64_t o = (side - s) / 2;
+  const auto canvas_d = torch::constant_pad_nd(reconstruction, {o, o, o, o});
+  const auto opts = target.options().dtype(torch::kFloat64);
+  torch::Tensor best, best_shift, best_g;
+  for (int g = 0; g < grid.size(); ++g)
+    for (int64_t dy = -m; dy <= m; ++dy)
+      for (int64_t dx = -m; dx <= m; ++dx) {
+        // T I on the canvas: p_n = 2 M(-a) (k x_n - d) / ((S - 1) s) with k = (side - 1) / 2,
+        // x_n the canvas's normalised coordinates (docs/method.md, "Rotation and scale").
+        const double a = grid.angle(g) * M_PI / 180, ca = std::cos(a), sa = std::sin(a), f = 2.0 / ((s - 1) * grid.scale(g));
+        const double k = (side - 1) / 2.0;
+        const double theta[6] = {f * k * ca, -f * k * sa, -f * (ca * dx - sa * dy), f * k * sa, f * k * ca, -f * (sa * dx + ca * dy)};
+        const auto affine = torch::from_blob(const_cast<double*>(theta), {1, 2, 3}, torch::kFloat64).to(opts).expand({n, 2, 3});
+        const auto sample = torch::nn::functional::affine_grid(affine, {n, c, side, side}, true);
+        const auto moved = torch::nn::functional::grid_sample(
+            target.to(torch::kFloat64), sample,
+            torch::nn::functional::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(true));
+        const auto d = (canvas_d.to(torch::kFloat64) - moved).pow(2).flatten(1).sum(1);
+        const auto here = torch::tensor({dx, dy}, torch::kLong).view({1, 2}).expand({n, 2});
+        if (!best.defined()) {
+          best = d, best_shift = here.clone(), best_g = torch::full({n}, int64_t(g), torch::kLong);
+        } else {
+          const auto better = d < best;
+          best = torch::where(better, d, best);
+          best_shift = torch::where(better.view({n, 1}), here, best_shift);
+          best_g = torch::where(better, torch::full({n}, int64_t(g), torch::kLong), best_g);
+        }
+      }
+  return {best.to(torch::kFloat32), best_shift, best_g};
+}
+
 Restoration restoration_term_by_loop(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift) {
   const int64_t n = reconstruction.size(0), s = reconstruction.size(2), m = max_shift;
   // Both images on the extended canvas: the reconstruction is zero outside the window.
@@ -73,7 +168,7 @@ Restoration restoration_term_by_loop(const torch::Tensor& reconstruction, const 
         best_dy = torch::where(better.cpu(), torch::full({n}, dy, torch::kLong), best_dy);
       }
     }
-  return {best, torch::stack({best_dx, best_dy}, 1)};
+  return {best, torch::stack({best_dx, best_dy}, 1), torch::zeros({n}, torch::kLong)};
 }
 
 torch::Tensor sparseness_term(const torch::Tensor& descriptors) {
@@ -86,6 +181,22 @@ Composite composite(const torch::Tensor& digits, const torch::Tensor& background
   const auto paper = low + (high - low) * backgrounds.to(digits.device());
   return {(1 - digits) * paper + digits * ink, digits};
 }
+
+namespace {
+// Each image turned by its own random angle in [-max_rotation, max_rotation] and scale
+// max_scale^u, u uniform in [-1, 1], within its window (then shifted as any view).
+torch::Tensor turn_at_random(const torch::Tensor& images, std::mt19937_64& rng, const TrainConfig& config) {
+  const int64_t n = images.size(0);
+  std::uniform_real_distribution<double> unit(-1, 1);
+  std::vector<float> angle(static_cast<size_t>(n)), scale(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    angle[size_t(i)] = float(config.max_rotation * unit(rng));
+    scale[size_t(i)] = float(std::pow(config.max_scale, unit(rng)));
+  }
+  const auto on = [&](std::vector<float>& v) { return torch::from_blob(v.data(), {n}).clone().to(images.device()); };
+  return turn_images(images, on(angle), on(scale), images.size(2));
+}
+}  // namespace
 
 Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& config,
                  const BackgroundSource* backgrounds, const torch::Tensor& letters) {
@@ -115,6 +226,7 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   } else {  // the same window in every view and in the target, shifted with zero fill
     const auto placed = config.layout == Layout::text ? text_windows(glyphs, bs, rng) : digits;
     shifted = placed.repeat({batch.views, 1, 1, 1});
+    if (!transform_grid(config).identity()) shifted = turn_at_random(shifted, rng, config);
     if (config.max_shift > 0) shifted = shift_images(shifted, shifts);
   }
   if (config.kind != Kind::fg) {
@@ -207,7 +319,7 @@ Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& c
   }
   const auto reference = out.narrow(0, 0, bs);
   o.c_inv = invariance_term(reference, out.narrow(0, bs, (views - 1) * bs).view({views - 1, bs, -1, s, s})).mean();
-  o.c_res = config.max_shift > 0 ? restoration_term(out, targets, config.max_shift).distance.mean()
+  o.c_res = config.max_shift > 0 ? restoration_term(out, targets, config.max_shift, transform_grid(config)).distance.mean()
                                  : (out - targets).pow(2).flatten(1).sum(1).mean();
   o.c_spa = sparseness_term(descriptors.flatten(1)).mean();
   o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa;

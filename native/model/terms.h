@@ -11,6 +11,7 @@
 #include "data/training_pages.h"
 #include "model/network.h"
 #include "model/train_config.h"
+#include "transform_search.h"
 
 namespace tiae {
 
@@ -22,9 +23,15 @@ torch::Tensor shift_images(const torch::Tensor& images, const torch::Tensor& shi
 // reference [N, C, S, S]; views [K, N, C, S, S] -> [N], summed over the K views.
 torch::Tensor invariance_term(const torch::Tensor& reference, const torch::Tensor& views);
 
+// turn(angle, scale) of each image (shared/transform_search.h: degrees counter-clockwise,
+// about the window's centre, bilinear, zero outside) on a canvas of out_side px centred on
+// the window: images [N, C, S, S], angles and scales [N] -> [N, C, out_side, out_side].
+torch::Tensor turn_images(const torch::Tensor& images, const torch::Tensor& angles, const torch::Tensor& scales, int64_t out_side);
+
 struct Restoration {
-  torch::Tensor distance;  // [N]: min over shifts of ||D(E(I)) - T I||^2 (extended canvas)
-  torch::Tensor shift;     // [N, 2] int64: the argmin (dx, dy) = theta_hat
+  torch::Tensor distance;   // [N]: min over transforms of ||D(E(I)) - T I||^2 (extended canvas)
+  torch::Tensor shift;      // [N, 2] int64: the argmin's (dx, dy), theta_hat's shift
+  torch::Tensor transform;  // [N] int64: the argmin's rotation and scale, an index of the TransformGrid (0 for shifts alone)
 };
 
 // Restoration term, exact over all (2 m + 1)^2 shifts. On the extended canvas
@@ -33,10 +40,19 @@ struct Restoration {
 // shift without a gradient, and the term is then computed at that shift, which gives the
 // minimum's value and gradient at a third of the cost of differentiating the convolution.
 Restoration restoration_term(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift);
+// The same over shift x rotation x scale: the target turned once per point of `grid` on the
+// extended canvas (all of it counts in ||T I||^2), and the one-convolution shift search on
+// each; the minimum over all of them (ties: the first in transform_distances' order).
+Restoration restoration_term(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift,
+                             const TransformGrid& grid);
 
 // The same minimum by the definition: a loop over every shift, comparing on the extended
 // canvas. For tests and the benchmark only (289 passes instead of one convolution).
 Restoration restoration_term_by_loop(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift);
+// By the definition over the whole family: one resampling of the target per transform, the
+// shift folded into it (affine_grid), compared with D on a canvas that holds all of T I.
+Restoration restoration_term_by_loop(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift,
+                                     const TransformGrid& grid);
 
 // Sparseness term: ||E(I)||_1^2 / ||E(I)||_2^2 per descriptor [N, D] -> [N].
 torch::Tensor sparseness_term(const torch::Tensor& descriptors);

@@ -90,6 +90,13 @@ const std::vector<Setting>& training_settings() {
       number("lr_final", "--lr-final", "learning rate at the end of the cosine decay", &TrainConfig::lr_final, 0, 10, true),
       integer("views", "--views", "K: random shifts per digit per step for the invariance term", &TrainConfig::views, 1, 64),
       integer("max_shift", "--max-shift", "shifts in [-max, max] pixels", &TrainConfig::max_shift, 0, 128),
+      number("max_rotation", "--max-rotation", "views turned by up to this many degrees either way (0: none)", &TrainConfig::max_rotation,
+             0, 180),
+      integer("rotation_steps", "--rotation-steps", "angles C_res searches, evenly in [-max_rotation, max_rotation] (1 when it is 0)",
+              &TrainConfig::rotation_steps, 1, 361),
+      number("max_scale", "--max-scale", "views scaled by 1/max to max (1: none)", &TrainConfig::max_scale, 1, 4),
+      integer("scale_steps", "--scale-steps", "scales C_res searches, evenly in log scale (1 when max_scale is 1)", &TrainConfig::scale_steps,
+              1, 361),
       mode("layout", "--layout", "centred (digits as MNIST), text (kind fg: windows over lines of glyphs), page (kind fg: crops of "
                                 "photographed pages) or document (kinds tiae, ae: windows centred on a glyph of a line)",
            &TrainConfig::layout, parse_layout),
@@ -119,6 +126,10 @@ const std::vector<Setting>& training_settings() {
                                        "(weights, Adam and the terms stay float32)", &TrainConfig::precision, parse_precision),
   };
   return table;
+}
+
+TransformGrid transform_grid(const TrainConfig& c) {
+  return make_transform_grid(c.max_rotation, c.rotation_steps, c.max_scale, c.scale_steps);
 }
 
 void to_json(nlohmann::json& j, const TrainConfig& c) {
@@ -161,6 +172,13 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     throw std::runtime_error("data grasp is for kinds tiae and ae with layout centred");
   if (c.layout == Layout::document && (c.kind == Kind::fg || c.max_shift < 1))
     throw std::runtime_error("layout \"document\" is a setting of kinds tiae and ae with shifts (max_shift >= 1)");
+  try {
+    transform_grid(c);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string(e.what()) + " (max_rotation, rotation_steps, max_scale, scale_steps)");
+  }
+  if (!transform_grid(c).identity() && (c.kind == Kind::fg || c.layout != Layout::centred))
+    throw std::runtime_error("rotations and scales (max_rotation, max_scale) are settings of kinds tiae and ae with layout centred");
   if (c.page_documents > 0 && c.layout != Layout::page) throw std::runtime_error("page_documents is a setting of layout \"page\"");
   if (c.letters > 0 && (c.layout == Layout::centred || c.layout == Layout::page))
     throw std::runtime_error("letters are a setting of layouts \"text\" and \"document\"");

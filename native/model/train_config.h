@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/network_shape.h"
+#include "transform_search.h"
 
 namespace tiae {
 
@@ -65,6 +66,13 @@ struct TrainConfig {
   double lr_final = 3e-5;   // cosine decay from lr to lr_final over the run
   int views = 2;            // K: random shifts (or backgrounds) per image per step for C_inv
   int max_shift = 8;        // shifts dx, dy in [-max_shift, max_shift]; 0: no shifts
+  // Rotation and scale (kinds tiae and ae, layout centred): each view turned by a random
+  // angle in [-max_rotation, max_rotation] degrees and scaled by max_scale^u, u uniform in
+  // [-1, 1]; C_res searches the grid of transform_grid() (shared/transform_search.h).
+  double max_rotation = 0;
+  int rotation_steps = 1;
+  double max_scale = 1;
+  int scale_steps = 1;
   Layout layout = Layout::centred;
   // Layouts text and document: the fraction of glyphs that are letters of handwriting-style fonts
   // (data/font_glyphs.h) rather than MNIST digits, in [0, 1).
@@ -93,6 +101,9 @@ struct Setting {
 };
 // Every training setting, in the order configs list them.
 const std::vector<Setting>& training_settings();
+
+// The rotations and scales C_res searches (the identity alone for shift models).
+TransformGrid transform_grid(const TrainConfig& c);
 
 void to_json(nlohmann::json& j, const TrainConfig& c);
 // Unknown keys are an error (a typo must not silently train the wrong model); so are values

@@ -1,0 +1,150 @@
+#include "train/regressor_trainer.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "artifacts/model_card.h"
+#include "artifacts/model_folder.h"
+#include "artifacts/run_folder.h"
+#include "data/mnist_data.h"
+#include "io/files.h"
+#include "io/folder_lock.h"
+#include "io/output_path.h"
+#include "io/progress_bar.h"
+#include "model/regressor.h"
+
+namespace tiae {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The teacher's theta_hat for a batch of images.
+Restoration teacher_estimate(LoadedModel& teacher, const torch::Tensor& images, const TransformGrid& grid) {
+  torch::NoGradGuard no_grad;
+  const auto recon = teacher.network->decoder->forward(teacher.network->encoder->forward(images));
+  return restoration_term(recon, images, teacher.config.max_shift, grid);
+}
+
+// Digits at random placements of the teacher's family (draw_batch of a one-view run).
+torch::Tensor placed(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& teacher) {
+  TrainConfig one = teacher;
+  one.kind = Kind::ae, one.layout = Layout::centred;
+  return draw_batch(digits, rng, one, nullptr).inputs;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// R against the exact search on the test digits at random placements (seed 7), and the
+// time each takes per image here (the better of 3 passes over all of them).
+nlohmann::json compare_with_search(Regressor& r, LoadedModel& teacher, const TransformGrid& grid) {
+  torch::NoGradGuard no_grad;
+  r->eval();
+  const auto split = load_mnist_split(find_mnist_package());
+  const int64_t n = split.test.count();
+  const auto digits = torch::from_blob(const_cast<float*>(split.test.images.data()), {n, 1, 32, 32}).clone();
+  std::mt19937_64 rng(7);
+  const auto images = placed(digits, rng, teacher.config);
+  double search_s = 1e9, regressor_s = 1e9;
+  torch::Tensor exact, predicted;
+  for (int pass = 0; pass < 3; ++pass) {
+    auto t = std::chrono::steady_clock::now();
+    exact = regressor_targets(teacher_estimate(teacher, images, grid), grid);
+    search_s = std::min(search_s, seconds_since(t));
+    t = std::chrono::steady_clock::now();
+    predicted = r->forward(images);
+    regressor_s = std::min(regressor_s, seconds_since(t));
+  }
+  const auto d = (predicted - exact).narrow(1, 0, 2);
+  nlohmann::json m = {{"test_digits", n},
+                      {"protocol_seed", 7},
+                      {"shift_error_px_mean", d.pow(2).sum(1).sqrt().mean().item<double>()},
+                      {"shift_within_1px", (d.abs().amax(1) <= 1).to(torch::kFloat64).mean().item<double>()},
+                      {"search_ms_per_image", 1000 * search_s / double(n)},
+                      {"regressor_ms_per_image", 1000 * regressor_s / double(n)},
+                      {"threads", torch::get_num_threads()}};
+  if (predicted.size(1) == 4) {
+    m["angle_error_deg_mean"] = (predicted.select(1, 2) - exact.select(1, 2)).abs().mean().item<double>();
+    m["scale_error_mean"] = (predicted.select(1, 3) / exact.select(1, 3)).log().abs().exp().mean().item<double>() - 1;
+  }
+  return m;
+}
+
+void save_regressor(Regressor& r, const std::string& path) {
+  WeightMap weights;
+  for (const auto& item : r->named_parameters()) {
+    const auto t = item.value().detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    weights["regressor." + item.key()] = {t.sizes().vec(), std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel())};
+  }
+  write_weights_file(path, weights);
+}
+
+}  // namespace
+
+std::string teacher_checksum(const std::string& folder) {
+  const fs::path dir(folder);
+  if (fs::exists(dir / "model.json")) {
+    const auto card = read_model_card(folder);
+    return file_checksum((dir / card.encoder_file).string()) + " " + file_checksum((dir / card.decoder_file).string());
+  }
+  return file_checksum(run_weights_path(folder));
+}
+
+nlohmann::json train_regressor(const RegressorOptions& o) {
+  check_output_folder(o.out_dir, {o.teacher});
+  fs::create_directories(fs::absolute(o.out_dir).parent_path());
+  const FolderLock lock(o.out_dir);  // one writer at a time
+  torch::set_num_threads(o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency())));
+  torch::manual_seed(o.seed);
+  auto teacher = load_model(o.teacher, torch::kCPU);
+  if (teacher.config.kind != Kind::tiae || teacher.config.layout != Layout::centred || teacher.config.data != Dataset::mnist)
+    throw std::runtime_error(o.teacher + ": a regressor learns the estimates of a TIAE of centred digits (kind tiae, data mnist)");
+  const auto grid = transform_grid(teacher.config);
+  Regressor r(teacher.config.network.channels, regressor_outputs(grid));
+  torch::optim::Adam adam(r->parameters(), torch::optim::AdamOptions(o.lr));
+  const auto split = load_mnist_split(find_mnist_package());
+  const int64_t n = split.train.count();
+  const auto digits = torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, 32, 32}).clone();
+  nlohmann::json record = {{"teacher", o.teacher}, {"teacher_checksum", teacher_checksum(o.teacher)}, {"outputs", regressor_outputs(grid)},
+                           {"prior", "centroid"}, {"epochs", o.epochs}, {"batch", o.batch}, {"lr", o.lr}, {"lr_final", o.lr_final}, {"seed", o.seed},
+                           {"data", "the 8,000 MNIST training digits at random placements of the teacher's family; targets: the "
+                                    "teacher's exact search (no labels)"},
+                           {"log", nlohmann::json::array()}};
+  const long steps = long((n + o.batch - 1) / o.batch), total = steps * o.epochs;
+  for (int epoch = 0; epoch < o.epochs; ++epoch) {
+    std::mt19937_64 rng(o.seed * 1000003ull + uint64_t(epoch));
+    const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kLong));
+    r->train();
+    double sum = 0;
+    ProgressBar bar(fmt::format("regressor epoch {}/{}", epoch + 1, o.epochs), steps, o.progress);
+    for (long b = 0; b < steps; ++b) {
+      const double t = double(epoch * steps + b) / std::max(1L, total - 1);
+      for (auto& g : adam.param_groups()) g.options().set_lr(o.lr_final + 0.5 * (o.lr - o.lr_final) * (1 + std::cos(M_PI * t)));
+      const int64_t lo = b * o.batch, bs = std::min<int64_t>(o.batch, n - lo);
+      const auto images = placed(digits.index_select(0, order.narrow(0, lo, bs)), rng, teacher.config);
+      const auto target = regressor_targets(teacher_estimate(teacher, images, grid), grid);
+      adam.zero_grad();
+      const auto loss = regressor_error(r->forward(images), target).mean();
+      loss.backward();
+      adam.step();
+      sum += loss.item<double>();
+      bar.update(b + 1, fmt::format("error {:.3f}", sum / double(b + 1)));
+    }
+    bar.finish();
+    record["log"].push_back({{"epoch", epoch + 1}, {"error", sum / double(steps)}, {"seconds", bar.seconds()}});
+    fmt::print("regressor epoch {:>3}/{}  error {:.4f}  {:.1f} s\n", epoch + 1, o.epochs, sum / double(steps), bar.seconds());
+  }
+  record["metrics"] = compare_with_search(r, teacher, grid);
+  fs::create_directories(o.out_dir);
+  save_regressor(r, (fs::path(o.out_dir) / "regressor.bin").string());
+  write_json_file((fs::path(o.out_dir) / "regressor.json").string(), record);
+  return record;
+}
+
+}  // namespace tiae
