@@ -25,6 +25,7 @@ struct EvalOptions {
   int max_shift = 8;  // the protocol's shifts of the test digits (each model searches its card's range)
   bool progress = true;
   bool real_pages_only = false;  // foreground models: only the real pages (data/real-pages), not the digits and synthetic pages
+  bool document_tuning = false;  // document models: score the tuning pages (what settings are chosen on), not the held-out ones
 };
 
 // `runs`: training run folders or released model folders (model_folder.h); each model is
