@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <cstdlib>
+#include <tuple>
+#include <vector>
 
 #include "page_ink.h"
 #include "resample.h"
@@ -118,6 +119,46 @@ const std::vector<Peak>& DocumentAnalysis::peaks() const {
   return peaks_;
 }
 
+bool DocumentAnalysis::settle_on_mark(double x, double y, double& cx, double& cy) const {
+  // The ink pixel nearest the peak within 0.4 of a glyph, then its 8-connected mark of
+  // ink > 0; a mark that fits in 1.2 glyphs square and stands at least 0.4 of a glyph high
+  // holds one character (set apart), and its ink's centre of mass is that character's.
+  const double g = options_.window.model_glyph_size;
+  const int reach = int(std::ceil(0.4 * g)), most = int(std::ceil(1.2 * g));
+  const int x0 = int(std::floor(x)), y0 = int(std::floor(y));
+  long start = -1;
+  double nearest = INFINITY;
+  for (int v = std::max(0, y0 - reach); v <= std::min(work_h_ - 1, y0 + reach); ++v)
+    for (int u = std::max(0, x0 - reach); u <= std::min(work_w_ - 1, x0 + reach); ++u)
+      if (ink_[size_t(v) * work_w_ + u] > 0)
+        if (const double d = std::hypot(u - x, v - y); d < nearest && d <= reach) nearest = d, start = long(v) * work_w_ + u;
+  if (start < 0) return false;
+  std::vector<long> stack{start};
+  std::vector<bool> in(ink_.size(), false);
+  in[size_t(start)] = true;
+  int lo_x = int(start % work_w_), hi_x = lo_x, lo_y = int(start / work_w_), hi_y = lo_y;
+  double sum = 0, mx = 0, my = 0;
+  while (!stack.empty()) {
+    const long i = stack.back();
+    stack.pop_back();
+    const int u = int(i % work_w_), v = int(i / work_w_);
+    lo_x = std::min(lo_x, u), hi_x = std::max(hi_x, u), lo_y = std::min(lo_y, v), hi_y = std::max(hi_y, v);
+    if (hi_x - lo_x + 1 > most || hi_y - lo_y + 1 > most) return false;  // more than one character, or not one
+    const double w = ink_[size_t(i)];
+    sum += w, mx += w * (u + 0.5), my += w * (v + 0.5);
+    for (int dv = -1; dv <= 1; ++dv)
+      for (int du = -1; du <= 1; ++du) {
+        const int a = u + du, b = v + dv;
+        if (a < 0 || a >= work_w_ || b < 0 || b >= work_h_) continue;
+        const long j = long(b) * work_w_ + a;
+        if (!in[size_t(j)] && ink_[size_t(j)] > 0) in[size_t(j)] = true, stack.push_back(j);
+      }
+  }
+  if (hi_y - lo_y + 1 < 0.4 * g || sum <= 0) return false;  // a fragment, a dot
+  cx = mx / sum, cy = my / sum;
+  return true;
+}
+
 std::pair<double, double> DocumentAnalysis::settle_on_ink(double x, double y) const {
   // The votes say which character; where its centre is, its ink says: two steps towards the
   // ink's centre of mass under a Gaussian window of a third of a glyph around it (the
@@ -170,13 +211,14 @@ void DocumentAnalysis::find_peaks() {
         }
       if (top) candidates.push_back({float(x), float(y), v});
     }
-  // Strongest first, each settled on its ink; one that settles where a stronger one already
+  // Strongest first, each settled on its ink (on its mark's centre when the mark holds one
+  // character, else the two steps of settle_on_ink); one that settles where a stronger one already
   // is joins it.
   std::stable_sort(candidates.begin(), candidates.end(), [](const Peak& a, const Peak& b) { return a.score > b.score; });
   std::vector<std::pair<double, double>> settled;
   for (const auto& c : candidates) {
-    const auto at = settle_on_ink(c.x, c.y);
-    const double x = at.first, y = at.second;  // (a lambda cannot capture structured bindings in C++17)
+    double x = 0, y = 0;
+    if (!settle_on_mark(c.x, c.y, x, y)) std::tie(x, y) = settle_on_ink(c.x, c.y);  // (a lambda cannot capture structured bindings in C++17)
     if (std::any_of(settled.begin(), settled.end(), [&](const auto& q) { return std::hypot(q.first - x, q.second - y) < r; }))
       continue;
     settled.emplace_back(x, y);

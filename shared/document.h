@@ -78,6 +78,7 @@ class DocumentAnalysis {
   void cut(const std::vector<std::pair<int, int>>& corners, int b, float* out) const;
   void find_peaks();
   std::pair<double, double> settle_on_ink(double x, double y) const;
+  bool settle_on_mark(double x, double y, double& cx, double& cy) const;  // false: no single-character mark there
 
   DocumentOptions options_;
   int width_, height_, work_w_, work_h_;

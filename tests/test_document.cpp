@@ -167,6 +167,54 @@ TEST_CASE("on grainy paper the peaks are the shapes' and nothing else") {
   }
 }
 
+namespace {
+
+// An L (a 3 px stem 17 high, a 3 px foot 12 long) with its top left corner at (x0, y0), ink 1.
+void draw_l(std::vector<float>& ink, int w, int x0, int y0) {
+  for (int y = y0; y < y0 + 17; ++y)
+    for (int x = x0; x < x0 + 12; ++x)
+      if (x < x0 + 3 || y >= y0 + 14) ink[size_t(y) * w + x] = 1.f;
+}
+
+}  // namespace
+
+TEST_CASE("a peak whose canonical shape sits off a character set apart lands on the centre of the character's ink") {
+  // The stand-in decoder draws the L 4 px right of where the windows' L is (as the page model
+  // does for characters it never saw): the votes pile up 4 px off, and the peak must come
+  // back to the centre of mass of the L's own ink, which the test computes from its pixels.
+  const int w = 170, h = 110;
+  std::vector<float> ink(size_t(w) * h, 0.f);
+  std::vector<std::pair<double, double>> centres;
+  for (int row = 0; row < 2; ++row)
+    for (int col = 0; col < 5; ++col) {
+      const int x0 = 14 + 30 * col + row, y0 = 16 + 45 * row;
+      std::vector<float> one(size_t(w) * h, 0.f);
+      draw_l(one, w, x0, y0);
+      double sum = 0, mx = 0, my = 0;
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+          if (one[size_t(y) * w + x] > 0) sum += 1, mx += x + 0.5, my += y + 0.5;
+      centres.emplace_back(mx / sum, my / sum);
+      draw_l(ink, w, x0, y0);
+    }
+  std::vector<float> page(ink.size());
+  for (size_t i = 0; i < ink.size(); ++i) page[i] = 1.f - 0.9f * ink[i];
+  // The canonical L: its ink's centre of mass 4 px right of the window's centre.
+  std::vector<float> canonical(P * P, 0.f);
+  const double cx = centres[0].first - 14, cy = centres[0].second - 16;  // the L's centre from its corner
+  draw_l(canonical, P, int(std::lround(P / 2.0 + 4 - cx)), int(std::lround(P / 2.0 - cy)));
+  tiae::DocumentAnalysis job(page, w, h, options(2));
+  scan(job, canonical);
+  const auto& peaks = job.peaks();
+  REQUIRE(peaks.size() == centres.size());
+  for (const auto& [x, y] : centres) {
+    double nearest = INFINITY;
+    for (const auto& p : peaks) nearest = std::min(nearest, std::hypot(p.x - x, p.y - y));
+    INFO("L centred at " << x << ", " << y);
+    CHECK(nearest <= 0.5);
+  }
+}
+
 TEST_CASE("mean shift separates well-apart groups and labels each point by its group") {
   std::mt19937 rng(3);
   std::normal_distribution<float> noise(0.f, 0.3f);
