@@ -114,7 +114,7 @@ int glyphs_sharing_a_mark(const tiae::DocumentPage& page, const std::vector<floa
 
 }  // namespace
 
-TEST_CASE("on touching pages most glyphs' inks connect with a neighbour's; on clean pages none do") {
+TEST_CASE("on touching pages most glyphs' inks connect with a neighbour's, and on clean pages none do") {
   const auto digits = tiae::load_mnist_split(tiae::find_mnist_package()).test;
   // The clean page's gray is 0.95 - 0.85 ink + grain: its ink back from the gray.
   const auto ink_of = [](const tiae::DocumentPage& page) {
