@@ -13,6 +13,7 @@ apt_packages=(
   python3-sklearn                    # the independent mean shift the core's is tested against; the held-out UCI digits
   fonts-bwht fonts-klee              # handwriting fonts of the synthetic flyers
   fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-humor-sans fonts-comic-neue fonts-rufscript  # letters for training (not the flyers')
+  fonts-dejavu-core fonts-liberation # print of the document evaluation's touching pages
   libonnx-dev libprotobuf-dev protobuf-compiler  # writing ONNX files
   zlib1g-dev                         # CRC-32 checksums of checkpoints and model files
   catch2 libcli11-dev nlohmann-json3-dev libfmt-dev

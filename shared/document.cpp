@@ -2,151 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <stdexcept>
+#include <tuple>
+#include <vector>
 
+#include "page_ink.h"
 #include "resample.h"
 #include "shift_search.h"
 
 namespace tiae {
 
 namespace {
-
-double squared_distance(const float* a, const double* b, int dims) {
-  double d = 0;
-  for (int k = 0; k < dims; ++k) d += (a[k] - b[k]) * (a[k] - b[k]);
-  return d;
-}
-
-// One seed's climb: returns its converged mean and how many points lie within bandwidth
-// of it (0 when none did, and the seed is dropped).
-std::pair<std::vector<double>, int> climb(const std::vector<float>& points, int dims, const float* seed, double bandwidth) {
-  const size_t n = points.size() / size_t(dims);
-  const double radius2 = bandwidth * bandwidth, stop = 1e-3 * bandwidth;
-  std::vector<double> mean(seed, seed + dims);
-  std::vector<double> next(static_cast<size_t>(dims));
-  int within = 0;
-  for (int step = 0;; ++step) {
-    std::fill(next.begin(), next.end(), 0.0);
-    within = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const float* p = &points[i * size_t(dims)];
-      if (squared_distance(p, mean.data(), dims) > radius2) continue;
-      ++within;
-      for (int k = 0; k < dims; ++k) next[size_t(k)] += p[k];
-    }
-    if (within == 0) break;
-    double moved = 0;
-    for (int k = 0; k < dims; ++k) {
-      next[size_t(k)] /= within;
-      moved += (next[size_t(k)] - mean[size_t(k)]) * (next[size_t(k)] - mean[size_t(k)]);
-    }
-    mean.swap(next);
-    if (std::sqrt(moved) < stop || step == 300) break;
-  }
-  return {mean, within};
-}
-
-}  // namespace
-
-MeanShiftResult mean_shift(const std::vector<float>& points, int dims, double bandwidth) {
-  if (dims < 1 || points.size() % size_t(dims) != 0) throw std::invalid_argument("mean_shift: points are not n x dims");
-  if (!(bandwidth > 0) || !std::isfinite(bandwidth)) throw std::invalid_argument("mean_shift: bandwidth must be a positive number");
-  const size_t n = points.size() / size_t(dims);
-  // Converged centres with their strength; identical centres are one (as a dict of tuples).
-  std::map<std::vector<double>, int> strength;
-  for (size_t i = 0; i < n; ++i) {
-    auto [centre, within] = climb(points, dims, &points[i * size_t(dims)], bandwidth);
-    if (within > 0) strength[centre] = within;
-  }
-  std::vector<std::pair<std::vector<double>, int>> order(strength.begin(), strength.end());
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first > b.first;
-  });
-  MeanShiftResult r;
-  r.dims = dims;
-  std::vector<bool> kept(order.size(), true);
-  std::vector<float> centre(static_cast<size_t>(dims));
-  for (size_t i = 0; i < order.size(); ++i) {
-    if (!kept[i]) continue;
-    std::copy(order[i].first.begin(), order[i].first.end(), centre.begin());
-    for (size_t j = i + 1; j < order.size(); ++j)
-      if (squared_distance(centre.data(), order[j].first.data(), dims) <= bandwidth * bandwidth) kept[j] = false;
-    r.centres.insert(r.centres.end(), order[i].first.begin(), order[i].first.end());
-  }
-  r.labels.assign(n, 0);
-  const std::vector<double> centres(r.centres.begin(), r.centres.end());
-  for (size_t i = 0; i < n; ++i) {
-    double best = INFINITY;
-    for (int c = 0; c < r.clusters(); ++c) {
-      const double d = squared_distance(&points[i * size_t(dims)], &centres[size_t(c) * dims], dims);
-      if (d < best) best = d, r.labels[i] = c;
-    }
-  }
-  return r;
-}
-
-std::vector<int> cluster_representatives(const std::vector<float>& points, const MeanShiftResult& clusters) {
-  const int dims = clusters.dims;
-  std::vector<int> nearest(size_t(clusters.clusters()), -1);
-  std::vector<double> best(nearest.size(), INFINITY);
-  const std::vector<double> centres(clusters.centres.begin(), clusters.centres.end());
-  for (size_t i = 0; i < clusters.labels.size(); ++i) {
-    const size_t c = size_t(clusters.labels[i]);
-    const double d = squared_distance(&points[i * size_t(dims)], &centres[c * size_t(dims)], dims);
-    if (d < best[c]) best[c] = d, nearest[c] = int(i);
-  }
-  return nearest;
-}
-
-double estimate_bandwidth(const std::vector<float>& points, int dims, double quantile) {
-  if (dims < 1 || points.empty() || points.size() % size_t(dims) != 0)
-    throw std::invalid_argument("estimate_bandwidth: points are not n x dims, n >= 1");
-  const size_t n = points.size() / size_t(dims);
-  const size_t k = std::max<size_t>(1, size_t(double(n) * quantile));
-  if (k > n) throw std::invalid_argument("estimate_bandwidth: quantile must be at most 1");
-  double sum = 0;
-  std::vector<double> d(n), p(static_cast<size_t>(dims));
-  for (size_t i = 0; i < n; ++i) {
-    std::copy(&points[i * size_t(dims)], &points[i * size_t(dims)] + dims, p.begin());
-    for (size_t j = 0; j < n; ++j) d[j] = squared_distance(&points[j * size_t(dims)], p.data(), dims);
-    std::nth_element(d.begin(), d.begin() + long(k - 1), d.end());
-    sum += std::sqrt(d[k - 1]);
-  }
-  return sum / double(n);
-}
-
-MeanShiftResult cluster_descriptors(const std::vector<float>& points, int dims, double quantile) {
-  return mean_shift(points, dims, std::max(1e-6, estimate_bandwidth(points, dims, quantile)));
-}
-
-namespace {
-
-// Writing as ink in [0, 1], white on black as the model's glyphs: the paper's brightness
-// is the largest gray value within `radius` (a box, so uneven lighting of a scan does not
-// turn into ink), and ink is how much darker than the paper a pixel is, relative to it,
-// with a dead zone for the paper's grain: 10 % darker is still paper, 70 % is full ink.
-std::vector<float> ink_from_gray(const std::vector<float>& gray, int w, int h, int radius) {
-  auto running_max = [&](const std::vector<float>& in, bool along_x) {
-    std::vector<float> out(in.size());
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        float m = 0;
-        const int c = along_x ? x : y, len = along_x ? w : h;
-        for (int t = std::max(0, c - radius); t <= std::min(len - 1, c + radius); ++t)
-          m = std::max(m, along_x ? in[size_t(y) * w + t] : in[size_t(t) * w + x]);
-        out[size_t(y) * w + x] = m;
-      }
-    return out;
-  };
-  const auto paper = running_max(running_max(gray, true), false);
-  std::vector<float> ink(gray.size());
-  for (size_t i = 0; i < gray.size(); ++i) {
-    const float darker = (paper[i] - gray[i]) / std::max(paper[i], 0.2f);
-    ink[i] = std::clamp((darker - 0.1f) / 0.6f, 0.f, 1.f);
-  }
-  return ink;
-}
 
 // Separable Gaussian blur (sigma in px, truncated at 3 sigma, zero outside).
 std::vector<float> blur(const std::vector<float>& in, int w, int h, float sigma) {
@@ -191,7 +57,7 @@ DocumentAnalysis::DocumentAnalysis(std::vector<float> gray, int width, int heigh
   work_w_ = int(std::max(1.0, std::round(width * scale)));  // check() bounded both
   work_h_ = int(std::max(1.0, std::round(height * scale)));
   const auto work = resize_image(gray.data(), width, height, work_w_, work_h_);
-  ink_ = ink_from_gray(work, work_w_, work_h_, o.patch);
+  ink_ = page_ink(work, work_w_, work_h_, o.patch / 2).ink;
   // Window centres every `stride` px over the whole page (a window sticks out of the page
   // by half its side at most; outside the page is paper, no ink).
   for (int y : starts(work_h_, o.stride))
@@ -253,13 +119,55 @@ const std::vector<Peak>& DocumentAnalysis::peaks() const {
   return peaks_;
 }
 
+bool DocumentAnalysis::settle_on_mark(double x, double y, double& cx, double& cy) const {
+  // The ink pixel nearest the peak within 0.4 of a glyph, then its 8-connected mark of
+  // ink > 0; a mark that fits in 1.2 glyphs square and stands at least 0.4 of a glyph high
+  // holds one character (set apart), and its ink's centre of mass is that character's.
+  const double g = options_.window.model_glyph_size;
+  const int reach = int(std::ceil(0.4 * g)), most = int(std::ceil(1.2 * g));
+  const int x0 = int(std::floor(x)), y0 = int(std::floor(y));
+  long start = -1;
+  double nearest = INFINITY;
+  for (int v = std::max(0, y0 - reach); v <= std::min(work_h_ - 1, y0 + reach); ++v)
+    for (int u = std::max(0, x0 - reach); u <= std::min(work_w_ - 1, x0 + reach); ++u)
+      if (ink_[size_t(v) * work_w_ + u] > 0)
+        if (const double d = std::hypot(u - x, v - y); d < nearest && d <= reach) nearest = d, start = long(v) * work_w_ + u;
+  if (start < 0) return false;
+  std::vector<long> stack{start};
+  std::vector<bool> in(ink_.size(), false);
+  in[size_t(start)] = true;
+  int lo_x = int(start % work_w_), hi_x = lo_x, lo_y = int(start / work_w_), hi_y = lo_y;
+  double sum = 0, mx = 0, my = 0;
+  while (!stack.empty()) {
+    const long i = stack.back();
+    stack.pop_back();
+    const int u = int(i % work_w_), v = int(i / work_w_);
+    lo_x = std::min(lo_x, u), hi_x = std::max(hi_x, u), lo_y = std::min(lo_y, v), hi_y = std::max(hi_y, v);
+    if (hi_x - lo_x + 1 > most || hi_y - lo_y + 1 > most) return false;  // more than one character, or not one
+    const double w = ink_[size_t(i)];
+    sum += w, mx += w * (u + 0.5), my += w * (v + 0.5);
+    for (int dv = -1; dv <= 1; ++dv)
+      for (int du = -1; du <= 1; ++du) {
+        const int a = u + du, b = v + dv;
+        if (a < 0 || a >= work_w_ || b < 0 || b >= work_h_) continue;
+        const long j = long(b) * work_w_ + a;
+        if (!in[size_t(j)] && ink_[size_t(j)] > 0) in[size_t(j)] = true, stack.push_back(j);
+      }
+  }
+  if (hi_y - lo_y + 1 < 0.4 * g || sum <= 0) return false;  // a fragment, a dot
+  cx = mx / sum, cy = my / sum;
+  return true;
+}
+
 std::pair<double, double> DocumentAnalysis::settle_on_ink(double x, double y) const {
-  // The votes say which character; where its centre is, its ink says: five steps to the
+  // The votes say which character; where its centre is, its ink says: two steps towards the
   // ink's centre of mass under a Gaussian window of a third of a glyph around it (the
-  // canonical shape of a character the model never saw can sit a few pixels off it).
+  // canonical shape of a character the model never saw can sit a few pixels off it). Two,
+  // not the first release's five: where characters touch, further steps slide the peak onto
+  // the neighbour's ink (chosen on the tuning pages of configs/document-pages-split.json).
   const double sigma = options_.window.model_glyph_size / 3;
   const int r = int(std::ceil(2 * sigma));
-  for (int step = 0; step < 5; ++step) {
+  for (int step = 0; step < 2; ++step) {
     double sum = 0, mx = 0, my = 0;
     const int cx = int(std::lround(x)), cy = int(std::lround(y));
     for (int v = std::max(0, cy - r); v <= std::min(work_h_ - 1, cy + r); ++v)
@@ -283,10 +191,12 @@ void DocumentAnalysis::find_peaks() {
         const int px = std::min(width_ - 1, int(x * sx)), py = std::min(height_ - 1, int(y * sy));
         heatmap_[size_t(py) * width_ + px] += v;
       }
-  // A peak: the largest smoothed vote count within a third of a glyph (ties: the first
-  // in reading order), with at least a fifth of the votes a glyph alone gets.
+  // A peak: the largest smoothed vote count within 0.4 of a glyph (ties: the first in
+  // reading order), with at least a fifth of the votes a glyph alone gets (0.4, not the
+  // first release's third: with fewer settling steps, a wide capital's two vote piles
+  // otherwise stay two peaks; chosen on the tuning pages).
   const auto score = blur(votes_, work_w_, work_h_, 1.f);
-  const int r = std::max(2, int(std::lround(o.model_glyph_size / 3)));
+  const int r = std::max(2, int(std::lround(o.model_glyph_size / 2.5)));
   const float least = 0.2f * float(2 * options_.max_shift / o.stride) * float(2 * options_.max_shift / o.stride);
   std::vector<Peak> candidates;  // in work px
   for (int y = 0; y < work_h_; ++y)
@@ -301,13 +211,14 @@ void DocumentAnalysis::find_peaks() {
         }
       if (top) candidates.push_back({float(x), float(y), v});
     }
-  // Strongest first, each settled on its ink; one that settles where a stronger one already
+  // Strongest first, each settled on its ink (on its mark's centre when the mark holds one
+  // character, else the two steps of settle_on_ink); one that settles where a stronger one already
   // is joins it.
   std::stable_sort(candidates.begin(), candidates.end(), [](const Peak& a, const Peak& b) { return a.score > b.score; });
   std::vector<std::pair<double, double>> settled;
   for (const auto& c : candidates) {
-    const auto at = settle_on_ink(c.x, c.y);
-    const double x = at.first, y = at.second;  // (a lambda cannot capture structured bindings in C++17)
+    double x = 0, y = 0;
+    if (!settle_on_mark(c.x, c.y, x, y)) std::tie(x, y) = settle_on_ink(c.x, c.y);  // (a lambda cannot capture structured bindings in C++17)
     if (std::any_of(settled.begin(), settled.end(), [&](const auto& q) { return std::hypot(q.first - x, q.second - y) < r; }))
       continue;
     settled.emplace_back(x, y);

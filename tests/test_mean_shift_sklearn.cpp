@@ -1,4 +1,4 @@
-// The core's mean shift and bandwidth estimate (shared/document.h) against scikit-learn's
+// The core's mean shift and bandwidth estimate (shared/mean_shift.h) against scikit-learn's
 // MeanShift and estimate_bandwidth (Debian's python3-sklearn) on the same points: the same
 // bandwidth, and the same partition of at least 99 % of the points up to relabelling.
 #include <catch2/catch.hpp>
@@ -9,7 +9,7 @@
 #include <random>
 #include <sstream>
 
-#include "document.h"
+#include "mean_shift.h"
 
 namespace {
 

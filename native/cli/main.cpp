@@ -174,6 +174,9 @@ Action add_eval(CLI::App& app) {
                 "foreground models: score the real pages (data/real-pages) alone, not the digits and synthetic pages");
   cmd->add_option("--adapt-seconds", o->eval.adapt_seconds, "foreground models: also score the real pages through extract --adapt "
                                                             "with this budget")->check(CLI::Range(1.0, 600.0));
+  cmd->add_flag("--tuning-pages", o->eval.document_tuning,
+                "document models: score the tuning pages of configs/document-pages-split.json (what settings are chosen on) "
+                "instead of the held-out ones");
   return [o] {
     o->eval.progress = !o->no_progress;
     evaluate(o->runs, o->eval);
@@ -437,6 +440,7 @@ Action add_flyers(CLI::App& app) {
     std::string out;
     int count = 6, first = 0;
     bool hard = false, documents = false;
+    std::string kind = "clean";
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("-o,--out", o->out, "folder for flyer-<i>.png and flyer-<i>-ink.png")->required();
@@ -448,11 +452,13 @@ Action add_flyers(CLI::App& app) {
                                    "coloured dark or light ink, glyphs 15-60 px, blur, noise, JPEG");
   cmd->add_flag("--documents", o->documents, "the document pages of `tiae eval` for documents instead (document-<i>.png, "
                                              "and document-<i>.json: every glyph's centre and identity)");
+  cmd->add_option("--kind", o->kind, "with --documents: clean, grainy (grain, stains, uneven light, JPEG) or touching "
+                                     "(neighbouring glyphs touch)")->capture_default_str();
   return [o] {
 #ifdef TIAE_HAVE_OPENCV
     check_output_folder(o->out, {});
     if (o->documents) {
-      write_document_pages(o->out, o->first, o->count);
+      write_document_pages(o->out, parse_document_page_kind(o->kind), o->first, o->count);
       fmt::print("{}/document-{}..{}.png and .json\n", o->out, o->first, o->first + o->count - 1);
       return;
     }

@@ -76,15 +76,19 @@ SizedGlyphs size_glyphs(const torch::Tensor& cpu, const std::vector<float>& scal
   return out;
 }
 
+// How a line sets its glyphs apart: spaced, in words, or touching (boxes a little overlapping).
+enum class Spacing { spaced, words, touching };
+
 // A line of glyphs on the canvas from `left` rightwards (or leftwards from `right` when
 // `leftwards`) up to the canvas border, bottoms on `bottom`.
 void write_line(const std::vector<Glyph>& set, std::vector<float>& canvas, int side, float from, float bottom,
-                float height, bool leftwards, std::mt19937_64& rng) {
-  const bool spaced = rng() % 3 == 0;
+                float height, bool leftwards, Spacing spacing, std::mt19937_64& rng) {
   for (float at = from; leftwards ? at > 0 : at < side;) {
     const Glyph& g = set[rng() % set.size()];
     const int width = g.x1 - g.x0 + 1, wobble = int(std::lround(uniform(rng, -0.1f, 0.1f) * height));
-    float gap = spaced ? uniform(rng, 0.2f, 0.8f) * height : uniform(rng, 0.05f, 0.2f) * height;
+    float gap = spacing == Spacing::spaced  ? uniform(rng, 0.2f, 0.8f) * height
+                : spacing == Spacing::words ? uniform(rng, 0.05f, 0.2f) * height
+                                            : uniform(rng, -0.17f, 0.0f) * height;
     if (rng() % 5 == 0) gap += uniform(rng, 0.4f, 1.0f) * height;  // a word gap
     if (leftwards) {
       at -= gap + float(width);
@@ -98,7 +102,7 @@ void write_line(const std::vector<Glyph>& set, std::vector<float>& canvas, int s
 
 }  // namespace
 
-torch::Tensor centred_glyph_windows(const torch::Tensor& glyphs, int64_t count, const torch::Tensor& shifts,
+torch::Tensor centred_glyph_windows(const torch::Tensor& glyphs, int64_t count, const torch::Tensor& shifts, double touching,
                                     std::mt19937_64& rng) {
   const int s = int(glyphs.size(2)), side = 3 * s;
   const int64_t views = shifts.size(0) / count;
@@ -120,15 +124,23 @@ torch::Tensor centred_glyph_windows(const torch::Tensor& glyphs, int64_t count, 
     const auto [mx, my] = centre_of_mass(g);
     const int left = int(std::lround(side / 2.0 - mx)) + g.x0, bottom = int(std::lround(side / 2.0 - my)) + g.y1;
     paste(g, canvas, side, left, bottom);
+    // A line touches or not (drawn only when asked for, so that touching 0 trains with the
+    // first release's draws); each side of the centre glyph draws its spacing otherwise.
+    const auto touches = [&] { return touching > 0 && uniform(rng, 0, 1) < touching; };
+    const auto spacing = [&](bool touch) {
+      const auto apart = rng() % 3 == 0 ? Spacing::spaced : Spacing::words;
+      return touch ? Spacing::touching : apart;
+    };
     if (rng() % 4 != 0) {  // most glyphs have neighbours on their line
-      write_line(set, canvas, side, float(left + g.x1 - g.x0 + 1), float(bottom), height, false, rng);
-      write_line(set, canvas, side, float(left), float(bottom), height, true, rng);
+      const bool touch = touches();
+      write_line(set, canvas, side, float(left + g.x1 - g.x0 + 1), float(bottom), height, false, spacing(touch), rng);
+      write_line(set, canvas, side, float(left), float(bottom), height, true, spacing(touch), rng);
     }
     const float pitch = height * uniform(rng, 1.4f, 2.2f);
     for (int sign : {-1, 1})
       if (rng() % 3 != 0)
         for (float b = bottom + sign * pitch; b > 0 && b < side + height; b += sign * pitch)
-          write_line(set, canvas, side, uniform(rng, 0, float(s)), b, height, false, rng);
+          write_line(set, canvas, side, uniform(rng, 0, float(s)), b, height, false, spacing(touches()), rng);
     for (int64_t v = 0; v < views; ++v) {
       const int64_t i = v * count + w;
       const int dx = int(shift[i][0].item<int64_t>()), dy = int(shift[i][1].item<int64_t>());

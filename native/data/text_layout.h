@@ -25,10 +25,12 @@ namespace tiae {
 // centre, neighbours on its line and lines above and below), cut from the page
 // at each view's shift: view v of image n is window(y, x) = page(y - dy, x - dx) for
 // shifts[v * count + n] = (dx, dy), i.e. T(dx, dy) of the centred window, with real
-// neighbours instead of zeros where the shift uncovers the border.
+// neighbours instead of zeros where the shift uncovers the border. A fraction `touching`
+// of the lines (the centre glyph's among them) set their glyphs closer than touching, their
+// boxes overlapping by up to a sixth of a glyph, as tight print and hurried hands do.
 // glyphs [G, 1, S, S]; shifts [views * count, 2] int64 -> [views * count, 1, S, S],
 // view-major, on the glyphs' device.
-torch::Tensor centred_glyph_windows(const torch::Tensor& glyphs, int64_t count, const torch::Tensor& shifts,
+torch::Tensor centred_glyph_windows(const torch::Tensor& glyphs, int64_t count, const torch::Tensor& shifts, double touching,
                                     std::mt19937_64& rng);
 
 }  // namespace tiae

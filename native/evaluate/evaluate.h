@@ -35,8 +35,9 @@ struct EvalOptions {
   // test digits; 1-NN against the same digits at other transforms, leaving each one out.
   bool heldout = false;
   bool progress = true;
-  bool real_pages_only = false;
-  double adapt_seconds = 0;  // > 0: the real pages also through `tiae extract --adapt` with this budget  // foreground models: only the real pages (data/real-pages), not the digits and synthetic pages
+  bool real_pages_only = false;  // foreground models: only the real pages (data/real-pages), not the digits and synthetic pages
+  bool document_tuning = false;  // document models: score the tuning pages (what settings are chosen on), not the held-out ones
+  double adapt_seconds = 0;  // > 0: the real pages also through `tiae extract --adapt` with this budget
 };
 
 // `runs`: training run folders or released model folders (model_folder.h); each model is

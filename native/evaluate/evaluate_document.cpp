@@ -12,6 +12,7 @@
 #include "artifacts/model_folder.h"
 #include "data/document_pages.h"
 #include "data/flyers.h"
+#include "data/real_pages.h"
 #include "evaluate/metrics.h"
 #include "io/figures.h"
 #include "io/files.h"
@@ -120,6 +121,24 @@ Clustering offset_windows(LoadedModel& model, torch::Device device, const Docume
   return {{d.data_ptr<float>(), d.data_ptr<float>() + d.numel()}, int(d.size(1)), ids};
 }
 
+// The peaks a page scores (those inside its regions, when it names some), strongest first.
+std::vector<size_t> scored_peaks(const std::vector<Peak>& peaks, const DocumentPage& page) {
+  std::vector<size_t> kept;
+  for (size_t i = 0; i < peaks.size(); ++i)
+    if (page.regions.empty() || std::any_of(page.regions.begin(), page.regions.end(), [&](const auto& r) {
+          return peaks[i].x >= r[0] && peaks[i].y >= r[1] && peaks[i].x < r[2] && peaks[i].y < r[3];
+        }))
+      kept.push_back(i);
+  return kept;
+}
+
+PeakMatch match_scored(const std::vector<Peak>& peaks, const std::vector<size_t>& kept, const DocumentPage& page,
+                       const std::vector<float>& centres) {
+  std::vector<Peak> scored;
+  for (const size_t i : kept) scored.push_back(peaks[i]);
+  return match_peaks(scored, centres, page.tolerance);
+}
+
 PageRun run_page(LoadedModel& model, torch::Device device, const DocumentPage& page, double model_glyph_size, uint64_t seed) {
   DocumentOptions o;
   o.window.glyph_size = page.glyph_size;
@@ -129,12 +148,13 @@ PageRun run_page(LoadedModel& model, torch::Device device, const DocumentPage& p
   r.report = analyse_document(model.network, device, page.gray, page.width, page.height, o, false);
   const auto& job = *r.report.job;
   const auto [centres, identities] = truth_of(page);
-  r.match = match_peaks(job.peaks(), centres, 3.0);
+  const auto kept = scored_peaks(job.peaks(), page);
+  r.match = match_scored(job.peaks(), kept, page, centres);
   r.at_peaks.dims = job.descriptor_size();
-  for (size_t i = 0; i < r.match.glyph_of_peak.size(); ++i)
+  for (size_t i = 0; i < kept.size(); ++i)
     if (const int g = r.match.glyph_of_peak[i]; g >= 0) {
-      r.at_peaks.points.insert(r.at_peaks.points.end(), &job.descriptors()[i * r.at_peaks.dims],
-                               &job.descriptors()[(i + 1) * r.at_peaks.dims]);
+      r.at_peaks.points.insert(r.at_peaks.points.end(), &job.descriptors()[kept[i] * r.at_peaks.dims],
+                               &job.descriptors()[(kept[i] + 1) * r.at_peaks.dims]);
       r.at_peaks.ids.push_back(identities[size_t(g)]);
     }
   r.at_offsets = offset_windows(model, device, job, page, identities, seed);
@@ -147,12 +167,12 @@ struct ClusterScore {
 
 // Mean shift at `quantile` of each page's points; purity and NMI over all pages (each
 // page's identities and clusters kept apart), clusters per page.
-ClusterScore score_clusters(const std::vector<PageRun>& runs, Clustering PageRun::*which, double quantile) {
+ClusterScore score_clusters(const std::vector<const PageRun*>& runs, Clustering PageRun::*which, double quantile) {
   std::vector<int> all_clusters, all_ids;
   ClusterScore s;
   int page = 0;
-  for (const auto& r : runs) {
-    const Clustering& c = r.*which;
+  for (const auto* r : runs) {
+    const Clustering& c = r->*which;
     page += 1000;
     if (c.ids.size() < 2) continue;
     const auto ms = cluster_descriptors(c.points, c.dims, quantile);
@@ -165,27 +185,65 @@ ClusterScore score_clusters(const std::vector<PageRun>& runs, Clustering PageRun
   return s;
 }
 
-// The metrics of one method from its runs over the evaluation's and the tuning pages.
-nlohmann::json score_runs(const std::vector<PageRun>& eval_runs, const std::vector<PageRun>& tuning_runs) {
-  // The bandwidth is a property of the descriptor: chosen where every method has points,
-  // on the tuning pages' offset windows.
+// A method's runs on one kind of page: on its tuning pages and on its held-out pages.
+struct KindRuns {
+  DocumentPageKind kind;
+  std::vector<PageRun> tuning, held_out;
+};
+
+// The clustering's bandwidth, a property of the descriptor: chosen where every method has
+// points, on the offset windows of every tuning page, by NMI.
+double choose_quantile(const std::vector<KindRuns>& runs) {
+  std::vector<const PageRun*> tuning;
+  for (const auto& k : runs)
+    for (const auto& r : k.tuning) tuning.push_back(&r);
   double quantile = 0, best = -1;
   for (double q : {0.01, 0.02, 0.05, 0.1, 0.2, 0.3})
-    if (const double nmi = score_clusters(tuning_runs, &PageRun::at_offsets, q).nmi; nmi > best) best = nmi, quantile = q;
+    if (const double nmi = score_clusters(tuning, &PageRun::at_offsets, q).nmi; nmi > best) best = nmi, quantile = q;
+  return quantile;
+}
+
+// The metrics of one method on some pages.
+nlohmann::json score_runs(const std::vector<PageRun>& runs, double quantile) {
+  std::vector<const PageRun*> pages;
   PeakMatch total;
-  for (const auto& r : eval_runs) total.matched += r.match.matched, total.peaks += r.match.peaks, total.glyphs += r.match.glyphs;
-  const auto at_peaks = score_clusters(eval_runs, &PageRun::at_peaks, quantile);
-  const auto at_offsets = score_clusters(eval_runs, &PageRun::at_offsets, quantile);
+  for (const auto& r : runs) {
+    pages.push_back(&r);
+    total.matched += r.match.matched, total.peaks += r.match.peaks, total.glyphs += r.match.glyphs;
+  }
+  const auto at_peaks = score_clusters(pages, &PageRun::at_peaks, quantile);
+  const auto at_offsets = score_clusters(pages, &PageRun::at_offsets, quantile);
   return {{"peak_precision", total.peaks ? double(total.matched) / total.peaks : 0.0},
           {"peak_recall", double(total.matched) / std::max(1, total.glyphs)},
+          {"peaks_per_page", double(total.peaks) / std::max<size_t>(1, runs.size())},
+          {"glyphs_per_page", double(total.glyphs) / std::max<size_t>(1, runs.size())},
           {"cluster_purity", at_peaks.purity},
           {"cluster_nmi", at_peaks.nmi},
           {"clusters_per_page", at_peaks.clusters},
           {"offset_cluster_purity", at_offsets.purity},
           {"offset_cluster_nmi", at_offsets.nmi},
-          {"offset_clusters_per_page", at_offsets.clusters},
-          {"cluster_quantile", {{"value", quantile}, {"chosen_on", fmt::format("document pages {}..{}, offset windows, by NMI", kTuningPages,
-                                                                                kTuningPages + tuning_runs.size() - 1)}}}};
+          {"offset_clusters_per_page", at_offsets.clusters}};
+}
+
+// Per kind of page, the held-out pages' metrics (or with `on_tuning` the tuning pages'), and
+// the quantile chosen on the tuning pages.
+nlohmann::json score_method(const std::vector<KindRuns>& runs, bool on_tuning) {
+  const double quantile = choose_quantile(runs);
+  nlohmann::json m = {{"cluster_quantile", {{"value", quantile}, {"chosen_on", "the tuning pages of every kind, offset windows, by NMI"}}},
+                      {"pages", nlohmann::json::object()}};
+  for (const auto& k : runs) m["pages"][document_page_kind_name(k.kind)] = score_runs(on_tuning ? k.tuning : k.held_out, quantile);
+  return m;
+}
+
+// The evaluation's pages of one kind, as configs/document-pages-split.json lists them.
+struct PageSet {
+  DocumentPageSplit split;
+  std::vector<DocumentPage> tuning, held_out;
+};
+
+// The offsets' seed of page `index` of a kind (the first release's for the clean pages).
+uint64_t page_seed(const EvalOptions& options, DocumentPageKind kind, int index) {
+  return options.seed + uint64_t(index) + 1000 * uint64_t(kind);
 }
 
 // What a user would do without a model: Sauvola's binarization (its textbook window 15
@@ -214,16 +272,17 @@ PageRun baseline_page(const DocumentPage& page, uint64_t seed) {
   std::vector<Peak> peaks;
   for (const auto& m : marks) peaks.push_back({float(m.cx), float(m.cy), float(m.area)});
   const auto [centres, identities] = truth_of(page);
+  const auto kept = scored_peaks(peaks, page);
   PageRun r;
-  r.match = match_peaks(peaks, centres, 3.0);
+  r.match = match_scored(peaks, kept, page, centres);
   r.at_peaks.dims = r.at_offsets.dims = kMaskSide * kMaskSide;
   const auto add = [&](Clustering& c, double x, double y, int id) {
     const auto d = mask_window(mask, page.width, page.height, x, y, page.glyph_size);
     c.points.insert(c.points.end(), d.begin(), d.end());
     c.ids.push_back(id);
   };
-  for (size_t i = 0; i < peaks.size(); ++i)
-    if (const int g = r.match.glyph_of_peak[i]; g >= 0) add(r.at_peaks, peaks[i].x, peaks[i].y, identities[size_t(g)]);
+  for (size_t i = 0; i < kept.size(); ++i)
+    if (const int g = r.match.glyph_of_peak[i]; g >= 0) add(r.at_peaks, peaks[kept[i]].x, peaks[kept[i]].y, identities[size_t(g)]);
   const auto offsets = glyph_offsets(page.glyphs.size(), seed);
   const double scale = page.glyph_size / kMnistDigitHeight;  // the offsets are in the model's pixels
   for (size_t g = 0; g < page.glyphs.size(); ++g)
@@ -231,35 +290,44 @@ PageRun baseline_page(const DocumentPage& page, uint64_t seed) {
   return r;
 }
 
-nlohmann::json score_baseline(const std::vector<DocumentPage>& eval_pages, const std::vector<DocumentPage>& tuning_pages,
-                              const EvalOptions& options) {
-  std::vector<PageRun> eval_runs, tuning_runs;
-  for (size_t i = 0; i < tuning_pages.size(); ++i) tuning_runs.push_back(baseline_page(tuning_pages[i], options.seed + kTuningPages + i));
-  for (size_t i = 0; i < eval_pages.size(); ++i) eval_runs.push_back(baseline_page(eval_pages[i], options.seed + i));
-  auto m = score_runs(eval_runs, tuning_runs);
+nlohmann::json score_baseline(const std::vector<PageSet>& sets, const EvalOptions& options) {
+  std::vector<KindRuns> runs;
+  for (const auto& set : sets) {
+    KindRuns k{set.split.kind, {}, {}};
+    for (size_t i = 0; i < set.tuning.size(); ++i)
+      k.tuning.push_back(baseline_page(set.tuning[i], page_seed(options, k.kind, set.split.tuning[i])));
+    for (size_t i = 0; i < set.held_out.size(); ++i)
+      k.held_out.push_back(baseline_page(set.held_out[i], page_seed(options, k.kind, set.split.held_out[i])));
+    runs.push_back(std::move(k));
+  }
+  auto m = score_method(runs, options.document_tuning);
   m["method"] = "Sauvola (window 15, k 0.2, told the ink is dark), 8-connected marks of >= 12 px at their centre of mass; "
                 "descriptor: the mask around the mark (1.6 glyphs square) at 16 x 16";
   return m;
 }
 
-nlohmann::json score_model(LoadedModel& model, torch::Device device, const std::vector<DocumentPage>& eval_pages,
-                           const std::vector<DocumentPage>& tuning_pages, double glyph_size, const EvalOptions& options,
-                           const std::string& name, std::vector<PageRun>& eval_runs) {
-  ProgressBar bar("eval " + name, long(eval_pages.size() + tuning_pages.size()), options.progress);
-  long done = 0;
-  std::vector<PageRun> tuning_runs;
-  for (size_t i = 0; i < tuning_pages.size(); ++i)
-    tuning_runs.push_back(run_page(model, device, tuning_pages[i], glyph_size, options.seed + kTuningPages + i)), bar.update(++done);
-  for (size_t i = 0; i < eval_pages.size(); ++i)
-    eval_runs.push_back(run_page(model, device, eval_pages[i], glyph_size, options.seed + i)), bar.update(++done);
+std::vector<KindRuns> run_model(LoadedModel& model, torch::Device device, const std::vector<PageSet>& sets, double glyph_size,
+                                const EvalOptions& options, const std::string& name) {
+  long pages = 0, done = 0;
+  for (const auto& set : sets) pages += long(set.tuning.size() + (options.document_tuning ? 0 : set.held_out.size()));
+  ProgressBar bar("eval " + name, pages, options.progress);
+  std::vector<KindRuns> runs;
+  for (const auto& set : sets) {
+    KindRuns k{set.split.kind, {}, {}};
+    for (size_t i = 0; i < set.tuning.size(); ++i)
+      k.tuning.push_back(run_page(model, device, set.tuning[i], glyph_size, page_seed(options, k.kind, set.split.tuning[i]))), bar.update(++done);
+    if (!options.document_tuning)
+      for (size_t i = 0; i < set.held_out.size(); ++i)
+        k.held_out.push_back(run_page(model, device, set.held_out[i], glyph_size, page_seed(options, k.kind, set.split.held_out[i]))),
+            bar.update(++done);
+    runs.push_back(std::move(k));
+  }
   bar.finish();
-  auto m = score_runs(eval_runs, tuning_runs);
-  m["kind"] = model.config.kind;
-  return m;
+  return runs;
 }
 
-// Page 0's heat map with the peaks, and its clusters' gallery, per model.
-void write_pictures(const std::string& dir, const std::string& name, const DocumentPage& page, const PageRun& r) {
+// The first scored page of a kind with its peaks, and its heat map, per model.
+void write_pictures(const std::string& dir, const std::string& name, const std::string& kind, const DocumentPage& page, const PageRun& r) {
   const auto& job = *r.report.job;
   std::vector<float> heat = job.heatmap();
   const float most = std::max(1.f, *std::max_element(heat.begin(), heat.end()));
@@ -271,19 +339,20 @@ void write_pictures(const std::string& dir, const std::string& name, const Docum
       if (x + d >= 0 && x + d < page.width && y >= 0 && y < page.height) marks[size_t(y) * page.width + x + d] = 0.5f;
       if (y + d >= 0 && y + d < page.height && x >= 0 && x < page.width) marks[size_t(y + d) * page.width + x] = 0.5f;
     }
-  write_picture_rows((fs::path(dir) / ("document-" + name + ".png")).string(),
-                     name + ": the page with its peaks, and where the windows' shifts point (x4)",
+  write_picture_rows((fs::path(dir) / ("document-" + name + "-" + kind + ".png")).string(),
+                     name + ", a " + kind + " page: its peaks, and where the windows' shifts point (x4)",
                      {{{marks.data(), page.width, page.height, "page and peaks"}, {heat.data(), page.width, page.height, "votes"}}},
                      360);
 }
 
-void print_line(const std::string& name, const nlohmann::json& m) {
-  fmt::print("{:<20} peaks precision {:.3f} recall {:.3f}  clusters purity {:.3f} NMI {:.3f} ({:.1f} per page); "
-             "at offsets purity {:.3f} NMI {:.3f} ({:.1f} per page); quantile {}\n",
-             name, m["peak_precision"].get<double>(), m["peak_recall"].get<double>(), m["cluster_purity"].get<double>(),
-             m["cluster_nmi"].get<double>(), m["clusters_per_page"].get<double>(), m["offset_cluster_purity"].get<double>(),
-             m["offset_cluster_nmi"].get<double>(), m["offset_clusters_per_page"].get<double>(),
-             m["cluster_quantile"]["value"].get<double>());
+void print_line(const std::string& name, const nlohmann::json& method) {
+  for (const auto& [kind, m] : method["pages"].items())
+    fmt::print("{:<20} {:<9} peaks precision {:.3f} recall {:.3f} ({:.0f} for {:.0f} glyphs a page)  clusters purity {:.3f} NMI "
+               "{:.3f} ({:.1f} per page); at offsets purity {:.3f} NMI {:.3f} ({:.1f} per page); quantile {}\n",
+               name, kind, m["peak_precision"].get<double>(), m["peak_recall"].get<double>(), m["peaks_per_page"].get<double>(),
+               m["glyphs_per_page"].get<double>(), m["cluster_purity"].get<double>(), m["cluster_nmi"].get<double>(),
+               m["clusters_per_page"].get<double>(), m["offset_cluster_purity"].get<double>(), m["offset_cluster_nmi"].get<double>(),
+               m["offset_clusters_per_page"].get<double>(), method["cluster_quantile"]["value"].get<double>());
 }
 
 }  // namespace
@@ -292,24 +361,52 @@ nlohmann::json evaluate_document(const std::vector<std::string>& runs, const Eva
   fs::create_directories(options.out_dir);
   const torch::Device device = choose_device(options.device);
   const auto digits = load_mnist_split(find_mnist_package()).test;
-  std::vector<DocumentPage> eval_pages, tuning_pages;
-  for (int i = 0; i < kDocumentPages; ++i) eval_pages.push_back(make_document_page(i, digits));
-  for (int i = 0; i < 4; ++i) tuning_pages.push_back(make_document_page(kTuningPages + i, digits));
-  nlohmann::json result = {{"protocol",
-                            {{"pages", kDocumentPages}, {"tuning_pages", tuning_pages.size()}, {"tolerance_px", 3},
-                             {"glyph_size", "each page's true glyph size"}}},
-                           {"models", nlohmann::json::object()}};
+  std::vector<PageSet> sets;
+  nlohmann::json protocol = {{"split", "configs/document-pages-split.json"}, {"tolerance_px", 3},
+                             {"glyph_size", "each page's true glyph size"},
+                             {"scored", options.document_tuning ? "the tuning pages" : "the held-out pages"}};
+  for (auto& split : read_document_pages_split(find_document_pages_split())) {
+    PageSet set{split, {}, {}};
+    for (const int i : split.tuning) set.tuning.push_back(make_document_page(split.kind, i, digits));
+    if (!options.document_tuning)
+      for (const int i : split.held_out) set.held_out.push_back(make_document_page(split.kind, i, digits));
+    protocol["pages"][document_page_kind_name(split.kind)] = {{"tuning", split.tuning}, {"held_out", split.held_out}};
+    sets.push_back(std::move(set));
+  }
+  // Real print annotated by hand: held out from every choice, so scored only with the held-out pages.
+  std::vector<DocumentPage> real_print;
+  if (!options.document_tuning && !find_real_print().empty() && !find_real_pages().empty()) {
+    real_print.push_back(read_real_print(find_real_print(), find_real_pages()));
+    protocol["real_print"] = "data/real-print-glyphs.json";
+  }
+  nlohmann::json result = {{"protocol", protocol}, {"models", nlohmann::json::object()}};
   for (const auto& run : runs) {
     const std::string name = model_name(run);
     auto model = load_model(run, device);
     const double glyph_size = read_model_card_or_defaults(run).glyph_size;
-    std::vector<PageRun> eval_runs;
-    const auto m = score_model(model, device, eval_pages, tuning_pages, glyph_size, options, name, eval_runs);
+    const auto model_runs = run_model(model, device, sets, glyph_size, options, name);
+    auto m = score_method(model_runs, options.document_tuning);
+    m["kind"] = model.config.kind;
+    for (const auto& page : real_print) {
+      std::vector<PageRun> one;
+      one.push_back(run_page(model, device, page, glyph_size, options.seed));
+      m["pages"]["real print"] = score_runs(one, m["cluster_quantile"]["value"].get<double>());
+    }
     result["models"][name] = m;
-    write_pictures(options.out_dir, name, eval_pages[0], eval_runs[0]);
+    for (size_t k = 0; k < sets.size(); ++k) {
+      const bool t = options.document_tuning;
+      write_pictures(options.out_dir, name, document_page_kind_name(sets[k].split.kind), t ? sets[k].tuning[0] : sets[k].held_out[0],
+                     t ? model_runs[k].tuning[0] : model_runs[k].held_out[0]);
+    }
     print_line(name, m);
   }
-  result["baselines"]["sauvola-marks"] = score_baseline(eval_pages, tuning_pages, options);
+  result["baselines"]["sauvola-marks"] = score_baseline(sets, options);
+  for (const auto& page : real_print) {
+    std::vector<PageRun> one;
+    one.push_back(baseline_page(page, options.seed));
+    auto& b = result["baselines"]["sauvola-marks"];
+    b["pages"]["real print"] = score_runs(one, b["cluster_quantile"]["value"].get<double>());
+  }
   print_line("Sauvola marks", result["baselines"]["sauvola-marks"]);
   write_json_file((fs::path(options.out_dir) / "metrics.json").string(), result);
   return result;

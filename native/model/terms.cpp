@@ -222,7 +222,7 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   const auto shifts = torch::from_blob(shift_values.data(), {batch.views * bs, 2}, torch::kLong).clone();
   torch::Tensor shifted;
   if (config.layout == Layout::document) {  // each view cut from the page at its shift
-    shifted = centred_glyph_windows(glyphs, bs, shifts, rng);
+    shifted = centred_glyph_windows(glyphs, bs, shifts, config.touching, rng);
   } else {  // the same window in every view and in the target, shifted with zero fill
     const auto placed = config.layout == Layout::text ? text_windows(glyphs, bs, rng) : digits;
     shifted = placed.repeat({batch.views, 1, 1, 1});

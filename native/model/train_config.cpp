@@ -102,6 +102,8 @@ const std::vector<Setting>& training_settings() {
            &TrainConfig::layout, parse_layout),
       number("letters", "--letters", "layouts text, document: fraction of glyphs that are font letters, not digits", &TrainConfig::letters,
              0, 1, false, true),
+      number("touching", "--touching", "layout document: fraction of lines whose neighbouring glyphs touch or overlap",
+             &TrainConfig::touching, 0, 1),
       integer("pages", "--pages", "layout page: synthetic training pages made at the start", &TrainConfig::pages, 1, 1000000),
       {"pages_file", "--pages-file", "layout page: read the training pages from this file (tiae pages) instead of drawing them",
        SettingType::text, [](TrainConfig& c, const nlohmann::json& v) { c.pages_file = text(v, "pages_file"); },
@@ -180,6 +182,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (!transform_grid(c).identity() && (c.kind == Kind::fg || c.layout != Layout::centred))
     throw std::runtime_error("rotations and scales (max_rotation, max_scale) are settings of kinds tiae and ae with layout centred");
   if (c.page_documents > 0 && c.layout != Layout::page) throw std::runtime_error("page_documents is a setting of layout \"page\"");
+  if (c.touching > 0 && c.layout != Layout::document) throw std::runtime_error("touching is a setting of layout \"document\"");
   if (c.letters > 0 && (c.layout == Layout::centred || c.layout == Layout::page))
     throw std::runtime_error("letters are a setting of layouts \"text\" and \"document\"");
 }

@@ -77,6 +77,9 @@ struct TrainConfig {
   // Layouts text and document: the fraction of glyphs that are letters of handwriting-style fonts
   // (data/font_glyphs.h) rather than MNIST digits, in [0, 1).
   double letters = 0;
+  // Layout document: the fraction of lines whose neighbouring glyphs touch or overlap
+  // (data/text_layout.h), in [0, 1].
+  double touching = 0;
   int pages = 3000;         // layout page: synthetic training pages drawn at the start
   std::string pages_file;   // layout page: read them from this file (`tiae pages`) instead
   double page_clutter = 0;  // layout page: the fraction of views with structure behind the ink (data/page_clutter.h)
