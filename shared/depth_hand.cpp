@@ -218,15 +218,31 @@ int free_end(const Frame& fr, const Region& r, const Outline& outline, int neare
   return queue.back();  // the last reached is the farthest
 }
 
+// Step 2's test of one surface's region grown from `seed`: "" when it is a hand in view
+// (its centre, step 4, then in x, y), else why not.
+std::string judge_region(const Frame& fr, const DepthCutOptions& o, int seed, const Region& r, float& x, float& y) {
+  const float d = fr.metres[seed], margin = o.window_m * fr.focal / d / 4;
+  if (r.area < o.min_hand_cm2 || r.area > o.max_hand_cm2)
+    return "the nearest object is not a hand: it covers " + format_area(r.area) + " within " + std::to_string(int(std::lround(o.band_m * 100))) +
+           " cm of its nearest point (a hand with its wrist: " + format_area(o.min_hand_cm2) + " to " + format_area(o.max_hand_cm2) + ")";
+  const auto outline = outline_of(fr, r, o.surface_jump_m);
+  if (outline.continued_share() > o.max_continued)
+    return "the nearest object is not a hand: it does not stand out from what is behind it (" +
+           std::to_string(int(std::lround(outline.continued_share() * 100))) + " % of its outline goes on into a surface farther away)";
+  const int start = free_end(fr, r, outline, seed);
+  x = float(start % fr.width) + 0.5f, y = float(start / fr.width) + 0.5f;
+  mean_shift_centre(r.mask, fr.width, fr.height, o.centre_radius_m * fr.focal / d, x, y);
+  if (x < margin || y < margin || x > fr.width - margin || y > fr.height - margin)
+    return "the nearest object is cut by the frame's border (its centre lies " +
+           std::to_string(int(std::lround(std::min({x, y, fr.width - x, fr.height - y})))) + " px from it)";
+  return "";
+}
+
 // Steps 1 and 2: the nearest surface that is a hand in view. Surfaces are tried nearest
-// first (by their nearest pixel): the first whose region covers a hand's area and whose
-// centre lies at least a quarter window inside the frame is the hand (an arm cut by the
-// frame's border, or a body within the band of its nearest point, is not). Returns the
-// first candidate's refusal when none is.
+// first (by their nearest pixel), up to 8; returns the first one's refusal when none is.
 std::string find_hand(const Frame& fr, const DepthCutOptions& o, HandCrop& crop, Region& hand) {
-  const size_t n = size_t(fr.width) * fr.height;
   std::vector<long> nearest(fr.area.size(), -1);
-  for (size_t p = 0; p < n; ++p)
+  for (size_t p = 0; p < fr.surface.size(); ++p)
     if (!fr.speck(int(p))) {
       long& q = nearest[size_t(fr.surface[p])];
       if (q < 0 || fr.metres[p] < fr.metres[q]) q = long(p);
@@ -238,28 +254,11 @@ std::string find_hand(const Frame& fr, const DepthCutOptions& o, HandCrop& crop,
   std::sort(seeds.begin(), seeds.end(), [&](long a, long b) { return fr.metres[a] < fr.metres[b]; });
   std::string first_refusal;
   for (size_t k = 0; k < seeds.size() && k < 8; ++k) {
-    const int seed = int(seeds[k]);
-    Region r = grow_hand(fr, seed, o);
-    std::string refusal;
-    float x = float(seed % fr.width) + 0.5f, y = float(seed / fr.width) + 0.5f;
-    const float d = fr.metres[seed], margin = o.window_m * fr.focal / d / 4;
-    if (r.area < o.min_hand_cm2 || r.area > o.max_hand_cm2) {
-      refusal = "the nearest object is not a hand: it covers " + format_area(r.area) + " within " +
-                std::to_string(int(std::lround(o.band_m * 100))) + " cm of its nearest point (a hand with its wrist: " +
-                format_area(o.min_hand_cm2) + " to " + format_area(o.max_hand_cm2) + ")";
-    } else if (const auto outline = outline_of(fr, r, o.surface_jump_m); outline.continued_share() > o.max_continued) {
-      refusal = "the nearest object is not a hand: it does not stand out from what is behind it (" +
-                std::to_string(int(std::lround(outline.continued_share() * 100))) + " % of its outline goes on into a surface farther away)";
-    } else {
-      const int start = free_end(fr, r, outline, seed);
-      x = float(start % fr.width) + 0.5f, y = float(start / fr.width) + 0.5f;
-      mean_shift_centre(r.mask, fr.width, fr.height, o.centre_radius_m * fr.focal / d, x, y);
-      if (x < margin || y < margin || x > fr.width - margin || y > fr.height - margin)
-        refusal = "the nearest object is cut by the frame's border (its centre lies " +
-                  std::to_string(int(std::lround(std::min({x, y, fr.width - x, fr.height - y})))) + " px from it)";
-    }
+    Region r = grow_hand(fr, int(seeds[k]), o);
+    float x = 0, y = 0;
+    const auto refusal = judge_region(fr, o, int(seeds[k]), r, x, y);
     if (refusal.empty()) {
-      crop.nearest_m = d, crop.area_cm2 = r.area, crop.centre_x = x, crop.centre_y = y;
+      crop.nearest_m = fr.metres[seeds[k]], crop.area_cm2 = r.area, crop.centre_x = x, crop.centre_y = y;
       hand = std::move(r);
       return "";
     }

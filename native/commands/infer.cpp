@@ -77,6 +77,11 @@ nlohmann::json infer(const std::string& folder, const InferInput& input, const s
     out["shifts"].push_back({shifts[i][0].item<int64_t>(), shifts[i][1].item<int64_t>()});
     out["distances"].push_back(dist[i].item<float>());
   }
+  if (has_pose_regressor(folder)) {  // depth models: the robot hand's joint angles, degrees
+    const auto angles = load_pose_regressor(folder, device)->forward(desc.to(device)).cpu().contiguous();
+    out["angles"] = nlohmann::json::array();
+    for (int64_t i = 0; i < n; ++i) out["angles"].push_back(std::vector<float>(angles[i].data_ptr<float>(), angles[i].data_ptr<float>() + angles.size(1)));
+  }
   return out;
 }
 
