@@ -3,6 +3,7 @@
 // frame, a wall, a 30,000 x 30,000 16-bit PNG); a real frame of data/real-depth gives both
 // models' restorations, the TIAE's descriptor and the robot hand's 20 angles.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -79,7 +80,26 @@ TEST_CASE("tiae depth on a real frame: the hand's crop, both restorations, the d
   CHECK(j["tiae"]["angles"].size() == 20u);
   CHECK(j["tiae"]["angles"].contains("index PIP"));
   CHECK(j["pca"]["restored"].size() == 32u * 32u);
-  CHECK(j["tiae"]["shift"].size() == 2u);
+  REQUIRE(j["tiae"]["shift"].size() == 2u);
+  // the TIAE's restoration is its canonical image moved by the shift it reports, zero filled
+  // (out(y, x) = in(y - dy, x - dx)), and each restoration error is the squared difference
+  // from the input over the input's window, recomputed here
+  const auto input = j["input"].get<std::vector<float>>(), canonical = j["tiae"]["canonical"].get<std::vector<float>>();
+  const auto restored = j["tiae"]["restored"].get<std::vector<float>>(), pca = j["pca"]["restored"].get<std::vector<float>>();
+  const int dx = j["tiae"]["shift"][0].get<int>(), dy = j["tiae"]["shift"][1].get<int>();
+  double tiae_error = 0, pca_error = 0, worst = 0;
+  for (int y = 0; y < 32; ++y)
+    for (int x = 0; x < 32; ++x) {
+      const int sy = y - dy, sx = x - dx;
+      const double moved = sy >= 0 && sx >= 0 && sy < 32 && sx < 32 ? canonical[size_t(sy * 32 + sx)] : 0.0;
+      worst = std::max(worst, std::abs(moved - restored[size_t(y * 32 + x)]));
+      tiae_error += std::pow(restored[size_t(y * 32 + x)] - input[size_t(y * 32 + x)], 2);
+      pca_error += std::pow(pca[size_t(y * 32 + x)] - input[size_t(y * 32 + x)], 2);
+    }
+  CHECK(worst < 1e-6);
+  CHECK(j["tiae"]["restoration_error"].get<double>() == Approx(tiae_error).epsilon(1e-4));
+  CHECK(j["pca"]["restoration_error"].get<double>() == Approx(pca_error).epsilon(1e-4));
+  CHECK(j["tiae"]["restoration_error_extended_canvas"].get<double>() >= tiae_error * (1 - 1e-4) - 1e-4);  // C_res counts more
   // the crop moved by (3, -2) input pixels: the same hand, the window moved by that many of its pixels
   const auto moved = depth(frame, models() / "moved", " --offset 3,-2");
   REQUIRE(moved.status == 0);

@@ -395,7 +395,9 @@ void add_evaluation(nlohmann::json& card, const fs::path& eval, const std::strin
       {"foreground-photo.png", "foreground-photo.png"},
       {"foreground-photo_shift.png", "foreground-photo_shift.png"},
       {"flyers.png", "flyers.png"},
-      {"hard-pages.png", "hard-pages.png"}};
+      {"hard-pages.png", "hard-pages.png"},
+      {"depth-test.png", "depth-test.png"},
+      {"depth-real.png", "depth-real.png"}};
   for (const auto& [from, to] : files)
     if (fs::exists(eval / from)) fs::copy_file(eval / from, out / to, fs::copy_options::overwrite_existing);
 }

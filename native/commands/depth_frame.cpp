@@ -37,8 +37,10 @@ nlohmann::json run(const std::string& folder, const torch::Tensor& input, torch:
     const auto res = restoration_term(canonical, x, model.config.max_shift);
     const auto shift = res.shift.cpu();
     out["shift"] = {-shift[0][0].item<int64_t>(), -shift[0][1].item<int64_t>()};  // where the input sits: -theta_hat
-    out["restored"] = values(shift_images(canonical, -res.shift));
-    out["restoration_error"] = res.distance.item<double>();
+    const auto restored = shift_images(canonical, -res.shift);
+    out["restored"] = values(restored);
+    out["restoration_error"] = (restored - x).pow(2).sum().item<double>();  // over the input's window, as PCA's
+    out["restoration_error_extended_canvas"] = res.distance.item<double>();  // C_res
   } else {
     out["restored"] = out["canonical"];
     out["restoration_error"] = (canonical - x).pow(2).sum().item<double>();

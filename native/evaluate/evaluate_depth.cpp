@@ -30,15 +30,18 @@ struct DepthModel {
 };
 
 // A model's outputs on inputs [N, 1, S, S]: descriptors, canonical images D(E(I)), what is
-// compared with the input (the TIAE's canonical image moved by its estimated shift, the
-// others' D(E(I))), the restoration error per image and the estimated angles.
+// compared with the input (the TIAE's canonical image moved by its estimated shift, zero
+// filled, the others' D(E(I))), the restoration error per image (the squared difference of
+// that picture and the input over the input's window, the same measure for every model),
+// the TIAE's C_res (its minimum on the extended canvas, where what the shift pushes out of
+// the window counts too; the others: the same as their error) and the estimated angles.
 struct Outputs {
-  torch::Tensor descriptors, canonical, restored, errors, angles;
+  torch::Tensor descriptors, canonical, restored, errors, canvas_errors, angles;
 };
 
 Outputs run_model(DepthModel& m, const torch::Tensor& inputs, torch::Device device) {
   torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> d, c, r, e, a;
+  std::vector<torch::Tensor> d, c, r, e, ce, a;
   const bool tiae = m.loaded.config.kind == Kind::tiae;
   for (int64_t lo = 0; lo < inputs.size(0); lo += 500) {
     const auto x = inputs.narrow(0, lo, std::min<int64_t>(500, inputs.size(0) - lo)).to(device);
@@ -46,12 +49,13 @@ Outputs run_model(DepthModel& m, const torch::Tensor& inputs, torch::Device devi
     d.push_back(descriptor.cpu()), c.push_back(canonical.cpu()), a.push_back(m.pose->forward(descriptor).cpu());
     if (tiae) {  // after its own shift: the exact minimum over shifts on the extended canvas
       const auto res = restoration_term(canonical, x, m.loaded.config.max_shift);
-      e.push_back(res.distance.cpu()), r.push_back(shift_images(canonical, -res.shift).cpu());
+      const auto restored = shift_images(canonical, -res.shift);
+      e.push_back((restored - x).pow(2).flatten(1).sum(1).cpu()), ce.push_back(res.distance.cpu()), r.push_back(restored.cpu());
     } else {
-      e.push_back((canonical - x).pow(2).flatten(1).sum(1).cpu()), r.push_back(canonical.cpu());
+      e.push_back((canonical - x).pow(2).flatten(1).sum(1).cpu()), ce.push_back(e.back()), r.push_back(canonical.cpu());
     }
   }
-  return {torch::cat(d), torch::cat(c), torch::cat(r), torch::cat(e), torch::cat(a)};
+  return {torch::cat(d), torch::cat(c), torch::cat(r), torch::cat(e), torch::cat(ce), torch::cat(a)};
 }
 
 // Mean distance of consecutive frames of a sequence / mean distance of frames of different
@@ -163,6 +167,7 @@ nlohmann::json model_metrics(const DepthModel& m, const Outputs& test, const Tes
   const auto [move, loo] = sequence_measures(real.descriptors, r.sequence);
   return {{"kind", m.loaded.config.kind},
           {"restoration_error", test.errors.mean().item<double>()},
+          {"restoration_error_extended_canvas", test.canvas_errors.mean().item<double>()},
           {"angle_error_degrees", by_joint.mean().item<double>()},
           {"angle_error_by_joint", joints},
           {"real", {{"restoration_error", real.errors.mean().item<double>()}, {"restoration_by_frame", frames}, {"move_ratio", move}, {"loo_1nn", loo}}}};

@@ -4,10 +4,12 @@
 //   rendered test hands   2,000 hands rendered from the protocol's seed (apart from the
 //                         training and validation hands), each at a random shift in
 //                         [-max_shift, max_shift]^2:
-//     restoration_error   mean squared error of the restoration per image (summed over the
-//                         pixels): the TIAE's canonical image after its own estimated shift
-//                         (the exact minimum over shifts on the extended canvas), the others'
-//                         D(E(I)) as it is;
+//     restoration_error   squared error of the restoration summed over the input's 32 x 32
+//                         pixels, mean over images: the TIAE's canonical image moved by its
+//                         own estimated shift (zero filled), the others' D(E(I)) as it is;
+//                         restoration_error_extended_canvas: the TIAE's C_res, the exact
+//                         minimum over shifts on the extended canvas (what the shift pushes
+//                         out of the window counts too), the others' the same as above;
 //     angle_error_degrees mean absolute error of the regressor's joint angles, over the 20
 //                         joints (and by joint);
 //   the real frames       data/real-depth's 19 frames, cut out with the card's settings and
