@@ -159,6 +159,9 @@ std::vector<std::string> captions(const std::string& label, const torch::Tensor&
   return out;
 }
 
+// The figures' caption for a model: its kind, short enough for an 80 px picture.
+std::string short_label(Kind kind) { return kind == Kind::tiae ? "TIAE" : kind == Kind::pca ? "PCA" : "AE"; }
+
 nlohmann::json model_metrics(const DepthModel& m, const Outputs& test, const TestSet& t, const Outputs& real, const RealSet& r) {
   const auto by_joint = (test.angles - t.angles).abs().mean(0);
   nlohmann::json joints = nlohmann::json::object(), frames = nlohmann::json::object();
@@ -203,7 +206,9 @@ nlohmann::json evaluate_depth(const std::vector<std::string>& runs, const EvalOp
   DepthFigure test_figure(shown), real_figure(frames);
   test_figure.images(test.inputs, captions("shifted", torch::arange(shown), shown, "{} {:.0f}"));
   test_figure.hands(test.angles, std::vector<std::string>(size_t(shown), "true pose"));
-  real_figure.images(real.inputs, real.names);
+  std::vector<std::string> frame_captions;  // "230536_110": the name without its date, to fit under an 80 px picture
+  for (const auto& name : real.names) frame_captions.push_back(name.substr(name.find('-') + 1));
+  real_figure.images(real.inputs, frame_captions);
   nlohmann::json models = nlohmann::json::object();
   for (const auto& run : runs) {
     DepthModel m{model_name(run), load_model(run, device), load_pose_regressor(run, device)};
@@ -214,10 +219,11 @@ nlohmann::json evaluate_depth(const std::vector<std::string>& runs, const EvalOp
                mm["restoration_error"].get<double>(), mm["angle_error_degrees"].get<double>(), mm["real"]["restoration_error"].get<double>(),
                mm["real"]["move_ratio"].get<double>(), mm["real"]["loo_1nn"].get<double>());
     const auto hand_errors = (t.angles - test.angles).abs().mean(1);
-    test_figure.images(t.restored, captions(m.name.substr(0, 9), t.errors, shown));
-    test_figure.hands(t.angles, captions(m.name.substr(0, 9), hand_errors, shown, "{} {:.0f}deg"));
-    real_figure.images(r.restored, captions(m.name.substr(0, 9), r.errors, frames));
-    real_figure.hands(r.angles, std::vector<std::string>(size_t(frames), m.name.substr(0, 12)));
+    const std::string label = short_label(m.loaded.config.kind);
+    test_figure.images(t.restored, captions(label, t.errors, shown));
+    test_figure.hands(t.angles, captions(label, hand_errors, shown, "{} {:.0f} deg"));
+    real_figure.images(r.restored, captions(label, r.errors, frames));
+    real_figure.hands(r.angles, std::vector<std::string>(size_t(frames), label + " robot"));
   }
   compare_with_pca(models);
   // The floor a regressor must beat: every hand given the test hands' mean pose.
@@ -230,7 +236,7 @@ nlohmann::json evaluate_depth(const std::vector<std::string>& runs, const EvalOp
                            {"baselines", {{"mean_pose", {{"angle_error_degrees", constant.mean().item<double>()}, {"angle_error_by_joint", constant_by_joint}}}}},
                            {"models", models}};
   test_figure.write((fs::path(o.out_dir) / "depth-test.png").string(),
-                    "held-out rendered hands at random shifts: restorations (squared error) and robot hands (mean angle error)");
+                    "rendered test hands, shifted: restorations (error), robot hands (mean error)");
   real_figure.write((fs::path(o.out_dir) / "depth-real.png").string(),
                     "data/real-depth (LadaOndris/hand-recognition, MIT): restorations (squared error) and robot hands");
   write_json_file((fs::path(o.out_dir) / "metrics.json").string(), result);
