@@ -2,9 +2,11 @@
 // that LibTorch (`tiae infer`) gives for the same inputs, for 1-channel (MNIST) and
 // 2-channel (grasp pair) models and the fully convolutional extractor, gray and colour (on
 // 64x64 inputs, its descriptor a map of 16 x 64 x 64 values; the colour one takes R, G, B and
-// answers with 1 plane): max abs diff <= 1e-4 for float32
-// weights, <= 1e-3 for float16 weights; and a shift regressor's regressor.onnx against
-// `tiae infer --regressor` (1e-4). Usage: node onnx_parity.mjs TIAE_BINARY WORK_DIR
+// answers with 1 plane), and the depth models: PCA as a linear auto-encoder and the TIAE,
+// each with its robot hand regressor (pose.onnx: angles in degrees, within 100 times the
+// tolerance): max abs diff <= 1e-4 for float32 weights, <= 1e-3 for float16 weights; and a
+// shift regressor's regressor.onnx against `tiae infer --regressor` (1e-4).
+// Usage: node onnx_parity.mjs TIAE_BINARY WORK_DIR
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,12 +31,15 @@ const conv = JSON.parse(fs.readFileSync(path.join(configs, 'pages-fg-conv.json')
 const colourConfig = path.join(work, 'colour.json');
 fs.writeFileSync(colourConfig, JSON.stringify({ ...conv, network: { ...conv.network, channels: 3 } }));
 const pages = ['--pages', '4', '--precision', 'float32'];
+const depthPca = path.join(configs, 'depth-hand-pca.json');
 const kinds = [['mnist', 1, 1, 32, ['--data', 'mnist']], ['grasp', 2, 2, 32, ['--data', 'grasp']],
+               ['depth-tiae', 1, 1, 32, ['--data', 'depth']], ['depth-pca', 1, 1, 32, ['-c', depthPca]],
                ['conv', 1, 1, 64, ['-c', path.join(configs, 'pages-fg-conv.json'), ...pages]],
                ['colour', 3, 1, 64, ['-c', colourConfig, ...pages]]];
 for (const [data, channels, outputs, side, trainArgs] of kinds) {
   const run = path.join(work, `run-${data}`), inPixels = channels * side * side, pixels = outputs * side * side;
   sh(['train', '-o', run, ...trainArgs, '--epochs', '1', '--train-samples', '256', '--batch', '64', '--no-progress']);
+  if (data.startsWith('depth')) sh(['pose', run, '--hands', '64', '--epochs', '1', '--threads', '1']);
   const input = new Float32Array(n * inPixels);
   for (let i = 0; i < (n - 1) * inPixels; i++) input[i] = rand() < 0.2 ? rand() : 0;
   const inputFile = path.join(work, `input-${data}.f32`);
@@ -48,16 +53,24 @@ for (const [data, channels, outputs, side, trainArgs] of kinds) {
     const dec = await ort.InferenceSession.create(path.join(dir, card.files.decoder));
     const desc = (await enc.run({ image: new ort.Tensor('float32', input, [n, channels, side, side]) })).descriptor;
     const canon = (await dec.run({ descriptor: desc })).image;
-    let dDesc = 0, dCanon = 0;
+    let dDesc = 0, dCanon = 0, dAngles = 0;
+    if (card.files.pose) {
+      const pose = await ort.InferenceSession.create(path.join(dir, card.files.pose));
+      const angles = (await pose.run({ descriptor: desc })).angles;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < 20; j++) dAngles = Math.max(dAngles, Math.abs(angles.data[i * 20 + j] - torchOut.angles[i][j]));
+    }
     for (let i = 0; i < n; i++) {
       const d = desc.data.length / n;
       for (let j = 0; j < d; j++) dDesc = Math.max(dDesc, Math.abs(desc.data[i * d + j] - torchOut.descriptors[i][j]));
       for (let j = 0; j < pixels; j++) dCanon = Math.max(dCanon, Math.abs(canon.data[i * pixels + j] - torchOut.canonical[i][j]));
     }
     const ok = dDesc <= tolerance && dCanon <= tolerance && canon.dims.join() === `${n},${outputs},${side},${side}` &&
-               card.channels === channels && torchOut.canonical[0].length === pixels;
+               card.channels === channels && torchOut.canonical[0].length === pixels &&
+               dAngles <= 100 * tolerance && Boolean(card.files.pose) === data.startsWith('depth');
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${data} (${channels} channel${channels > 1 ? 's' : ''}) ${variant}: ` +
-                `max |descriptor diff| ${dDesc.toExponential(2)}, max |canonical diff| ${dCanon.toExponential(2)} (tolerance ${tolerance})`);
+                `max |descriptor diff| ${dDesc.toExponential(2)}, max |canonical diff| ${dCanon.toExponential(2)}` +
+                (card.files.pose ? `, max |angle diff| ${dAngles.toExponential(2)} degrees` : '') + ` (tolerance ${tolerance})`);
     checks++;
     if (!ok) failures++;
   }

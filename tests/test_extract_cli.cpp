@@ -288,7 +288,7 @@ TEST_CASE("tiae train: bad foreground settings end in a message naming the setti
       {"--layout text --letters 1.5", "letters must be a number in [0, 1)"},
       {"--layout centred --letters 0.5", "letters are a setting of layouts \"text\" and \"document\""},
       {"--layout document", "layout \"document\" is a setting of kinds tiae and ae"},
-      {"--data grasp", "data grasp is for kinds tiae and ae"},
+      {"--data grasp", "data grasp is for kinds tiae, ae and pca with layout centred"},
       {"--data digits", "data must be one of mnist, grasp"},
       {"--background plaid", "background must be"},
       {"--layout pages", "layout must be"},

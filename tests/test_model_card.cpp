@@ -86,3 +86,39 @@ TEST_CASE("a card's ink threshold is the one tuned on the real pages when its ev
   tiae::merge_evaluation(card, both, "m", "metrics.json");
   CHECK(card["ink_threshold"].get<double>() == Approx(0.31));
 }
+
+TEST_CASE("a depth card's cut-out settings, camera and robot hand read back as written, out-of-range values refused") {
+  tiae::DepthCutOptions cut;
+  cut.band_m = 0.12f, cut.window_m = 0.3f, cut.focal_px = 400;
+  auto card = minimal_card();
+  card["training"]["config"]["kind"] = "tiae";
+  card["training"]["config"]["layout"] = "centred";
+  card["training"]["config"]["data"] = "depth";
+  card["training"]["config"]["max_shift"] = 8;
+  card["training"]["config"]["letters"] = 0;
+  card["depth"] = tiae::depth_card_section(cut, 0.001);
+  card["files"]["pose"] = "pose.onnx";
+  card["pose"] = {{"shape", {{"inputs", 30}, {"hidden", 64}, {"outputs", 20}}}};
+  const auto read = tiae::parse_model_card(card.dump(), "d/model.json");
+  REQUIRE(read.has_depth);
+  CHECK(read.depth.band_m == Approx(0.12));
+  CHECK(read.depth.window_m == Approx(0.3));
+  CHECK(read.depth.focal_px == Approx(400));
+  CHECK(read.depth.gap_m == Approx(tiae::DepthCutOptions{}.gap_m));
+  CHECK(read.depth_unit_m == Approx(0.001));
+  CHECK(read.pose_file == "pose.onnx");
+  CHECK(read.pose_shape.hidden == 64);
+  CHECK(!tiae::parse_model_card(minimal_card().dump(), "o/model.json").has_depth);
+  const std::pair<std::function<void(nlohmann::json&)>, std::string> cases[] = {
+      {[](nlohmann::json& c) { c["depth"]["cut"]["band_m"] = 50; }, "depth.cut.band_m must be a number in [0.001, 5]"},
+      {[](nlohmann::json& c) { c["depth"]["camera"]["focal_px"] = 0; }, "depth.camera.focal_px must be a number in [1, 100000]"},
+      {[](nlohmann::json& c) { c["depth"]["cut"]["floor"] = "x"; }, "depth.cut.floor must be a number"},
+      {[](nlohmann::json& c) { c["pose"]["shape"]["hidden"] = 0; }, "pose.shape.hidden"},
+      {[](nlohmann::json& c) { c["files"]["pose"] = "../pose.onnx"; }, "files.pose must be a plain file name"}};
+  for (const auto& [change, message] : cases) {
+    auto bad = card;
+    change(bad);
+    INFO(message);
+    CHECK_THROWS_WITH(tiae::parse_model_card(bad.dump(), "d/model.json"), Catch::Contains("d/model.json") && Catch::Contains(message));
+  }
+}

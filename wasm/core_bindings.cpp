@@ -4,14 +4,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "depth_hand.h"
 #include "document.h"
 #include "extract.h"
 #include "glyph_search.h"
 #include "glyph_size.h"
 #include "image_header.h"
+#include "png16.h"
 #include "resample.h"
 #include "transform_search.h"
 #include "shift_search.h"
@@ -87,6 +91,20 @@ EMSCRIPTEN_KEEPALIVE int tiae_estimate_transform(const float* canonical, const f
     const auto e = tiae::estimate_transform(canonical, input, size, channels, max_shift, grid);
     last_error.clear();
     out[0] = float(e.dx), out[1] = float(e.dy), out[2] = e.angle, out[3] = e.scale;
+    return 0;
+  } catch (const std::invalid_argument& e) {
+    last_error = e.what();
+    return 1;
+  }
+}
+
+// The same search's minimum, the restoration error of a shift-invariant model (C_res):
+// returns 0 and writes it to out[0], or 1 as tiae_estimate_shift.
+EMSCRIPTEN_KEEPALIVE int tiae_restoration_error(const float* canonical, const float* input, int size, int channels, int max_shift,
+                                                float* out) {
+  try {
+    out[0] = tiae::estimate_shift(canonical, input, size, channels, max_shift).distance;
+    last_error.clear();
     return 0;
   } catch (const std::invalid_argument& e) {
     last_error = e.what();
@@ -278,5 +296,60 @@ EMSCRIPTEN_KEEPALIVE int tiae_document_clusters(const tiae::DocumentAnalysis* jo
   }
 }
 EMSCRIPTEN_KEEPALIVE void tiae_document_end(tiae::DocumentAnalysis* job) { delete job; }
+
+// ---- depth frames (shared/png16.h, shared/depth_hand.h)
+
+// A 16-bit depth PNG's header and chunks: returns 0 and writes its width, height and the
+// length of its image data (the IDAT chunks' data, one after the other) to out[0..2], or
+// returns 1 (tiae_last_error: the words `tiae depth` uses).
+EMSCRIPTEN_KEEPALIVE int tiae_png16_layout(const uint8_t* bytes, int size, int* out) {
+  const auto layout = tiae::read_png16_layout(bytes, size_t(std::max(0, size)));
+  last_error = layout.error;
+  if (!layout.error.empty()) return 1;
+  size_t length = 0;
+  for (const auto& chunk : layout.data) length += chunk.second;
+  out[0] = int(layout.width), out[1] = int(layout.height), out[2] = int(length);
+  return 0;
+}
+
+// That image data into out (of the length above), for the browser's inflating.
+EMSCRIPTEN_KEEPALIVE void tiae_png16_data(const uint8_t* bytes, int size, uint8_t* out) {
+  for (const auto& [offset, length] : tiae::read_png16_layout(bytes, size_t(std::max(0, size))).data) out = std::copy_n(bytes + offset, length, out);
+}
+
+// The inflated data's rows unfiltered into metres (the 16-bit values times unit_m): returns
+// 0, or 1 when the data is damaged.
+EMSCRIPTEN_KEEPALIVE int tiae_png16_metres(const uint8_t* inflated, int size, int width, int height, double unit_m, float* out) {
+  std::vector<uint16_t> samples(size_t(std::max(0, width)) * size_t(std::max(0, height)));
+  last_error = tiae::unfilter_png16(inflated, size_t(std::max(0, size)), width, height, samples.data());
+  if (!last_error.empty()) return 1;
+  for (size_t i = 0; i < samples.size(); ++i) out[i] = float(samples[i] * unit_m);
+  return 0;
+}
+
+// The hand cut out of a frame in metres (depth_hand.h). `options`: the network's input side,
+// the camera's focal length in px, then the card's depth.cut values in this order:
+// surface_jump_m, min_surface_cm2, gap_m, band_m, min_hand_cm2, max_hand_cm2,
+// max_continued, hole_m, centre_radius_m, window_m, level_span_m, floor. Returns 0 and
+// writes the input (size x size) to `image`, centre x, y, depth, nearest depth, area, the
+// window's side, x0, y0 to info[0..7] and the hand's pixels (0/1, width x height) to `hand`;
+// or returns 1 (tiae_last_error: why no hand was found).
+EMSCRIPTEN_KEEPALIVE int tiae_cut_out_hand(const float* metres, int width, int height, const float* options, float offset_x,
+                                           float offset_y, float* image, float* info, uint8_t* hand) {
+  tiae::DepthCutOptions o;
+  o.size = int(options[0]), o.focal_px = options[1];
+  float* fields[] = {&o.surface_jump_m, &o.min_surface_cm2, &o.gap_m,   &o.band_m,          &o.min_hand_cm2, &o.max_hand_cm2,
+                     &o.max_continued,  &o.hole_m,          &o.centre_radius_m, &o.window_m, &o.level_span_m, &o.floor};
+  for (size_t i = 0; i < std::size(fields); ++i) *fields[i] = options[2 + i];
+  const auto crop = tiae::cut_out_hand(metres, width, height, o, offset_x, offset_y);
+  last_error = crop.error;
+  if (!crop.error.empty()) return 1;
+  std::copy(crop.image.begin(), crop.image.end(), image);
+  const float values[] = {crop.centre_x, crop.centre_y, crop.depth_m, crop.nearest_m, crop.area_cm2,
+                          float(crop.window_px), float(crop.x0), float(crop.y0)};
+  std::copy(std::begin(values), std::end(values), info);
+  std::copy(crop.hand.begin(), crop.hand.end(), hand);
+  return 0;
+}
 
 }  // extern "C"

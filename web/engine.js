@@ -116,13 +116,13 @@ async function loadModel(ortLoading, name, backend, card) {
   return { name, card, encoder, decoder, regressor };
 }
 
-// Extraction, document, grasp and rotation models: not needed by the Draw tab, loaded when
+// Extraction, document, grasp, depth and rotation models: not needed by the Draw tab, loaded when
 // first asked for.
 function lazy(card) {
   if (card instanceof Error) return false;  // its error is reported at start
   const config = card.training?.config;
   return card.kind === 'foreground' || card.kind === 'fg' || config?.layout === 'document' || config?.data === 'grasp' ||
-         Boolean(card.transform?.angles);  // rotation and scale: not one of the Draw tab's two
+         config?.data === 'depth' || Boolean(card.transform?.angles);  // depth, rotation and scale: not the Draw tab's two
 }
 
 // Everything the Draw tab needs, fetched at once: the core, the cards, ONNX Runtime and the

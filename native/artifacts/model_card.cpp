@@ -21,7 +21,43 @@ std::string plain_file_name(const std::string& name, const std::string& what, co
     throw std::runtime_error(origin + ": " + what + " must be a plain file name in the model folder");
   return name;
 }
+// The named float members of DepthCutOptions, each with its valid range.
+struct DepthField {
+  const char* key;
+  float DepthCutOptions::*member;
+  double lo, hi;
+};
+constexpr DepthField kDepthFields[] = {
+    {"surface_jump_m", &DepthCutOptions::surface_jump_m, 1e-4, 1},   {"min_surface_cm2", &DepthCutOptions::min_surface_cm2, 0, 1e4},
+    {"gap_m", &DepthCutOptions::gap_m, 0, 0.1},                      {"band_m", &DepthCutOptions::band_m, 1e-3, 5},
+    {"min_hand_cm2", &DepthCutOptions::min_hand_cm2, 0, 1e5},       {"max_hand_cm2", &DepthCutOptions::max_hand_cm2, 0, 1e6},
+    {"max_continued", &DepthCutOptions::max_continued, 0, 1},       {"hole_m", &DepthCutOptions::hole_m, 0, 0.1},
+    {"centre_radius_m", &DepthCutOptions::centre_radius_m, 1e-3, 1}, {"window_m", &DepthCutOptions::window_m, 1e-2, 5},
+    {"level_span_m", &DepthCutOptions::level_span_m, 1e-3, 10},      {"floor", &DepthCutOptions::floor, 0, 1},
+};
+
+double bounded(const nlohmann::json& v, const std::string& key, double lo, double hi) {
+  if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi))
+    throw std::runtime_error(key + " must be a number in [" + fmt::format("{:g}, {:g}", lo, hi) + "]");
+  return v.get<double>();
+}
+
+void read_depth_section(const nlohmann::json& j, ModelCard& m) {
+  m.has_depth = true;
+  m.depth.size = m.config.network.size;
+  for (const auto& f : kDepthFields) m.depth.*f.member = float(bounded(j.at("cut").at(f.key), std::string("depth.cut.") + f.key, f.lo, f.hi));
+  m.depth.focal_px = float(bounded(j.at("camera").at("focal_px"), "depth.camera.focal_px", 1, 1e5));
+  m.depth_unit_m = bounded(j.at("camera").at("unit_m"), "depth.camera.unit_m", 1e-7, 1);
+}
+
 }  // namespace
+
+nlohmann::json depth_card_section(const DepthCutOptions& cut, double unit_m) {
+  const auto decimal = [](double v) { return std::stod(fmt::format("{:.7g}", v)); };  // 0.15, not the float's 0.15000000596
+  nlohmann::json section = {{"cut", nlohmann::json::object()}, {"camera", {{"focal_px", decimal(cut.focal_px)}, {"unit_m", decimal(unit_m)}}}};
+  for (const auto& f : kDepthFields) section["cut"][f.key] = decimal(cut.*f.member);
+  return section;
+}
 
 ModelCard parse_model_card(const std::string& text, const std::string& origin) {
   try {
@@ -52,6 +88,11 @@ ModelCard parse_model_card(const std::string& text, const std::string& origin) {
       const auto& q = card.at("cluster_quantile");
       if (!q.is_number() || !(q.get<double>() > 0 && q.get<double>() <= 1)) throw std::runtime_error("cluster_quantile must be in (0, 1]");
       m.cluster_quantile = q.get<double>();
+    }
+    if (card.contains("depth")) read_depth_section(card.at("depth"), m);
+    if (files.contains("pose")) {
+      m.pose_file = plain_file_name(files.at("pose").get<std::string>(), "files.pose", origin);
+      m.pose_shape = card.at("pose").at("shape").get<PoseShape>();
     }
     if (card.contains("checksums"))
       for (const auto& [file, sum] : card.at("checksums").items())

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "data/mnist_data.h"
+#include "depth_hand.h"
+#include "model/pose_shape.h"
 #include "model/train_config.h"
 
 namespace tiae {
@@ -27,7 +29,20 @@ struct ModelCard {
   // Document models: the bandwidth quantile of the peaks' mean shift, chosen on the tuning
   // pages by `tiae eval` and recorded by `tiae card` (none yet: 0.1).
   double cluster_quantile = 0.1;
+  // Depth models: how a frame's hand becomes the network's input ("depth": {"cut": ...};
+  // size is the network's, focal_px the default camera's), the default camera ("depth":
+  // {"camera": {"focal_px", "unit_m"}}), and the robot hand's regressor (files.pose, and
+  // "pose": {"shape": ...}); none in other cards.
+  bool has_depth = false;
+  DepthCutOptions depth;
+  double depth_unit_m = 0.000125;
+  std::string pose_file;
+  PoseShape pose_shape;
 };
+
+// A depth model's "depth" section: the cut-out's settings and the default camera (the
+// focal length in px and the metres of one unit of the 16-bit values).
+nlohmann::json depth_card_section(const DepthCutOptions& cut, double unit_m);
 
 // Throws std::runtime_error naming `origin` (the card's path) for text that is not JSON,
 // missing or mistyped fields, a network shape out of bounds (network_shape.h), top-level

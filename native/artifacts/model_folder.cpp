@@ -4,6 +4,7 @@
 
 #include "artifacts/model_card.h"
 #include "artifacts/run_folder.h"
+#include "io/files.h"
 #ifdef TIAE_HAVE_ONNX
 #include "artifacts/onnx_weights.h"
 #endif
@@ -67,6 +68,33 @@ LoadedModel load_model(const std::string& folder, torch::Device device) {
   m.network->to(device);
   m.network->eval();
   return m;
+}
+
+bool has_pose_regressor(const std::string& folder) {
+  const fs::path dir(folder);
+  return fs::exists(dir / "model.json") ? !read_model_card(folder).pose_file.empty() : fs::exists(dir / "pose" / "pose.json");
+}
+
+PoseRegressor load_pose_regressor(const std::string& folder, torch::Device device) {
+  const fs::path dir(folder);
+  PoseRegressor r{nullptr};
+  if (fs::exists(dir / "model.json")) {
+#ifdef TIAE_HAVE_ONNX
+    const auto card = read_model_card(folder);
+    if (card.pose_file.empty()) throw std::runtime_error(folder + " has no robot hand regressor (pose.onnx)");
+    r = PoseRegressor(card.pose_shape);
+    load_weights(*r, read_onnx_weights((dir / card.pose_file).string()), folder);
+#else
+    throw std::runtime_error("this build reads no ONNX files (libonnx was not found): give a training run folder");
+#endif
+  } else {
+    if (!fs::exists(dir / "pose" / "pose.json")) throw std::runtime_error(folder + " has no robot hand regressor (run `tiae pose " + folder + "`)");
+    r = PoseRegressor(read_json_file((dir / "pose" / "pose.json").string()).at("shape").get<PoseShape>());
+    load_weights(*r, (dir / "pose" / "weights.bin").string());
+  }
+  r->to(device);
+  r->eval();
+  return r;
 }
 
 }  // namespace tiae

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/network.h"
+#include "model/pose_regressor.h"
 #include "model/regressor.h"
 #include "model/train_config.h"
 
@@ -23,5 +24,11 @@ struct LoadedModel {
 
 // Throws std::runtime_error naming the folder when it is neither, or its files are wrong.
 LoadedModel load_model(const std::string& folder, torch::Device device);
+
+// Whether the folder holds a robot hand regressor (a run's pose/, a model's files.pose).
+bool has_pose_regressor(const std::string& folder);
+// A depth model's robot hand regressor: a run's pose/ (`tiae pose`) or a model folder's
+// pose.onnx. Throws naming the folder when it has none.
+PoseRegressor load_pose_regressor(const std::string& folder, torch::Device device);
 
 }  // namespace tiae

@@ -10,6 +10,8 @@
 
 #include "artifacts/model_card.h"
 #include "artifacts/onnx_weights.h"
+#include "data/depth_hands.h"
+#include "data/mnist_data.h"
 #include "artifacts/run_folder.h"
 #include "data/mnist_data.h"
 #include "io/files.h"
@@ -17,6 +19,7 @@
 #include "io/folder_swap.h"
 #include "io/output_path.h"
 #include "model/regressor.h"
+#include "model/pose_shape.h"
 #include "model/weights_file.h"
 
 namespace tiae {
@@ -241,9 +244,48 @@ void write_conv_decoder(const WeightMap& weights, const NetworkShape& s, WeightS
   save_model(model, path);
 }
 
+// arch linear (PCA): the encoder flattens the image and applies fc1 (the axes, the mean
+// folded into its bias); the decoder applies fc1 (the axes' transpose, the mean as its
+// bias) and reshapes, without a sigmoid.
+void write_linear_encoder(const WeightMap& weights, const NetworkShape& s, WeightStorage storage, const fs::path& path) {
+  auto model = new_model("encoder", "PCA as a linear encoder: image [N,C,S,S] -> coefficients [N,D]");
+  auto* graph = model.mutable_graph();
+  GraphBuilder g(graph, weights, storage);
+  add_value(graph->mutable_input(), "image", {s.channels, s.size, s.size});
+  GraphBuilder::add_int(g.node("Flatten", {"image"}, "flat"), "axis", 1);
+  g.node("Identity", {g.linear("flat", "encoder.fc1")}, "descriptor");
+  add_value(graph->mutable_output(), "descriptor", {s.descriptor});
+  save_model(model, path);
+}
+
+void write_linear_decoder(const WeightMap& weights, const NetworkShape& s, WeightStorage storage, const fs::path& path) {
+  auto model = new_model("decoder", "PCA as a linear decoder: coefficients [N,D] -> image [N,C,S,S]");
+  auto* graph = model.mutable_graph();
+  GraphBuilder g(graph, weights, storage);
+  add_value(graph->mutable_input(), "descriptor", {s.descriptor});
+  g.node("Reshape", {g.linear("descriptor", "decoder.fc1"), g.int64s("image_shape", {-1, s.channels, s.size, s.size})}, "image");
+  add_value(graph->mutable_output(), "image", {s.channels, s.size, s.size});
+  save_model(model, path);
+}
+
+// The robot hand's regressor (model/pose_regressor.h): descriptor [N,D] -> fc1, relu ->
+// fc2, relu -> fc3 -> angles [N,J] in degrees.
+void write_pose(const WeightMap& weights, const PoseShape& s, WeightStorage storage, const fs::path& path) {
+  auto model = new_model("pose", "robot hand regressor: descriptor [N,D] -> joint angles [N,J] in degrees");
+  auto* graph = model.mutable_graph();
+  GraphBuilder g(graph, weights, storage);
+  add_value(graph->mutable_input(), "descriptor", {s.inputs});
+  auto h = g.unary("Relu", g.linear("descriptor", "pose.fc1"), "h1");
+  h = g.unary("Relu", g.linear(h, "pose.fc2"), "h2");
+  g.node("Identity", {g.linear(h, "pose.fc3")}, "angles");
+  add_value(graph->mutable_output(), "angles", {s.outputs});
+  save_model(model, path);
+}
+
 // encoder: conv -> relu -> 2x2 max pool -> flatten -> fc1, relu -> fc2, relu -> fc3
 void write_encoder(const WeightMap& weights, const NetworkShape& s, WeightStorage storage, const fs::path& path) {
   if (s.arch == Architecture::conv) return write_conv_encoder(weights, s, storage, path);
+  if (s.arch == Architecture::linear) return write_linear_encoder(weights, s, storage, path);
   auto model = new_model("encoder", "TIAE encoder: image [N,C,S,S] in [0,1] -> descriptor [N,D]");
   auto* graph = model.mutable_graph();
   GraphBuilder g(graph, weights, storage);
@@ -265,6 +307,7 @@ void write_encoder(const WeightMap& weights, const NetworkShape& s, WeightStorag
 // decoder: fc1, relu -> fc2, relu -> fc3 -> sigmoid -> [N, C, S, S]
 void write_decoder(const WeightMap& weights, const NetworkShape& s, WeightStorage storage, const fs::path& path) {
   if (s.arch == Architecture::conv) return write_conv_decoder(weights, s, storage, path);
+  if (s.arch == Architecture::linear) return write_linear_decoder(weights, s, storage, path);
   auto model = new_model("decoder", "TIAE decoder: descriptor [N,D] -> image [N,C,S,S] in [0,1]");
   auto* graph = model.mutable_graph();
   GraphBuilder g(graph, weights, storage);
@@ -326,10 +369,18 @@ std::pair<nlohmann::json, std::string> transform_and_data(const TrainConfig& con
              {"max_rotation", config.max_rotation}, {"angles", grid.angles}, {"max_scale", config.max_scale}, {"scales", grid.scales},
              {"restoration", "exact minimum over every shift and every angle and scale of the grid on the extended canvas"}},
             mnist + "at random rotations (uniform), scales (uniform in log scale) and shifts"};
-  if (config.kind != Kind::fg)
-    return {{{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
-             {"restoration", "exact minimum over all shifts on the extended canvas"}},
-            mnist + "at random shifts"};
+  const nlohmann::json shift = {{"family", "shift"}, {"max_shift", config.max_shift}, {"fill", "zero"},
+                                 {"restoration", config.kind == Kind::tiae ? "exact minimum over all shifts on the extended canvas"
+                                                                           : "squared distance to the input"}};
+  if (config.data == Dataset::depth)
+    return {shift, fmt::format("{} rendered depth frames of a hand (native/data/depth_hands.h, seed {}) with a body or a table behind "
+                               "and a depth sensor's faults, cut out as `tiae depth` cuts a frame (the card's \"depth\"), {}",
+                               kDepthTrainHands, kDepthRenderSeed,
+                               config.kind == Kind::pca ? fmt::format("each at {} random shifts, fitted once", config.views)
+                                                        : std::string("each step at random shifts"))};
+  if (config.data == Dataset::grasp)
+    return {shift, "8,000 grasp pairs (hand and object masks) of native/data/grasp_masks.h, each step at random shifts"};
+  if (config.kind != Kind::fg) return {shift, mnist + "at random shifts"};
   const nlohmann::json transform = {
       {"family", config.max_shift > 0 ? "background+shift" : "background"},
       {"background", config.layout == Layout::page ? std::string("photographed page") : to_string(config.background)},
@@ -375,9 +426,26 @@ void add_evaluation(nlohmann::json& card, const fs::path& eval, const std::strin
       {"foreground-photo.png", "foreground-photo.png"},
       {"foreground-photo_shift.png", "foreground-photo_shift.png"},
       {"flyers.png", "flyers.png"},
-      {"hard-pages.png", "hard-pages.png"}};
+      {"hard-pages.png", "hard-pages.png"},
+      {"depth-test.png", "depth-test.png"},
+      {"depth-real.png", "depth-real.png"}};
   for (const auto& [from, to] : files)
     if (fs::exists(eval / from)) write_file_atomically((out / to).string(), read_file((eval / from).string()));
+}
+
+// Depth models: how frames are cut out (the settings their training hands were cut with,
+// the camera of data/real-depth by default) and the robot hand's regressor of `tiae pose`.
+void add_depth_files(nlohmann::json& card, const fs::path& run, const fs::path& out, WeightStorage storage) {
+  card["depth"] = depth_card_section(DepthCutOptions{}, kRealDepthUnitM);
+  if (!fs::exists(run / "pose" / "pose.json")) return;
+  const auto pose = read_json_file((run / "pose" / "pose.json").string());
+  write_pose(read_weights_file((run / "pose" / "weights.bin").string()), pose.at("shape").get<PoseShape>(), storage, out / "pose.onnx");
+  nlohmann::json joints = nlohmann::json::array();
+  for (const auto& j : hand_joints()) joints.push_back({{"name", j.name}, {"low", j.low}, {"high", j.high}});
+  card["files"]["pose"] = "pose.onnx";
+  card["checksums"]["pose.onnx"] = file_checksum((out / "pose.onnx").string());
+  card["pose"] = {{"shape", pose.at("shape")}, {"joints", joints}, {"units", "degrees"}, {"settings", pose.at("settings")},
+                  {"epoch_kept", pose.at("epoch_kept")}, {"validation_degrees", pose.at("validation_degrees")}};
 }
 
 // The model folder's files, into the new folder `out`.
@@ -390,7 +458,7 @@ nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out
   const auto [transform, data] = transform_and_data(config);
   nlohmann::json card = {
       {"name", model_name(options.out_dir)},
-      {"kind", config.kind == Kind::fg ? "foreground" : config.kind == Kind::tiae ? "tiae" : "autoencoder"},
+      {"kind", config.kind == Kind::fg ? "foreground" : config.kind == Kind::tiae ? "tiae" : config.kind == Kind::pca ? "pca" : "autoencoder"},
       {"channels", s.channels},
       {"size", s.size},
       {"descriptor_size", s.descriptor},
@@ -405,6 +473,7 @@ nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out
       {"seed", config.seed},
       {"code_revision", code_revision()}};
   add_training_log(card, run_dir, out);
+  if (config.data == Dataset::depth) add_depth_files(card, run_dir, out, options.weights);
   if (fs::exists(fs::path(run_dir) / "averaged.json"))  // artifacts/average_runs.h
     card["training"]["averaged_from"] = read_json_file((fs::path(run_dir) / "averaged.json").string());
   if (!options.eval_dir.empty()) add_evaluation(card, options.eval_dir, model_name(run_dir), out);

@@ -25,9 +25,11 @@
 #include "io/project_files.h"
 #include "train/benchmark.h"
 #include "train/launcher.h"
+#include "train/pose_training.h"
 #include "train/regressor_trainer.h"
 #include "train/trainer.h"
 #ifdef TIAE_HAVE_OPENCV
+#include "commands/depth_frame.h"
 #include "commands/document_page.h"
 #include "commands/extract_photo.h"
 #include "data/document_pages.h"
@@ -434,6 +436,63 @@ Action add_document(CLI::App& app) {
   };
 }
 
+Action add_pose(CLI::App& app) {
+  auto* cmd = app.add_subcommand("pose", "train the robot hand's regressor (descriptor -> joint angles) of a depth model's run");
+  auto o = std::make_shared<PoseOptions>();
+  cmd->add_option("run", o->run, "training run of data depth (tiae, ae or pca): writes RUN/pose/")->required();
+  cmd->add_option("--hidden", o->hidden, "units of each hidden layer")->capture_default_str()->check(CLI::Range(1, 4096));
+  cmd->add_option("--epochs", o->epochs, "epochs (the one with the least validation error is kept)")->capture_default_str()->check(CLI::Range(1, 10000));
+  cmd->add_option("--copies", o->copies, "random shifts of each training hand")->capture_default_str()->check(CLI::Range(1, 64));
+  cmd->add_option("--hands", o->hands, "train on the first N training hands only (0: all 8,000; tests)")->capture_default_str()
+      ->check(CLI::Range(0, 8000));
+  cmd->add_option("--lr", o->lr, "initial learning rate (Adam, cosine decay)")->capture_default_str()->check(CLI::Range(1e-8, 1.0));
+  cmd->add_option("--seed", o->seed, "seed of the shifts, order and initialisation")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "CPU threads (0: all)")->capture_default_str()->check(CLI::Range(0, 1024));
+  cmd->add_option("--device", o->device, "auto, cpu or cuda");
+  return [o] { train_pose(*o); };
+}
+
+Action add_depth(CLI::App& app) {
+  auto* cmd = app.add_subcommand("depth", "a depth frame's hand restored by PCA and by the TIAE, its descriptor and the robot "
+                                          "hand's joint angles (docs/depth.md)");
+  struct Options {
+    std::string in, out;
+    std::vector<float> offset;
+#ifdef TIAE_HAVE_OPENCV
+    DepthCommandOptions depth;
+#endif
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("frame", o->in, "16-bit grayscale PNG of depth (0: no measurement)")->required();
+  cmd->add_option("-o,--out", o->out, "folder for depth.json and depth.png")->required();
+#ifdef TIAE_HAVE_OPENCV
+  cmd->add_option("-m,--model", o->depth.model, "the TIAE (default: the released models/depth-hand-tiae)");
+  cmd->add_option("--pca", o->depth.pca, "PCA (default: the released models/depth-hand-pca)");
+  cmd->add_option("--focal", o->depth.focal_px, "the camera's focal length in px (default: the card's, data/real-depth's camera)")
+      ->check(CLI::Range(1.0, 100000.0));
+  cmd->add_option("--unit", o->depth.unit_m, "metres per unit of the frame's values (default: the card's, 0.000125)")
+      ->check(CLI::Range(1e-7, 1.0));
+  cmd->add_option("--offset", o->offset, "move the hand's crop by DX,DY pixels of the network's input")->delimiter(',')->expected(2)
+      ->check(CLI::Range(-16.0, 16.0));
+  cmd->add_option("--device", o->depth.device, "auto, cpu or cuda");
+#endif
+  return [o] {
+#ifdef TIAE_HAVE_OPENCV
+    auto options = o->depth;
+    if (options.model.empty()) options.model = find_released_model("depth-hand-tiae");
+    if (options.pca.empty()) options.pca = find_released_model("depth-hand-pca");
+    if (o->offset.size() == 2) options.offset_x = o->offset[0], options.offset_y = o->offset[1];
+    check_output_folder(o->out, {o->in});
+    const auto r = depth_command(o->in, o->out, options);
+    fmt::print("{}: hand at {:.2f} m; restoration error PCA {:.2f}, TIAE {:.2f} (shift {},{}); wrote {}/depth.json, depth.png\n", o->in,
+               r["crop"]["depth_m"].get<double>(), r["pca"]["restoration_error"].get<double>(), r["tiae"]["restoration_error"].get<double>(),
+               r["tiae"]["shift"][0].get<int>(), r["tiae"]["shift"][1].get<int>(), o->out);
+#else
+    throw std::runtime_error("this build has no image files (built with TIAE_LIBTORCH_ONLY)");
+#endif
+  };
+}
+
 Action add_flyers(CLI::App& app) {
   auto* cmd = app.add_subcommand("flyers", "write the synthetic pages of the evaluation and their true ink masks");
   struct Options {
@@ -514,7 +573,7 @@ Action add_pages(CLI::App& app) {
 int main(int argc, char** argv) {
   CLI::App app{"Transform Invariant Auto-encoder: train, evaluate and export shift-invariant auto-encoders"};
   app.require_subcommand(1);
-  for (const auto& add : {add_train, add_eval, add_average, add_export, add_compact, add_card, add_regressor, add_infer, add_bench, add_extract, add_document, add_flyers, add_pages}) {
+  for (const auto& add : {add_train, add_eval, add_average, add_export, add_compact, add_card, add_regressor, add_infer, add_bench, add_extract, add_document, add_depth, add_pose, add_flyers, add_pages}) {
     const auto action = add(app);
     app.get_subcommands({}).back()->callback(action);  // runs once its options are parsed
   }

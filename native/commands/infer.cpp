@@ -96,6 +96,11 @@ nlohmann::json infer(const std::string& folder, const InferInput& input, const s
       out["pose"].push_back({pose.dx, pose.dy, pose.angle, pose.scale});
     }
   }
+  if (has_pose_regressor(folder)) {  // depth models: the robot hand's joint angles, degrees
+    const auto angles = load_pose_regressor(folder, device)->forward(desc.to(device)).cpu().contiguous();
+    out["angles"] = nlohmann::json::array();
+    for (int64_t i = 0; i < n; ++i) out["angles"].push_back(std::vector<float>(angles[i].data_ptr<float>(), angles[i].data_ptr<float>() + angles.size(1)));
+  }
   return out;
 }
 

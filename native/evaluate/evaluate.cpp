@@ -1,5 +1,6 @@
 #include "evaluate/evaluate.h"
 #ifdef TIAE_HAVE_OPENCV
+#include "evaluate/evaluate_depth.h"
 #include "evaluate/evaluate_document.h"
 #endif
 
@@ -348,7 +349,14 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
     documents += config.layout == Layout::document;
     datasets.insert(to_string(config.data));
   }
-  if (datasets.size() > 1) throw std::runtime_error("eval: runs of different data (mnist, grasp) are evaluated apart");
+  if (datasets.size() > 1) throw std::runtime_error("eval: runs of different data (mnist, grasp, depth) are evaluated apart");
+  if (*datasets.begin() == "depth") {
+#ifdef TIAE_HAVE_OPENCV
+    return evaluate_depth(runs, options);
+#else
+    throw std::runtime_error("eval: depth models are evaluated on real frames, which need OpenCV (built with TIAE_LIBTORCH_ONLY)");
+#endif
+  }
 #ifdef TIAE_HAVE_OPENCV
   if (documents == int(runs.size())) return evaluate_document(runs, options);
 #endif

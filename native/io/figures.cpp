@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
+#include "hand_model.h"
 #include "io/image_file.h"
 
 namespace tiae {
@@ -81,6 +82,19 @@ void write_scatter(const std::string& path, const std::string& title, const std:
     text(canvas, names.empty() ? "digit " + std::to_string(d) : names[size_t(d)], {w + 22, 65 + 24 * d}, 0.4);
   }
   save(path, canvas);
+}
+
+std::vector<float> draw_robot_hand(const float* angles_deg, int side) {
+  cv::Mat img(side, side, CV_32F, cv::Scalar(0));
+  const auto at = [side](float x, float y) { return cv::Point(int(std::lround(x * side * 16)), int(std::lround(y * side * 16))); };
+  for (const auto& l : robot_hand_drawing(angles_deg)) {
+    const double level = 1 - 0.6 * l.depth;  // nearer is brighter
+    cv::line(img, at(l.x0, l.y0), at(l.x1, l.y1), cv::Scalar(level), std::max(1, int(std::lround(l.width * side))), cv::LINE_AA, 4);
+    if (l.joint_dot)
+      cv::circle(img, at(l.x1, l.y1), int(std::lround(l.width * side * 16 * 0.75)), cv::Scalar(std::min(1.0, level + 0.2)), cv::FILLED,
+                 cv::LINE_AA, 4);
+  }
+  return {img.begin<float>(), img.end<float>()};
 }
 
 void write_picture_rows(const std::string& path, const std::string& title, const std::vector<std::vector<Picture>>& rows,

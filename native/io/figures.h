@@ -26,6 +26,10 @@ struct Picture {
 void write_picture_rows(const std::string& path, const std::string& title, const std::vector<std::vector<Picture>>& rows,
                         int height = 200);
 
+// The robot hand posed by `angles_deg` (robot_hand_drawing, shared/hand_model.h) as side x
+// side values in [0, 1]: its bones as sticks on black, nearer ones brighter, joints as dots.
+std::vector<float> draw_robot_hand(const float* angles_deg, int side);
+
 // Points coloured by label 0..9 (tab10 colours), with a legend naming each label by
 // `names` (none: "digit <label>").
 void write_scatter(const std::string& path, const std::string& title, const std::vector<float>& xy,

@@ -13,6 +13,10 @@ torch::nn::Conv2d same_size_conv(int in, int out, int dilation) {
 }  // namespace
 
 EncoderImpl::EncoderImpl(const NetworkShape& s) {
+  if (s.arch == Architecture::linear) {
+    fc1 = register_module("fc1", torch::nn::Linear(s.channels * s.size * s.size, s.descriptor));
+    return;
+  }
   if (s.arch == Architecture::conv) {
     conv = register_module("conv", same_size_conv(s.channels, s.conv_channels, 1));
     for (size_t i = 0; i < s.dilations.size(); ++i)
@@ -26,6 +30,7 @@ EncoderImpl::EncoderImpl(const NetworkShape& s) {
 }
 
 torch::Tensor EncoderImpl::forward(const torch::Tensor& images) {
+  if (!conv) return fc1->forward(images.flatten(1));  // linear: the coefficients, W (x - mean) = W x + b
   if (!dilated.empty()) {
     auto h = torch::relu(conv->forward(images));
     for (auto& layer : dilated) h = h + torch::relu(layer->forward(h));  // residual: fine detail passes unchanged
@@ -38,6 +43,10 @@ torch::Tensor EncoderImpl::forward(const torch::Tensor& images) {
 }
 
 DecoderImpl::DecoderImpl(const NetworkShape& s) : shape(s) {
+  if (s.arch == Architecture::linear) {
+    fc1 = register_module("fc1", torch::nn::Linear(s.descriptor, s.channels * s.size * s.size));
+    return;
+  }
   if (s.arch == Architecture::conv) {
     pixel = register_module("pixel", torch::nn::Conv2d(torch::nn::Conv2dOptions(s.conv_channels, s.outputs(), 1)));
     return;
@@ -49,6 +58,7 @@ DecoderImpl::DecoderImpl(const NetworkShape& s) : shape(s) {
 
 torch::Tensor DecoderImpl::forward(const torch::Tensor& descriptors) {
   if (pixel) return torch::sigmoid(pixel->forward(descriptors));
+  if (!fc2) return fc1->forward(descriptors).view({-1, shape.channels, shape.size, shape.size});  // linear: W^T c + mean
   auto h = torch::relu(fc1->forward(descriptors));
   h = torch::relu(fc2->forward(h));
   return torch::sigmoid(fc3->forward(h)).view({-1, shape.channels, shape.size, shape.size});

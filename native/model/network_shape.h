@@ -8,6 +8,9 @@
 //          and a sigmoid. It runs on any image size; `size` is the training crop.
 //          `output_channels` may differ from the input's `channels`: a colour extractor takes
 //          3 planes (R, G, B) and answers with 1 (the ink).
+//   linear PCA as an auto-encoder (kind pca): the encoder one linear map of the flattened
+//          image to `descriptor` values (the coefficients on the principal axes, the mean
+//          subtracted), the decoder its transpose plus the mean, no sigmoid.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <cstdint>
@@ -17,7 +20,7 @@
 
 namespace tiae {
 
-enum class Architecture { dense, conv };
+enum class Architecture { dense, conv, linear };
 
 // Arch conv: the largest reach (1 + the sum of the dilations) a network may have.
 constexpr int kMaxReach = 65;
@@ -56,6 +59,10 @@ struct NetworkShape {
 };
 
 inline void to_json(nlohmann::json& j, const NetworkShape& s) {
+  if (s.arch == Architecture::linear) {
+    j = {{"arch", "linear"}, {"channels", s.channels}, {"size", s.size}, {"descriptor", s.descriptor}};
+    return;
+  }
   if (s.arch == Architecture::conv) {
     j = {{"arch", "conv"}, {"channels", s.channels}, {"size", s.size}, {"conv_channels", s.conv_channels}, {"dilations", s.dilations}};
     if (s.output_channels > 0) j["output_channels"] = s.output_channels;
@@ -91,8 +98,9 @@ inline void from_json(const nlohmann::json& j, NetworkShape& s) {
     else if (k == "hidden2") s.hidden2 = int(checked_integer(v, "network.hidden2", 1, 65536));
     else if (k == "descriptor") s.descriptor = int(checked_integer(v, "network.descriptor", 1, 4096));
     else if (k == "arch") {
-      if (v != "dense" && v != "conv") throw std::runtime_error("network.arch must be \"dense\" or \"conv\", not " + v.dump());
-      s.arch = v == "conv" ? Architecture::conv : Architecture::dense;
+      if (v != "dense" && v != "conv" && v != "linear")
+        throw std::runtime_error("network.arch must be \"dense\", \"conv\" or \"linear\", not " + v.dump());
+      s.arch = v == "conv" ? Architecture::conv : v == "linear" ? Architecture::linear : Architecture::dense;
     } else if (k == "dilations") {
       if (!v.is_array() || v.empty() || v.size() > 16) throw std::runtime_error("network.dilations must be a list of 1 to 16 integers");
       s.dilations.clear();
@@ -110,6 +118,11 @@ inline void from_json(const nlohmann::json& j, NetworkShape& s) {
   }
   if (!s.dilations.empty()) throw std::runtime_error("network.dilations is a setting of arch \"conv\" only");
   if (s.output_channels > 0) throw std::runtime_error("network.output_channels is a setting of arch \"conv\" only");
+  if (s.arch == Architecture::linear) {
+    if (int64_t(s.channels) * s.size * s.size * s.descriptor > (int64_t(1) << 28)) throw std::runtime_error("network too large (over 2^28 weights in one layer)");
+    if (s.descriptor > s.channels * s.size * s.size) throw std::runtime_error("network.descriptor: at most as many components as pixels");
+    return;
+  }
   if (s.size - s.kernel + 1 < 2) throw std::runtime_error("network.kernel must be smaller than the image");
   // Every weight matrix (encoder fc1, fc2; decoder fc2, fc3): at most 2^28 values each.
   const int64_t pixels = int64_t(s.channels) * s.size * s.size, limit = int64_t(1) << 28;

@@ -18,9 +18,9 @@ Mode parse_mode(const std::string& setting, const std::string& name, const std::
   throw std::runtime_error(setting + " must be one of " + fmt::format("{}", fmt::join(names, ", ")) + ", not \"" + name + "\"");
 }
 
-constexpr std::array<const char*, 3> kKinds = {"tiae", "ae", "fg"};
+constexpr std::array<const char*, 4> kKinds = {"tiae", "ae", "fg", "pca"};
 constexpr std::array<const char*, 3> kBackgrounds = {"noise", "white-noise", "photo"};
-constexpr std::array<const char*, 2> kDatasets = {"mnist", "grasp"};
+constexpr std::array<const char*, 3> kDatasets = {"mnist", "grasp", "depth"};
 constexpr std::array<const char*, 2> kPrecisions = {"float32", "bfloat16"};
 constexpr std::array<const char*, 4> kLayouts = {"centred", "text", "document", "page"};
 
@@ -76,9 +76,11 @@ Precision parse_precision(const std::string& name) { return parse_mode<Precision
 
 const std::vector<Setting>& training_settings() {
   static const std::vector<Setting> table = {
-      mode("data", "--data", "mnist (digits) or grasp (hand and object mask pairs: 2 channels, data/grasp_masks.h)",
+      mode("data", "--data", "mnist (digits), grasp (hand and object mask pairs: 2 channels, data/grasp_masks.h) or depth "
+                             "(rendered depth frames of a hand, cut out: data/depth_hands.h)",
            &TrainConfig::data, parse_dataset),
-      mode("kind", "--kind", "tiae, ae, or fg (foreground extraction)", &TrainConfig::kind, parse_kind),
+      mode("kind", "--kind", "tiae, ae, fg (foreground extraction) or pca (fitted, not trained: network.arch linear)",
+           &TrainConfig::kind, parse_kind),
       mode("background", "--background", "kind fg: noise, white-noise (no smooth noise) or photo backgrounds",
            &TrainConfig::background, parse_background),
       {"network", "", "", SettingType::object,
@@ -156,6 +158,9 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     throw std::runtime_error("layouts \"text\" and \"page\" are settings of kind fg without shifts (max_shift 0)");
   if (c.network.arch == Architecture::conv && c.layout != Layout::page)
     throw std::runtime_error("network.arch \"conv\" is trained on layout \"page\"");
+  if ((c.kind == Kind::pca) != (c.network.arch == Architecture::linear))
+    throw std::runtime_error("kind pca and network.arch \"linear\" go together (PCA is the linear auto-encoder fitted in closed form)");
+  if (c.kind == Kind::pca && c.epochs != 1) throw std::runtime_error("kind pca is fitted once: epochs must be 1");
   const int channels = c.data == Dataset::grasp ? 2 : 1;
   const bool colour_pages = c.layout == Layout::page && (c.network.channels == 3 || c.network.channels == 4);
   if (colour_pages) {  // colour pages (R, G, B, and the paper plane with 4) in, the ink out
@@ -170,8 +175,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (c.network.channels != channels && !colour_pages)
     throw std::runtime_error(fmt::format("data {} has {} channel(s): set network.channels to {}{}", to_string(c.data), channels, channels,
                                          c.layout == Layout::page ? " (or 3: colour pages)" : ""));
-  if (c.data == Dataset::grasp && (c.kind == Kind::fg || c.layout != Layout::centred))
-    throw std::runtime_error("data grasp is for kinds tiae and ae with layout centred");
+  if (c.data != Dataset::mnist && (c.kind == Kind::fg || c.layout != Layout::centred))
+    throw std::runtime_error("data " + to_string(c.data) + " is for kinds tiae, ae and pca with layout centred");
   if (c.layout == Layout::document && (c.kind == Kind::fg || c.max_shift < 1))
     throw std::runtime_error("layout \"document\" is a setting of kinds tiae and ae with shifts (max_shift >= 1)");
   try {

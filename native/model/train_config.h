@@ -17,8 +17,10 @@ namespace tiae {
 
 // "tiae": shift invariance + restoration + sparseness; "ae": plain reconstruction; "fg":
 // foreground extraction, invariance to background changes (and shifts when max_shift > 0)
-// with the digit alone as the restoration target.
-enum class Kind { tiae, ae, fg };
+// with the digit alone as the restoration target; "pca": principal component analysis of
+// the shifted images, a linear auto-encoder (network.arch "linear") fitted in closed form
+// instead of trained (train/pca_fit.h), the slides' baseline.
+enum class Kind { tiae, ae, fg, pca };
 // Kind fg: the backgrounds of data/backgrounds.h.
 enum class Background { noise, white_noise, photo };
 // "centred": one digit in the middle, as MNIST. Kind fg: "text", windows over lines of
@@ -28,9 +30,10 @@ enum class Background { noise, white_noise, photo };
 // photographed pages (data/training_pages.h), for the convolutional extractor.
 enum class Layout { centred, text, document, page };
 
-// What the images are: "mnist" (digits, 1 channel) or "grasp" (hand and object mask
-// pairs, 2 channels: data/grasp_masks.h).
-enum class Dataset { mnist, grasp };
+// What the images are: "mnist" (digits, 1 channel), "grasp" (hand and object mask pairs, 2
+// channels: data/grasp_masks.h) or "depth" (rendered depth frames of a hand cut out as the
+// network's input, 1 channel: data/depth_hands.h).
+enum class Dataset { mnist, grasp, depth };
 // The network's arithmetic: float32, or bfloat16 matrix products and convolutions with
 // float32 weights, optimizer and terms (autocast; model/terms.h).
 enum class Precision { float32, bfloat16 };
@@ -64,7 +67,7 @@ struct TrainConfig {
   int batch = 128;
   double lr = 3e-4;
   double lr_final = 3e-5;   // cosine decay from lr to lr_final over the run
-  int views = 2;            // K: random shifts (or backgrounds) per image per step for C_inv
+  int views = 2;            // K: random shifts (or backgrounds) per image per step for C_inv; kind pca: shifted copies of each image fitted
   int max_shift = 8;        // shifts dx, dy in [-max_shift, max_shift]; 0: no shifts
   // Rotation and scale (kinds tiae and ae, layout centred): each view turned by a random
   // angle in [-max_rotation, max_rotation] degrees and scaled by max_scale^u, u uniform in

@@ -13,6 +13,7 @@
 
 #include "artifacts/model_folder.h"
 #include "artifacts/run_folder.h"
+#include "data/depth_hands.h"
 #include "data/grasp_masks.h"
 #include "data/mnist_data.h"
 #include "data/page_bank_file.h"
@@ -28,6 +29,7 @@
 #include "model/terms.h"
 #include "train/distributed.h"
 #include "train/fused_adam.h"
+#include "train/pca_fit.h"
 #include "train/reusing_allocator.h"
 
 namespace tiae {
@@ -122,10 +124,16 @@ void copy_init_weights(AutoEncoder& model, const std::string& folder, torch::Dev
              kept_random.empty() ? std::string() : " except " + fmt::format("{}", fmt::join(kept_random, ", ")) + " (random)");
 }
 
-// The training images as [n, C, S, S]: MNIST's training digits or grasp pairs.
+// The training images as [n, C, S, S]: MNIST's training digits, grasp pairs or rendered hands.
 torch::Tensor training_images(const TrainConfig& config) {
   const int s = config.network.size, c = config.network.channels;
   if (s != DigitSet::kSize && config.layout != Layout::page) throw std::runtime_error("training needs a 32x32 network");
+  if (config.data == Dataset::depth) {
+    const int n = config.train_samples > 0 ? std::min(config.train_samples, kDepthTrainHands) : kDepthTrainHands;
+    const int threads = config.threads > 0 ? config.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    auto hands = make_depth_hands(n, kDepthRenderSeed, HandStream::train, DepthCutOptions{}, threads);
+    return torch::from_blob(hands.images.data(), {n, 1, s, s}).clone();
+  }
   if (config.data == Dataset::grasp) {
     const auto split = make_grasp_split();
     const int n = config.train_samples > 0 ? std::min(config.train_samples, split.train.count()) : split.train.count();
@@ -370,6 +378,20 @@ void load_start(AutoEncoder& model, torch::optim::Adam& optimizer, const RunStar
   if (group) share_weights(model, optimizer, bool(start.resume_from), *group, device);
 }
 
+// Kind pca: one fit instead of epochs, written as the run's one checkpoint.
+void fit_pca_run(AutoEncoder& model, const torch::Tensor& images, const TrainConfig& config, const std::string& run,
+                 DistributedGroup* group) {
+  if (group) throw std::runtime_error("kind pca is fitted in one process (no --nproc)");
+  fmt::print("fitting PCA ({} components) to {} images at {} random shifts each\n", config.network.descriptor, images.size(0), config.views);
+  const ProgressBar timer("pca", 1, false);
+  auto line = fit_pca(model, images, config);
+  line["epoch"] = 1, line["seconds"] = timer.seconds();
+  append_log(run, line);
+  save_checkpoint(run, 1, 0, [&](const std::string& dir) { save_weights(*model, (fs::path(dir) / "weights.bin").string()); });
+  fmt::print("explained variance {:.3f}, mean squared restoration error {:.2f} per image\n", line["explained_variance"].get<double>(),
+             line["c_rec"].get<double>());
+}
+
 }  // namespace
 
 void train(const std::function<TrainConfig()>& configure, const RunOptions& options) {
@@ -399,6 +421,7 @@ void train(const std::function<TrainConfig()>& configure, const RunOptions& opti
     write_batch_picture(fs::path(run) / "training-batch.png", data.digits.narrow(0, 0, std::min<int64_t>(data.digits.size(0), 12)),
                         config, data);
 #endif
+  if (config.kind == Kind::pca) return fit_pca_run(model, data.digits, config, run, group.get());
   const int start_epoch = start.resume_from ? start.resume_from->epochs_done : 0;
   long step = start.resume_from ? start.resume_from->steps_done : 0;
   if (leader)

@@ -1,0 +1,29 @@
+// `tiae pose RUN`: trains the robot hand's regressor (model/pose_regressor.h) on a depth
+// model's descriptors, the model frozen: the descriptors of the training hands
+// (data/depth_hands.h, the set the model was trained on) at `copies` random shifts each,
+// and the angles drawn for them. Adam with a cosine decay, on standardised descriptors and
+// angles scaled to their ranges; the weights kept are those of the epoch with the lowest
+// mean angle error on the validation hands (a set of their own, apart from the training
+// hands and from the evaluation's test hands). Writes RUN/pose/weights.bin and
+// RUN/pose/pose.json (the shape, the settings, the epoch kept, the log).
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace tiae {
+
+struct PoseOptions {
+  std::string run;
+  int hidden = 256, epochs = 60, copies = 4, batch = 256;
+  int hands = 0;  // training hands (0: the model's 8,000; the validation hands then 2,000, else a sixth as many)
+  double lr = 1e-3, lr_final = 1e-5;
+  uint64_t seed = 1;
+  int threads = 0;
+  std::string device = "auto";
+  bool progress = true;
+};
+
+// Returns pose.json's content.
+nlohmann::json train_pose(const PoseOptions& options);
+
+}  // namespace tiae

@@ -1,0 +1,110 @@
+// `tiae depth` through the real program: frames it cannot read as depth, or that hold no
+// hand, end in one message and exit status 1 with nothing written (an 8-bit image, an empty
+// frame, a wall, a 30,000 x 30,000 16-bit PNG); a real frame of data/real-depth gives both
+// models' restorations, the TIAE's descriptor and the robot hand's 20 angles.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "cli_run.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Tiny depth models (a TIAE of one epoch, PCA) with robot hand regressors of two epochs.
+const fs::path& models() {
+  static const fs::path dir = [] {
+    const fs::path d = fs::temp_directory_path() / ("tiae-depth-cli-test-" + std::to_string(getpid()));
+    fs::remove_all(d);
+    fs::create_directories(d);
+    std::ofstream(d / "pca.json") << R"({"data": "depth", "kind": "pca", "network": {"arch": "linear"}, "epochs": 1, "views": 1})";
+    const std::string small = " --train-samples 96 --threads 1 --no-progress -o ";
+    REQUIRE(run_cli("train --data depth --epochs 1 --batch 32" + small + (d / "tiae").string()).status == 0);
+    REQUIRE(run_cli("train -c " + (d / "pca.json").string() + small + (d / "pca").string()).status == 0);
+    for (const char* run : {"tiae", "pca"}) REQUIRE(run_cli("pose " + (d / run).string() + " --hands 96 --epochs 2 --threads 1").status == 0);
+    return d;
+  }();
+  return dir;
+}
+
+CliResult depth(const fs::path& frame, const fs::path& out, const std::string& more = "") {
+  return run_cli("depth " + frame.string() + " -o " + out.string() + " -m " + (models() / "tiae").string() + " --pca " + (models() / "pca").string() + more);
+}
+
+void write_depth(const fs::path& path, int width, int height, uint16_t value) {
+  REQUIRE(cv::imwrite(path.string(), cv::Mat(height, width, CV_16UC1, cv::Scalar(value))));
+}
+
+}  // namespace
+
+TEST_CASE("tiae depth refuses an 8-bit image, an empty frame, a wall and a 30,000 x 30,000 PNG, writing nothing") {
+  const auto& d = models();
+  REQUIRE(cv::imwrite((d / "eight.png").string(), cv::Mat(48, 64, CV_8UC1, cv::Scalar(120))));
+  write_depth(d / "empty.png", 640, 480, 0);
+  write_depth(d / "wall.png", 640, 480, 4800);  // 0.6 m everywhere
+  // a 16-bit gray PNG header of 30,000 x 30,000 pixels, a little data and an end
+  std::vector<uint8_t> huge = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30,
+                               16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 'I', 'D', 'A', 'T', 0x78, 0x9c, 0, 0, 0, 0,
+                               0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+  std::ofstream(d / "huge.png", std::ios::binary).write(reinterpret_cast<const char*>(huge.data()), std::streamsize(huge.size()));
+  const std::pair<const char*, const char*> cases[] = {{"eight.png", "an 8-bit grayscale image"},
+                                                       {"empty.png", "no depth measurement"},
+                                                       {"wall.png", "the nearest object is not a hand"},
+                                                       {"huge.png", "too large (30000x30000 pixels"}};
+  for (const auto& [file, message] : cases) {
+    const auto r = depth(d / file, d / "never");
+    INFO(r.output);
+    CHECK(r.status == 1);
+    CHECK(r.output.find(std::string("tiae: error: ") + (d / file).string() + ": ") != std::string::npos);
+    CHECK(r.output.find(message) != std::string::npos);
+    CHECK(!fs::exists(d / "never"));
+  }
+}
+
+TEST_CASE("tiae depth on a real frame: the hand's crop, both restorations, the descriptor and the robot hand's angles") {
+  const fs::path frame = fs::path(TIAE_DATA_DIR) / "real-depth" / "20210326-231615_100.png";
+  const auto out = models() / "frame";
+  const auto r = depth(frame, out);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(std::ifstream(out / "depth.json"));
+  CHECK(fs::exists(out / "depth.png"));
+  CHECK(j["crop"]["depth_m"].get<double>() > 0.5);  // the hand, 0.5 to 0.65 m away in that sequence
+  CHECK(j["crop"]["depth_m"].get<double>() < 0.65);
+  CHECK(j["input"].size() == 32u * 32u);
+  CHECK(j["tiae"]["descriptor"].size() == 30u);
+  CHECK(j["tiae"]["angles"].size() == 20u);
+  CHECK(j["tiae"]["angles"].contains("index PIP"));
+  CHECK(j["pca"]["restored"].size() == 32u * 32u);
+  REQUIRE(j["tiae"]["shift"].size() == 2u);
+  // the TIAE's restoration is its canonical image moved by the shift it reports, zero filled
+  // (out(y, x) = in(y - dy, x - dx)), and each restoration error is the squared difference
+  // from the input over the input's window, recomputed here
+  const auto input = j["input"].get<std::vector<float>>(), canonical = j["tiae"]["canonical"].get<std::vector<float>>();
+  const auto restored = j["tiae"]["restored"].get<std::vector<float>>(), pca = j["pca"]["restored"].get<std::vector<float>>();
+  const int dx = j["tiae"]["shift"][0].get<int>(), dy = j["tiae"]["shift"][1].get<int>();
+  double tiae_error = 0, pca_error = 0, worst = 0;
+  for (int y = 0; y < 32; ++y)
+    for (int x = 0; x < 32; ++x) {
+      const int sy = y - dy, sx = x - dx;
+      const double moved = sy >= 0 && sx >= 0 && sy < 32 && sx < 32 ? canonical[size_t(sy * 32 + sx)] : 0.0;
+      worst = std::max(worst, std::abs(moved - restored[size_t(y * 32 + x)]));
+      tiae_error += std::pow(restored[size_t(y * 32 + x)] - input[size_t(y * 32 + x)], 2);
+      pca_error += std::pow(pca[size_t(y * 32 + x)] - input[size_t(y * 32 + x)], 2);
+    }
+  CHECK(worst < 1e-6);
+  CHECK(j["tiae"]["restoration_error"].get<double>() == Approx(tiae_error).epsilon(1e-4));
+  CHECK(j["pca"]["restoration_error"].get<double>() == Approx(pca_error).epsilon(1e-4));
+  CHECK(j["tiae"]["restoration_error_extended_canvas"].get<double>() >= tiae_error * (1 - 1e-4) - 1e-4);  // C_res counts more
+  // the crop moved by (3, -2) input pixels: the same hand, the window moved by that many of its pixels
+  const auto moved = depth(frame, models() / "moved", " --offset 3,-2");
+  REQUIRE(moved.status == 0);
+  const auto m = nlohmann::json::parse(std::ifstream(models() / "moved" / "depth.json"));
+  const double px = j["crop"]["window"][2].get<double>() / 32;
+  CHECK(m["crop"]["window"][0].get<double>() == Approx(j["crop"]["window"][0].get<double>() + 3 * px).margin(1));
+  CHECK(m["crop"]["window"][1].get<double>() == Approx(j["crop"]["window"][1].get<double>() - 2 * px).margin(1));
+}
