@@ -143,7 +143,6 @@ TEST_CASE("bad rank settings are refused with a message before anything is writt
   const std::string train = "train -o " + run.string() + " " + kArgs;
   const std::vector<std::pair<std::string, std::string>> cases = {
       // {environment, flags}, the message expected
-      {"", "--nproc 0"},
       {"RANK=2 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29500", ""},
       {"RANK=1 WORLD_SIZE=2 env -u MASTER_ADDR", ""},
       {"RANK=0", ""},
@@ -151,7 +150,7 @@ TEST_CASE("bad rank settings are refused with a message before anything is writt
       {"WORLD_SIZE=two", ""},
       {"RANK=0 WORLD_SIZE=2", "--nproc 2"},
   };
-  const std::vector<std::string> messages = {"--nproc 0: needs at least 1 process", "RANK=2 but WORLD_SIZE=2", "WORLD_SIZE=2 needs MASTER_ADDR",
+  const std::vector<std::string> messages = {"RANK=2 but WORLD_SIZE=2", "WORLD_SIZE=2 needs MASTER_ADDR",
                                              "RANK is set but WORLD_SIZE is not", "MASTER_PORT=70000: expected an integer",
                                              "WORLD_SIZE=two: expected an integer", "--nproc starts its own ranks"};
   for (size_t i = 0; i < cases.size(); ++i) {
@@ -161,6 +160,12 @@ TEST_CASE("bad rank settings are refused with a message before anything is writt
     CHECK(result.output.find("tiae: error: " + messages[i]) != std::string::npos);
     CHECK(!fs::exists(run));
   }
+  // A number out of --nproc's range is a command-line error: CLI11's message and status.
+  const auto zero = run_cli(train + " --nproc 0", "timeout 60 env -u RANK -u WORLD_SIZE");
+  INFO(zero.output);
+  CHECK(zero.status == 105);
+  CHECK(zero.output.find("--nproc: Value 0 not in range 1 to 64") != std::string::npos);
+  CHECK(!fs::exists(run));
 }
 
 TEST_CASE("a rank that fails ends the others at once, and --nproc names it") {

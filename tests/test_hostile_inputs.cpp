@@ -95,7 +95,7 @@ TEST_CASE("tiae train: every setting is checked alike from a flag or a config, 0
       {R"({"network": {"size": 65536}})", "network.size must be an integer in [8, 256]"},
       {R"({"lambda_inv": -1})", "lambda_inv must be a number in [0, "},
       {R"({"network": {"channels": 3}})", "data mnist has 1 channel(s): set network.channels to 1"},
-      {R"({"kind": "fg", "layout": "page", "max_shift": 0, "network": {"channels": 3}})", "colour pages (network.channels 3) need network.arch"},
+      {R"({"kind": "fg", "layout": "page", "max_shift": 0, "network": {"channels": 3}})", "colour pages (network.channels 3 or 4) need network.arch"},
       {R"({"kind": "fg", "layout": "page", "max_shift": 0, "page_ink_hues": 0.3})", "page_ink_hues is for colour pages"},
       {R"({"network": {"output_channels": 2}})", "network.output_channels is a setting of arch \"conv\" only"}};
   for (const auto& [config, message] : configs) {

@@ -273,7 +273,7 @@ TEST_CASE("colour training pages with inks of any hue: the same ink, drawn in sa
   CHECK_THROWS_WITH(tiae::make_page_bank(o, split.train, 2, false), Catch::Contains("colour pages"));
 }
 
-TEST_CASE("--adapt's pages: the image's own paper where there is no ink, darkened by its ink's colour where there is, the paper plane low on ink") {
+TEST_CASE("the pages of extract --adapt: the image's own paper where there is no ink, darkened by its ink's colour where there is, the paper plane low on ink") {
   const auto split = tiae::load_mnist_split(tiae::find_mnist_package());
   tiae::ImagePaper paper;
   paper.width = 150, paper.height = 120;

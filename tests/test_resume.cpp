@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -307,16 +309,21 @@ TEST_CASE("resuming with settings other than the run's is refused before config.
   args[3] = "1";  // one epoch
   REQUIRE(run_to_end(with(args, run.string())) == 0);
   const std::string config = file_bytes(run / "config.json");
+  auto two = args;
+  two[3] = "2";  // each option once: CLI11 refuses one given twice
   for (const std::vector<std::string>& other : {std::vector<std::string>{"--data", "grasp"}, {"--lambda-inv", "7"}, {"--seed", "12"}}) {
-    auto resume = with(args, run.string());
-    resume.insert(resume.end(), {"--resume", "--epochs", "2"});
-    resume.insert(resume.end(), other.begin(), other.end());
+    auto changed = two;
+    const auto at = std::find(changed.begin(), changed.end(), other[0]);
+    if (at != changed.end()) *(at + 1) = other[1];
+    else changed.insert(changed.end(), other.begin(), other.end());
+    auto resume = with(changed, run.string());
+    resume.push_back("--resume");
     INFO(other[0]);
     CHECK(run_to_end(resume) == 1);
     CHECK(file_bytes(run / "config.json") == config);
   }
-  auto resume = with(args, run.string());
-  resume.insert(resume.end(), {"--resume", "--epochs", "2"});
+  auto resume = with(two, run.string());
+  resume.push_back("--resume");
   REQUIRE(run_to_end(resume) == 0);
   CHECK(epochs_done(run) == 2);
 }
