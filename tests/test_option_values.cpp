@@ -20,7 +20,7 @@ void check_option_refused(const CliResult& r, const std::string& option) {
 }
 }  // namespace
 
-TEST_CASE("--glyph-size 0 or -1 is refused, not taken as auto; --quantile nan is refused, not ignored") {
+TEST_CASE("glyph sizes of 0 or -1 are refused, not taken as auto, and a quantile of nan is refused, not ignored") {
   const auto& d = work();
   const std::string photo = (d / "photo.png").string(), model = " -m " + (d / "model").string() + " --no-progress";
   for (const char* size : {"0", "-1", "nan", "1e999"}) {

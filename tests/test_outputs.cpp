@@ -32,7 +32,7 @@ struct HeldLock {
 };
 }  // namespace
 
-TEST_CASE("-o naming a symbolic link, a FIFO or a device is refused before the work, and the node stays") {
+TEST_CASE("an output naming a symbolic link, a FIFO or a device is refused before the work, and the node stays") {
   const auto& d = work();
   const std::string photo = (d / "photo.png").string();
   write_bytes(d / "precious.txt", "not to be replaced\n");

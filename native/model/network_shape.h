@@ -53,6 +53,7 @@ struct NetworkShape {
       return layer(channels, conv_channels, 9) + int64_t(dilations.size()) * layer(conv_channels, conv_channels, 9) +
              layer(conv_channels, outputs(), 1);
     const int64_t pixels = int64_t(channels) * size * size;
+    if (arch == Architecture::linear) return layer(pixels, descriptor, 1) + layer(descriptor, pixels, 1);  // PCA: E and D
     return layer(channels, conv_channels, int64_t(kernel) * kernel) + layer(pooled_features(), hidden1, 1) + layer(hidden1, hidden2, 1) +
            layer(hidden2, descriptor, 1) + layer(descriptor, hidden2, 1) + layer(hidden2, hidden1, 1) + layer(hidden1, pixels, 1);
   }
