@@ -214,7 +214,8 @@ export async function precompress(files, { cacheDir = defaults.cacheDir, prune =
 }
 
 // Every compressible file the page can load: its own, the wasm builds, ONNX Runtime's, and
-// each model's JSON files and the networks it loads (its web copy, else its own).
+// each model's JSON files and the networks it loads (its web copy, else its own; and every
+// other network its card names: the shift regressor, the robot hand's regressor).
 export async function loadableFiles({ modelsDir = defaults.modelsDir } = {}) {
   const files = [];
   for (const { prefix, dir, allows } of mounts({ modelsDir }).filter((m) => m.prefix !== '/models/')) {
@@ -225,8 +226,8 @@ export async function loadableFiles({ modelsDir = defaults.modelsDir } = {}) {
     const dir = path.join(modelsDir, name);
     for (const f of await fsp.readdir(dir)) if (f.endsWith('.json')) files.push(path.join(dir, f));
     const card = JSON.parse(await fsp.readFile(path.join(dir, 'model.json'), 'utf8'));
-    const nets = card.web ?? card.files ?? {};
-    for (const f of [nets.encoder, nets.decoder]) if (typeof f === 'string' && !f.includes('/')) files.push(path.join(dir, f));
+    const nets = { ...(card.files ?? {}), ...(card.web ?? {}) };  // the web copies in place of the encoder and decoder
+    for (const f of Object.values(nets)) if (typeof f === 'string' && f.endsWith('.onnx') && !f.includes('/')) files.push(path.join(dir, f));
   }
   return files.filter((f) => compressible.has(path.extname(f)) && fs.existsSync(f));
 }
