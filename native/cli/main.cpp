@@ -29,6 +29,7 @@
 #include "train/regressor_trainer.h"
 #include "train/trainer.h"
 #ifdef TIAE_HAVE_OPENCV
+#include "cli/idle_threads.h"
 #include "commands/depth_frame.h"
 #include "commands/document_page.h"
 #include "commands/extract_photo.h"
@@ -317,6 +318,10 @@ Action add_bench(CLI::App& app) {
   cmd->add_option("--threads", bench->threads, "CPU threads (0: all)")->check(CLI::Range(0, 1024));
   cmd->add_option("--precision", bench->precision, "float32, or bfloat16 for the network's matrix products and convolutions")
       ->capture_default_str();
+  cmd->add_flag("--training-only", bench->training_only, "time the training steps only, not the restoration term's two ways "
+                                                         "(for a profile of the step: scripts/profile_step.sh)");
+  cmd->add_option("--profile", bench->profile, "run the timed steps again under LibTorch's profiler and write their time by "
+                                               "operation to this JSON file");
   cmd->add_option("-o,--out", *out, "also write the figures to this JSON file");
   auto search = std::make_shared<SearchCostOptions>();
   cmd->add_option("--search", search->model, "instead: the cost of the exact and coarse-to-fine transform searches as the grid "
@@ -324,6 +329,7 @@ Action add_bench(CLI::App& app) {
   cmd->add_option("--images", search->images, "with --search: test digits")->capture_default_str()->check(CLI::Range(1, 2000));
   return [bench, out, search] {
     if (!out->empty()) check_output_file(*out, {});
+    if (!bench->profile.empty()) check_output_file(bench->profile, {});
     search->threads = bench->threads;
     const auto figures = search->model.empty() ? run_benchmark(*bench) : search_cost(*search);
     if (!out->empty()) write_file_atomically(*out, figures.dump(2) + "\n");
@@ -571,6 +577,7 @@ Action add_pages(CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  rerun_with_idle_threads_asleep(argc, argv);
   CLI::App app{"Transform Invariant Auto-encoder: train, evaluate and export shift-invariant auto-encoders"};
   app.require_subcommand(1);
   for (const auto& add : {add_train, add_eval, add_average, add_export, add_compact, add_card, add_regressor, add_infer, add_bench, add_extract, add_document, add_depth, add_pose, add_flyers, add_pages}) {

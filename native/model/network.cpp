@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "model/max_pool.h"
 #include "model/weights_file.h"
 
 namespace tiae {
@@ -36,7 +37,7 @@ torch::Tensor EncoderImpl::forward(const torch::Tensor& images) {
     for (auto& layer : dilated) h = h + torch::relu(layer->forward(h));  // residual: fine detail passes unchanged
     return h;
   }
-  auto h = torch::max_pool2d(torch::relu(conv->forward(images)), 2);
+  auto h = max_pool_2x2(torch::relu(conv->forward(images)));
   h = torch::relu(fc1->forward(h.flatten(1)));
   h = torch::relu(fc2->forward(h));
   return fc3->forward(h);  // the descriptor: linear, so it can take any sign
