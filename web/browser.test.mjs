@@ -783,6 +783,11 @@ test('depth: tiae.depth reads a 16-bit frame as `tiae depth` does: the same crop
     assert.deepEqual(p.tiae.shift, cli.tiae.shift);
     assert.ok(Math.abs(p.tiae.restorationError - cli.tiae.restoration_error) <= 1e-3 * cli.tiae.restoration_error);
   }
+  // what the tab says: with the crop moved, the TIAE draws the same hand while PCA's restoration changes
+  const change = (a, b) => Math.sqrt(a.reduce((sum, v, i) => sum + (v - b[i]) ** 2, 0));
+  const tiaeChange = change(inPage[0].tiae.canonical, inPage[1].tiae.canonical), pcaChange = change(inPage[0].pca.restored, inPage[1].pca.restored);
+  console.log(`crop moved by (3, -2): the TIAE's drawing changes by ${tiaeChange.toFixed(3)}, PCA's restoration by ${pcaChange.toFixed(3)}`);
+  assert.ok(tiaeChange < pcaChange / 2, `TIAE ${tiaeChange} against PCA ${pcaChange}`);
   const cliRefusal = (bytes) => {
     const f = path.join(artifacts, 'refused-depth.png');
     fs.writeFileSync(f, bytes);
@@ -823,6 +828,7 @@ test('the Depth tab: a real frame on first look, both models\' restorations and 
   assert.match(link, /tab=depth&example=0/);
   assert.equal(second.frame, '20210326-230536_50');
   assert.deepEqual(moved.crop.offset, [1, 0]);
+  assert.ok(Math.abs(moved.tiae.shift[0] - (second.tiae.shift[0] - 1)) <= 1, 'the hand found where the crop put it');
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
 });

@@ -692,7 +692,7 @@ async function depthModel(core, ort, name, input) {
     out.restored = new Float32Array(PIXELS);
     out.shift = withHeap(core, [canonical, input, out.restored, new Float32Array(2)], ([c, p, r, s]) => {
       if (core._tiae_estimate_shift(c, p, SIZE, 1, maxShift(m.card), s)) throw new Error(`depth: ${coreError(core)}`);
-      const where = [-core.HEAP32[s >> 2], -core.HEAP32[(s >> 2) + 1]];
+      const where = [0 - core.HEAP32[s >> 2], 0 - core.HEAP32[(s >> 2) + 1]];  // 0 - 0 is 0, where -0 would be -0
       core._tiae_shift_image(c, r, SIZE, 1, where[0], where[1]);
       out.restored.set(core.HEAPF32.subarray(r >> 2, (r >> 2) + PIXELS));
       return where;
