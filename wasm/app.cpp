@@ -1,6 +1,6 @@
-// The demo's canvas: Dear ImGui on GLFW + OpenGL ES 3 (WebGL2), four tabs, each in its own
+// The demo's canvas: Dear ImGui on GLFW + OpenGL ES 3 (WebGL2), five tabs, each in its own
 // file: Draw (draw_tab.cpp), Extract (extract_tab.cpp), Documents (document_tab.cpp), Grasp
-// (grasp_tab.cpp). This file holds the frame, the layout at the screen's scale, and the
+// (grasp_tab.cpp), Depth (depth_tab.cpp). This file holds the frame, the layout at the screen's scale, and the
 // calls the page (web/app.js) makes into the app.
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "depth_tab.h"
 #include "document_tab.h"
 #include "draw_tab.h"
 #include "extract_tab.h"
@@ -58,7 +59,7 @@ void apply_scale() {
 }
 
 // The tabs, in order, by the names the page uses (its URL, web/app.js).
-const char* kTabNames[] = {"draw", "extract", "documents", "grasp"};
+const char* kTabNames[] = {"draw", "extract", "documents", "grasp", "depth"};
 int select_request = -1;  // a tab the page asked for (app_select_tab), brought forward next frame
 int shown_tab = -1;       // the tab drawn last, told to the page when it changes
 
@@ -95,6 +96,11 @@ void tabs() {
   }
   if (tab(3, screen.narrow ? "Grasp" : "Grasp: hand and object", "tab-grasp", never)) {
     grasp_tab();
+    ImGui::EndTabItem();
+  }
+  depth.active = tab(4, screen.narrow ? "Depth" : "Depth: a hand", "tab-depth", depth.select_tab);
+  if (depth.active) {
+    depth_tab();
     ImGui::EndTabItem();
   }
   select_request = -1;
@@ -243,7 +249,7 @@ EMSCRIPTEN_KEEPALIVE void app_wheel(float notches) { ImGui::GetIO().MouseWheel +
 // The band of the canvas the browser's window shows, in CSS px from its top.
 EMSCRIPTEN_KEEPALIVE void app_view(float top, float bottom) { view_top = top, view_bottom = bottom; }
 
-// The page's URL names a tab (0 draw, 1 extract, 2 documents, 3 grasp): it comes forward.
+// The page's URL names a tab (0 draw, 1 extract, 2 documents, 3 grasp, 4 depth): it comes forward.
 EMSCRIPTEN_KEEPALIVE void app_select_tab(int index) { select_request = index; }
 
 // The canvas took the focus by keyboard (Tab): the keyboard's cursor shows on a control.
@@ -395,6 +401,33 @@ EMSCRIPTEN_KEEPALIVE int app_grasp_tiae_shift() {
   const GraspTab::Result& r = grasp.results[1];
   return r.has ? r.dx * 100 + r.dy : -9999;
 }
+
+// ---- Depth tab
+
+// The real frames' count; frame i opened (-1: the visitor's file), which brings the tab forward.
+EMSCRIPTEN_KEEPALIVE void app_depth_frames(int count) {
+  depth.frame_count = count;
+  if (!depth.has_frame) depth.status = "press Next for a real frame, or open a 16-bit depth PNG";
+}
+EMSCRIPTEN_KEEPALIVE void app_depth_opened(int index) {
+  depth.frame_index = index;
+  depth.select_tab = true;
+  EM_ASM({ Module.tiaeExampleShown(4, $0); }, index);
+}
+// The frame's picture (w x h), the hand's window on it and the 32 x 32 input.
+EMSCRIPTEN_KEEPALIVE void app_depth_frame(const float* picture, int w, int h, int x0, int y0, int side, const float* input) {
+  depth.set_frame(picture, w, h, x0, y0, side, input);
+}
+// A model's answer (0: PCA, 1: TIAE): its drawing, its restoration, its robot hand's angles,
+// the restoration's error and (the TIAE) where it found the hand.
+EMSCRIPTEN_KEEPALIVE void app_depth_result(int model, const float* canonical, const float* restored, const float* angles, int count,
+                                           float error, int dx, int dy) {
+  depth.set_result(model, canonical, restored, angles, count, error, dx, dy);
+}
+EMSCRIPTEN_KEEPALIVE void app_depth_clear() { depth.clear(); }
+EMSCRIPTEN_KEEPALIVE void app_depth_status(const char* text) { depth.status = text; }
+// Whether a dropped file is a depth frame for the Depth tab (it is the one shown).
+EMSCRIPTEN_KEEPALIVE int app_depth_active() { return depth.active ? 1 : 0; }
 
 }  // extern "C"
 

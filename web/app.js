@@ -1,10 +1,12 @@
 // The canvas app (wasm/app.cpp) in the page: starts it, sizes the canvas, answers its calls
-// through each tab's page side (web/draw.js, extract.js, documents.js, grasp.js, all over
+// through each tab's page side (web/draw.js, extract.js, documents.js, grasp.js, depth.js, all over
 // window.tiae), takes dropped and picked files, and keeps the page's URL naming the tab and
 // the example shown, so that a link reproduces the view: ?tab=draw&example=3 (a test digit),
-// ?tab=extract&example=flyer, ?tab=documents&example=page, ?tab=grasp&example=6 (a test pair).
+// ?tab=extract&example=flyer, ?tab=documents&example=page, ?tab=grasp&example=6 (a test pair),
+// ?tab=depth&example=3 (a real depth frame).
 import createTiaeApp from '/wasm/tiae-app.mjs';
 import { app, rect, setApp } from './bridge.js';
+import * as depth from './depth.js';
 import * as documents from './documents.js';
 import * as draw from './draw.js';
 import * as extract from './extract.js';
@@ -13,7 +15,7 @@ import { estimate, runState } from './image_tabs.js';
 import { routeInput } from './input.js';
 
 const tiae = window.tiae;
-const TABS = ['draw', 'extract', 'documents', 'grasp'];  // the app's tabs, in order (wasm/app.cpp)
+const TABS = ['draw', 'extract', 'documents', 'grasp', 'depth'];  // the app's tabs, in order (wasm/app.cpp)
 const FIRST_DIGIT = 2;  // the example the Draw tab opens with, analysed: results from the start
 
 // What to look for, above the canvas, for the tab shown.
@@ -26,6 +28,8 @@ const LEAD = {
              'character, found without being told what one is, and the characters are sorted into kinds.',
   grasp: 'Paint a hand holding an object, then move the pair: the TIAE draws the same pair in the same place wherever ' +
          'it is, so its code names the grasp, not the place.',
+  depth: 'A depth camera sees a hand: PCA and the TIAE each restore it and pose a robot hand from what they read. Move the ' +
+         'crop: the TIAE\'s hand and robot hand stay put, PCA\'s change.',
 };
 
 // ---- the URL
@@ -45,6 +49,7 @@ function tabShown(name) {
   view.tab = name;
   document.getElementById('lead').textContent = LEAD[name];
   writeUrl();
+  if (name === 'depth' && !depthOpened && !requested.has('example')) openDepthFrame(0);  // results from the first look
 }
 
 // tab: the app's tab index; i: the example's number, or -1 when the visitor changed it.
@@ -63,6 +68,9 @@ function openExample(which) {
 }
 const openPhoto = (file, preset) => (exampleShown(1, -1), extract.openPhoto(file, preset));
 const openPage = (file, preset) => (exampleShown(2, -1), documents.openPage(file, preset));
+let depthOpened = false;  // the Depth tab shows a frame once it is first shown
+const openDepthFrame = (i) => ((depthOpened = true), depth.openFrame(i));
+const openDepth = (file) => ((depthOpened = true), depth.openFile(file));
 
 // The view the URL names: its tab forward, its example loaded; the Draw tab shows a digit
 // in any case (`digits`: how many examples there are).
@@ -74,24 +82,26 @@ async function openUrlView(digits) {
   if (example === null) return;
   if (tab === 1 || tab === 2) await openExample(tab - 1);
   if (tab === 3 && Number.isInteger(number)) app._app_grasp_load_example(number);
+  if (tab === 4 && Number.isInteger(number)) await openDepthFrame(number);
 }
 
 // ---- files: picked, dropped
 
 function acceptDrops() {
-  const pick = (id, open) => {
-    const picker = Object.assign(document.createElement('input'), { type: 'file', accept: 'image/*', hidden: true, id });
+  const pick = (id, open, accept = 'image/*') => {
+    const picker = Object.assign(document.createElement('input'), { type: 'file', accept, hidden: true, id });
     picker.addEventListener('change', () => picker.files[0] && open(picker.files[0]));
     document.body.append(picker);
     return picker;
   };
-  const pickers = { photo: pick('photo-picker', openPhoto), page: pick('page-picker', openPage) };
+  const pickers = { photo: pick('photo-picker', openPhoto), page: pick('page-picker', openPage),
+                    depth: pick('depth-picker', openDepth, 'image/png') };
   // Anywhere on the page: a file dropped beside the canvas must not navigate away.
   window.addEventListener('dragover', (e) => e.preventDefault());
   window.addEventListener('drop', (e) => {
     e.preventDefault();
     const file = e.dataTransfer?.files?.[0];
-    if (file) (app._app_document_active() ? openPage : openPhoto)(file);
+    if (file) (app._app_depth_active() ? openDepth : app._app_document_active() ? openPage : openPhoto)(file);
   });
   return pickers;
 }
@@ -122,12 +132,16 @@ function showView(canvas) {
 
 // The calls the app makes (EM_ASM in wasm/*.cpp).
 function callsFromApp(canvas, pickers, early) {
-  const downloads = [draw.download, extract.download, () => documents.download(0), () => documents.download(1), grasp.download];
+  const downloads = [draw.download, extract.download, () => documents.download(0), () => documents.download(1), grasp.download,
+                     depth.download];
   return {
     tiaeAnalyze: (pixels) => (app ? draw.analyze(pixels) : early.push(pixels)),  // the first frame can come first
     tiaeAnalyzeGrasp: (pixels) => grasp.analyzeGrasp(pixels),
     tiaeOpenPhoto: () => pickers.photo.click(),
     tiaeOpenPage: () => pickers.page.click(),
+    tiaeOpenDepth: () => pickers.depth.click(),
+    tiaeDepthStep: (by) => openDepthFrame(depth.frameIndex() + by),
+    tiaeDepthMove: (dx, dy) => depth.move(dx, dy),
     tiaeExample: (which) => openExample(which),
     tiaeExtract: (glyphSize, stride, model) => extract.runExtract(glyphSize, stride, model),
     tiaeDocument: (glyphSize, stride) => documents.runDocument(glyphSize, stride),
@@ -166,7 +180,7 @@ async function whenReady() {
   draw.setStatus(`running on ${backend}` + (missing.length ? `; missing: ${missing.join(', ')}` : ''));
   const [, digits] = await Promise.all([draw.loadSpaces(), draw.loadExamples(draw.MODELS[1], (p) => app._app_digit_example(p)),
                                         draw.loadExamples(grasp.GRASP_MODELS[1], (p) => app._app_grasp_example(p)),
-                                        extract.listForegroundModels()]);
+                                        extract.listForegroundModels(), depth.listFrames()]);
   await openUrlView(digits);
 }
 
@@ -195,6 +209,10 @@ export async function startApp(canvas) {
     selectCluster: (c) => app._app_document_select(c),
     loadGraspExample: (i) => app._app_grasp_load_example(i),
     graspTiaeShift: () => app._app_grasp_tiae_shift(),
+    openDepthFrame,
+    openDepth,
+    moveDepthCrop: (dx, dy) => depth.move(dx, dy),
+    depth: depth.lastAnalysis,
     rect,  // where a control is (wasm/*.cpp's remember() names)
     estimate,  // the Extract (0) or Documents (1) tab's estimate
     runState,  // the Extract (0) or Documents (1) tab's run: busy, choosing, progress, glyph size

@@ -731,6 +731,108 @@ test('the Grasp tab: an example pair, both models\' canonical pairs and the shif
   assert.deepEqual(foreign, []);
 });
 
+// ---- depth frames (the Depth tab)
+
+const DEPTH_FRAME = '20210326-231615_60';  // a real frame of data/real-depth (its README: source, licence)
+const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), a.length === b.length ? 0 : Infinity);
+
+// `tiae depth` on a frame, with the crop moved by `offset` input px: its depth.json.
+function depthByCli(file, offset) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tiae-depth-'));
+  try {
+    execFileSync(path.join(root, 'build/native/tiae'), ['depth', file, '-o', out, '--offset', offset.join(',')], { stdio: 'pipe' });
+    return JSON.parse(fs.readFileSync(path.join(out, 'depth.json')));
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+test('depth: tiae.depth reads a 16-bit frame as `tiae depth` does: the same crop, restorations, shift and robot hand angles', async () => {
+  const file = path.join(root, 'data/real-depth', `${DEPTH_FRAME}.png`);
+  const { page, foreign } = await openPage('wasm');
+  const offsets = [[0, 0], [3, -2]];
+  const inPage = await page.evaluate(async ([name, offsets]) => {
+    const bytes = new Uint8Array(await (await fetch(`/depth/${name}.png`)).arrayBuffer());
+    const plain = (m) => ({ ...m, canonical: [...m.canonical], restored: [...m.restored] });
+    const out = [];
+    for (const offset of offsets) {
+      const r = await window.tiae.depth(bytes, { offset });
+      out.push({ crop: { ...r.crop, input: [...r.crop.input] }, pca: plain(r.pca), tiae: plain(r.tiae) });
+    }
+    return out;
+  }, [DEPTH_FRAME, offsets]);
+  // an 8-bit PNG and a damaged one are refused with the command line's words
+  const refusals = await page.evaluate(async () => {
+    const bytes = new Uint8Array(await (await fetch('/examples/page.png')).arrayBuffer());
+    const frame = new Uint8Array(await (await fetch('/depth/20210326-231615_60.png')).arrayBuffer());
+    const damaged = frame.slice();
+    damaged.fill(7, 200, 400);  // inside the image data
+    return Promise.all([bytes, damaged].map((b) => window.tiae.depth(b).then(() => 'accepted', (e) => e.message)));
+  });
+  await page.close();
+  for (const [k, offset] of offsets.entries()) {
+    const cli = depthByCli(file, offset), p = inPage[k];
+    const diffs = { input: maxAbsDiff(p.crop.input, cli.input), pca: maxAbsDiff(p.pca.restored, cli.pca.restored),
+                    tiae: maxAbsDiff(p.tiae.canonical, cli.tiae.canonical), tiaeRestored: maxAbsDiff(p.tiae.restored, cli.tiae.restored),
+                    pcaAngles: maxAbsDiff(p.pca.angles, cli.pca.angle_values), tiaeAngles: maxAbsDiff(p.tiae.angles, cli.tiae.angle_values) };
+    console.log(`depth ${DEPTH_FRAME} offset ${offset}: page vs CLI max |diff| ${JSON.stringify(diffs)}; shift page ${p.tiae.shift} CLI ${cli.tiae.shift}`);
+    assert.deepEqual(p.crop.window, cli.crop.window);
+    assert.ok(diffs.input <= 1e-5, `input ${diffs.input}`);
+    for (const key of ['pca', 'tiae', 'tiaeRestored']) assert.ok(diffs[key] <= 1e-4, `${key} ${diffs[key]}`);
+    for (const key of ['pcaAngles', 'tiaeAngles']) assert.ok(diffs[key] <= 1e-2, `${key} ${diffs[key]} degrees`);
+    assert.deepEqual(p.tiae.shift, cli.tiae.shift);
+    assert.ok(Math.abs(p.tiae.restorationError - cli.tiae.restoration_error) <= 1e-3 * cli.tiae.restoration_error);
+  }
+  // what the tab says: with the crop moved, the TIAE draws the same hand while PCA's restoration changes
+  const change = (a, b) => Math.sqrt(a.reduce((sum, v, i) => sum + (v - b[i]) ** 2, 0));
+  const tiaeChange = change(inPage[0].tiae.canonical, inPage[1].tiae.canonical), pcaChange = change(inPage[0].pca.restored, inPage[1].pca.restored);
+  console.log(`crop moved by (3, -2): the TIAE's drawing changes by ${tiaeChange.toFixed(3)}, PCA's restoration by ${pcaChange.toFixed(3)}`);
+  assert.ok(tiaeChange < pcaChange / 2, `TIAE ${tiaeChange} against PCA ${pcaChange}`);
+  const cliRefusal = (bytes) => {
+    const f = path.join(artifacts, 'refused-depth.png');
+    fs.writeFileSync(f, bytes);
+    try {
+      execFileSync(path.join(root, 'build/native/tiae'), ['depth', f, '-o', path.join(artifacts, 'refused-depth')], { stdio: 'pipe' });
+      return 'accepted';
+    } catch (e) {
+      return e.stderr.toString();
+    }
+  };
+  console.log(`depth refusals in the page: ${JSON.stringify(refusals)}`);
+  assert.ok(cliRefusal(fs.readFileSync(path.join(root, 'web/examples/page.png'))).includes(refusals[0]), refusals[0]);
+  assert.notEqual(refusals[1], 'accepted');
+  assert.deepEqual(foreign, []);
+});
+
+test('the Depth tab: a real frame on first look, both models\' restorations and robot hands, the crop moved (screenshot kept)', async () => {
+  const { page, foreign } = await openPage('wasm');
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await clickControl(page, 'tab-depth');
+  await page.waitForFunction(() => window.tiaeApp.depth()?.crop, null, { timeout: 60000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(artifacts, 'page-depth.png') });
+  const first = await page.evaluate(() => window.tiaeApp.depth());
+  const live = await page.locator('#live').textContent();
+  const link = await page.evaluate(() => location.search);
+  await clickControl(page, 'depth-next');
+  await page.waitForFunction((f) => window.tiaeApp.depth()?.frame !== f, first.frame, { timeout: 60000 });
+  const second = await page.evaluate(() => window.tiaeApp.depth());
+  await clickControl(page, 'nudge-right');
+  await page.waitForFunction(() => window.tiaeApp.depth()?.crop.offset[0] === 1, null, { timeout: 60000 });
+  const moved = await page.evaluate(() => window.tiaeApp.depth());
+  await page.screenshot({ path: path.join(artifacts, 'page-depth-moved.png') });
+  await page.close();
+  console.log(`Depth tab: ${first.frame} then ${second.frame} (${link}); crop moved by 1 px: TIAE shift ${second.tiae.shift} -> ${moved.tiae.shift}`);
+  assert.match(live, /depth frame 20210326-230536_30: hand at \d\.\d\d m; restoration error PCA \d+\.\d\d, TIAE \d+\.\d\d/);
+  assert.match(link, /tab=depth&example=0/);
+  assert.equal(second.frame, '20210326-230536_50');
+  assert.deepEqual(moved.crop.offset, [1, 0]);
+  assert.ok(Math.abs(moved.tiae.shift[0] - (second.tiae.shift[0] - 1)) <= 1, 'the hand found where the crop put it');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
+});
+
 test('long work keeps the page drawing frames, and an aborted signal cancels it', async () => {
   const { page } = await openPage('wasm');
   const r = await page.evaluate(async ([data, model]) => {
@@ -862,7 +964,7 @@ async function downloadOf(session, layout, name) {
   return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
 }
 
-const TAB_HEADERS = ['tab-draw', 'tab-extract', 'tab-document', 'tab-grasp'];
+const TAB_HEADERS = ['tab-draw', 'tab-extract', 'tab-document', 'tab-grasp', 'tab-depth'];
 
 for (const layout of LAYOUTS) {
   test(`${layout.name}: every tab tap or click is taken the first time, and only the tab shown is highlighted`, async () => {

@@ -113,7 +113,9 @@ async function loadModel(ortLoading, name, backend, card) {
   const decoder = await ort.InferenceSession.create(decoderBytes, options);
   // the shift regressor R, when the model has one (tiae card --regressor)
   const regressor = card.files.regressor && await ort.InferenceSession.create(await fetchBytes(name, card.files.regressor), options);
-  return { name, card, encoder, decoder, regressor };
+  // the robot hand's regressor of a depth model (tiae pose): descriptor -> joint angles
+  const pose = card.files.pose && await ort.InferenceSession.create(await fetchBytes(name, card.files.pose), options);
+  return { name, card, encoder, decoder, regressor, pose };
 }
 
 // Extraction, document, grasp, depth and rotation models: not needed by the Draw tab, loaded when
@@ -615,10 +617,110 @@ async function documentNow(image, { model = 'page-shift-tiae', glyphSize = 20, s
   }
 }
 
+// ---- depth frames (the Depth tab), as `tiae depth` (native/commands/depth_frame.h)
+
+const DEPTH_MODELS = { tiae: 'depth-hand-tiae', pca: 'depth-hand-pca' };
+// The card's depth.cut settings in the order tiae_cut_out_hand takes them (wasm/core_bindings.cpp).
+const CUT_FIELDS = ['surface_jump_m', 'min_surface_cm2', 'gap_m', 'band_m', 'min_hand_cm2', 'max_hand_cm2', 'max_continued',
+                    'hole_m', 'centre_radius_m', 'window_m', 'level_span_m', 'floor'];
+
+// fn(pointer) over a copy of `bytes` (a Uint8Array) in the core's heap.
+function withBytes(core, bytes, fn) {
+  return inHeap(core, Math.max(1, bytes.length), (p) => {
+    core.HEAPU8.set(bytes, p);
+    return fn(p);
+  });
+}
+
+// A 16-bit depth PNG in metres, never through 8 bits: its chunks read by the core
+// (shared/png16.h), the image data inflated by the browser, the rows unfiltered by the core.
+// Refusals in `tiae depth`'s words.
+async function readDepthPng(core, bytes, unitM) {
+  const { width, height, data } = withBytes(core, bytes, (p) => inHeap(core, 12, (o) => {
+    if (core._tiae_png16_layout(p, bytes.length, o)) throw new Error(coreError(core));
+    const [w, h, length] = core.HEAP32.subarray(o >> 2, (o >> 2) + 3);
+    const out = inHeap(core, Math.max(1, length), (d) => (core._tiae_png16_data(p, bytes.length, d), core.HEAPU8.slice(d, d + length)));
+    return { width: w, height: h, data: out };
+  }));
+  let inflated;
+  try {
+    const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate'));
+    inflated = new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new Error('the PNG\'s image data is damaged (it does not inflate)');
+  }
+  const metres = new Float32Array(width * height);
+  withBytes(core, inflated, (p) => inHeap(core, metres.length * 4, (m) => {
+    if (core._tiae_png16_metres(p, inflated.length, width, height, unitM, m)) throw new Error(coreError(core));
+    metres.set(core.HEAPF32.subarray(m >> 2, (m >> 2) + metres.length));
+  }));
+  return { width, height, metres };
+}
+
+// The hand cut out of the frame with the card's settings, moved by `offset` input pixels.
+function cutOutHand(core, frame, card, offset) {
+  const cut = card.depth.cut, options = Float32Array.from([card.training?.config?.network?.size ?? SIZE, card.depth.camera.focal_px,
+                                                           ...CUT_FIELDS.map((k) => cut[k])]);
+  const { width, height } = frame, n = width * height;
+  return withHeap(core, [frame.metres, options, new Float32Array(PIXELS), new Float32Array(8)], ([m, o, image, info]) =>
+    inHeap(core, n, (hand) => {
+      if (core._tiae_cut_out_hand(m, width, height, o, offset[0], offset[1], image, info, hand)) throw new Error(coreError(core));
+      const [cx, cy, depth, nearest, area, side, x0, y0] = core.HEAPF32.subarray(info >> 2, (info >> 2) + 8);
+      return { input: core.HEAPF32.slice(image >> 2, (image >> 2) + PIXELS), hand: core.HEAPU8.slice(hand, hand + n),
+               centre: [cx, cy], depth, nearest, area, window: [x0, y0, side] };
+    }));
+}
+
+// The frame as `tiae depth` draws it (frame_picture): nearer brighter, the hand at full range.
+function framePicture({ metres }, crop) {
+  const v = new Float32Array(metres.length);
+  for (let p = 0; p < v.length; ++p)
+    if (metres[p] > 0) v[p] = Math.min(1, Math.max(0.15, 1 - (metres[p] - crop.nearest))) * (crop.hand[p] ? 1 : 0.6);
+  return v;
+}
+
+// One model on the input, as `tiae depth` runs it: the TIAE's restoration is its canonical
+// image moved by its own estimated shift; PCA's is D(E(I)) as it is.
+async function depthModel(core, ort, name, input) {
+  const m = await lazyModel(name, 'depth');
+  if (!m.pose) throw new Error(`depth: ${name} has no robot hand regressor (pose.onnx)`);
+  const { descriptor } = await m.encoder.run({ image: new ort.Tensor('float32', input.slice(), [1, 1, SIZE, SIZE]) });
+  const canonical = new Float32Array(await (await m.decoder.run({ descriptor })).image.getData());
+  const angles = Array.from(await (await m.pose.run({ descriptor })).angles.getData());
+  const out = { model: name, kind: m.card.kind, descriptor: Array.from(await descriptor.getData()), canonical, angles, restored: canonical };
+  if (m.card.kind === 'tiae') {
+    out.restored = new Float32Array(PIXELS);
+    out.shift = withHeap(core, [canonical, input, out.restored, new Float32Array(2)], ([c, p, r, s]) => {
+      if (core._tiae_estimate_shift(c, p, SIZE, 1, maxShift(m.card), s)) throw new Error(`depth: ${coreError(core)}`);
+      const where = [0 - core.HEAP32[s >> 2], 0 - core.HEAP32[(s >> 2) + 1]];  // 0 - 0 is 0, where -0 would be -0
+      core._tiae_shift_image(c, r, SIZE, 1, where[0], where[1]);
+      out.restored.set(core.HEAPF32.subarray(r >> 2, (r >> 2) + PIXELS));
+      return where;
+    });
+  }
+  out.restorationError = out.restored.reduce((sum, v, i) => sum + (v - input[i]) ** 2, 0);  // over the input's window
+  return out;
+}
+
+// file: a Blob or the PNG's bytes; offset: the crop moved by [dx, dy] input pixels.
+async function depthNow(file, { offset = [0, 0] } = {}) {
+  const { core, ort } = await state;
+  if (!(offset instanceof Array) || offset.length !== 2 || offset.some((v) => !(Math.abs(v) <= 16)))
+    throw new TypeError('depth: offset must be [dx, dy], each within [-16, 16] input pixels');
+  const card = (await lazyModel(DEPTH_MODELS.tiae, 'depth')).card;
+  const bytes = file instanceof Blob ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array(file);
+  const frame = await readDepthPng(core, bytes, card.depth.camera.unit_m);
+  const crop = cutOutHand(core, frame, card, offset);
+  const pca = await depthModel(core, ort, DEPTH_MODELS.pca, crop.input);
+  const tiae = await depthModel(core, ort, DEPTH_MODELS.tiae, crop.input);
+  const { hand, ...where } = crop;
+  return { width: frame.width, height: frame.height, frame: framePicture(frame, crop), crop: { ...where, offset }, pca, tiae };
+}
+
 // ---- the page's messages
 
 const calls = { analyze: queued(analyzeNow), placement: queued(placementNow), extract: queued(extractNow), document: queued(documentNow),
-                measureGlyphSize: queued(measureNow), chooseGlyphSize: queued(chooseNow) };
+                measureGlyphSize: queued(measureNow), chooseGlyphSize: queued(chooseNow), depth: queued(depthNow) };
 const running = new Map();  // call id -> its AbortController
 
 // A call's answer and the buffers it can hand over rather than copy.
@@ -626,6 +728,7 @@ function transferable(name, result) {
   if (name === 'analyze') return [result, [result.descriptor.buffer, result.canonical.buffer, result.restored.buffer]];
   if (name === 'extract') return [{ image: result, glyphSize: result.glyphSize }, [result.data.buffer]];
   if (name === 'document') return [result, [result.heatmap.buffer, ...result.clusters.map((c) => c.canonical.buffer)]];
+  if (name === 'depth') return [result, [result.frame.buffer, result.crop.input.buffer]];
   return [result, []];
 }
 

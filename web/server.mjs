@@ -26,7 +26,7 @@ const defaults = { modelsDir: path.join(root, 'models'), cacheDir: path.join(roo
 
 // What the page is made of: the only files of web/ that are served.
 export const PAGE_FILES = ['index.html', 'page.css', 'main.js', 'tiae.js', 'engine.js', 'card.js', 'app.js', 'bridge.js',
-                           'input.js', 'draw.js', 'image_tabs.js', 'extract.js', 'documents.js', 'grasp.js',
+                           'input.js', 'draw.js', 'image_tabs.js', 'extract.js', 'documents.js', 'grasp.js', 'depth.js',
                            'examples/flyer.png', 'examples/page.png'];
 // ONNX Runtime Web's module and binary for each backend (web/engine.js loads one pair).
 const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm',
@@ -38,6 +38,8 @@ function mounts({ modelsDir }) {
     { prefix: '/models/', dir: modelsDir, allows: (rel) => /^[^/]+\/[^/]+$/.test(rel) },  // <model>/<file>
     { prefix: '/ort/', dir: path.join(root, 'node_modules/onnxruntime-web/dist'), allows: (rel) => ORT_FILES.includes(rel) },
     { prefix: '/wasm/', dir: path.join(root, 'build-wasm/wasm'), allows: (rel) => /^tiae-(app|core)\.(mjs|wasm)$/.test(rel) },
+    // the Depth tab's real frames (data/real-depth/README.md: source and licence)
+    { prefix: '/depth/', dir: path.join(root, 'data/real-depth'), allows: (rel) => /^[0-9_-]+\.png$/.test(rel) },
     { prefix: '/', dir: path.join(root, 'web'), allows: (rel) => PAGE_FILES.includes(rel) },
   ];
 }

@@ -39,8 +39,15 @@
 //   tiae.chooseGlyphSize(image, { model, onProgress, signal }) -> Promise of the glyph size
 //       the extraction model reads best, as `tiae extract --glyph-size auto` chooses it
 //       (shared/glyph_search.h): the model tried on a centre crop at a few sizes.
+//   tiae.depth(file, { offset = [0, 0] }) -> Promise of `tiae depth`'s answer for a 16-bit depth
+//       PNG (a Blob or its bytes; metres by the depth-hand-tiae card's camera): { width, height,
+//       frame: Float32Array (the frame as a picture, nearer brighter), crop: { input: Float32Array(1024),
+//       centre, depth, nearest, area, window: [x0, y0, side], offset }, pca and tiae: { descriptor,
+//       canonical, restored, restorationError, angles (20 joint angles in degrees), shift (the
+//       TIAE's) } }; offset moves the hand's crop by [dx, dy] input pixels. Bad frames reject
+//       with `tiae depth`'s messages.
 //   tiae.onLoading(fn)  fn({ received, total }) in bytes while the start-up models load
-// Calls run one at a time, in order. Models for extraction, documents and grasp load on
+// Calls run one at a time, in order. Models for extraction, documents, grasp and depth load on
 // first use; the others at start. Backend: WebGPU when an adapter exists and is not a
 // software fallback, wasm otherwise; ?backend=wasm or ?backend=webgpu forces one.
 // Everything loads from the page's origin.
@@ -114,6 +121,7 @@ window.tiae = {
   modelReach,
   measureGlyphSize: (image) => call('measureGlyphSize', [image]),
   chooseGlyphSize: (image, options = {}) => call('chooseGlyphSize', [image], options),
+  depth: (file, options = {}) => call('depth', [file], options),
   notes,
   onNote: (fn) => noteListeners.push(fn),
   onLoading: (fn) => loadingListeners.push(fn),
