@@ -7,6 +7,7 @@
 
 #include "hand_model.h"
 #include "imgui.h"
+#include "download_button.h"
 #include "nudge.h"
 #include "screen.h"
 
@@ -109,12 +110,7 @@ void tools() {
   remember("depth-open");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("a 16-bit grayscale PNG of depth in 1/8 mm (0: no measurement), or drop one here");
   ImGui::SameLine();
-  ImGui::BeginDisabled(!depth.results[1].has);
-  if (ImGui::Button("Download")) EM_ASM({ Module.tiaeDownload(5); });
-  ImGui::EndDisabled();
-  remember("depth-download");
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("the crop and both models' results as JSON, as `tiae depth` writes them");
+  download_button("depth-download", depth.results[1].has, 5, "the crop and both models' results as JSON, as `tiae depth` writes them");
   if (depth.frame_index >= 0) ImGui::Text("real frame %d of %d", depth.frame_index + 1, depth.frame_count);
   ImGui::BeginDisabled(!depth.has_frame);
   for (const auto& [dx, dy] : nudge_controls()) EM_ASM({ Module.tiaeDepthMove($0, $1); }, dx, dy);

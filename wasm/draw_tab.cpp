@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "download_button.h"
 #include "nudge.h"
 #include "resample.h"
 #include "screen.h"
@@ -230,12 +231,8 @@ void drawing_tools() {
   }
   ImGui::EndDisabled();
   ImGui::SameLine();
-  ImGui::BeginDisabled(!draw.models[1].has_result);
-  if (ImGui::Button("Download")) EM_ASM({ Module.tiaeDownload(0); });
-  ImGui::EndDisabled();
-  remember("draw-download");
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("both models' results as JSON: the 32x32 input, each model's code, drawing, shift and moved drawing");
+  download_button("draw-download", draw.models[1].has_result, 0,
+                  "both models' results as JSON: the 32x32 input, each model's code, drawing, shift and moved drawing");
   nudges();
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "download_button.h"
 #include "nudge.h"
 #include "resample.h"
 #include "screen.h"
@@ -120,12 +121,8 @@ void tools() {
   if (ImGui::Button("Example")) grasp.load_example();
   ImGui::EndDisabled();
   if (!screen.narrow) ImGui::SameLine();
-  ImGui::BeginDisabled(!grasp.results[1].has);
-  if (ImGui::Button("Download")) EM_ASM({ Module.tiaeDownload(4); });
-  ImGui::EndDisabled();
-  remember("grasp-download");
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("both models' results as JSON: the 2 x 32 x 32 pair, each model's code, drawing, shift and moved drawing");
+  download_button("grasp-download", grasp.results[1].has, 4,
+                  "both models' results as JSON: the 2 x 32 x 32 pair, each model's code, drawing, shift and moved drawing");
   nudges();
 }
 
