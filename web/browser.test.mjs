@@ -958,8 +958,16 @@ async function inScreenshot(page, what, { dpr, points, box }) {
   }, [[...png], what, dpr, points, box]);
 }
 
+// Two frames drawn from now: what changed before (a result shown, a view chosen) has moved the
+// controls to where the app now draws them (their remembered places are the last frame's).
+async function settled(page) {
+  const frames = await page.evaluate(() => (window.tiaeApp.wake(), window.tiaeApp.frames()));
+  await page.waitForFunction((n) => (window.tiaeApp.wake(), window.tiaeApp.frames() >= n + 2), frames, { timeout: 30000 });
+}
+
 // A file the page offered (a download), and its bytes.
 async function downloadOf(session, layout, name) {
+  await settled(session.page);  // on a busy machine the press could land where the button was
   const [download] = await Promise.all([session.page.waitForEvent('download', { timeout: 60000 }), press(session, layout, name)]);
   return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
 }
