@@ -10,7 +10,7 @@
 #include "texture.h"
 
 struct DepthTab {
-  static constexpr int kSide = 32, kPlane = kSide * kSide, kModels = 2;  // model 0: PCA, 1: the TIAE
+  static constexpr int kSide = 32, kModels = 2;  // model 0: PCA, 1: the TIAE
   struct Result {
     bool has = false;
     std::vector<float> angles;
