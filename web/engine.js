@@ -252,7 +252,7 @@ async function analyzeNow(pixels, model = 'mnist-shift-tiae', options = {}) {
     // one shift for all channels: the errors of every channel summed (shared/shift_search.h)
     if (core._tiae_estimate_shift(c, p, SIZE, channels, maxShift(m.card), s)) throw new Error(`analyze: ${coreError(core)}`);  // a NaN canonical image
     const theta = [core.HEAP32[s >> 2], core.HEAP32[(s >> 2) + 1]];
-    const where = [-theta[0], -theta[1]];
+    const where = [0 - theta[0], 0 - theta[1]];  // 0 - 0 is 0, where -0 would be -0
     core._tiae_shift_image(c, r, SIZE, channels, where[0], where[1]);
     restored.set(core.HEAPF32.subarray(r >> 2, (r >> 2) + size));
     return where;
@@ -680,24 +680,15 @@ function framePicture({ metres }, crop) {
 }
 
 // One model on the input, as `tiae depth` runs it: the TIAE's restoration is its canonical
-// image moved by its own estimated shift; PCA's is D(E(I)) as it is.
-async function depthModel(core, ort, name, input) {
+// image moved by its own estimated shift (analyze's); PCA's is D(E(I)) as it is.
+async function depthModel(ort, name, input) {
   const m = await lazyModel(name, 'depth');
   if (!m.pose) throw new Error(`depth: ${name} has no robot hand regressor (pose.onnx)`);
-  const { descriptor } = await m.encoder.run({ image: new ort.Tensor('float32', input.slice(), [1, 1, SIZE, SIZE]) });
-  const canonical = new Float32Array(await (await m.decoder.run({ descriptor })).image.getData());
+  const r = await analyzeNow(input, name);
+  const descriptor = new ort.Tensor('float32', r.descriptor, [1, r.descriptor.length]);
   const angles = Array.from(await (await m.pose.run({ descriptor })).angles.getData());
-  const out = { model: name, kind: m.card.kind, descriptor: Array.from(await descriptor.getData()), canonical, angles, restored: canonical };
-  if (m.card.kind === 'tiae') {
-    out.restored = new Float32Array(PIXELS);
-    out.shift = withHeap(core, [canonical, input, out.restored, new Float32Array(2)], ([c, p, r, s]) => {
-      if (core._tiae_estimate_shift(c, p, SIZE, 1, maxShift(m.card), s)) throw new Error(`depth: ${coreError(core)}`);
-      const where = [0 - core.HEAP32[s >> 2], 0 - core.HEAP32[(s >> 2) + 1]];  // 0 - 0 is 0, where -0 would be -0
-      core._tiae_shift_image(c, r, SIZE, 1, where[0], where[1]);
-      out.restored.set(core.HEAPF32.subarray(r >> 2, (r >> 2) + PIXELS));
-      return where;
-    });
-  }
+  const out = { model: name, kind: m.card.kind, descriptor: Array.from(r.descriptor), canonical: r.canonical, angles, restored: r.canonical };
+  if (m.card.kind === 'tiae') Object.assign(out, { restored: r.restored, shift: r.shift });
   out.restorationError = out.restored.reduce((sum, v, i) => sum + (v - input[i]) ** 2, 0);  // over the input's window
   return out;
 }
@@ -711,8 +702,8 @@ async function depthNow(file, { offset = [0, 0] } = {}) {
   const bytes = file instanceof Blob ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array(file);
   const frame = await readDepthPng(core, bytes, card.depth.camera.unit_m);
   const crop = cutOutHand(core, frame, card, offset);
-  const pca = await depthModel(core, ort, DEPTH_MODELS.pca, crop.input);
-  const tiae = await depthModel(core, ort, DEPTH_MODELS.tiae, crop.input);
+  const pca = await depthModel(ort, DEPTH_MODELS.pca, crop.input);
+  const tiae = await depthModel(ort, DEPTH_MODELS.tiae, crop.input);
   const { hand, ...where } = crop;
   return { width: frame.width, height: frame.height, frame: framePicture(frame, crop), crop: { ...where, offset }, pca, tiae };
 }
