@@ -1143,6 +1143,8 @@ for (const layout of LAYOUTS) {
   test(`${layout.name}: runs that cannot go wrong: Extract waits for the glyph size, the slider shows the size in use, Cancel has a place of its own and does nothing after the end, the bar ends at 100 %`, async () => {
     const session = await openOn(layout);
     const { page, context } = session;
+    // the Draw tab's first analysis said first: on a busy machine its words came after the glyph size's
+    await page.waitForFunction(() => /drawing analysed/.test(document.getElementById('live').textContent), null, { timeout: 60000 });
     await scaledFlyer(page, 6000, 4000, 'image/jpeg');  // a camera's 24 MP photo, its capitals about 200 px high
     await page.evaluate(() => { window.opened = window.tiaeApp.openPhoto(window.made); });
     await page.waitForFunction(() => window.tiaeApp.runState(0).choosing, null, { timeout: 60000 });
