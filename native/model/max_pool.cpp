@@ -14,24 +14,23 @@ namespace {
 // pairs and then to their winners, LibTorch's scan in row order (strictly greater, NaN wins).
 template <typename A>
 inline void take_later(A& best, uint8_t& k, A v, uint8_t c) {
-  const bool later = (v > best) | (v != v);  // without branches, so that the loop vectorises
+  const bool later = (v > best) | (v != v);
   best = later ? v : best;
   k = later ? c : k;
 }
 
 // Per output value, which of its window's four inputs it took (0..3, row by row).
 template <typename T>
-void pool_forward(const T* __restrict x, T* __restrict y, uint8_t* __restrict which, int64_t planes, int64_t h, int64_t w) {
+void pool_forward(const T* x, T* y, uint8_t* which, int64_t planes, int64_t h, int64_t w) {
   using A = std::conditional_t<std::is_same_v<T, double>, double, float>;  // compared in float, doubles as doubles
   const int64_t oh = h / 2, ow = w / 2;
   at::parallel_for(0, planes, 16, [&](int64_t begin, int64_t end) {
     for (int64_t p = begin; p < end; ++p)
       for (int64_t i = 0; i < oh; ++i) {
-        // restrict: a byte pointer may alias anything, which kept the loop from vectorising
-        const T* __restrict top = x + (p * h + 2 * i) * w;
-        const T* __restrict bottom = top + w;
-        T* __restrict out = y + (p * oh + i) * ow;
-        uint8_t* __restrict k_out = which + (p * oh + i) * ow;
+        const T* top = x + (p * h + 2 * i) * w;
+        const T* bottom = top + w;
+        T* out = y + (p * oh + i) * ow;
+        uint8_t* k_out = which + (p * oh + i) * ow;
         for (int64_t j = 0; j < ow; ++j) {
           A a = A(top[2 * j]), c = A(bottom[2 * j]);
           uint8_t ka = 0, kc = 2;
@@ -45,7 +44,7 @@ void pool_forward(const T* __restrict x, T* __restrict y, uint8_t* __restrict wh
 }
 
 template <typename T>
-void pool_backward(const T* __restrict gy, const uint8_t* __restrict which, T* __restrict gx, int64_t planes, int64_t h, int64_t w) {
+void pool_backward(const T* gy, const uint8_t* which, T* gx, int64_t planes, int64_t h, int64_t w) {
   const int64_t oh = h / 2, ow = w / 2;
   at::parallel_for(0, planes, 16, [&](int64_t begin, int64_t end) {
     for (int64_t p = begin; p < end; ++p)
