@@ -335,4 +335,11 @@ HandCrop cut_out_hand(const float* metres, int width, int height, const DepthCut
   return crop;
 }
 
+std::vector<float> depth_frame_picture(const float* metres, int width, int height, const HandCrop& crop) {
+  std::vector<float> v(size_t(width) * size_t(height), 0.f);
+  for (size_t p = 0; p < v.size(); ++p)
+    if (metres[p] > 0) v[p] = std::clamp(1 - (metres[p] - crop.nearest_m) / 1.0f, 0.15f, 1.f) * (crop.hand[p] ? 1.f : 0.6f);
+  return v;
+}
+
 }  // namespace tiae

@@ -66,6 +66,10 @@ struct HandCrop {
 HandCrop cut_out_hand(const float* metres, int width, int height, const DepthCutOptions& options, float offset_x = 0,
                       float offset_y = 0);
 
+// The frame as a picture in [0, 1] (width x height), as `tiae depth` and the page show it:
+// nearer brighter from the crop's nearest depth, the hand at full level, the rest at 0.6.
+std::vector<float> depth_frame_picture(const float* metres, int width, int height, const HandCrop& crop);
+
 // Step 1's surfaces: a label per pixel (-1: no measurement), 0..count-1 in the order of
 // their first pixel in row-major order.
 std::vector<int> surface_components(const float* metres, int width, int height, float jump, int* count);

@@ -332,10 +332,11 @@ EMSCRIPTEN_KEEPALIVE int tiae_png16_metres(const uint8_t* inflated, int size, in
 // surface_jump_m, min_surface_cm2, gap_m, band_m, min_hand_cm2, max_hand_cm2,
 // max_continued, hole_m, centre_radius_m, window_m, level_span_m, floor. Returns 0 and
 // writes the input (size x size) to `image`, centre x, y, depth, nearest depth, area, the
-// window's side, x0, y0 to info[0..7] and the hand's pixels (0/1, width x height) to `hand`;
-// or returns 1 (tiae_last_error: why no hand was found).
+// window's side, x0, y0 to info[0..7] and the frame as `tiae depth` pictures it
+// (depth_frame_picture, width x height) to `picture`; or returns 1 (tiae_last_error: why no
+// hand was found).
 EMSCRIPTEN_KEEPALIVE int tiae_cut_out_hand(const float* metres, int width, int height, const float* options, float offset_x,
-                                           float offset_y, float* image, float* info, uint8_t* hand) {
+                                           float offset_y, float* image, float* info, float* picture) {
   tiae::DepthCutOptions o;
   o.size = int(options[0]), o.focal_px = options[1];
   float* fields[] = {&o.surface_jump_m, &o.min_surface_cm2, &o.gap_m,   &o.band_m,          &o.min_hand_cm2, &o.max_hand_cm2,
@@ -348,7 +349,8 @@ EMSCRIPTEN_KEEPALIVE int tiae_cut_out_hand(const float* metres, int width, int h
   const float values[] = {crop.centre_x, crop.centre_y, crop.depth_m, crop.nearest_m, crop.area_cm2,
                           float(crop.window_px), float(crop.x0), float(crop.y0)};
   std::copy(std::begin(values), std::end(values), info);
-  std::copy(crop.hand.begin(), crop.hand.end(), hand);
+  const auto shown = tiae::depth_frame_picture(metres, width, height, crop);
+  std::copy(shown.begin(), shown.end(), picture);
   return 0;
 }
 

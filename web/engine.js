@@ -657,26 +657,19 @@ async function readDepthPng(core, bytes, unitM) {
   return { width, height, metres };
 }
 
-// The hand cut out of the frame with the card's settings, moved by `offset` input pixels.
+// The hand cut out of the frame with the card's settings, moved by `offset` input pixels, and
+// the frame as `tiae depth` pictures it.
 function cutOutHand(core, frame, card, offset) {
   const cut = card.depth.cut, options = Float32Array.from([card.training?.config?.network?.size ?? SIZE, card.depth.camera.focal_px,
                                                            ...CUT_FIELDS.map((k) => cut[k])]);
-  const { width, height } = frame, n = width * height;
-  return withHeap(core, [frame.metres, options, new Float32Array(PIXELS), new Float32Array(8)], ([m, o, image, info]) =>
-    inHeap(core, n, (hand) => {
-      if (core._tiae_cut_out_hand(m, width, height, o, offset[0], offset[1], image, info, hand)) throw new Error(coreError(core));
-      const [cx, cy, depth, nearest, area, side, x0, y0] = core.HEAPF32.subarray(info >> 2, (info >> 2) + 8);
-      return { input: core.HEAPF32.slice(image >> 2, (image >> 2) + PIXELS), hand: core.HEAPU8.slice(hand, hand + n),
-               centre: [cx, cy], depth, nearest, area, window: [x0, y0, side] };
-    }));
-}
-
-// The frame as `tiae depth` draws it (frame_picture): nearer brighter, the hand at full range.
-function framePicture({ metres }, crop) {
-  const v = new Float32Array(metres.length);
-  for (let p = 0; p < v.length; ++p)
-    if (metres[p] > 0) v[p] = Math.min(1, Math.max(0.15, 1 - (metres[p] - crop.nearest))) * (crop.hand[p] ? 1 : 0.6);
-  return v;
+  const { width, height } = frame;
+  return withHeap(core, [frame.metres, options, new Float32Array(PIXELS), new Float32Array(8), new Float32Array(width * height)],
+                  ([m, o, image, info, picture]) => {
+    if (core._tiae_cut_out_hand(m, width, height, o, offset[0], offset[1], image, info, picture)) throw new Error(coreError(core));
+    const [cx, cy, depth, nearest, area, side, x0, y0] = core.HEAPF32.subarray(info >> 2, (info >> 2) + 8);
+    return { input: core.HEAPF32.slice(image >> 2, (image >> 2) + PIXELS), picture: core.HEAPF32.slice(picture >> 2, (picture >> 2) + width * height),
+             centre: [cx, cy], depth, nearest, area, window: [x0, y0, side] };
+  });
 }
 
 // One model on the input, as `tiae depth` runs it: the TIAE's restoration is its canonical
@@ -704,8 +697,8 @@ async function depthNow(file, { offset = [0, 0] } = {}) {
   const crop = cutOutHand(core, frame, card, offset);
   const pca = await depthModel(ort, DEPTH_MODELS.pca, crop.input);
   const tiae = await depthModel(ort, DEPTH_MODELS.tiae, crop.input);
-  const { hand, ...where } = crop;
-  return { width: frame.width, height: frame.height, frame: framePicture(frame, crop), crop: { ...where, offset }, pca, tiae };
+  const { picture, ...where } = crop;
+  return { width: frame.width, height: frame.height, frame: picture, crop: { ...where, offset }, pca, tiae };
 }
 
 // ---- the page's messages

@@ -52,11 +52,9 @@ nlohmann::json run(const std::string& folder, const torch::Tensor& input, torch:
   return out;
 }
 
-// The frame as gray (nearer is brighter, the hand's pixels at full range), the window as a frame.
+// The frame as gray (depth_frame_picture), the window drawn on it as a frame.
 std::vector<float> frame_picture(const DepthImage& d, const HandCrop& c) {
-  std::vector<float> v(d.metres.size(), 0.f);
-  for (size_t p = 0; p < v.size(); ++p)
-    if (d.metres[p] > 0) v[p] = std::clamp(1 - (d.metres[p] - c.nearest_m) / 1.0f, 0.15f, 1.f) * (c.hand[p] ? 1.f : 0.6f);
+  auto v = depth_frame_picture(d.metres.data(), d.width, d.height, c);
   for (int k = 0; k < c.window_px; ++k)
     for (const auto& [x, y] : {std::pair{c.x0 + k, c.y0}, {c.x0 + k, c.y0 + c.window_px - 1}, {c.x0, c.y0 + k}, {c.x0 + c.window_px - 1, c.y0 + k}})
       if (x >= 0 && y >= 0 && x < d.width && y < d.height) v[size_t(y) * d.width + x] = 1;
