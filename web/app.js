@@ -5,7 +5,7 @@
 // ?tab=extract&example=flyer, ?tab=documents&example=page, ?tab=grasp&example=6 (a test pair),
 // ?tab=depth&example=3 (a real depth frame).
 import createTiaeApp from '/wasm/tiae-app.mjs';
-import { app, rect, setApp } from './bridge.js';
+import { app, rect, setApp, setShownTab } from './bridge.js';
 import * as depth from './depth.js';
 import * as documents from './documents.js';
 import * as draw from './draw.js';
@@ -47,6 +47,7 @@ function writeUrl() {
 
 function tabShown(name) {
   view.tab = name;
+  setShownTab(name);
   document.getElementById('lead').textContent = LEAD[name];
   writeUrl();
   if (name === 'depth' && !depthOpened && !requested.has('example')) openDepthFrame(0);  // results from the first look

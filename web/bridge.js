@@ -42,7 +42,12 @@ export function withBytes(bytes, fn) {
 }
 
 // The latest result in words, in the page's live line (#live) that screen readers read.
-export function say(text) {
+// tab: the tab the result belongs to; a tab not shown keeps quiet, so that a result that
+// arrives late (the Draw tab's first digit) does not speak over the tab the visitor looks at.
+let shownTab = 'draw';
+export function setShownTab(name) { shownTab = name; }
+export function say(text, tab) {
+  if (tab && tab !== shownTab) return;
   const live = document.getElementById('live');
   if (live) live.textContent = text;
 }

@@ -813,6 +813,8 @@ test('the Depth tab: a real frame on first look, both models\' restorations and 
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(artifacts, 'page-depth.png') });
   const first = await page.evaluate(() => window.tiaeApp.depth());
+  // the Draw tab's first analysis may be said after the depth frame's: wait for the frame's words
+  await page.waitForFunction(() => document.querySelector('#live').textContent.startsWith('depth frame'), null, { timeout: 60000 });
   const live = await page.locator('#live').textContent();
   const link = await page.evaluate(() => location.search);
   await clickControl(page, 'depth-next');
@@ -831,6 +833,15 @@ test('the Depth tab: a real frame on first look, both models\' restorations and 
   assert.ok(Math.abs(moved.tiae.shift[0] - (second.tiae.shift[0] - 1)) <= 1, 'the hand found where the crop put it');
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
+});
+
+test('a link to the Depth tab: the live line speaks of the depth frame, not of the Draw tab\'s digit analysed behind it', async () => {
+  const { page, context } = await openOn({ width: 1280, height: 720, dpr: 1 }, '&tab=depth');
+  // both analyses done: the depth frame's, and the Draw tab's first digit's (its TIAE canonical drawn)
+  await page.waitForFunction(() => window.tiaeApp.depth()?.crop && window.tiaeApp.canonicalSum(1) > 0, null, { timeout: 120000 });
+  const live = await page.locator('#live').textContent();
+  await context.close();
+  assert.match(live, /^depth frame /);
 });
 
 test('long work keeps the page drawing frames, and an aborted signal cancels it', async () => {

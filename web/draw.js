@@ -28,7 +28,7 @@ export async function analyze(pixels) {
       results[name] = r;
     }
     Object.assign(last, { input: pixels, results });
-    say(`drawing analysed; ${words.join('; ')}`);
+    say(`drawing analysed; ${words.join('; ')}`, 'draw');
   } catch (e) {
     setStatus(`analysis failed: ${e.message}`);
   } finally {

@@ -16,7 +16,7 @@ export async function analyzeGrasp(pixels) {
       if (!available.includes(name)) continue;
       const r = await tiae.analyze(pixels, name);
       withCopies([r.canonical, r.restored], (c, s) => app._app_grasp_result(k, c, s, r.shift[0], r.shift[1]));
-      say(`grasp pair analysed; ${name}: estimated shift (${r.shift[0]}, ${r.shift[1]})`);
+      say(`grasp pair analysed; ${name}: estimated shift (${r.shift[0]}, ${r.shift[1]})`, 'grasp');
       results[name] = r;
     }
     Object.assign(last, { input: pixels, results });
