@@ -123,6 +123,21 @@ TEST_CASE("the restoration term of a shifted copy of the reconstruction is zero 
   CHECK(r.shift[0][1].item<int64_t>() == 7);
 }
 
+TEST_CASE("the code's invariance term is the views' squared distances over different digits', loop by loop, whatever the code's scale") {
+  const int64_t views = 3, n = 4, dim = 5;
+  const auto codes = torch::randn({views * n, dim}, torch::kFloat64);
+  double same = 0, different = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t k = 1; k < views; ++k) same += (codes[k * n + i] - codes[i]).pow(2).sum().item<double>();
+    different += (codes[i] - codes[(i + n - 1) % n]).pow(2).sum().item<double>();
+  }
+  const double expected = (same / double((views - 1) * n)) / (different / double(n));
+  CHECK(tiae::code_invariance_term(codes, views).item<double>() == Approx(expected));
+  CHECK(tiae::code_invariance_term(codes * 0.01, views).item<double>() == Approx(expected));  // shrinking the code gains nothing
+  CHECK(tiae::code_invariance_term(codes.narrow(0, 0, n).repeat({views, 1}), views).item<double>() == 0);
+  CHECK_THROWS(tiae::code_invariance_term(codes.narrow(0, 0, n), 1));
+}
+
 TEST_CASE("invariance and sparseness terms match their formulas") {
   const auto ref = torch::rand({3, 1, 4, 4}, torch::kFloat64);
   const auto views = torch::rand({2, 3, 1, 4, 4}, torch::kFloat64);

@@ -214,6 +214,11 @@ nlohmann::json shift_metrics(const Encoded& a, const Encoded& b, const Encoded& 
   nlohmann::json metrics;
   metrics["one_nn_accuracy"] = nearest_neighbour_accuracy(train.descriptors, p.train_labels, a.descriptors, p.test_labels, dim, p.leave_one_out);
   metrics["invariance_ratio"] = invariance_ratio(a.descriptors, b.descriptors, p.other, dim);
+  // The same two on the canonical images D(E(I)): what the invariance term makes equal
+  // (docs/method.md, "Clusters"); for an AE, its reconstruction, which follows the input.
+  metrics["one_nn_accuracy_canonical"] =
+      nearest_neighbour_accuracy(train.reconstructions, p.train_labels, a.reconstructions, p.test_labels, int(p.pixels()), p.leave_one_out);
+  metrics["invariance_ratio_canonical"] = invariance_ratio(a.reconstructions, b.reconstructions, p.other, int(p.pixels()));
   metrics["kmeans_nmi"] = normalized_mutual_information(kmeans(a.descriptors, dim, p.classes, seed), p.test_labels);
   // The same k-means on the descriptors' directions, and on the canonical images D(E(I))
   // (docs/method.md, "Clusters").

@@ -25,6 +25,16 @@ torch::Tensor invariance_term(const torch::Tensor& reference, const torch::Tenso
   return (views - reference.unsqueeze(0)).pow(2).flatten(2).sum(std::vector<int64_t>{0, 2});
 }
 
+torch::Tensor code_invariance_term(const torch::Tensor& descriptors, int64_t views) {
+  const int64_t n = descriptors.size(0) / views;
+  if (views < 2 || n < 2) throw std::invalid_argument("code_invariance_term: needs 2 views of 2 digits or more");
+  const auto codes = descriptors.reshape({views, n, -1});
+  const auto reference = codes.select(0, 0);
+  const auto same = (codes.narrow(0, 1, views - 1) - reference.unsqueeze(0)).pow(2).sum(-1).mean();
+  const auto different = (reference - reference.roll(1, 0)).pow(2).sum(-1).mean();
+  return same / different.clamp_min(1e-12);
+}
+
 Restoration restoration_term(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift) {
   const int64_t n = reconstruction.size(0), c = reconstruction.size(1), s = reconstruction.size(2);
   const int64_t m = max_shift, side = 2 * m + 1;
@@ -322,7 +332,8 @@ Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& c
   o.c_res = config.max_shift > 0 ? restoration_term(out, targets, config.max_shift, transform_grid(config)).distance.mean()
                                  : (out - targets).pow(2).flatten(1).sum(1).mean();
   o.c_spa = sparseness_term(descriptors.flatten(1)).mean();
-  o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa;
+  o.c_code = views > 1 && bs > 1 ? code_invariance_term(descriptors, views) : torch::zeros({}, o.c_spa.options());
+  o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa + config.lambda_code * o.c_code;
   return o;
 }
 

@@ -23,6 +23,14 @@ torch::Tensor shift_images(const torch::Tensor& images, const torch::Tensor& shi
 // reference [N, C, S, S]; views [K, N, C, S, S] -> [N], summed over the K views.
 torch::Tensor invariance_term(const torch::Tensor& reference, const torch::Tensor& views);
 
+// The code's own invariance (not in the slides: their term makes D(E(I)) equal across views,
+// and E(I) may still move in directions D ignores): the mean squared distance between each
+// view's descriptor and its reference view's, over the mean squared distance between the
+// reference descriptors of different digits (each and the next in the batch), so that no
+// scaling of the code lowers it; tiae eval's invariance ratio, in squares.
+// descriptors [K * N, D] (view k of digit n at row k * N + n), N >= 2 -> a scalar.
+torch::Tensor code_invariance_term(const torch::Tensor& descriptors, int64_t views);
+
 // turn(angle, scale) of each image (shared/transform_search.h: degrees counter-clockwise,
 // about the window's centre, bilinear, zero outside) on a canvas of out_side px centred on
 // the window: images [N, C, S, S], angles and scales [N] -> [N, C, out_side, out_side].
@@ -91,6 +99,7 @@ Batch draw_page_batch(const PageBank& pages, int64_t count, std::mt19937_64& rng
 struct Objective {
   torch::Tensor loss;               // the scalar to minimise
   torch::Tensor c_inv, c_res, c_spa; // batch means (kind "tiae")
+  torch::Tensor c_code;              // code_invariance_term (kind "tiae")
   torch::Tensor c_rec;               // batch mean of ||D(E(I)) - I||^2 (kind "ae")
 };
 

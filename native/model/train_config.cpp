@@ -122,6 +122,8 @@ const std::vector<Setting>& training_settings() {
       number("lambda_inv", "--lambda-inv", "weight of the invariance term", &TrainConfig::lambda_inv, 0, 1e6),
       number("lambda_res", "--lambda-res", "weight of the restoration term", &TrainConfig::lambda_res, 0, 1e6),
       number("lambda_spa", "--lambda-spa", "weight of the sparseness term", &TrainConfig::lambda_spa, 0, 1e6),
+      number("lambda_code", "--lambda-code", "weight of the code's own invariance term: the views' descriptors apart relative to "
+             "different digits' (0: the slides' objective)", &TrainConfig::lambda_code, 0, 1e6),
       integer("seed", "--seed", "seed of initialisation, order and shifts", &TrainConfig::seed, 0, INT64_MAX),
       integer("train_samples", "--train-samples", "use only the first N training digits (0: all)", &TrainConfig::train_samples,
               0, 1000000),

@@ -92,6 +92,7 @@ struct TrainConfig {
   // (fine-tuning): every parameter of the same name and shape is copied.
   std::string init;
   double lambda_inv = 1.0, lambda_res = 1.0, lambda_spa = 0.0;
+  double lambda_code = 0.0;  // the code's own invariance (terms.h; 0: the slides' objective)
   uint64_t seed = 1;
   int train_samples = 0;    // 0: all 8,000 training digits; else the first N (tests)
   int threads = 0;          // 0: all hardware threads

@@ -39,14 +39,14 @@ namespace {
 
 // One step's loss terms (kind "ae": loss and rec; the others: loss, inv, res, spa).
 struct Terms {
-  double loss = 0, inv = 0, res = 0, spa = 0, rec = 0;
+  double loss = 0, inv = 0, res = 0, spa = 0, rec = 0, code = 0;
 };
 
 struct TermSums {
   Terms sum;
   long batches = 0;
   void add(const Terms& t) {
-    sum.loss += t.loss, sum.inv += t.inv, sum.res += t.res, sum.spa += t.spa, sum.rec += t.rec;
+    sum.loss += t.loss, sum.inv += t.inv, sum.res += t.res, sum.spa += t.spa, sum.rec += t.rec, sum.code += t.code;
     ++batches;
   }
 };
@@ -218,12 +218,12 @@ Batch keep_part(const Batch& batch, const BatchPart& part) {
   return {cut(batch.inputs), cut(batch.targets), batch.views};
 }
 
-// The objective's terms as one float tensor [loss, inv, res, spa, rec] (zeros where the
+// The objective's terms as one float tensor [loss, inv, res, spa, rec, code] (zeros where the
 // kind has none), so that ranks all-reduce them with the gradients.
 torch::Tensor terms_tensor(const Objective& o, const TrainConfig& config) {
   const auto zero = torch::zeros({}, o.loss.options());
   const bool ae = config.kind == Kind::ae;
-  return torch::stack({o.loss, ae ? zero : o.c_inv, ae ? zero : o.c_res, ae ? zero : o.c_spa, ae ? o.c_rec : zero})
+  return torch::stack({o.loss, ae ? zero : o.c_inv, ae ? zero : o.c_res, ae ? zero : o.c_spa, ae ? o.c_rec : zero, ae ? zero : o.c_code})
       .detach()
       .to(torch::kCPU);
 }
@@ -235,7 +235,7 @@ Terms train_step(AutoEncoder& model, torch::optim::Adam& optimizer, const Batch&
                  DistributedGroup* group) {
   optimizer.zero_grad();
   const BatchPart part = group ? part_of_batch(batch.inputs.size(0) / batch.views, *group) : BatchPart{};
-  auto terms = torch::zeros({5});
+  auto terms = torch::zeros({6});
   if (!group || part.count > 0) {  // a small last batch may leave a rank nothing
     const auto o = objective(model, group ? keep_part(batch, part) : batch, config);
     o.loss.backward();
@@ -252,7 +252,7 @@ Terms train_step(AutoEncoder& model, torch::optim::Adam& optimizer, const Batch&
   }
   adam_step(optimizer);
   const auto t = terms.accessor<float, 1>();
-  return {t[0], t[1], t[2], t[3], t[4]};
+  return {t[0], t[1], t[2], t[3], t[4], t[5]};
 }
 
 // One epoch of Adam steps with the cosine-decayed learning rate; `step` counts on across
@@ -294,6 +294,7 @@ nlohmann::json train_epoch(AutoEncoder& model, torch::optim::Adam& optimizer, co
     line["c_inv"] = sums.sum.inv * k;
     line["c_res"] = sums.sum.res * k;
     line["c_spa"] = sums.sum.spa * k;
+    if (config.lambda_code > 0) line["c_code"] = sums.sum.code * k;
   } else {
     line["c_rec"] = sums.sum.rec * k;
   }
