@@ -418,7 +418,7 @@ TEST_CASE("layout text weighs both terms by extract's window weights") {
 
 TEST_CASE("objective equals its formula for each kind, each term under its own lambda weight") {
   // Distinct weights, so that a term under another's weight changes the loss.
-  const double l_inv = 0.3, l_res = 2.0, l_spa = 0.05;
+  const double l_inv = 0.3, l_res = 2.0, l_spa = 0.05, l_code = 0.7;
   using tiae::Kind, tiae::Layout;
   struct Case {
     Kind kind;
@@ -436,7 +436,7 @@ TEST_CASE("objective equals its formula for each kind, each term under its own l
     config.kind = c.kind;
     config.layout = c.layout;
     config.max_shift = c.max_shift;
-    config.lambda_inv = l_inv, config.lambda_res = l_res, config.lambda_spa = l_spa;
+    config.lambda_inv = l_inv, config.lambda_res = l_res, config.lambda_spa = l_spa, config.lambda_code = l_code;
     const int64_t b = 3, views = c.kind == Kind::ae ? 1 : 3;
     tiae::Batch batch;
     batch.views = views;
@@ -466,10 +466,17 @@ TEST_CASE("objective equals its formula for each kind, each term under its own l
       spa += l1 * l1 / l2;
     }
     inv /= double(b), res /= double(views * b), spa /= double(views * b);
+    double same = 0, apart = 0;  // the code's invariance: views against view 0, view 0 against the previous digit's
+    for (int64_t i = 0; i < b; ++i) {
+      for (int64_t v = 1; v < views; ++v) same += (desc[v * b + i] - desc[i]).pow(2).sum().item<double>();
+      apart += (desc[i] - desc[(i + b - 1) % b]).pow(2).sum().item<double>();
+    }
+    const double code = (same / double((views - 1) * b)) / (apart / double(b));
     CHECK(o.c_inv.item<double>() == Approx(inv).epsilon(1e-4));
     CHECK(o.c_res.item<double>() == Approx(res).epsilon(1e-4));
     CHECK(o.c_spa.item<double>() == Approx(spa).epsilon(1e-4));
-    CHECK(o.loss.item<double>() == Approx(l_inv * inv + l_res * res + l_spa * spa).epsilon(1e-4));
+    CHECK(o.c_code.item<double>() == Approx(code).epsilon(1e-4));
+    CHECK(o.loss.item<double>() == Approx(l_inv * inv + l_res * res + l_spa * spa + l_code * code).epsilon(1e-4));
   }
 }
 
