@@ -28,7 +28,8 @@ torch::Tensor invariance_term(const torch::Tensor& reference, const torch::Tenso
 // view's descriptor and its reference view's, over the mean squared distance between the
 // reference descriptors of different digits (each and the next in the batch), so that no
 // scaling of the code lowers it; tiae eval's invariance ratio, in squares.
-// descriptors [K * N, D] (view k of digit n at row k * N + n), N >= 2 -> a scalar.
+// descriptors [K * N, D] (view k of digit n at row k * N + n), N >= 2 -> a scalar (with
+// several ranks, each rank's own part of the batch).
 torch::Tensor code_invariance_term(const torch::Tensor& descriptors, int64_t views);
 
 // turn(angle, scale) of each image (shared/transform_search.h: degrees counter-clockwise,

@@ -37,7 +37,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// One step's loss terms (kind "ae": loss and rec; the others: loss, inv, res, spa).
+// One step's loss terms (kind "ae": loss and rec; the others: loss, inv, res, spa, code).
 struct Terms {
   double loss = 0, inv = 0, res = 0, spa = 0, rec = 0, code = 0;
 };
