@@ -332,7 +332,8 @@ Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& c
   o.c_res = config.max_shift > 0 ? restoration_term(out, targets, config.max_shift, transform_grid(config)).distance.mean()
                                  : (out - targets).pow(2).flatten(1).sum(1).mean();
   o.c_spa = sparseness_term(descriptors.flatten(1)).mean();
-  o.c_code = views > 1 && bs > 1 ? code_invariance_term(descriptors, views) : torch::zeros({}, o.c_spa.options());
+  // only when weighed: the slides' objective pays nothing for it (a last batch of one digit has no pair)
+  o.c_code = config.lambda_code > 0 && views > 1 && bs > 1 ? code_invariance_term(descriptors, views) : torch::zeros({}, o.c_spa.options());
   o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa + config.lambda_code * o.c_code;
   return o;
 }

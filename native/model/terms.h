@@ -100,7 +100,7 @@ Batch draw_page_batch(const PageBank& pages, int64_t count, std::mt19937_64& rng
 struct Objective {
   torch::Tensor loss;               // the scalar to minimise
   torch::Tensor c_inv, c_res, c_spa; // batch means (kind "tiae")
-  torch::Tensor c_code;              // code_invariance_term (kind "tiae")
+  torch::Tensor c_code;              // code_invariance_term (kind "tiae"; 0 when lambda_code is 0)
   torch::Tensor c_rec;               // batch mean of ||D(E(I)) - I||^2 (kind "ae")
 };
 
