@@ -44,6 +44,9 @@ export function withBytes(bytes, fn) {
 // The latest result in words, in the page's live line (#live) that screen readers read.
 // tab: the tab the result belongs to; a tab not shown keeps quiet, so that a result that
 // arrives late (the Draw tab's first digit) does not speak over the tab the visitor looks at.
+// Draw and Grasp name their tab: they analyse on their own (the first digit, an example
+// pair). Extract, Documents and Depth speak of what the visitor just opened, which brings
+// their tab forward a frame later, so they name none (their words would be dropped).
 let shownTab = 'draw';
 export function setShownTab(name) { shownTab = name; }
 export function say(text, tab) {
