@@ -2,6 +2,7 @@
 #include <cmath>
 #include <random>
 
+#include "evaluate/evaluate.h"
 #include "evaluate/metrics.h"
 
 TEST_CASE("NMI is 1 for the same partition under other names and matches a hand computation") {
@@ -117,4 +118,18 @@ TEST_CASE("transform consistency: estimates that compose with the placements to 
   CHECK(tiae::transform_consistency(off_angle, id, a, id, 5, 1.05, 1) == Approx(0));
   CHECK(tiae::transform_consistency(off_shift, id, a, id, 5, 1.05, 1) == Approx(0));
   CHECK(tiae::transform_consistency(off_scale, id, a, id, 5, 1.05, 1) == Approx(0));
+}
+
+TEST_CASE("eval's protocol turns and scales the digits as the first model was trained, unless told otherwise") {
+  tiae::TrainConfig affine, shifts;
+  affine.max_rotation = 30, affine.max_scale = 1.25;
+  const tiae::EvalOptions untold;
+  CHECK(tiae::protocol_turns(untold, affine).max_rotation == 30);
+  CHECK(tiae::protocol_turns(untold, affine).max_scale == 1.25);
+  CHECK(tiae::protocol_turns(untold, shifts).max_rotation == 0);  // a shift model: shifts alone, as before
+  CHECK(tiae::protocol_turns(untold, shifts).max_scale == 1);
+  tiae::EvalOptions told;
+  told.max_rotation = 0, told.max_scale = 1.1;  // an affine model scored on shifts alone, or on smaller scales
+  CHECK(tiae::protocol_turns(told, affine).max_rotation == 0);
+  CHECK(tiae::protocol_turns(told, affine).max_scale == 1.1);
 }

@@ -129,6 +129,33 @@ TEST_CASE("a run killed in each window of finishing an epoch resumes to the unin
   }
 }
 
+TEST_CASE("with the clustering term, a run killed after an epoch's log line resumes to the uninterrupted run's weights") {
+  // Its centres and targets are found again from the weights at each epoch's start: nothing
+  // of them needs saving, and a resumed run must find the same ones.
+  const fs::path base = fs::absolute("resume_test") / "clusters";
+  fs::remove_all(base);
+  auto args = kArgs;
+  args.insert(args.end(), {"--lambda-cluster", "1", "--clusters", "4"});
+  REQUIRE(run_to_end(with(args, (base / "straight").string())) == 0);
+  REQUIRE(run_to_end(with(kArgs, (base / "without").string())) == 0);
+  CHECK(weights_difference(base / "straight", base / "without") > 0.f);  // the term acts
+  std::ifstream log(base / "straight" / "log.jsonl");
+  std::string line;
+  REQUIRE(std::getline(log, line));
+  const auto first = nlohmann::json::parse(line);
+  CHECK(first.at("c_cluster").get<double>() > 0);
+  CHECK(first.at("cluster_confidence").get<double>() > 0.25);  // above the 1 / k of no clusters at all
+  CHECK(first.at("cluster_confidence").get<double>() <= 1);
+
+  const fs::path run = base / "killed";
+  REQUIRE(run_to_end(with(args, run.string()), "after-log:2") == -SIGKILL);
+  auto resume = with(args, run.string());
+  resume.push_back("--resume");
+  REQUIRE(run_to_end(resume) == 0);
+  CHECK(weights_difference(base / "straight", run) == 0.f);
+  CHECK(logged_epochs(run) == std::vector<int>{1, 2, 3, 4});
+}
+
 TEST_CASE("resuming from a damaged checkpoint refuses with a reason and leaves it as it was") {
   const fs::path run = fs::absolute("resume_test") / "damaged";
   fs::remove_all(run);

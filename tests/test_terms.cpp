@@ -138,6 +138,38 @@ TEST_CASE("the code's invariance term is the views' squared distances over diffe
   CHECK_THROWS(tiae::code_invariance_term(codes.narrow(0, 0, n), 1));
 }
 
+TEST_CASE("the clustering term: Student's t assignments, DEC's sharpened targets and KL(p || q), loop by loop") {
+  const int64_t views = 2, n = 5, k = 3, dim = 4;
+  torch::manual_seed(3);
+  const auto codes = torch::randn({views * n, dim}, torch::kFloat64), centres = torch::randn({k, dim}, torch::kFloat64);
+  const auto q = tiae::soft_assignment(codes, centres);
+  std::vector<double> column(k, 0.0);  // f_j over the first n rows, the set the targets are made of
+  for (int64_t i = 0; i < views * n; ++i) {
+    double total = 0;
+    for (int64_t j = 0; j < k; ++j) total += 1 / (1 + (codes[i] - centres[j]).pow(2).sum().item<double>());
+    for (int64_t j = 0; j < k; ++j) {
+      const double expected = 1 / (1 + (codes[i] - centres[j]).pow(2).sum().item<double>()) / total;
+      CHECK(q[i][j].item<double>() == Approx(expected));
+      if (i < n) column[size_t(j)] += expected;
+    }
+  }
+  const auto p = tiae::sharpened_targets(q.narrow(0, 0, n));
+  double kl = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    double total = 0;
+    for (int64_t j = 0; j < k; ++j) total += std::pow(q[i][j].item<double>(), 2) / column[size_t(j)];
+    for (int64_t j = 0; j < k; ++j) {
+      const double expected = std::pow(q[i][j].item<double>(), 2) / column[size_t(j)] / total;
+      CHECK(p[i][j].item<double>() == Approx(expected));
+      for (int64_t v = 0; v < views; ++v) kl += expected * std::log(expected / q[v * n + i][j].item<double>());
+    }
+  }
+  CHECK(tiae::clustering_term(codes, centres, p, views).item<double>() == Approx(kl / double(views * n)));
+  // Its own targets sharpened are more confident than the assignments they came from.
+  CHECK(std::get<0>(p.max(1)).mean().item<double>() > std::get<0>(q.narrow(0, 0, n).max(1)).mean().item<double>());
+  CHECK_THROWS(tiae::clustering_term(codes, centres, p, 3));
+}
+
 TEST_CASE("invariance and sparseness terms match their formulas") {
   const auto ref = torch::rand({3, 1, 4, 4}, torch::kFloat64);
   const auto views = torch::rand({2, 3, 1, 4, 4}, torch::kFloat64);
@@ -418,7 +450,7 @@ TEST_CASE("layout text weighs both terms by extract's window weights") {
 
 TEST_CASE("objective equals its formula for each kind, each term under its own lambda weight") {
   // Distinct weights, so that a term under another's weight changes the loss.
-  const double l_inv = 0.3, l_res = 2.0, l_spa = 0.05, l_code = 0.7;
+  const double l_inv = 0.3, l_res = 2.0, l_spa = 0.05, l_code = 0.7, l_cluster = 1.3;
   using tiae::Kind, tiae::Layout;
   struct Case {
     Kind kind;
@@ -437,9 +469,12 @@ TEST_CASE("objective equals its formula for each kind, each term under its own l
     config.layout = c.layout;
     config.max_shift = c.max_shift;
     config.lambda_inv = l_inv, config.lambda_res = l_res, config.lambda_spa = l_spa, config.lambda_code = l_code;
+    config.lambda_cluster = c.kind == Kind::tiae ? l_cluster : 0;
     const int64_t b = 3, views = c.kind == Kind::ae ? 1 : 3;
     tiae::Batch batch;
     batch.views = views;
+    batch.centres = torch::randn({4, shape.descriptor});
+    batch.cluster_targets = torch::softmax(torch::randn({b, 4}), 1);
     batch.inputs = torch::rand({views * b, 1, S, S});
     batch.targets = c.kind == Kind::fg ? digit_like(int(b), 40).to(torch::kFloat32).repeat({views, 1, 1, 1}) : batch.inputs;
     const auto o = tiae::objective(model, batch, config);
@@ -472,11 +507,19 @@ TEST_CASE("objective equals its formula for each kind, each term under its own l
       apart += (desc[i] - desc[(i + b - 1) % b]).pow(2).sum().item<double>();
     }
     const double code = (same / double((views - 1) * b)) / (apart / double(b));
+    double cluster = 0;  // KL(p || q) of every view against its digit's target, q by Student's t
+    for (int64_t i = 0; i < views * b; ++i) {
+      const auto kernel = 1 / (1 + (desc[i].unsqueeze(0) - batch.centres.to(torch::kFloat64)).pow(2).sum(1));
+      const auto q = kernel / kernel.sum(), p = batch.cluster_targets[i % b].to(torch::kFloat64);
+      cluster += (p * (p / q).log()).sum().item<double>();
+    }
+    cluster = c.kind == Kind::tiae ? cluster / double(views * b) : 0;
     CHECK(o.c_inv.item<double>() == Approx(inv).epsilon(1e-4));
     CHECK(o.c_res.item<double>() == Approx(res).epsilon(1e-4));
     CHECK(o.c_spa.item<double>() == Approx(spa).epsilon(1e-4));
     CHECK(o.c_code.item<double>() == Approx(code).epsilon(1e-4));
-    CHECK(o.loss.item<double>() == Approx(l_inv * inv + l_res * res + l_spa * spa + l_code * code).epsilon(1e-4));
+    CHECK(o.c_cluster.item<double>() == Approx(cluster).epsilon(1e-4));
+    CHECK(o.loss.item<double>() == Approx(l_inv * inv + l_res * res + l_spa * spa + l_code * code + l_cluster * cluster).epsilon(1e-4));
   }
 }
 

@@ -164,14 +164,16 @@ Action add_eval(CLI::App& app) {
   cmd->add_option("--max-shift", o->eval.max_shift, "the protocol's shifts of the test digits, in [-max, max] px")
       ->check(CLI::Range(0, 16))
       ->capture_default_str();
-  cmd->add_option("--max-rotation", o->eval.max_rotation, "the protocol's turns of the test digits, in [-max, max] degrees")
-      ->check(CLI::Range(0.0, 180.0))
-      ->capture_default_str();
-  cmd->add_option("--max-scale", o->eval.max_scale, "the protocol's scales of the test digits, in [1/max, max]")
-      ->check(CLI::Range(1.0, 4.0))
-      ->capture_default_str();
+  cmd->add_option("--max-rotation", o->eval.max_rotation, "the protocol's turns of the test digits, in [-max, max] degrees "
+                                                         "(default: the first model's training range; 0 for none)")
+      ->check(CLI::Range(0.0, 180.0));
+  cmd->add_option("--max-scale", o->eval.max_scale, "the protocol's scales of the test digits, in [1/max, max] "
+                                                     "(default: the first model's training range; 1 for none)")
+      ->check(CLI::Range(1.0, 4.0));
   cmd->add_flag("--heldout", o->eval.heldout, "digit models: the held-out handwritten digits (UCI's, from Debian's python3-sklearn) "
                                               "instead of MNIST's test digits; 1-NN among them, each left out");
+  cmd->add_flag("--tuning-digits", o->eval.tuning_digits, "digit models: the first 2,000 of MNIST's training digits instead of its "
+                                                          "test digits, for choices made without them; 1-NN among them, each left out");
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
   cmd->add_flag("--real-pages-only", o->eval.real_pages_only,
                 "foreground models: score the real pages (data/real-pages) alone, not the digits and synthetic pages");

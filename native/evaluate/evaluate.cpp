@@ -34,6 +34,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kSide = DigitSet::kSize;
+constexpr int kTuningDigits = 2000;  // eval --tuning-digits: as many as the test digits
 
 std::vector<float> to_vector(const torch::Tensor& t) {
   const auto c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
@@ -134,8 +135,21 @@ torch::Tensor images_tensor(const std::vector<float>& images, int count, int cha
 }
 
 // The data of the runs' config: MNIST's split, or the grasp split (data/grasp_masks.h).
-ShiftProtocol load_protocol_data(Dataset data, bool heldout) {
+ShiftProtocol load_protocol_data(Dataset data, bool heldout, bool tuning) {
   ShiftProtocol p;
+  if (heldout && tuning) throw std::runtime_error("eval: --heldout or --tuning-digits, not both");
+  if (tuning) {
+    if (data != Dataset::mnist) throw std::runtime_error("eval --tuning-digits: tuning digits are for digit models (data mnist)");
+    const auto split = load_mnist_split(find_mnist_package());
+    const int n = std::min(kTuningDigits, split.train.count());
+    p.test = p.train = images_tensor(split.train.images, n, 1);
+    p.test_labels = p.train_labels = std::vector<int>(split.train.labels.begin(), split.train.labels.begin() + n);
+    p.leave_one_out = true;
+    p.description = {{"data", "mnist-tuning"},
+                     {"source", "the first 2,000 of MNIST's 8,000 training digits (labels never used in training): what choices are made on"},
+                     {"one_nn_reference", "the same digits at other placements, each left out"}};
+    return p;
+  }
   if (heldout) {
     if (data != Dataset::mnist) throw std::runtime_error("eval --heldout: held-out digits are for digit models (data mnist)");
     const auto digits = load_uci_digits(find_uci_digits());
@@ -180,7 +194,7 @@ void add_random_turns(std::vector<Placements*> sets, double max_rotation, double
 }
 
 ShiftProtocol make_protocol(Dataset data, const EvalOptions& options) {
-  ShiftProtocol p = load_protocol_data(data, options.heldout);
+  ShiftProtocol p = load_protocol_data(data, options.heldout, options.tuning_digits);
   p.max_shift = options.max_shift, p.max_rotation = options.max_rotation, p.max_scale = options.max_scale;
   const int n_test = int(p.test_labels.size()), n_train = int(p.train_labels.size()), m = p.max_shift;
   std::mt19937_64 rng(options.seed);
@@ -371,7 +385,7 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
   fs::create_directories(options.out_dir);
   const torch::Device device = choose_device(options.device);
   torch::NoGradGuard no_grad;
-  const auto p = make_protocol(parse_dataset(*datasets.begin()), options);
+  const auto p = make_protocol(parse_dataset(*datasets.begin()), protocol_turns(options, read_model_config(runs.front())));
   const int n_test = int(p.test_labels.size()), n_train = int(p.train_labels.size());
   nlohmann::json result = {{"protocol",
                             {{"test_digits", n_test}, {"train_digits", n_train}, {"max_shift", p.max_shift}, {"seed", options.seed},
@@ -407,6 +421,12 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
 }
 
 }  // namespace
+
+EvalOptions protocol_turns(EvalOptions options, const TrainConfig& first) {
+  if (options.max_rotation < 0) options.max_rotation = first.max_rotation;
+  if (options.max_scale < 0) options.max_scale = first.max_scale;
+  return options;
+}
 
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options) {
   if (runs.empty()) throw std::runtime_error("eval: give at least one run folder");

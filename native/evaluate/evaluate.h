@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "model/train_config.h"
+
 namespace tiae {
 
 struct EvalOptions {
@@ -29,11 +31,16 @@ struct EvalOptions {
   uint64_t seed = 7;
   int max_shift = 8;  // the protocol's shifts of the test digits (each model searches its card's range)
   // The protocol's rotations (degrees either way) and scales (1/max to max) of every digit,
-  // drawn at random after its shift; 0 and 1: shifts alone, as before.
-  double max_rotation = 0, max_scale = 1;
+  // drawn at random after its shift; 0 and 1: shifts alone. Below 0: the first model's
+  // training range (protocol_turns).
+  double max_rotation = -1, max_scale = -1;
   // Shift models: the held-out handwritten digits of data/uci_digits.h instead of MNIST's
   // test digits; 1-NN against the same digits at other transforms, leaving each one out.
   bool heldout = false;
+  // Shift models: the first 2,000 of MNIST's training digits instead of its test digits
+  // (their labels never reach training): what training choices are made on, so that the
+  // test digits and the held-out ones stay unseen. 1-NN among them, each left out.
+  bool tuning_digits = false;
   bool progress = true;
   bool real_pages_only = false;  // foreground models: only the real pages (data/real-pages), not the digits and synthetic pages
   bool document_tuning = false;  // document models: score the tuning pages (what settings are chosen on), not the held-out ones
@@ -46,6 +53,11 @@ struct EvalOptions {
 // folder is locked (folder_lock.h), must be new, empty or an earlier evaluation's, and is
 // written as a new folder swapped in whole (folder_swap.h).
 nlohmann::json evaluate(const std::vector<std::string>& runs, const EvalOptions& options);
+
+// The options with the protocol's turns and scales settled: those asked for, else the range
+// `first` (the first model's settings) was trained on, so that a rotation-and-scale model is
+// scored on what it is for without the flags typed, and shift models on shifts alone.
+EvalOptions protocol_turns(EvalOptions options, const TrainConfig& first);
 
 // Foreground extraction, on the 2,000 test digits composited over noise, over crops of
 // the held-out photos, and over held-out photos at random shifts (seeded, the same for

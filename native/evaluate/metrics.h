@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/kmeans.h"  // kmeans(), which the metrics use beside these
+
 namespace tiae {
 
 // Fraction of queries whose nearest reference descriptor (Euclidean, brute force) has the
@@ -17,11 +19,6 @@ double nearest_neighbour_accuracy(const std::vector<float>& reference, const std
 // Each point scaled to length 1 (a zero point stays zero): k-means on these clusters by
 // direction, which the descriptor's length does not decide.
 std::vector<float> unit_length(const std::vector<float>& points, int dim);
-
-// k-means (k-means++ seeding, Lloyd iterations), best of `restarts` by inertia; returns
-// the cluster of each point.
-std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64_t seed, int restarts = 5,
-                        int iterations = 100);
 
 // Normalised mutual information of two labelings, I(A; B) / ((H(A) + H(B)) / 2)
 // (the arithmetic normalisation, as scikit-learn's default). 1 when they agree up to names.

@@ -35,6 +35,25 @@ torch::Tensor code_invariance_term(const torch::Tensor& descriptors, int64_t vie
   return same / different.clamp_min(1e-12);
 }
 
+torch::Tensor soft_assignment(const torch::Tensor& descriptors, const torch::Tensor& centres) {
+  const auto kernel = 1.0 / (1.0 + torch::cdist(descriptors, centres).pow(2));
+  return kernel / kernel.sum(1, true);
+}
+
+torch::Tensor sharpened_targets(const torch::Tensor& q) {
+  const auto weighed = q.pow(2) / q.sum(0, true);
+  return weighed / weighed.sum(1, true);
+}
+
+torch::Tensor clustering_term(const torch::Tensor& descriptors, const torch::Tensor& centres, const torch::Tensor& targets,
+                              int64_t views) {
+  const int64_t n = targets.size(0);
+  if (descriptors.size(0) != views * n) throw std::invalid_argument("clustering_term: a target for every digit of every view");
+  const auto q = soft_assignment(descriptors, centres).clamp_min(1e-12);
+  const auto p = targets.repeat({views, 1});
+  return (p * (p.clamp_min(1e-12).log() - q.log())).sum(1).mean();
+}
+
 Restoration restoration_term(const torch::Tensor& reconstruction, const torch::Tensor& target, int max_shift) {
   const int64_t n = reconstruction.size(0), c = reconstruction.size(1), s = reconstruction.size(2);
   const int64_t m = max_shift, side = 2 * m + 1;
@@ -334,7 +353,10 @@ Objective objective(AutoEncoder& model, const Batch& batch, const TrainConfig& c
   o.c_spa = sparseness_term(descriptors.flatten(1)).mean();
   // only when weighed: the slides' objective pays nothing for it (a last batch of one digit has no pair)
   o.c_code = config.lambda_code > 0 && views > 1 && bs > 1 ? code_invariance_term(descriptors, views) : torch::zeros({}, o.c_spa.options());
-  o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa + config.lambda_code * o.c_code;
+  o.c_cluster = config.lambda_cluster > 0 ? clustering_term(descriptors, batch.centres, batch.cluster_targets, views)
+                                          : torch::zeros({}, o.c_spa.options());
+  o.loss = config.lambda_inv * o.c_inv + config.lambda_res * o.c_res + config.lambda_spa * o.c_spa + config.lambda_code * o.c_code +
+           config.lambda_cluster * o.c_cluster;
   return o;
 }
 

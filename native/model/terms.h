@@ -32,6 +32,21 @@ torch::Tensor invariance_term(const torch::Tensor& reference, const torch::Tenso
 // several ranks, each rank's own part of the batch).
 torch::Tensor code_invariance_term(const torch::Tensor& descriptors, int64_t views);
 
+// The clustering term (not in the slides: DEC, Xie et al. 2016, kept beside the restoration
+// term as IDEC does, Guo et al. 2017): every view's descriptor z is softly assigned to the
+// epoch's k centres by Student's t, q_j = (1 + ||z - mu_j||^2)^-1 / sum_l (1 + ||z - mu_l||^2)^-1,
+// and pulled towards its digit's target p (the same for all its views), KL(p || q).
+// descriptors [N, D], centres [k, D] -> q [N, k].
+torch::Tensor soft_assignment(const torch::Tensor& descriptors, const torch::Tensor& centres);
+// DEC's targets from the assignments q [N, k] of a whole training set: p_ij = q_ij^2 / f_j
+// normalised over j, f_j = sum_i q_ij: confident assignments count more, and a large
+// cluster less, so that one cluster does not swallow the others.
+torch::Tensor sharpened_targets(const torch::Tensor& q);
+// descriptors [V * N, D] (view v of digit n at row v * N + n), centres [k, D], targets
+// [N, k] -> the mean over the V * N rows of KL(p_n || q_row), a scalar.
+torch::Tensor clustering_term(const torch::Tensor& descriptors, const torch::Tensor& centres, const torch::Tensor& targets,
+                              int64_t views);
+
 // turn(angle, scale) of each image (shared/transform_search.h: degrees counter-clockwise,
 // about the window's centre, bilinear, zero outside) on a canvas of out_side px centred on
 // the window: images [N, C, S, S], angles and scales [N] -> [N, C, out_side, out_side].
@@ -85,6 +100,8 @@ Composite composite(const torch::Tensor& digits, const torch::Tensor& background
 struct Batch {
   torch::Tensor inputs, targets;
   int64_t views = 1;
+  // lambda_cluster > 0: the epoch's centres [k, D] and each digit's target [B, k] (clustering_term)
+  torch::Tensor centres, cluster_targets;
 };
 // `backgrounds` is needed for kind "fg" only; `letters` ([L, 1, S, S], font_glyphs.h) when
 // config.letters > 0: that fraction of a text window's glyphs are letters drawn from it.
@@ -101,6 +118,7 @@ struct Objective {
   torch::Tensor loss;               // the scalar to minimise
   torch::Tensor c_inv, c_res, c_spa; // batch means (kind "tiae")
   torch::Tensor c_code;              // code_invariance_term (kind "tiae"; 0 when lambda_code is 0)
+  torch::Tensor c_cluster;           // clustering_term (kind "tiae"; 0 when lambda_cluster is 0)
   torch::Tensor c_rec;               // batch mean of ||D(E(I)) - I||^2 (kind "ae")
 };
 

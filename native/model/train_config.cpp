@@ -124,6 +124,9 @@ const std::vector<Setting>& training_settings() {
       number("lambda_spa", "--lambda-spa", "weight of the sparseness term", &TrainConfig::lambda_spa, 0, 1e6),
       number("lambda_code", "--lambda-code", "weight of the code's own invariance term: the views' descriptors apart relative to "
              "different digits' (0: the slides' objective)", &TrainConfig::lambda_code, 0, 1e6),
+      number("lambda_cluster", "--lambda-cluster", "weight of the clustering term: each view's descriptor pulled towards its digit's "
+             "sharpened assignment to the epoch's k-means centres (DEC; 0: the slides' objective)", &TrainConfig::lambda_cluster, 0, 1e6),
+      integer("clusters", "--clusters", "the clustering term's k", &TrainConfig::clusters, 2, 1000),
       integer("seed", "--seed", "seed of initialisation, order and shifts", &TrainConfig::seed, 0, INT64_MAX),
       integer("train_samples", "--train-samples", "use only the first N training digits (0: all)", &TrainConfig::train_samples,
               0, 1000000),
@@ -189,6 +192,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (!transform_grid(c).identity() && (c.kind == Kind::fg || c.layout != Layout::centred))
     throw std::runtime_error("rotations and scales (max_rotation, max_scale) are settings of kinds tiae and ae with layout centred");
   if (c.page_documents > 0 && c.layout != Layout::page) throw std::runtime_error("page_documents is a setting of layout \"page\"");
+  if (c.lambda_cluster > 0 && (c.kind != Kind::tiae || c.layout != Layout::centred))
+    throw std::runtime_error("lambda_cluster is a setting of kind tiae with layout centred (its targets are the training digits')");
   if (c.touching > 0 && c.layout != Layout::document) throw std::runtime_error("touching is a setting of layout \"document\"");
   if (c.letters > 0 && (c.layout == Layout::centred || c.layout == Layout::page))
     throw std::runtime_error("letters are a setting of layouts \"text\" and \"document\"");

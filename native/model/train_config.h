@@ -93,6 +93,8 @@ struct TrainConfig {
   std::string init;
   double lambda_inv = 1.0, lambda_res = 1.0, lambda_spa = 0.0;
   double lambda_code = 0.0;  // the code's own invariance (terms.h; 0: the slides' objective)
+  double lambda_cluster = 0.0;  // the clustering term (terms.h; 0: the slides' objective)
+  int clusters = 10;            // its k: the centres found by k-means at the start of every epoch
   uint64_t seed = 1;
   int train_samples = 0;    // 0: all 8,000 training digits; else the first N (tests)
   int threads = 0;          // 0: all hardware threads

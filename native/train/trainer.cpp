@@ -28,6 +28,7 @@
 #include "io/progress_bar.h"
 #include "model/terms.h"
 #include "train/distributed.h"
+#include "train/epoch_clusters.h"
 #include "train/fused_adam.h"
 #include "train/pca_fit.h"
 #include "train/reusing_allocator.h"
@@ -37,9 +38,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// One step's loss terms (kind "ae": loss and rec; the others: loss, inv, res, spa, code).
+// One step's loss terms (kind "ae": loss and rec; the others: loss, inv, res, spa, code, cluster).
 struct Terms {
-  double loss = 0, inv = 0, res = 0, spa = 0, rec = 0, code = 0;
+  double loss = 0, inv = 0, res = 0, spa = 0, rec = 0, code = 0, cluster = 0;
 };
 
 struct TermSums {
@@ -47,6 +48,7 @@ struct TermSums {
   long batches = 0;
   void add(const Terms& t) {
     sum.loss += t.loss, sum.inv += t.inv, sum.res += t.res, sum.spa += t.spa, sum.rec += t.rec, sum.code += t.code;
+    sum.cluster += t.cluster;
     ++batches;
   }
 };
@@ -215,15 +217,18 @@ Batch keep_part(const Batch& batch, const BatchPart& part) {
     sizes[0] = batch.views * part.count;
     return kept.reshape(sizes);
   };
-  return {cut(batch.inputs), cut(batch.targets), batch.views};
+  Batch kept{cut(batch.inputs), cut(batch.targets), batch.views, batch.centres, batch.cluster_targets};
+  if (kept.cluster_targets.defined()) kept.cluster_targets = kept.cluster_targets.narrow(0, part.begin, part.count);
+  return kept;
 }
 
-// The objective's terms as one float tensor [loss, inv, res, spa, rec, code] (zeros where the
+// The objective's terms as one float tensor [loss, inv, res, spa, rec, code, cluster] (zeros where the
 // kind has none), so that ranks all-reduce them with the gradients.
 torch::Tensor terms_tensor(const Objective& o, const TrainConfig& config) {
   const auto zero = torch::zeros({}, o.loss.options());
   const bool ae = config.kind == Kind::ae;
-  return torch::stack({o.loss, ae ? zero : o.c_inv, ae ? zero : o.c_res, ae ? zero : o.c_spa, ae ? o.c_rec : zero, ae ? zero : o.c_code})
+  return torch::stack({o.loss, ae ? zero : o.c_inv, ae ? zero : o.c_res, ae ? zero : o.c_spa, ae ? o.c_rec : zero, ae ? zero : o.c_code,
+                       ae ? zero : o.c_cluster})
       .detach()
       .to(torch::kCPU);
 }
@@ -235,7 +240,7 @@ Terms train_step(AutoEncoder& model, torch::optim::Adam& optimizer, const Batch&
                  DistributedGroup* group) {
   optimizer.zero_grad();
   const BatchPart part = group ? part_of_batch(batch.inputs.size(0) / batch.views, *group) : BatchPart{};
-  auto terms = torch::zeros({6});
+  auto terms = torch::zeros({7});
   if (!group || part.count > 0) {  // a small last batch may leave a rank nothing
     const auto o = objective(model, group ? keep_part(batch, part) : batch, config);
     o.loss.backward();
@@ -252,7 +257,7 @@ Terms train_step(AutoEncoder& model, torch::optim::Adam& optimizer, const Batch&
   }
   adam_step(optimizer);
   const auto t = terms.accessor<float, 1>();
-  return {t[0], t[1], t[2], t[3], t[4], t[5]};
+  return {t[0], t[1], t[2], t[3], t[4], t[5], t[6]};
 }
 
 // One epoch of Adam steps with the cosine-decayed learning rate; `step` counts on across
@@ -268,6 +273,11 @@ nlohmann::json train_epoch(AutoEncoder& model, torch::optim::Adam& optimizer, co
   for (int64_t i = 0; i < n; ++i) order[size_t(i)] = i;
   std::shuffle(order.begin(), order.end(), rng);
 
+  std::optional<EpochClusters> clusters;
+  if (config.lambda_cluster > 0) {
+    clusters = epoch_clusters(model, data.digits, config.clusters, config.seed * 1000003ull + uint64_t(epoch));
+    if (group) group->broadcast({clusters->centres, clusters->targets});  // rank 0's, should the ranks' arithmetic differ
+  }
   model->train();
   TermSums sums;
   ProgressBar bar(fmt::format("epoch {}/{}", epoch + 1, config.epochs), steps_per_epoch, progress);
@@ -278,7 +288,8 @@ nlohmann::json train_epoch(AutoEncoder& model, torch::optim::Adam& optimizer, co
 
     const int64_t lo = b * B, bs = std::min<int64_t>(B, n - lo);
     const auto index = torch::from_blob(order.data() + lo, {bs}, torch::kLong).to(data.digits.device());
-    const auto batch = draw_training_batch(data, data.digits.index_select(0, index), rng, config, data.digits.device());
+    auto batch = draw_training_batch(data, data.digits.index_select(0, index), rng, config, data.digits.device());
+    if (clusters) batch.centres = clusters->centres, batch.cluster_targets = clusters->targets.index_select(0, index);
     sums.add(train_step(model, optimizer, batch, config, group));
     const double rate = double(lo + bs) / std::max(1e-9, bar.seconds()), k = 1.0 / sums.batches;
     bar.update(b + 1, config.kind != Kind::ae
@@ -295,6 +306,7 @@ nlohmann::json train_epoch(AutoEncoder& model, torch::optim::Adam& optimizer, co
     line["c_res"] = sums.sum.res * k;
     line["c_spa"] = sums.sum.spa * k;
     if (config.lambda_code > 0) line["c_code"] = sums.sum.code * k;
+    if (clusters) line["c_cluster"] = sums.sum.cluster * k, line["cluster_confidence"] = clusters->confidence;
   } else {
     line["c_rec"] = sums.sum.rec * k;
   }

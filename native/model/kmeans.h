@@ -1,0 +1,13 @@
+// k-means, torch-free: `tiae eval`'s clusters and the clustering term's targets (terms.h).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace tiae {
+
+// k-means (k-means++ seeding, Lloyd iterations), best of `restarts` by inertia; returns
+// the cluster of each point.
+std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64_t seed, int restarts = 5,
+                        int iterations = 100);
+
+}  // namespace tiae
