@@ -42,15 +42,22 @@ export function withBytes(bytes, fn) {
 }
 
 // The latest result in words, in the page's live line (#live) that screen readers read.
-// tab: the tab the result belongs to; a tab not shown keeps quiet, so that a result that
-// arrives late (the Draw tab's first digit) does not speak over the tab the visitor looks at.
-// Draw and Grasp name their tab: they analyse on their own (the first digit, an example
-// pair). Extract, Documents and Depth speak of what the visitor just opened, which brings
-// their tab forward a frame later, so they name none (their words would be dropped).
+// tab: the tab the result belongs to. A tab not shown keeps its latest words until it comes
+// forward, so that a result that arrives late (the Draw tab's first digit, an extraction
+// finished after the visitor moved on) does not speak over the tab the visitor looks at, and
+// words said as a file opens, a frame before its tab is shown, are not lost.
 let shownTab = 'draw';
-export function setShownTab(name) { shownTab = name; }
+const held = new Map();  // tab -> its latest words said while another tab was shown
+export function setShownTab(name) {
+  shownTab = name;
+  if (held.has(name)) speak(held.get(name));
+  held.delete(name);
+}
 export function say(text, tab) {
-  if (tab && tab !== shownTab) return;
+  if (tab && tab !== shownTab) held.set(tab, text);
+  else speak(text);
+}
+function speak(text) {
   const live = document.getElementById('live');
   if (live) live.textContent = text;
 }

@@ -844,6 +844,29 @@ test('a link to the Depth tab: the live line speaks of the depth frame, not of t
   assert.match(live, /^depth frame /);
 });
 
+test('an extraction that ends after the visitor went to the Draw tab keeps quiet there, and is said when the Extract tab comes back', async () => {
+  const { page, context } = await openOn({ width: 1280, height: 720, dpr: 1 });
+  await page.waitForFunction(() => /drawing analysed/.test(document.getElementById('live').textContent), null, { timeout: 60000 });
+  await scaledFlyer(page, 1155, 866);  // 1 MP at 20 px glyphs: a run of some seconds
+  await page.evaluate(() => window.tiaeApp.openPhoto(window.made, 20));
+  await page.waitForFunction(() => window.tiaeApp.estimate(0)?.seconds > 0, null, { timeout: 60000 });
+  await clickControl(page, 'extract-button');
+  await page.waitForFunction(() => window.tiaeApp.runState(0).busy, null, { timeout: 10000 });
+  await clickControl(page, 'tab-draw');
+  await page.waitForFunction(() => window.tiaeApp.tab() === 'draw', null, { timeout: 10000 });
+  const leftWhileBusy = await page.evaluate(() => window.tiaeApp.runState(0).busy);
+  await page.waitForFunction(() => window.tiaeApp.foreground(), null, { timeout: 120000 });
+  await page.waitForTimeout(300);
+  const onDraw = await page.locator('#live').textContent();
+  await clickControl(page, 'tab-extract');
+  await page.waitForFunction(() => window.tiaeApp.tab() === 'extract', null, { timeout: 10000 });
+  const back = await page.locator('#live').textContent();
+  await context.close();
+  assert.ok(leftWhileBusy, 'the run was still going when the visitor left its tab');
+  assert.doesNotMatch(onDraw, /^extract:/);
+  assert.match(back, /^extract: /);
+});
+
 test('long work keeps the page drawing frames, and an aborted signal cancels it', async () => {
   const { page } = await openPage('wasm');
   const r = await page.evaluate(async ([data, model]) => {

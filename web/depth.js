@@ -62,7 +62,7 @@ async function analyze() {
     show(r);
     state.last = { ...r, frame: name };  // the frame's name, not its picture
     say(`depth frame ${name}: hand at ${r.crop.depth.toFixed(2)} m; restoration error PCA ${r.pca.restorationError.toFixed(2)}, ` +
-        `TIAE ${r.tiae.restorationError.toFixed(2)} (shift ${r.tiae.shift[0]}, ${r.tiae.shift[1]})`);
+        `TIAE ${r.tiae.restorationError.toFixed(2)} (shift ${r.tiae.shift[0]}, ${r.tiae.shift[1]})`, 'depth');
   } catch (e) {
     state.last = null;
     app._app_depth_clear();

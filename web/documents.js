@@ -66,7 +66,7 @@ function showPage(heat, glyphSize, fresh) {
 
 function done(message, failed) {
   withString(message, (s) => app._app_document_done(s, failed ? 1 : 0));
-  say(`find characters: ${message}`);
+  say(`find characters: ${message}`, 'documents');
 }
 
 // A new page: an analysis of the last one stops.

@@ -41,7 +41,7 @@ function showImage(which, source, name = '') {
 
 function done(message, failed) {
   withString(message, (s) => app._app_extract_done(s, failed ? 1 : 0));
-  say(`extract: ${message}`);
+  say(`extract: ${message}`, 'extract');
 }
 
 // A new photo: a run on the last one stops (its result would not be this photo's).

@@ -4,6 +4,7 @@
 import { app, say, withString } from './bridge.js';
 
 const tiae = window.tiae;
+const TAB = ['extract', 'documents'];  // the live line's name of tab `which` (bridge.js, say)
 export const PREVIEW = 2048;  // previews at most this wide or high (the texture, not the work)
 
 // A newly opened image's glyph size: in the Extract tab chosen by the default extraction
@@ -13,13 +14,13 @@ export const PREVIEW = 2048;  // previews at most this wide or high (the texture
 export async function glyphSizeInto(which, file, name, preset) {
   const tell = (size, message) => {
     withString(message, (s) => app._app_set_glyph_size(which, size ?? 0, s));
-    say(message);
+    say(message, TAB[which]);
     return message;
   };
   if (preset) return tell(preset, `${name}: glyph size ${preset} px`);
   app._app_set_choosing(which, 1);
   try {
-    if (which === 0) say(`${name}: choosing the glyph size the model reads best…`);
+    if (which === 0) say(`${name}: choosing the glyph size the model reads best…`, TAB[which]);
     const size = which === 0 ? await tiae.chooseGlyphSize(file) : await tiae.measureGlyphSize(file);
     const how = which === 0 ? 'chosen by the model' : 'measured';
     return tell(size, size === null ? `${name}: no writing found to measure; set the glyph size (the height of its capitals)`
@@ -77,7 +78,7 @@ export function estimate(which) {
 // The glyph-size message and, once the rate is known, the estimate, in the live line.
 export function sayEstimate(which, message) {
   const e = estimate(which);
-  if (e?.seconds) say(`${message}; about ${e.windows} windows at these settings, about ${e.seconds} s on this device`);
+  if (e?.seconds) say(`${message}; about ${e.windows} windows at these settings, about ${e.seconds} s on this device`, TAB[which]);
 }
 
 // For tests: tab `which`'s run as the app holds it.
