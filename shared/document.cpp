@@ -119,12 +119,14 @@ const std::vector<Peak>& DocumentAnalysis::peaks() const {
   return peaks_;
 }
 
-bool DocumentAnalysis::settle_on_mark(double x, double y, double& cx, double& cy) const {
+DocumentAnalysis::Mark DocumentAnalysis::mark_under(double x, double y, double& cx, double& cy) const {
   // The ink pixel nearest the peak within 0.4 of a glyph, then its 8-connected mark of
   // ink > 0; a mark that fits in 1.2 glyphs square and stands at least 0.4 of a glyph high
-  // holds one character (set apart), and its ink's centre of mass is that character's.
+  // holds one character (set apart), and its ink's centre of mass is that character's. One
+  // more than 1.4 glyphs wide or high holds characters that touch (between the two: a wide
+  // digit or capital as often; chosen on the tuning pages of configs/document-pages-split.json).
   const double g = options_.window.model_glyph_size;
-  const int reach = int(std::ceil(0.4 * g)), most = int(std::ceil(1.2 * g));
+  const int reach = int(std::ceil(0.4 * g)), most = int(std::ceil(1.2 * g)), joined = int(std::ceil(1.4 * g));
   const int x0 = int(std::floor(x)), y0 = int(std::floor(y));
   long start = -1;
   double nearest = INFINITY;
@@ -132,7 +134,7 @@ bool DocumentAnalysis::settle_on_mark(double x, double y, double& cx, double& cy
     for (int u = std::max(0, x0 - reach); u <= std::min(work_w_ - 1, x0 + reach); ++u)
       if (ink_[size_t(v) * work_w_ + u] > 0)
         if (const double d = std::hypot(u - x, v - y); d < nearest && d <= reach) nearest = d, start = long(v) * work_w_ + u;
-  if (start < 0) return false;
+  if (start < 0) return Mark::other;
   std::vector<long> stack{start};
   std::vector<bool> in(ink_.size(), false);
   in[size_t(start)] = true;
@@ -143,7 +145,7 @@ bool DocumentAnalysis::settle_on_mark(double x, double y, double& cx, double& cy
     stack.pop_back();
     const int u = int(i % work_w_), v = int(i / work_w_);
     lo_x = std::min(lo_x, u), hi_x = std::max(hi_x, u), lo_y = std::min(lo_y, v), hi_y = std::max(hi_y, v);
-    if (hi_x - lo_x + 1 > most || hi_y - lo_y + 1 > most) return false;  // more than one character, or not one
+    if (hi_x - lo_x + 1 > joined || hi_y - lo_y + 1 > joined) return Mark::touching;
     const double w = ink_[size_t(i)];
     sum += w, mx += w * (u + 0.5), my += w * (v + 0.5);
     for (int dv = -1; dv <= 1; ++dv)
@@ -154,9 +156,10 @@ bool DocumentAnalysis::settle_on_mark(double x, double y, double& cx, double& cy
         if (!in[size_t(j)] && ink_[size_t(j)] > 0) in[size_t(j)] = true, stack.push_back(j);
       }
   }
-  if (hi_y - lo_y + 1 < 0.4 * g || sum <= 0) return false;  // a fragment, a dot
+  if (hi_x - lo_x + 1 > most || hi_y - lo_y + 1 > most) return Mark::other;  // more than one character, or not one
+  if (hi_y - lo_y + 1 < 0.4 * g || sum <= 0) return Mark::other;              // a fragment, a dot
   cx = mx / sum, cy = my / sum;
-  return true;
+  return Mark::one;
 }
 
 std::pair<double, double> DocumentAnalysis::settle_on_ink(double x, double y) const {
@@ -212,13 +215,16 @@ void DocumentAnalysis::find_peaks() {
       if (top) candidates.push_back({float(x), float(y), v});
     }
   // Strongest first, each settled on its ink (on its mark's centre when the mark holds one
-  // character, else the two steps of settle_on_ink); one that settles where a stronger one already
-  // is joins it.
+  // character; where characters touch, the two steps of settle_on_ink down and up only, the
+  // votes keeping the place along the line; else those two steps); one that settles where a
+  // stronger one already is joins it.
   std::stable_sort(candidates.begin(), candidates.end(), [](const Peak& a, const Peak& b) { return a.score > b.score; });
   std::vector<std::pair<double, double>> settled;
   for (const auto& c : candidates) {
     double x = 0, y = 0;
-    if (!settle_on_mark(c.x, c.y, x, y)) std::tie(x, y) = settle_on_ink(c.x, c.y);  // (a lambda cannot capture structured bindings in C++17)
+    const Mark mark = mark_under(c.x, c.y, x, y);
+    if (mark == Mark::touching) x = c.x, y = settle_on_ink(c.x, c.y).second;  // across, the ink's mass is the neighbours' too
+    else if (mark == Mark::other) std::tie(x, y) = settle_on_ink(c.x, c.y);  // (a lambda cannot capture structured bindings in C++17)
     if (std::any_of(settled.begin(), settled.end(), [&](const auto& q) { return std::hypot(q.first - x, q.second - y) < r; }))
       continue;
     settled.emplace_back(x, y);

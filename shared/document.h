@@ -78,7 +78,10 @@ class DocumentAnalysis {
   void cut(const std::vector<std::pair<int, int>>& corners, int b, float* out) const;
   void find_peaks();
   std::pair<double, double> settle_on_ink(double x, double y) const;
-  bool settle_on_mark(double x, double y, double& cx, double& cy) const;  // false: no single-character mark there
+  // What the ink under a peak is: one character set apart (its ink's centre of mass in cx,
+  // cy), characters that touch (a mark more than 1.4 glyphs wide or high), or neither.
+  enum class Mark { one, touching, other };
+  Mark mark_under(double x, double y, double& cx, double& cy) const;
 
   DocumentOptions options_;
   int width_, height_, work_w_, work_h_;

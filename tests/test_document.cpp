@@ -140,6 +140,26 @@ TEST_CASE("peaks sit on the centres of the page's shapes, one each") {
   for (size_t i = 1; i < peaks.size(); ++i) CHECK(peaks[i - 1].score >= peaks[i].score);
 }
 
+TEST_CASE("where shapes touch in a line, each peak stays on its own shape, not pulled onto its neighbours' ink") {
+  // Rings 11 px apart (13 px across with their stroke): each line is one mark, 4.5 glyphs
+  // wide. The votes pile on each ring's centre; the ends of a line have ink on one side only,
+  // and a centre of mass taken there would slide their peaks inwards.
+  const int w = 160, h = 70;
+  std::vector<std::pair<double, double>> centres;
+  for (int row = 0; row < 2; ++row)
+    for (int col = 0; col < 8; ++col) centres.emplace_back(20.5 + 11 * col, 18 + 32 * row);
+  tiae::DocumentAnalysis job(ring_page(w, h, centres), w, h, options(2));
+  scan(job, ring_canonical());
+  const auto& peaks = job.peaks();
+  CHECK(peaks.size() == centres.size());
+  for (const auto& [x, y] : centres) {
+    double nearest = INFINITY;
+    for (const auto& p : peaks) nearest = std::min(nearest, std::hypot(p.x - x, p.y - y));
+    INFO("ring at " << x << ", " << y);
+    CHECK(nearest <= 1.0);
+  }
+}
+
 TEST_CASE("a page of grain alone, unevenly lit, yields no vote and no peak") {
   const int w = 200, h = 150;
   const auto page = grainy_paper(w, h, std::vector<float>(size_t(w) * h, 0.f), 5);
