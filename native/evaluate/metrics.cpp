@@ -7,16 +7,6 @@
 #include <stdexcept>
 
 namespace tiae {
-namespace {
-double squared_distance(const float* a, const float* b, int dim) {
-  double s = 0;
-  for (int j = 0; j < dim; ++j) {
-    const double d = double(a[j]) - b[j];
-    s += d * d;
-  }
-  return s;
-}
-}  // namespace
 
 double nearest_neighbour_accuracy(const std::vector<float>& reference, const std::vector<int>& reference_labels,
                                   const std::vector<float>& queries, const std::vector<int>& query_labels, int dim,

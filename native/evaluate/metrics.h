@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "model/kmeans.h"  // kmeans(), which the metrics use beside these
+#include "model/kmeans.h"  // kmeans() and squared_distance(), which the metrics use beside these
 
 namespace tiae {
 

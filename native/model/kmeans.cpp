@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 namespace tiae {
-namespace {
+
 double squared_distance(const float* a, const float* b, int dim) {
   double s = 0;
   for (int j = 0; j < dim; ++j) {
@@ -14,7 +14,6 @@ double squared_distance(const float* a, const float* b, int dim) {
   }
   return s;
 }
-}  // namespace
 
 std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64_t seed, int restarts, int iterations) {
   const int n = int(points.size() / dim);

@@ -5,6 +5,9 @@
 
 namespace tiae {
 
+// ||a - b||^2 of two points of `dim` values, summed in double (also the metrics' measure).
+double squared_distance(const float* a, const float* b, int dim);
+
 // k-means (k-means++ seeding, Lloyd iterations), best of `restarts` by inertia; returns
 // the cluster of each point.
 std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64_t seed, int restarts = 5,
