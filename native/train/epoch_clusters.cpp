@@ -13,7 +13,8 @@ torch::Tensor descriptors_of(AutoEncoder& model, const torch::Tensor& digits) {
   const bool training = model->is_training();
   model->eval();
   std::vector<torch::Tensor> parts;
-  for (int64_t lo = 0; lo < digits.size(0); lo += 512) parts.push_back(model->encoder->forward(digits.narrow(0, lo, std::min<int64_t>(512, digits.size(0) - lo))));
+  const int64_t n = digits.size(0), batch = 512;
+  for (int64_t lo = 0; lo < n; lo += batch) parts.push_back(model->encoder->forward(digits.narrow(0, lo, std::min(batch, n - lo))));
   model->train(training);
   return torch::cat(parts).to(torch::kCPU, torch::kFloat32).contiguous();
 }
