@@ -123,8 +123,9 @@ DocumentAnalysis::Mark DocumentAnalysis::mark_under(double x, double y, double& 
   // The ink pixel nearest the peak within 0.4 of a glyph, then its 8-connected mark of
   // ink > 0; a mark that fits in 1.2 glyphs square and stands at least 0.4 of a glyph high
   // holds one character (set apart), and its ink's centre of mass is that character's. One
-  // more than 1.4 glyphs wide or high holds characters that touch (between the two: a wide
-  // digit or capital as often; chosen on the tuning pages of configs/document-pages-split.json).
+  // more than 1.4 glyphs wide or high holds characters that touch (clean pages have marks
+  // between the two as well, which settle as before; chosen on the tuning pages of
+  // configs/document-pages-split.json).
   const double g = options_.window.model_glyph_size;
   const int reach = int(std::ceil(0.4 * g)), most = int(std::ceil(1.2 * g)), joined = int(std::ceil(1.4 * g));
   const int x0 = int(std::floor(x)), y0 = int(std::floor(y));
