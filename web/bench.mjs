@@ -5,7 +5,8 @@
 // native `tiae extract` (build/native/tiae) on the same PNG files, at the drawn glyph size
 // and with the glyph size chosen by the model (auto), both with tiae.extract's
 // default model (the first of engine.js's EXTRACT_MODELS that models/ has), named in
-// the results.
+// the results; last, the page's frames a second and click delays during a 1 MP extraction in
+// the app (1280x720), against the same page idle.
 // Usage: node web/bench.mjs [out.json]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -106,6 +107,74 @@ for (const [name, w, h] of [['1MP', 1200, 833], ['12MP', 4000, 3000]]) {
               `page (wasm) ${pageAutoS.toFixed(1)} s`);
 }
 await page.close();
+results.responsiveness = await responsiveness();
 await browser.close();
 server.close();
 if (process.argv[2]) fs.writeFileSync(process.argv[2], JSON.stringify(results, null, 2) + '\n');
+
+// The app's frames a second idle and during a 1 MP extraction, and how long after a click on a
+// tab header the tab changes (four clicks during the run), on a 1280x720 page.
+async function responsiveness() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${origin}/?backend=wasm`);
+  await page.evaluate(() => window.tiae.ready);
+  await page.waitForFunction(() => window.tiaeApp?.rect('tab-grasp'), null, { timeout: 60000 });
+  await page.evaluate(async () => {
+    const bitmap = await createImageBitmap(await (await fetch('/examples/flyer.png')).blob());
+    const canvas = new OffscreenCanvas(1155, 866);  // 1 MP
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, 1155, 866);
+    window.tiaeApp.openPhoto(new File([await canvas.convertToBlob()], 'flyer.png'), 20);
+  });
+  await page.waitForFunction(() => window.tiaeApp.estimate(0)?.seconds > 0, null, { timeout: 60000 });
+  const click = async (name) => {  // as a person clicks: the pointer arrives, then the button
+    const r = await page.evaluate((n) => window.tiaeApp.rect(n), name);
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2, { steps: 3 });
+    await page.waitForTimeout(150);
+    await page.mouse.down();
+    await page.waitForTimeout(50);
+    await page.mouse.up();
+  };
+  // the app's frames, asked for at every animation frame (it draws only after a change)
+  const measure = () => page.evaluate((ms) => new Promise((resolve) => {
+    const times = [];
+    let last = window.tiaeApp.frames();
+    const t0 = performance.now();
+    const tick = (t) => {
+      if (window.tiaeApp.frames() !== last) times.push(t), last = window.tiaeApp.frames();
+      window.tiaeApp.wake();
+      if (performance.now() - t0 < ms) requestAnimationFrame(tick);
+      else resolve(times);
+    };
+    requestAnimationFrame(tick);
+  }), 2000);
+  const rate = (times) => (times.length - 1) / ((times.at(-1) - times[0]) / 1000);
+  const idle = rate(await measure());
+  await click('extract-button');
+  await page.waitForFunction(() => window.tiaeApp.runState(0).busy, null, { timeout: 10000 });
+  await page.evaluate(() => {
+    window.presses = [];
+    window.addEventListener('pointerdown', (e) => window.presses.push({ at: e.timeStamp, tab: window.tiaeApp.tab() }), true);
+    window.switches = [];
+    const watch = (t) => {
+      if (window.switches.at(-1)?.tab !== window.tiaeApp.tab()) window.switches.push({ at: t, tab: window.tiaeApp.tab() });
+      if (window.tiaeApp.runState(0).busy) requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+  });
+  const framesDuring = measure();
+  for (const name of ['tab-document', 'tab-extract', 'tab-document', 'tab-extract']) {
+    await page.waitForTimeout(250);
+    await click(name);
+  }
+  const during = await framesDuring;
+  const { presses, switches, busy } = await page.evaluate(() => ({ presses: window.presses, switches: window.switches,
+                                                                  busy: window.tiaeApp.runState(0).busy }));
+  await page.waitForFunction(() => !window.tiaeApp.runState(0).busy, null, { timeout: 120000 });
+  await page.close();
+  const delays = presses.map((p) => (switches.find((s) => s.at >= p.at && s.tab !== p.tab)?.at ?? NaN) - p.at);
+  const r = { frames_per_s_idle: Number(idle.toFixed(1)), frames_per_s_during_run: Number(rate(during).toFixed(1)),
+              click_to_tab_ms: delays.map((d) => Math.round(d)), run_outlasted_clicks: busy };
+  console.log(`responsiveness: ${r.frames_per_s_during_run} frames/s during a 1 MP extraction (idle ` +
+              `${r.frames_per_s_idle}); clicks taken after ${r.click_to_tab_ms.join(', ')} ms`);
+  return r;
+}

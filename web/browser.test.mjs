@@ -1233,66 +1233,50 @@ for (const layout of LAYOUTS) {
     assert.deepEqual(session.errors, []);
   });
 
-  test(`${layout.name}: a 1 MP extraction leaves the page its frames (30 a second) and takes a click within 100 ms`, async (t) => {
-    // frame rates measure the machine's other work when it has more than its cores can run
-    const load = os.loadavg()[0], cores = os.cpus().length;
-    if (load > cores) return t.skip(`load average ${load.toFixed(1)} on ${cores} cores: the frame rate would measure the other work`);
+  test(`${layout.name}: a 2 MP extraction leaves the page its frames and clicks: each tab press during the run is taken while it runs`, async () => {
+    // Behaviour, not speed (web/bench.mjs measures frame rates and click delays): the networks
+    // run in the engine's Worker, so the page's thread switches tabs and draws while the run
+    // goes on. Were the run on the page's thread, the presses would wait for its end.
     const session = await openOn(layout);
     const { page, context } = session;
-    await scaledFlyer(page, 1155, 866);  // 1 MP
-    await page.evaluate(() => window.tiaeApp.openPhoto(window.made, 20));  // 20 px: the model's own, 1 MP of work
+    await scaledFlyer(page, 1600, 1200);  // 2 MP: a run longer than the four presses on a fast machine
+    await page.evaluate(() => window.tiaeApp.openPhoto(window.made, 20));  // 20 px: the model's own size
     await page.waitForFunction(() => window.tiaeApp.estimate(0)?.seconds > 0, null, { timeout: 60000 });
-    // the app's frames, asked for at every animation frame (it draws only after a change), and
-    // each pointer press's time, against the time the tab it pressed came forward
-    const measure = () => page.evaluate((ms) => new Promise((resolve) => {
-      const times = [];
-      let last = window.tiaeApp.frames();
-      const t0 = performance.now();
-      const tick = (t) => {
-        if (window.tiaeApp.frames() !== last) times.push(t), last = window.tiaeApp.frames();
-        window.tiaeApp.wake();
-        if (performance.now() - t0 < ms && (window.measuring ?? true)) requestAnimationFrame(tick);
-        else resolve(times);
-      };
-      requestAnimationFrame(tick);
-    }), 2000);
-    const rate = (times) => (times.length - 1) / ((times.at(-1) - times[0]) / 1000);
-    const idle = rate(await measure());
     await press(session, layout, 'extract-button');
     await page.waitForFunction(() => window.tiaeApp.runState(0).busy, null, { timeout: 10000 });
+    // each press's time, and each tab change seen at an animation frame while the run is busy
     await page.evaluate(() => {
       window.presses = [];
       window.addEventListener('pointerdown', (e) => window.presses.push({ at: e.timeStamp, tab: window.tiaeApp.tab() }), true);
       window.switches = [];
+      window.framesWhileBusy = 0;
       const watch = (t) => {
+        if (!window.tiaeApp.runState(0).busy) return;
+        window.framesWhileBusy++;
+        window.tiaeApp.wake();
         if (window.switches.at(-1)?.tab !== window.tiaeApp.tab()) window.switches.push({ at: t, tab: window.tiaeApp.tab() });
-        if (window.tiaeApp.runState(0).busy) requestAnimationFrame(watch);
+        requestAnimationFrame(watch);
       };
       requestAnimationFrame(watch);
     });
-    const framesDuring = measure();
     for (const name of ['tab-document', 'tab-extract', 'tab-document', 'tab-extract']) {
-      await page.waitForTimeout(350);
+      await page.waitForTimeout(250);
       await press(session, layout, name);
     }
-    const during = await framesDuring;
+    await page.waitForTimeout(100);
     const { presses, switches, busy } = await page.evaluate(() => ({ presses: window.presses, switches: window.switches,
                                                                     busy: window.tiaeApp.runState(0).busy }));
-    await page.evaluate(() => { window.measuring = false; });
-    await page.waitForFunction(() => !window.tiaeApp.runState(0).busy, null, { timeout: 120000 });
+    await page.waitForFunction(() => !window.tiaeApp.runState(0).busy, null, { timeout: 240000 });
+    const framesWhileBusy = await page.evaluate(() => window.framesWhileBusy);
+    const live = await page.locator('#live').textContent();
     await context.close();
-    const delays = presses.map((p) => (switches.find((s) => s.at >= p.at && s.tab !== p.tab)?.at ?? Infinity) - p.at);
-    let gap = 0;
-    for (let i = 1; i < during.length; i++) gap = Math.max(gap, during[i] - during[i - 1]);
-    console.log(`${layout.name}: ${rate(during).toFixed(1)} frames/s during the run (idle ${idle.toFixed(1)}), longest gap ` +
-                `${gap.toFixed(0)} ms; clicks taken after ${delays.map((d) => d.toFixed(0)).join(', ')} ms (load ${os.loadavg()[0].toFixed(1)})`);
-    // The run takes none of the page's frames: at least 30 a second, or (on a machine too busy to
-    // draw 30 at all, as the idle rate shows) at least 80 % of the idle rate; a click is taken
-    // within 100 ms, or within 3 frames of the idle rate.
-    assert.ok(busy, 'the measures were taken during the run');
+    const taken = presses.map((p) => switches.some((s) => s.at >= p.at && s.tab !== p.tab));
+    console.log(`${layout.name}: presses taken during the run ${taken.join(', ')}; ${framesWhileBusy} frames while busy; ${live}`);
+    assert.ok(busy, 'the run outlasted the presses (else the test measured nothing)');
     assert.equal(presses.length, 4);
-    assert.ok(Math.max(...delays) <= Math.max(100, 3000 / idle), `click delays ${delays}`);
-    assert.ok(rate(during) >= Math.min(30, 0.8 * idle), `${rate(during)} frames a second (idle ${idle})`);
+    assert.deepEqual(taken, [true, true, true, true], 'every press changed the tab while the run went on');
+    assert.ok(framesWhileBusy > presses.length, `${framesWhileBusy} frames drawn during the run`);
+    assert.match(live, /^extract: .* at 20 px glyphs/);
     assert.deepEqual(session.errors, []);
   });
 }
