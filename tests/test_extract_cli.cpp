@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -321,6 +322,25 @@ TEST_CASE("tiae extract from any folder finds the released model, --mask writes 
     CHECK(b.output.find("--glyph-size must be a number of px in [2, 2000] or auto or measured") != std::string::npos);
   }
   CHECK_FALSE(fs::exists(d / "never.png"));
+}
+
+// Debian's LibTorch starts with one thread: a command that set none ran on one core of many.
+TEST_CASE("tiae extract and tiae document run on every core unless --threads says otherwise, and say so") {
+  const auto& d = work();
+  REQUIRE(cv::imwrite((d / "threads.png").string(), flyer(160, 60)));
+  const std::string in = (d / "threads.png").string(), cores = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
+  const std::string all = cores == "1" ? "on 1 CPU thread " : "on " + cores + " CPU threads ";
+  for (const std::string command : {"extract", "document"}) {
+    const std::string out = (d / ("threads-" + command + (command == "extract" ? ".png" : ""))).string();
+    const std::string args = command + " " + in + " -o " + out + " --glyph-size 24 --no-progress --device cpu";
+    const auto every = run_cli(args), one = run_cli(args + " --threads 1"), bad = run_cli(args + " --threads -2");
+    INFO(every.output << one.output << bad.output);
+    CHECK(every.status == 0);
+    CHECK_THAT(every.output, Catch::Contains(all));
+    CHECK(one.status == 0);
+    CHECK_THAT(one.output, Catch::Contains("on 1 CPU thread "));
+    CHECK(bad.status != 0);
+  }
 }
 
 // pages-fg-mean on this flyer: 0.09/255 on average, ink masks at IoU 0.999 (pages-fg-hues

@@ -381,6 +381,7 @@ Action add_extract(CLI::App& app) {
   cmd->add_option("--stride", o->extract.core.stride, "px between 32x32 windows (after rescaling; a convolutional model sets its own)")->capture_default_str();
   cmd->add_option("--batch", o->extract.core.batch, "windows per network call")->capture_default_str();
   cmd->add_option("--device", o->extract.device, "auto, cpu or cuda");
+  cmd->add_option("--threads", o->extract.threads, "CPU threads (0: every core)")->capture_default_str()->check(CLI::Range(0, 1024));
   cmd->add_option("--precision", o->precision, "float32, or bfloat16 for the network's matrix products (faster on a CPU "
                                                "with AMX; the output moves a little: docs/cli.md)")->capture_default_str();
 #endif
@@ -429,6 +430,7 @@ Action add_document(CLI::App& app) {
   cmd->add_option("--quantile", o->quantile, "mean shift bandwidth: this quantile of neighbour distances (default: the card's)")
       ->check(CLI::Range(0.001, 1.0));
   cmd->add_option("--device", o->document.device, "auto, cpu or cuda");
+  cmd->add_option("--threads", o->document.threads, "CPU threads (0: every core)")->capture_default_str()->check(CLI::Range(0, 1024));
 #endif
   return [o] {
 #ifdef TIAE_HAVE_OPENCV

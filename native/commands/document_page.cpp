@@ -119,15 +119,16 @@ std::string document_command(const std::string& in, const std::string& out, cons
   if (const auto refused = DocumentAnalysis::check(image.width, image.height, core); !refused.empty())
     throw std::runtime_error(in + ": " + refused);
   const torch::Device device = choose_device(options.device);
+  use_cpu_threads(options.threads);
   auto model = load_model(options.model, device);
   core.max_shift = model.config.max_shift;
   const auto report = analyse_document(model.network, device, std::move(gray), image.width, image.height, core, options.progress);
   // A new folder swapped in whole: no cluster picture of an earlier run is left beside these.
   replace_folder(out, FolderStart::empty, [&](const std::string& fresh) { write_document(fresh, image, report, core); });
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return fmt::format("{}: {}x{} px, glyph size {:.1f} px{}, {} windows, {} peaks, {} clusters, {:.1f} s -> {}", in, image.width,
-                     image.height, core.window.glyph_size, options.glyph_size ? "" : " (measured)", report.job->scan_windows(),
-                     report.job->peaks().size(), report.clusters.clusters(), s, out);
+  return fmt::format("{}: {}x{} px, glyph size {:.1f} px{}, {} windows, {} peaks, {} clusters, {:.1f} s {} -> {}", in,
+                     image.width, image.height, core.window.glyph_size, options.glyph_size ? "" : " (measured)",
+                     report.job->scan_windows(), report.job->peaks().size(), report.clusters.clusters(), s, ran_on(device), out);
 }
 
 }  // namespace tiae

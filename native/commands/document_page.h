@@ -15,6 +15,7 @@ struct DocumentCommandOptions {
   DocumentOptions core;             // stride, batch (glyph sizes, shifts and quantile are set from the below)
   std::optional<double> glyph_size; // the page's; none: measured from the page (binarize.h)
   std::optional<double> quantile;   // of the clustering's bandwidth; none: the model card's
+  int threads = 0;                  // LibTorch's CPU threads; 0: every core
   bool progress = true;
 };
 

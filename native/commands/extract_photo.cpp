@@ -37,6 +37,7 @@ std::string extract_photo(const std::string& in, const std::string& out, const E
   auto [image, gray, card, glyph_size] = read_page(
       in, options.model, from == From::given ? std::optional<double>(options.core.glyph_size) : std::nullopt, from == From::measured);
   const torch::Device device = choose_device(options.device);
+  use_cpu_threads(options.threads);
   auto model = load_model(options.model, device);
   ExtractOptions core = model_windows(model.network->shape, options.core);
   core.model_glyph_size = card.glyph_size;
@@ -74,9 +75,9 @@ std::string extract_photo(const std::string& in, const std::string& out, const E
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double scale = core.model_glyph_size / core.glyph_size;
   const char* how = from == From::model ? " (chosen by the model)" : from == From::measured ? " (measured)" : "";
-  return fmt::format("{}: {}x{} px, glyph size {:.1f} px{} (windows on a {:.0f}x{:.0f} rescaled image), ink over {:.2f}{}, {:.1f} s -> {}",
+  return fmt::format("{}: {}x{} px, glyph size {:.1f} px{} (windows on a {:.0f}x{:.0f} rescaled image), ink over {:.2f}{}, {:.1f} s {} -> {}",
                      in, image.width, image.height, core.glyph_size, how, image.width * scale, image.height * scale,
-                     card.ink_threshold, adapted, s, out);
+                     card.ink_threshold, adapted, s, ran_on(device), out);
 }
 
 }  // namespace tiae

@@ -23,6 +23,7 @@ struct ExtractPhotoOptions {
   bool mask = false;           // write the ink mask (output at or over 0.5) instead of the soft map
   double adapt_seconds = 0;    // > 0: --adapt, the model fine-tuned on the photo's own paper for this long first (model/adaptation.h)
   Precision precision = Precision::float32;  // bfloat16: the network's products in bfloat16 (model/precision.h)
+  int threads = 0;             // LibTorch's CPU threads; 0: every core
   bool progress = true;
 };
 

@@ -369,6 +369,7 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
     datasets.insert(to_string(config.data));
   }
   if (datasets.size() > 1) throw std::runtime_error("eval: runs of different data (mnist, grasp, depth) are evaluated apart");
+  use_cpu_threads(0);
   if (*datasets.begin() == "depth") {
 #ifdef TIAE_HAVE_OPENCV
     return evaluate_depth(runs, options);

@@ -196,7 +196,6 @@ void compare_with_pca(nlohmann::json& models) {
 nlohmann::json evaluate_depth(const std::vector<std::string>& runs, const EvalOptions& o) {
   fs::create_directories(o.out_dir);
   const torch::Device device = choose_device(o.device);
-  torch::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
   const auto card = read_model_card_or_defaults(runs[0]);
   DepthCutOptions cut = card.has_depth ? card.depth : DepthCutOptions{};
   cut.size = kSide;

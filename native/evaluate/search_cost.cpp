@@ -4,10 +4,10 @@
 
 #include <chrono>
 #include <random>
-#include <thread>
 
 #include "artifacts/model_folder.h"
 #include "data/mnist_data.h"
+#include "model/network.h"
 #include "model/terms.h"
 
 namespace tiae {
@@ -27,7 +27,7 @@ std::vector<std::pair<int, int>> grid_sizes(const TrainConfig& c) {
 }  // namespace
 
 nlohmann::json search_cost(const SearchCostOptions& o) {
-  torch::set_num_threads(o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency())));
+  use_cpu_threads(o.threads);
   torch::NoGradGuard no_grad;
   auto model = load_model(o.model, torch::kCPU);
   const auto& c = model.config;

@@ -1,6 +1,9 @@
 #include "model/network.h"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
+#include <thread>
 
 #include "model/max_pool.h"
 #include "model/weights_file.h"
@@ -104,5 +107,17 @@ torch::Device choose_device(const std::string& name) {
   }
   if (name != "auto") throw std::runtime_error("unknown device '" + name + "' (auto, cpu, cuda)");
   return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
+int use_cpu_threads(int requested) {
+  if (requested < 0) throw std::invalid_argument("threads: " + std::to_string(requested) + " (0: every core)");
+  torch::set_num_threads(requested > 0 ? requested : int(std::max(1u, std::thread::hardware_concurrency())));
+  return torch::get_num_threads();
+}
+
+std::string ran_on(const torch::Device& device) {
+  if (device.is_cuda()) return "on the GPU";
+  const int n = torch::get_num_threads();
+  return "on " + std::to_string(n) + (n == 1 ? " CPU thread" : " CPU threads");
 }
 }  // namespace tiae

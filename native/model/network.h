@@ -52,4 +52,9 @@ namespace tiae {
 // "auto": CUDA when a GPU is present, else CPU; "cpu" or "cuda" force one (an error if
 // CUDA is asked for and absent).
 torch::Device choose_device(const std::string& name);
+// LibTorch's CPU threads for one command: `requested`, or every core when 0 (Debian's
+// LibTorch starts with one). Returns the count in use.
+int use_cpu_threads(int requested);
+// Where a command's networks ran, for its summary line: "on the GPU", "on 2 CPU threads".
+std::string ran_on(const torch::Device& device);
 }  // namespace tiae

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <filesystem>
 #include <random>
-#include <thread>
 
 #include "artifacts/model_card.h"
 #include "artifacts/model_folder.h"
@@ -16,6 +15,7 @@
 #include "io/folder_lock.h"
 #include "io/output_path.h"
 #include "io/progress_bar.h"
+#include "model/network.h"
 #include "model/regressor.h"
 
 namespace tiae {
@@ -100,7 +100,7 @@ nlohmann::json train_regressor(const RegressorOptions& o) {
   check_output_folder(o.out_dir, {o.teacher});
   fs::create_directories(fs::absolute(o.out_dir).parent_path());
   const FolderLock lock(o.out_dir);  // one writer at a time
-  torch::set_num_threads(o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency())));
+  use_cpu_threads(o.threads);
   torch::manual_seed(o.seed);
   auto teacher = load_model(o.teacher, torch::kCPU);
   if (teacher.config.kind != Kind::tiae || teacher.config.layout != Layout::centred || teacher.config.data != Dataset::mnist)
