@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
+#include <set>
 
 #include "evaluate/evaluate.h"
 #include "evaluate/metrics.h"
@@ -30,6 +31,30 @@ TEST_CASE("k-means separates well-separated blobs exactly (NMI 1 against the blo
     }
   const auto assign = tiae::kmeans(pts, dim, k, 1);
   CHECK(tiae::normalized_mutual_information(assign, labels) == Approx(1.0));
+}
+
+// k-means++ seeds its third centre on a point already chosen (no distance left to draw by):
+// that cluster was left empty, and the clustering term took its centre as the origin.
+TEST_CASE("k-means gives each of its k clusters a member, and no cluster two places, with fewer distinct points than clusters") {
+  const int dim = 2, k = 3;
+  std::vector<float> pts;
+  for (int i = 0; i < 20; ++i) pts.insert(pts.end(), {i % 2 ? 5.f : 0.f, 1.f});  // two places, ten points each
+  for (const uint64_t seed : {1, 2, 3}) {
+    const auto assign = tiae::kmeans(pts, dim, k, seed);
+    std::vector<int> members(k, 0);
+    std::vector<std::set<float>> places(k);
+    for (size_t i = 0; i < assign.size(); ++i) {
+      REQUIRE(assign[i] >= 0);
+      REQUIRE(assign[i] < k);
+      ++members[assign[i]];
+      places[assign[i]].insert(pts[2 * i]);
+    }
+    for (int c = 0; c < k; ++c) {
+      INFO("seed " << seed << ", cluster " << c);
+      CHECK(members[c] >= 1);
+      CHECK(places[c].size() == 1);
+    }
+  }
 }
 
 TEST_CASE("1-NN accuracy against a brute-force count") {

@@ -1,5 +1,6 @@
 #include "model/kmeans.h"
 
+#include <algorithm>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -14,6 +15,35 @@ double squared_distance(const float* a, const float* b, int dim) {
   }
   return s;
 }
+
+namespace {
+// Each empty cluster takes the point farthest from its centre among clusters of two or more
+// (as scikit-learn's k-means does), so no centre is left without members: a mean of none
+// (the origin, in the clustering term's centres). Returns whether any point moved.
+bool fill_empty_clusters(const std::vector<float>& points, int dim, const std::vector<float>& centres, std::vector<int>& assign,
+                         int k) {
+  const int n = int(assign.size());
+  std::vector<int> count(k, 0);
+  for (const int a : assign) ++count[a];
+  bool moved = false;
+  for (int c = 0; c < k; ++c) {
+    if (count[c] > 0) continue;
+    int far = -1;
+    double farthest = -1;
+    for (int i = 0; i < n; ++i) {
+      if (count[assign[i]] < 2) continue;
+      const double d = squared_distance(&points[size_t(i) * dim], &centres[size_t(assign[i]) * dim], dim);
+      if (d > farthest) farthest = d, far = i;
+    }
+    if (far < 0) break;  // n < k: checked before, so never here
+    --count[assign[far]];
+    assign[far] = c;
+    count[c] = 1;
+    moved = true;
+  }
+  return moved;
+}
+}  // namespace
 
 std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64_t seed, int restarts, int iterations) {
   const int n = int(points.size() / dim);
@@ -44,8 +74,9 @@ std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64
       bool changed = false;
       inertia = 0;
       for (int i = 0; i < n; ++i) {
-        double best = std::numeric_limits<double>::max();
-        int arg = 0;
+        // a point stays in its cluster unless another centre is strictly nearer (ties move nothing)
+        int arg = std::max(assign[i], 0);
+        double best = squared_distance(&points[size_t(i) * dim], &centres[size_t(arg) * dim], dim);
         for (int c = 0; c < k; ++c) {
           const double d = squared_distance(&points[size_t(i) * dim], &centres[size_t(c) * dim], dim);
           if (d < best) best = d, arg = c;
@@ -54,6 +85,7 @@ std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64
         assign[i] = arg;
         inertia += best;
       }
+      changed |= fill_empty_clusters(points, dim, centres, assign, k);
       if (!changed) break;
       std::vector<double> sum(size_t(k) * dim, 0.0);
       std::vector<int> count(k, 0);
@@ -62,8 +94,7 @@ std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64
         for (int j = 0; j < dim; ++j) sum[size_t(assign[i]) * dim + j] += points[size_t(i) * dim + j];
       }
       for (int c = 0; c < k; ++c)
-        if (count[c] > 0)  // an empty cluster keeps its centre
-          for (int j = 0; j < dim; ++j) centres[size_t(c) * dim + j] = float(sum[size_t(c) * dim + j] / count[c]);
+        for (int j = 0; j < dim; ++j) centres[size_t(c) * dim + j] = float(sum[size_t(c) * dim + j] / count[c]);
     }
     if (inertia < best_inertia) best_inertia = inertia, best_assign = assign;
   }

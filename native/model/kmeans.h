@@ -9,7 +9,8 @@ namespace tiae {
 double squared_distance(const float* a, const float* b, int dim);
 
 // k-means (k-means++ seeding, Lloyd iterations), best of `restarts` by inertia; returns
-// the cluster of each point.
+// the cluster of each point. Every one of the k clusters keeps at least one point, even
+// where fewer than k points are distinct.
 std::vector<int> kmeans(const std::vector<float>& points, int dim, int k, uint64_t seed, int restarts = 5,
                         int iterations = 100);
 
