@@ -438,8 +438,10 @@ void train(const std::function<TrainConfig()>& configure, const RunOptions& opti
   const int start_epoch = start.resume_from ? start.resume_from->epochs_done : 0;
   long step = start.resume_from ? start.resume_from->steps_done : 0;
   if (leader)
-    fmt::print("training {} on {} ({} threads{}): {} digits, epochs {}..{}\n", to_string(config.kind), device.str(), threads,
-               group ? fmt::format(" in each of {} processes", group->size()) : "", data.digits.size(0), start_epoch + 1, config.epochs);
+    fmt::print("training {} on {} ({} threads{}): {} {}, epochs {}..{}\n", to_string(config.kind), device.str(), threads,
+               group ? fmt::format(" in each of {} processes", group->size()) : "", data.digits.size(0),
+               config.data == Dataset::mnist ? "digits" : config.data == Dataset::grasp ? "grasp pairs" : "hands", start_epoch + 1,
+               config.epochs);
   for (int epoch = start_epoch; epoch < config.epochs; ++epoch) {
     auto line = train_epoch(model, optimizer, data, config, epoch, step, options.progress && leader, group.get());
     if (!leader) continue;
