@@ -98,4 +98,7 @@ if (page)
                   browser: page.browser.match(/Chrome\/[\d.]+/)?.[0], regressor_ms_per_image: Number(page.regressor_ms.toFixed(3)),
                   search_ms_per_image: Number(page.search_ms.toFixed(3)), within_1px_of_search: Number(page.within_1px.toFixed(3)) };
 console.log(JSON.stringify(result));
-if (process.argv[3]) fs.writeFileSync(process.argv[3], JSON.stringify(result, null, 2) + '\n');
+if (process.argv[3]) {  // written beside, then renamed over: a killed run leaves the old figures whole
+  fs.writeFileSync(`${process.argv[3]}.partial`, JSON.stringify(result, null, 2) + '\n');
+  fs.renameSync(`${process.argv[3]}.partial`, process.argv[3]);
+}

@@ -110,7 +110,10 @@ await page.close();
 results.responsiveness = await responsiveness();
 await browser.close();
 server.close();
-if (process.argv[2]) fs.writeFileSync(process.argv[2], JSON.stringify(results, null, 2) + '\n');
+if (process.argv[2]) {  // written beside, then renamed over: a killed run leaves the old figures whole
+  fs.writeFileSync(`${process.argv[2]}.partial`, JSON.stringify(results, null, 2) + '\n');
+  fs.renameSync(`${process.argv[2]}.partial`, process.argv[2]);
+}
 
 // The app's frames a second idle and during a 1 MP extraction, and how long after a click on a
 // tab header the tab changes (four clicks during the run), on a 1280x720 page.
