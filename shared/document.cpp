@@ -185,10 +185,10 @@ std::pair<double, double> DocumentAnalysis::settle_on_ink(double x, double y) co
   return {x, y};
 }
 
-double DocumentAnalysis::votes_centre_across(double x, double y) const {
-  // Where characters touch, the ink's mass across the line is the neighbours' too: the
-  // votes' own centre there, within a fifth of a glyph across and a pixel up or down (the
-  // largest blurred count alone moves with single windows' votes; chosen on the tuning pages).
+double DocumentAnalysis::votes_centre_along_line(double x, double y) const {
+  // Where characters touch, the ink's mass along the line is the neighbours' too: the
+  // votes' own centre there, within a fifth of a glyph left or right and a pixel up or down
+  // (the largest blurred count alone moves with single windows' votes; chosen on the tuning pages).
   const int half = std::max(1, int(std::lround(0.2 * options_.window.model_glyph_size)));
   const int cx = int(x), cy = int(y);
   double sum = 0, mx = 0;
@@ -239,7 +239,7 @@ void DocumentAnalysis::find_peaks() {
   for (const auto& c : candidates) {
     double x = 0, y = 0;
     const Mark mark = mark_under(c.x, c.y, x, y);
-    if (mark == Mark::touching) x = votes_centre_across(c.x, c.y), y = settle_on_ink(c.x, c.y).second;
+    if (mark == Mark::touching) x = votes_centre_along_line(c.x, c.y), y = settle_on_ink(c.x, c.y).second;
     else if (mark == Mark::other) std::tie(x, y) = settle_on_ink(c.x, c.y);  // (a lambda cannot capture structured bindings in C++17)
     if (std::any_of(settled.begin(), settled.end(), [&](const auto& q) { return std::hypot(q.first - x, q.second - y) < r; }))
       continue;

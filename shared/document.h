@@ -82,7 +82,8 @@ class DocumentAnalysis {
   // cy), characters that touch (a mark more than 1.4 glyphs wide or high), or neither.
   enum class Mark { one, touching, other };
   Mark mark_under(double x, double y, double& cx, double& cy) const;
-  double votes_centre_across(double x, double y) const;
+  // x of the votes' centre near (x, y), along a horizontal line of touching characters
+  double votes_centre_along_line(double x, double y) const;
 
   DocumentOptions options_;
   int width_, height_, work_w_, work_h_;
