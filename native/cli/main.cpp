@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -581,6 +582,8 @@ Action add_pages(CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // a line at a time: epoch and progress lines reach a log file as they are printed
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   rerun_with_idle_threads_asleep(argc, argv);
   CLI::App app{"Transform Invariant Auto-encoder: train, evaluate and export shift-invariant auto-encoders"};
   app.require_subcommand(1);
