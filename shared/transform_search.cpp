@@ -172,6 +172,38 @@ TransformEstimate estimate_transform_coarse_to_fine(const float* canonical, cons
   return best;
 }
 
+namespace {
+// The index of the value of `values` (ascending) nearest v.
+int nearest_index(const std::vector<float>& values, float v) {
+  int best = 0;
+  for (int i = 1; i < int(values.size()); ++i)
+    if (std::abs(values[size_t(i)] - v) < std::abs(values[size_t(best)] - v)) best = i;
+  return best;
+}
+}  // namespace
+
+TransformEstimate estimate_transform_near(const float* canonical, const float* input, int size, int channels, int max_shift,
+                                          const TransformGrid& grid, float angle, float scale, int* searched) {
+  check_search(canonical, input, size, channels, max_shift);
+  TurnedSearch search(canonical, input, size, channels, max_shift, grid);
+  const int na = int(grid.angles.size()), ns = int(grid.scales.size());
+  // scales are evenly spaced in log scale: nearest there
+  std::vector<float> log_scales(grid.scales.size());
+  std::transform(grid.scales.begin(), grid.scales.end(), log_scales.begin(), [](float s) { return std::log(s); });
+  const int ca = nearest_index(grid.angles, angle), cs = nearest_index(log_scales, std::log(std::max(scale, 1e-6f)));
+  TransformEstimate best;
+  int tried = 0;
+  for (int ia = std::max(0, ca - 1); ia <= std::min(na - 1, ca + 1); ++ia)
+    for (int is = std::max(0, cs - 1); is <= std::min(ns - 1, cs + 1); ++is) {
+      const int g = ia * ns + is;
+      const auto e = search.best(grid, g);
+      // ties go to the lower index, as in the exhaustive search (g grows in this loop)
+      if (tried++ == 0 || e.distance < best.distance) best = e;
+    }
+  if (searched) *searched = tried;
+  return best;
+}
+
 Pose input_pose(const TransformEstimate& t) {
   const double a = t.angle * kPi / 180, ca = std::cos(a), sa = std::sin(a);
   // w = -M(-a) d / s, M(-a) = [[cos a, -sin a], [sin a, cos a]]

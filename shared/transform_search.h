@@ -61,6 +61,12 @@ TransformEstimate estimate_transform(const float* canonical, const float* input,
 TransformEstimate estimate_transform_coarse_to_fine(const float* canonical, const float* input, int size, int channels,
                                                     int max_shift, const TransformGrid& grid, int* searched = nullptr);
 
+// A proposal checked exactly (the shift regressor R's angle and scale, say): the shift search
+// at the grid point nearest (angle, scale) and at its grid neighbours, at most 9 points;
+// the best of them as estimate_transform gives it. `searched` (optional) as above.
+TransformEstimate estimate_transform_near(const float* canonical, const float* input, int size, int channels, int max_shift,
+                                          const TransformGrid& grid, float angle, float scale, int* searched = nullptr);
+
 // The transform the other way round, for display: where the input sits relative to the
 // canonical image, I ~ T^-1 D. T^-1 = turn(-angle, 1 / scale) of shift(-dx, -dy), which is
 // shift(w) of turn(-angle, 1 / scale) with w = -M(-angle) (dx, dy) / scale.

@@ -126,3 +126,46 @@ TEST_CASE("the input's pose undoes the estimated transform, point by point") {
       CHECK(py == Approx(y).margin(1e-4));
     }
 }
+
+TEST_CASE("a proposal checked exactly: the least distance over the proposal's nearest grid point and its neighbours") {
+  const auto grid = tiae::make_transform_grid(30, 7, 1.25, 5);
+  const int shifts = (2 * M + 1) * (2 * M + 1), ns = int(grid.scales.size());
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> u(0, 1);
+  for (int trial = 0; trial < 4; ++trial) {
+    std::vector<float> a(size_t(S) * S), b(a.size());
+    for (auto& v : a) v = u(rng) < 0.3f ? u(rng) : 0.f;
+    for (auto& v : b) v = u(rng) < 0.3f ? u(rng) : 0.f;
+    const auto all = tiae::transform_distances(a.data(), b.data(), S, 1, M, grid);
+    // proposals between grid points, at the grid's edges and beyond them
+    const float angle = -40.f + 27.f * trial, scale = 0.75f + 0.17f * trial;
+    int ca = 0, cs = 0;  // the nearest grid point, written out
+    for (int i = 0; i < int(grid.angles.size()); ++i)
+      if (std::abs(grid.angles[size_t(i)] - angle) < std::abs(grid.angles[size_t(ca)] - angle)) ca = i;
+    for (int i = 0; i < ns; ++i)
+      if (std::abs(std::log(grid.scales[size_t(i)] / scale)) < std::abs(std::log(grid.scales[size_t(cs)] / scale))) cs = i;
+    float best = 1e30f;
+    int points = 0;
+    for (int g = 0; g < grid.size(); ++g)
+      if (std::abs(g / ns - ca) <= 1 && std::abs(g % ns - cs) <= 1) {
+        ++points;
+        for (int k = 0; k < shifts; ++k) best = std::min(best, all[size_t(g) * shifts + size_t(k)]);
+      }
+    int searched = 0;
+    const auto e = tiae::estimate_transform_near(a.data(), b.data(), S, 1, M, grid, angle, scale, &searched);
+    CHECK(searched == points);
+    CHECK(e.distance == Approx(best).epsilon(1e-5));
+    CHECK(std::abs(e.grid_index / ns - ca) <= 1);
+    CHECK(std::abs(e.grid_index % ns - cs) <= 1);
+    const int k = (e.dy + M) * (2 * M + 1) + (e.dx + M);
+    CHECK(all[size_t(e.grid_index) * shifts + size_t(k)] == Approx(e.distance).epsilon(1e-5));
+  }
+  // a proposal at the exact answer's grid point gives the exact answer
+  const auto input = figure();
+  const auto canonical = transformed(input, 2, -1, grid.angle(23), grid.scale(23));
+  const auto exact = tiae::estimate_transform(canonical.data(), input.data(), S, 1, M, grid);
+  const auto near = tiae::estimate_transform_near(canonical.data(), input.data(), S, 1, M, grid, grid.angle(23) + 3, grid.scale(23));
+  CHECK(near.grid_index == exact.grid_index);
+  CHECK(near.dx == exact.dx);
+  CHECK(near.dy == exact.dy);
+}

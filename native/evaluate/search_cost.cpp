@@ -24,6 +24,35 @@ std::vector<std::pair<int, int>> grid_sizes(const TrainConfig& c) {
   return {{1, 1}, {3, 3}, {5, 3}, {7, 5}, {13, 9}, {25, 17}};
 }
 
+// The model's shift regressor R as a learned proposal checked exactly (transform_search.h,
+// estimate_transform_near): R's angle and scale, then the shift search at the nearest grid
+// point and its neighbours. The time includes R's pass (a batch, shared out per image).
+nlohmann::json regressor_proposal(Regressor& r, const torch::Tensor& inputs, const torch::Tensor& canonical, int m,
+                                  const TransformGrid& grid, const std::vector<TransformEstimate>& exact) {
+  r->eval();
+  const int64_t n = inputs.size(0), px = 32 * 32;
+  auto t = std::chrono::steady_clock::now();
+  const auto theta = r->forward(inputs).contiguous();
+  const float* th = theta.data_ptr<float>();
+  int same = 0, searched_sum = 0;
+  double excess = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    int searched = 0;
+    const auto e = estimate_transform_near(canonical.data_ptr<float>() + i * px, inputs.data_ptr<float>() + i * px, 32, 1, m, grid,
+                                           th[i * 4 + 2], th[i * 4 + 3], &searched);
+    same += e.grid_index == exact[size_t(i)].grid_index && e.dx == exact[size_t(i)].dx && e.dy == exact[size_t(i)].dy;
+    excess += e.distance - exact[size_t(i)].distance;
+    searched_sum += searched;
+  }
+  const double s = seconds_since(t);
+  fmt::print("R's proposal checked at its grid neighbours: {:.2f} ms per image ({:.1f} grid points, same transform {:.3f})\n",
+             1000 * s / double(n), double(searched_sum) / double(n), double(same) / double(n));
+  return {{"regressor_proposal_ms_per_image", 1000 * s / double(n)},
+          {"regressor_proposal_grid_points", double(searched_sum) / double(n)},
+          {"regressor_proposal_same_transform", double(same) / double(n)},
+          {"regressor_proposal_excess_distance_mean", excess / double(n)}};
+}
+
 }  // namespace
 
 nlohmann::json search_cost(const SearchCostOptions& o) {
@@ -73,6 +102,8 @@ nlohmann::json search_cost(const SearchCostOptions& o) {
                     {"coarse_to_fine_grid_points", double(searched_sum) / double(n)},
                     {"coarse_to_fine_same_transform", double(same) / double(n)},
                     {"coarse_to_fine_excess_distance_mean", excess / double(n)}});
+    if (model.regressor && angles == c.rotation_steps && scales == c.scale_steps)  // the grid R was taught on
+      rows.back().update(regressor_proposal(model.regressor, inputs, canonical, m, grid, exact));
     fmt::print("{:>2} x {:>2} grid ({:>6} transforms): LibTorch {:.2f} ms, core {:.2f} ms, coarse-to-fine {:.2f} ms per image ({:.1f} "
                "grid points, same transform {:.3f})\n",
                angles, scales, rows.back()["transforms"].get<int>(), 1000 * torch_s / double(n), 1000 * core_s / double(n),

@@ -5,6 +5,8 @@
 // grid point and one grouped convolution) and with the core's plain loops (estimate_transform,
 // what the page runs in wasm), and of the core's coarse-to-fine search, with how often it
 // gives the exact search's transform and its mean excess distance.
+// With a shift regressor R in the folder (tiae card --regressor), also R as a proposal
+// checked exactly at its grid neighbours, on the model's own grid.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
