@@ -183,6 +183,37 @@ for (const backend of ['wasm', 'webgpu']) {
   });
 }
 
+// The shift regressor R in the page (regressor.onnx under onnxruntime-web) against `tiae infer
+// --regressor` (R in LibTorch from the same file): R's answer as tiae.placement gives it, and
+// the shift tiae.analyze gives with it.
+test('the regressor R: the page gives the CLI\'s shift', async () => {
+  const model = 'mnist-shift-tiae', inputs = digits(20).map((img, i) => shift(img, ((i * 7) % 13) - 6, ((i * 5) % 13) - 6));
+  const raw = path.join(artifacts, 'regressor-inputs.f32');
+  fs.writeFileSync(raw, Buffer.concat(inputs.map((a) => Buffer.from(a.buffer))));
+  const cli = JSON.parse(execFileSync(path.join(root, 'build/native/tiae'), ['infer', path.join(root, 'models', model), '--regressor', '--raw', raw]).toString());
+  assert.equal(cli.estimated_by, 'regressor');
+  const { page, foreign } = await openPage('wasm');
+  const inPage = await page.evaluate(async ([arrays, name]) => {
+    const out = [];
+    for (const a of arrays) {
+      const r = await window.tiae.analyze(new Float32Array(a), name, { regressor: true });
+      out.push({ theta: await window.tiae.placement(new Float32Array(a), name, { regressor: true }), shift: r.shift });
+    }
+    return out;
+  }, [inputs.map((a) => [...a]), model]);
+  await page.close();
+  let thetaDiff = 0, shiftDiff = 0;
+  for (const [i, r] of inPage.entries()) {
+    assert.equal(r.theta.length, 2);
+    r.theta.forEach((v, j) => { thetaDiff = Math.max(thetaDiff, Math.abs(v - cli.shifts[i][j])); });
+    r.shift.forEach((v, j) => { shiftDiff = Math.max(shiftDiff, Math.abs(v + cli.shifts[i][j])); });  // where the canonical image is put
+  }
+  console.log(`R in the page against the CLI's: max |diff| ${thetaDiff.toExponential(2)}; analyze's shift ${shiftDiff.toExponential(2)}`);
+  assert.ok(thetaDiff <= 1e-4, `R's answer differs from the CLI's by ${thetaDiff}`);
+  assert.ok(shiftDiff <= 1e-4, `analyze's shift differs from the CLI's by ${shiftDiff}`);
+  assert.deepEqual(foreign, []);
+});
+
 test('the Draw tab opens with an example analysed, a cleared canvas is not, and mouse strokes change the canonical panel (screenshot kept)', async () => {
   const { page, foreign } = await openPage('wasm');
   const errors = [];
