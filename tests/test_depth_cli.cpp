@@ -108,3 +108,18 @@ TEST_CASE("tiae depth on a real frame: the hand's crop, both restorations, the d
   CHECK(m["crop"]["window"][0].get<double>() == Approx(j["crop"]["window"][0].get<double>() + 3 * px).margin(1));
   CHECK(m["crop"]["window"][1].get<double>() == Approx(j["crop"]["window"][1].get<double>() - 2 * px).margin(1));
 }
+
+TEST_CASE("tiae pose trains on more hands than the models saw, rendered further along the same stream") {
+  const fs::path run = models() / "pca-more-hands";
+  fs::remove_all(run);
+  fs::copy(models() / "pca", run, fs::copy_options::recursive);
+  fs::remove_all(run / "pose");
+  const auto r = run_cli("pose " + run.string() + " --hands 8100 --copies 1 --epochs 1 --threads 2");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  std::ifstream in(run / "pose" / "pose.json");
+  const auto record = nlohmann::json::parse(in);
+  CHECK(record.at("training_hands").get<int>() == 8100);
+  CHECK(record.at("validation_hands").get<int>() == 2000);
+  CHECK(run_cli("pose " + run.string() + " --hands 64001").status != 0);
+}

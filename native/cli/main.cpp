@@ -454,8 +454,8 @@ Action add_pose(CLI::App& app) {
   cmd->add_option("--hidden", o->hidden, "units of each hidden layer")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--epochs", o->epochs, "epochs (the one with the least validation error is kept)")->capture_default_str()->check(CLI::Range(1, 10000));
   cmd->add_option("--copies", o->copies, "random shifts of each training hand")->capture_default_str()->check(CLI::Range(1, 64));
-  cmd->add_option("--hands", o->hands, "train on the first N training hands only (0: all 8,000; tests)")->capture_default_str()
-      ->check(CLI::Range(0, 8000));
+  cmd->add_option("--hands", o->hands, "train on the first N hands of the training stream (0: the 8,000 the models saw; fewer: tests)")
+      ->capture_default_str()->check(CLI::Range(0, 64000));
   cmd->add_option("--lr", o->lr, "initial learning rate (Adam, cosine decay)")->capture_default_str()->check(CLI::Range(1e-8, 1.0));
   cmd->add_option("--seed", o->seed, "seed of the shifts, order and initialisation")->capture_default_str();
   cmd->add_option("--threads", o->threads, "CPU threads (0: all)")->capture_default_str()->check(CLI::Range(0, 1024));

@@ -58,8 +58,9 @@ nlohmann::json train_pose(const PoseOptions& o) {
   const torch::Device device = choose_device(o.device);
   auto model = load_model(o.run, device);
   if (model.config.data != Dataset::depth) throw std::runtime_error(o.run + " is not a depth model (data depth): its descriptor says nothing of a hand");
-  const int train_count = o.hands > 0 ? std::min(o.hands, kDepthTrainHands) : kDepthTrainHands;
-  const int valid_count = o.hands > 0 ? std::max(16, train_count / 6) : kDepthValidationHands;
+  // more than the models' 8,000 hands: the same stream rendered further (hand i depends on i alone)
+  const int train_count = o.hands > 0 ? o.hands : kDepthTrainHands;
+  const int valid_count = train_count < kDepthTrainHands ? std::max(16, train_count / 6) : kDepthValidationHands;
   fmt::print("rendering {} training and {} validation hands\n", train_count, valid_count);
   const auto train_hands = make_depth_hands(train_count, kDepthRenderSeed, HandStream::train, DepthCutOptions{}, int(threads));
   const auto valid_hands = make_depth_hands(valid_count, kDepthRenderSeed, HandStream::validation, DepthCutOptions{}, int(threads));
