@@ -446,6 +446,8 @@ void add_depth_files(nlohmann::json& card, const fs::path& run, const fs::path& 
   card["checksums"]["pose.onnx"] = file_checksum((out / "pose.onnx").string());
   card["pose"] = {{"shape", pose.at("shape")}, {"joints", joints}, {"units", "degrees"}, {"settings", pose.at("settings")},
                   {"epoch_kept", pose.at("epoch_kept")}, {"validation_degrees", pose.at("validation_degrees")}};
+  for (const char* key : {"training_hands", "validation_hands"})  // how many hands it learned from
+    if (pose.contains(key)) card["pose"][key] = pose.at(key);
 }
 
 // The model folder's files, into the new folder `out`.
