@@ -146,6 +146,13 @@ class GraphBuilder {
     return out;
   }
 
+  // fc1, relu -> fc2, relu -> fc3 of `prefix` (the slides' encoder and decoder, the robot
+  // hand's regressor): the name of fc3's output.
+  std::string three_layers(const std::string& x, const std::string& prefix) {
+    const auto h = unary("Relu", linear(unary("Relu", linear(x, prefix + ".fc1"), "h1"), prefix + ".fc2"), "h2");
+    return linear(h, prefix + ".fc3");
+  }
+
  private:
   onnx::GraphProto* graph_;
   const WeightMap& weights_;
@@ -275,9 +282,7 @@ void write_pose(const WeightMap& weights, const PoseShape& s, WeightStorage stor
   auto* graph = model.mutable_graph();
   GraphBuilder g(graph, weights, storage);
   add_value(graph->mutable_input(), "descriptor", {s.inputs});
-  auto h = g.unary("Relu", g.linear("descriptor", "pose.fc1"), "h1");
-  h = g.unary("Relu", g.linear(h, "pose.fc2"), "h2");
-  g.node("Identity", {g.linear(h, "pose.fc3")}, "angles");
+  g.node("Identity", {g.three_layers("descriptor", "pose")}, "angles");
   add_value(graph->mutable_output(), "angles", {s.outputs});
   save_model(model, path);
 }
@@ -297,9 +302,7 @@ void write_encoder(const WeightMap& weights, const NetworkShape& s, WeightStorag
   GraphBuilder::add_ints(pool, "kernel_shape", {2, 2});
   GraphBuilder::add_ints(pool, "strides", {2, 2});
   GraphBuilder::add_int(g.node("Flatten", {"pool"}, "flat"), "axis", 1);
-  auto h = g.unary("Relu", g.linear("flat", "encoder.fc1"), "h1");
-  h = g.unary("Relu", g.linear(h, "encoder.fc2"), "h2");
-  g.node("Identity", {g.linear(h, "encoder.fc3")}, "descriptor");
+  g.node("Identity", {g.three_layers("flat", "encoder")}, "descriptor");
   add_value(graph->mutable_output(), "descriptor", {s.descriptor});
   save_model(model, path);
 }
@@ -312,9 +315,7 @@ void write_decoder(const WeightMap& weights, const NetworkShape& s, WeightStorag
   auto* graph = model.mutable_graph();
   GraphBuilder g(graph, weights, storage);
   add_value(graph->mutable_input(), "descriptor", {s.descriptor});
-  auto h = g.unary("Relu", g.linear("descriptor", "decoder.fc1"), "h1");
-  h = g.unary("Relu", g.linear(h, "decoder.fc2"), "h2");
-  g.unary("Sigmoid", g.linear(h, "decoder.fc3"), "pixels");
+  g.unary("Sigmoid", g.three_layers("descriptor", "decoder"), "pixels");
   g.node("Reshape", {"pixels", g.int64s("image_shape", {-1, s.channels, s.size, s.size})}, "image");
   add_value(graph->mutable_output(), "image", {s.channels, s.size, s.size});
   save_model(model, path);
