@@ -269,7 +269,8 @@ Action add_regressor(CLI::App& app) {
   auto o = std::make_shared<RegressorOptions>();
   auto no_progress = std::make_shared<bool>(false);
   cmd->add_option("teacher", o->teacher, "the TIAE: training run or model folder")->required();
-  cmd->add_option("-o,--out", o->out_dir, "new folder: regressor.bin, regressor.json")->required();
+  cmd->add_option("-o,--out", o->out_dir, "new folder: regressor.bin, regressor.json (and the run's checkpoint)")->required();
+  cmd->add_flag("--resume", o->resume, "continue the run in --out from its last finished epoch, with its own settings");
   cmd->add_option("--epochs", o->epochs, "epochs over the 8,000 training digits")->capture_default_str()->check(CLI::Range(1, 10000));
   cmd->add_option("--batch", o->batch, "digits per step")->capture_default_str()->check(CLI::Range(1, 65536));
   cmd->add_option("--lr", o->lr, "initial learning rate (Adam, cosine decay)")->capture_default_str()->check(CLI::Range(1e-9, 1.0));

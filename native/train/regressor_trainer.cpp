@@ -96,10 +96,66 @@ std::string teacher_checksum(const std::string& folder) {
   return file_checksum(run_weights_path(folder));
 }
 
-nlohmann::json train_regressor(const RegressorOptions& o) {
-  check_output_folder(o.out_dir, {o.teacher});
-  fs::create_directories(fs::absolute(o.out_dir).parent_path());
-  const FolderLock lock(o.out_dir);  // one writer at a time
+namespace {
+
+// What a run continues with on --resume (settings.json): everything but the threads.
+nlohmann::json run_settings(const RegressorOptions& o) {
+  return {{"teacher", o.teacher}, {"teacher_checksum", teacher_checksum(o.teacher)}, {"epochs", o.epochs}, {"batch", o.batch},
+          {"lr", o.lr}, {"lr_final", o.lr_final}, {"seed", o.seed}};
+}
+
+// The folder of a new run, or the settings of the run --resume continues (refused before
+// anything is written when the teacher changed since).
+RegressorOptions start_run(const RegressorOptions& o) {
+  const fs::path out(o.out_dir);
+  if (!o.resume) {
+    if (last_checkpoint(o.out_dir))
+      throw std::runtime_error(o.out_dir + " already holds a regressor run with a checkpoint: add --resume to continue it, or choose another folder");
+    fs::create_directories(out);
+    fs::remove(out / "log.jsonl");
+    write_json_file((out / "settings.json").string(), run_settings(o));
+    return o;
+  }
+  if (!fs::exists(out / "settings.json")) throw std::runtime_error("--resume: " + o.out_dir + " is not a regressor run (no settings.json)");
+  const auto s = read_json_file((out / "settings.json").string());
+  RegressorOptions r = o;
+  r.teacher = s.at("teacher").get<std::string>(), r.epochs = s.at("epochs").get<int>(), r.batch = s.at("batch").get<int>();
+  r.lr = s.at("lr").get<double>(), r.lr_final = s.at("lr_final").get<double>(), r.seed = s.at("seed").get<uint64_t>();
+  if (teacher_checksum(r.teacher) != s.at("teacher_checksum").get<std::string>())
+    throw std::runtime_error("--resume: " + r.teacher + " is not the network that taught " + o.out_dir + " (its weights changed)");
+  return r;
+}
+
+// The epoch's end: R, Adam and the random generator, so that a resumed run goes on as if never killed.
+void save_epoch(const std::string& out, int epochs_done, long steps_done, Regressor& r, torch::optim::Adam& adam) {
+  save_checkpoint(out, epochs_done, steps_done, [&](const std::string& dir) {
+    save_weights(*r, (fs::path(dir) / "weights.bin").string());
+    torch::save(adam, (fs::path(dir) / "optimizer.pt").string());
+    torch::save(at::detail::getDefaultCPUGenerator().get_state(), (fs::path(dir) / "generator.pt").string());
+  });
+}
+
+// A resumed run's R, Adam and generator as its last epoch left them; the epochs done.
+int resume_epoch(const std::string& out, Regressor& r, torch::optim::Adam& adam) {
+  const auto cp = recover_checkpoint(out);
+  if (!cp) throw std::runtime_error("--resume: " + out + " has not finished an epoch yet: start it again without --resume");
+  load_weights(*r, (fs::path(cp->dir) / "weights.bin").string());
+  torch::load(adam, (fs::path(cp->dir) / "optimizer.pt").string());
+  torch::Tensor state;
+  torch::load(state, (fs::path(cp->dir) / "generator.pt").string());
+  at::Generator generator = at::detail::getDefaultCPUGenerator();  // a handle on the default one
+  generator.set_state(state);
+  trim_log(out, cp->epochs_done);
+  return cp->epochs_done;
+}
+
+}  // namespace
+
+nlohmann::json train_regressor(const RegressorOptions& options) {
+  check_output_folder(options.out_dir, {options.teacher});
+  fs::create_directories(fs::absolute(options.out_dir).parent_path());
+  const FolderLock lock(options.out_dir);  // one writer at a time
+  const RegressorOptions o = start_run(options);
   use_cpu_threads(o.threads);
   torch::manual_seed(o.seed);
   auto teacher = load_model(o.teacher, torch::kCPU);
@@ -108,6 +164,7 @@ nlohmann::json train_regressor(const RegressorOptions& o) {
   const auto grid = transform_grid(teacher.config);
   Regressor r(teacher.config.network.channels, regressor_outputs(grid));
   torch::optim::Adam adam(r->parameters(), torch::optim::AdamOptions(o.lr));
+  const int first_epoch = o.resume ? resume_epoch(o.out_dir, r, adam) : 0;
   const auto split = load_mnist_split(find_mnist_package());
   const int64_t n = split.train.count();
   const auto digits = torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, 32, 32}).clone();
@@ -115,9 +172,10 @@ nlohmann::json train_regressor(const RegressorOptions& o) {
                            {"prior", "centroid"}, {"epochs", o.epochs}, {"batch", o.batch}, {"lr", o.lr}, {"lr_final", o.lr_final}, {"seed", o.seed},
                            {"data", "the 8,000 MNIST training digits at random placements of the teacher's family; targets: the "
                                     "teacher's exact search (no labels)"},
-                           {"log", nlohmann::json::array()}};
+                           {"log", read_log(o.out_dir)}};
+  if (first_epoch > 0) fmt::print("resuming {} after epoch {}\n", o.out_dir, first_epoch);
   const long steps = long((n + o.batch - 1) / o.batch), total = steps * o.epochs;
-  for (int epoch = 0; epoch < o.epochs; ++epoch) {
+  for (int epoch = first_epoch; epoch < o.epochs; ++epoch) {
     std::mt19937_64 rng(o.seed * 1000003ull + uint64_t(epoch));
     const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kLong));
     r->train();
@@ -137,11 +195,13 @@ nlohmann::json train_regressor(const RegressorOptions& o) {
       bar.update(b + 1, fmt::format("error {:.3f}", sum / double(b + 1)));
     }
     bar.finish();
-    record["log"].push_back({{"epoch", epoch + 1}, {"error", sum / double(steps)}, {"seconds", bar.seconds()}});
+    const nlohmann::json line = {{"epoch", epoch + 1}, {"error", sum / double(steps)}, {"seconds", bar.seconds()}};
+    record["log"].push_back(line);
+    append_log(o.out_dir, line);
+    save_epoch(o.out_dir, epoch + 1, (epoch + 1) * steps, r, adam);
     fmt::print("regressor epoch {:>3}/{}  error {:.4f}  {:.1f} s\n", epoch + 1, o.epochs, sum / double(steps), bar.seconds());
   }
   record["metrics"] = compare_with_search(r, teacher, grid);
-  fs::create_directories(o.out_dir);
   save_regressor(r, (fs::path(o.out_dir) / "regressor.bin").string());
   write_json_file((fs::path(o.out_dir) / "regressor.json").string(), record);
   return record;

@@ -1,7 +1,13 @@
 // `tiae regressor`: trains the slides' shift regressor R (model/regressor.h) of a TIAE on its
 // own estimates: each step draws training digits at random placements of the TIAE's family
 // (its card's or config's), the TIAE's exact search gives theta_hat, and R is fitted to it by
-// Adam on the squared error (no labels). A short run in one go (no resume): the folder gets
+// Adam on the squared error (no labels). The folder gets, as it goes,
+//   settings.json   what --resume continues with (the teacher and its checksum, the settings)
+//   log.jsonl       one line per finished epoch
+//   checkpoint/     the last finished epoch: R, Adam and the random generator (run_folder.h's
+//                   checkpoint, written aside and renamed), so that a killed run resumed with
+//                   --resume ends with the weights of one never killed
+// and at the end
 //   regressor.bin   R's weights (weights_file.h), named "regressor.<layer>.<weight|bias>"
 //   regressor.json  the settings, the teacher (its folder and the checksum of its weights),
 //                   one line per epoch, and R against the exact search on the 2,000 MNIST
@@ -20,6 +26,7 @@ struct RegressorOptions {
   double lr = 1e-3, lr_final = 1e-5;  // cosine decay, as `tiae train`
   uint64_t seed = 1;
   bool progress = true;
+  bool resume = false;  // continue the run in out_dir from its last finished epoch, with its own settings
 };
 
 nlohmann::json train_regressor(const RegressorOptions& options);
