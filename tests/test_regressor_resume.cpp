@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "run_checkpoint.h"
 #include "tiny_model.h"
 
 namespace fs = std::filesystem;
@@ -20,16 +21,6 @@ namespace fs = std::filesystem;
 namespace {
 std::string regressor_args(const fs::path& out) {
   return "regressor " + (tiny_model_dir() / "model").string() + " -o " + out.string() + " --epochs 3 --threads 1 --no-progress";
-}
-
-int epochs_done(const fs::path& run) {
-  std::ifstream in(run / "checkpoint" / "state.json");
-  if (!in) return 0;
-  try {
-    return nlohmann::json::parse(in).at("epochs_done").get<int>();
-  } catch (...) {
-    return 0;  // being written
-  }
 }
 }  // namespace
 

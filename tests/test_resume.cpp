@@ -19,6 +19,7 @@
 
 #include "cli_run.h"
 #include "model/weights_file.h"
+#include "run_checkpoint.h"
 #include "run_weights.h"
 
 namespace fs = std::filesystem;
@@ -66,15 +67,6 @@ std::vector<int> logged_epochs(const fs::path& run) {
   return epochs;
 }
 
-int epochs_done(const fs::path& run) {
-  std::ifstream in(run / "checkpoint" / "state.json");
-  if (!in) return 0;
-  try {
-    return nlohmann::json::parse(in).at("epochs_done").get<int>();
-  } catch (...) {
-    return 0;  // being written
-  }
-}
 }  // namespace
 
 TEST_CASE("a training run killed after its first epoch and resumed ends with the same weights as an uninterrupted one") {
