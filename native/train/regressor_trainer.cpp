@@ -112,7 +112,7 @@ RegressorOptions start_run(const RegressorOptions& o) {
     if (last_checkpoint(o.out_dir))
       throw std::runtime_error(o.out_dir + " already holds a regressor run with a checkpoint: add --resume to continue it, or choose another folder");
     fs::create_directories(out);
-    fs::remove(out / "log.jsonl");
+    for (const char* stale : {"log.jsonl", "regressor.bin", "regressor.json"}) fs::remove(out / stale);  // an earlier run's, before checkpoints
     write_json_file((out / "settings.json").string(), run_settings(o));
     return o;
   }
