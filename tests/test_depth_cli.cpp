@@ -123,3 +123,33 @@ TEST_CASE("tiae pose trains on more hands than the models saw, rendered further 
   CHECK(record.at("validation_hands").get<int>() == 2000);
   CHECK(run_cli("pose " + run.string() + " --hands 64001").status != 0);
 }
+
+TEST_CASE("a depth run's window (depth_window_m) is how its hands are cut, in its card, and models of other windows are not compared") {
+  const fs::path d = models(), tiae = d / "tiae-w0.2", pca = d / "pca-w0.2", model = d / "model-w0.2";
+  for (const auto& p : {tiae, pca, model}) fs::remove_all(p);
+  const std::string small = " --depth-window 0.2 --train-samples 96 --threads 1 --no-progress -o ";
+  REQUIRE(run_cli("train --data depth --epochs 1 --batch 32" + small + tiae.string()).status == 0);
+  REQUIRE(run_cli("train -c " + (d / "pca.json").string() + small + pca.string()).status == 0);
+  for (const auto& run : {tiae, pca}) REQUIRE(run_cli("pose " + run.string() + " --hands 96 --epochs 1 --threads 1").status == 0);
+  CHECK(run_cli("train --data mnist --depth-window 0.2 --epochs 1 --train-samples 8 -o " + (d / "mnist-w").string()).status != 0);
+
+  const fs::path frame = fs::path(TIAE_DATA_DIR) / "real-depth" / "20210326-231615_100.png";
+  const auto r = run_cli("depth " + frame.string() + " -o " + (d / "frame-w0.2").string() + " -m " + tiae.string() + " --pca " + pca.string());
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  // the window's side in the frame is window_m * focal / depth (shared/depth_hand.h, step 5)
+  const auto j = nlohmann::json::parse(std::ifstream(d / "frame-w0.2" / "depth.json"));
+  const double depth_m = j["crop"]["depth_m"].get<double>(), focal = 476.007;
+  CHECK(j["crop"]["window"][2].get<double>() == Approx(0.2 * focal / depth_m).margin(1));
+
+  const auto mixed = run_cli("depth " + frame.string() + " -o " + (d / "frame-mixed").string() + " -m " + tiae.string() + " --pca " +
+                             (d / "pca").string());
+  CHECK(mixed.status != 0);
+  CHECK(mixed.output.find("0.26 m") != std::string::npos);
+  CHECK_FALSE(fs::exists(d / "frame-mixed"));
+
+  REQUIRE(run_cli("export " + tiae.string() + " -o " + model.string()).status == 0);
+  const auto card = nlohmann::json::parse(std::ifstream(model / "model.json"));
+  CHECK(card["depth"]["cut"]["window_m"].get<double>() == Approx(0.2));
+  CHECK(card["training"]["config"]["depth_window_m"].get<double>() == Approx(0.2));
+}

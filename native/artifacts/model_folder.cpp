@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <fmt/core.h>
+
 #include "artifacts/model_card.h"
 #include "artifacts/run_folder.h"
 #include "io/files.h"
@@ -95,6 +97,25 @@ PoseRegressor load_pose_regressor(const std::string& folder, torch::Device devic
   r->to(device);
   r->eval();
   return r;
+}
+
+DepthCutOptions model_depth_cut(const std::string& folder) {
+  if (fs::exists(fs::path(folder) / "model.json")) {
+    const auto card = read_model_card(folder);
+    if (card.has_depth) return card.depth;
+  }
+  auto cut = depth_cut_options(read_model_config(folder));
+  cut.size = read_model_config(folder).network.size;
+  return cut;
+}
+
+DepthCutOptions common_depth_cut(const std::vector<std::string>& folders) {
+  const auto cut = model_depth_cut(folders.at(0));
+  for (const auto& folder : folders)
+    if (const auto other = model_depth_cut(folder); other.window_m != cut.window_m)
+      throw std::runtime_error(fmt::format("{} cuts hands out by a {:g} m window, {} by {:g} m: compare them apart", folders[0],
+                                           cut.window_m, folder, other.window_m));
+  return cut;
 }
 
 }  // namespace tiae

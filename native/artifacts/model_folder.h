@@ -3,6 +3,7 @@
 // decoder.onnx, read back through libonnx), so every command runs on shipped models too.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "model/network.h"
 #include "model/pose_regressor.h"
@@ -30,5 +31,11 @@ bool has_pose_regressor(const std::string& folder);
 // A depth model's robot hand regressor: a run's pose/ (`tiae pose`) or a model folder's
 // pose.onnx. Throws naming the folder when it has none.
 PoseRegressor load_pose_regressor(const std::string& folder, torch::Device device);
+
+// How a depth model cuts a hand out of a frame: its card's settings (a model folder), else
+// its run's (the defaults but for depth_window_m); size is the network's.
+DepthCutOptions model_depth_cut(const std::string& folder);
+// The same for several models, which must agree on the window (they are shown the same crops).
+DepthCutOptions common_depth_cut(const std::vector<std::string>& folders);
 
 }  // namespace tiae

@@ -436,8 +436,8 @@ void add_evaluation(nlohmann::json& card, const fs::path& eval, const std::strin
 
 // Depth models: how frames are cut out (the settings their training hands were cut with,
 // the camera of data/real-depth by default) and the robot hand's regressor of `tiae pose`.
-void add_depth_files(nlohmann::json& card, const fs::path& run, const fs::path& out, WeightStorage storage) {
-  card["depth"] = depth_card_section(DepthCutOptions{}, kRealDepthUnitM);
+void add_depth_files(nlohmann::json& card, const TrainConfig& config, const fs::path& run, const fs::path& out, WeightStorage storage) {
+  card["depth"] = depth_card_section(depth_cut_options(config), kRealDepthUnitM);
   if (!fs::exists(run / "pose" / "pose.json")) return;
   const auto pose = read_json_file((run / "pose" / "pose.json").string());
   write_pose(read_weights_file((run / "pose" / "weights.bin").string()), pose.at("shape").get<PoseShape>(), storage, out / "pose.onnx");
@@ -476,7 +476,7 @@ nlohmann::json write_model_files(const std::string& run_dir, const fs::path& out
       {"seed", config.seed},
       {"code_revision", code_revision()}};
   add_training_log(card, run_dir, out);
-  if (config.data == Dataset::depth) add_depth_files(card, run_dir, out, options.weights);
+  if (config.data == Dataset::depth) add_depth_files(card, config, run_dir, out, options.weights);
   if (fs::exists(fs::path(run_dir) / "averaged.json"))  // artifacts/average_runs.h
     card["training"]["averaged_from"] = read_json_file((fs::path(run_dir) / "averaged.json").string());
   if (!options.eval_dir.empty()) add_evaluation(card, options.eval_dir, model_name(run_dir), out);

@@ -87,8 +87,7 @@ nlohmann::json depth_command(const std::string& frame, const std::string& out, c
   for (const auto* folder : {&o.model, &o.pca})
     if (read_model_config(*folder).data != Dataset::depth) throw std::runtime_error(*folder + " is not a depth model (data depth)");
   const auto card = read_model_card_or_defaults(o.model);
-  DepthCutOptions cut = card.has_depth ? card.depth : DepthCutOptions{};
-  cut.size = card.config.network.size;
+  DepthCutOptions cut = common_depth_cut({o.model, o.pca});
   if (o.focal_px > 0) cut.focal_px = float(o.focal_px);
   const auto depth = read_depth_file(frame, o.unit_m > 0 ? o.unit_m : card.has_depth ? card.depth_unit_m : kRealDepthUnitM);
   const auto crop = cut_out_hand(depth.metres.data(), depth.width, depth.height, cut, o.offset_x, o.offset_y);

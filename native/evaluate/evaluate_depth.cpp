@@ -197,7 +197,7 @@ nlohmann::json evaluate_depth(const std::vector<std::string>& runs, const EvalOp
   fs::create_directories(o.out_dir);
   const torch::Device device = choose_device(o.device);
   const auto card = read_model_card_or_defaults(runs[0]);
-  DepthCutOptions cut = card.has_depth ? card.depth : DepthCutOptions{};
+  auto cut = common_depth_cut(runs);
   cut.size = kSide;
   const auto test = make_test_set(o, cut);
   const auto real = make_real_set(cut, card.has_depth ? card.depth_unit_m : kRealDepthUnitM);

@@ -127,6 +127,8 @@ const std::vector<Setting>& training_settings() {
       number("lambda_cluster", "--lambda-cluster", "weight of the clustering term: each view's descriptor pulled towards its digit's "
              "sharpened assignment to the epoch's k-means centres (DEC; 0: the slides' objective)", &TrainConfig::lambda_cluster, 0, 1e6),
       integer("clusters", "--clusters", "the clustering term's k", &TrainConfig::clusters, 2, 1000),
+      number("depth_window_m", "--depth-window", "data depth: the side of the window cut out around the hand, metres at its depth",
+             &TrainConfig::depth_window_m, 0.05, 1),
       integer("seed", "--seed", "seed of initialisation, order and shifts", &TrainConfig::seed, 0, INT64_MAX),
       integer("train_samples", "--train-samples", "use only the first N training digits (0: all)", &TrainConfig::train_samples,
               0, 1000000),
@@ -135,6 +137,12 @@ const std::vector<Setting>& training_settings() {
                                        "(weights, Adam and the terms stay float32)", &TrainConfig::precision, parse_precision),
   };
   return table;
+}
+
+DepthCutOptions depth_cut_options(const TrainConfig& c) {
+  DepthCutOptions cut;
+  cut.window_m = float(c.depth_window_m);
+  return cut;
 }
 
 TransformGrid transform_grid(const TrainConfig& c) {
@@ -194,6 +202,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (c.page_documents > 0 && c.layout != Layout::page) throw std::runtime_error("page_documents is a setting of layout \"page\"");
   if (c.lambda_cluster > 0 && (c.kind != Kind::tiae || c.layout != Layout::centred))
     throw std::runtime_error("lambda_cluster is a setting of kind tiae with layout centred (its targets are the training digits')");
+  if (c.depth_window_m != TrainConfig{}.depth_window_m && c.data != Dataset::depth)
+    throw std::runtime_error("depth_window_m is a setting of data \"depth\"");
   if (c.touching > 0 && c.layout != Layout::document) throw std::runtime_error("touching is a setting of layout \"document\"");
   if (c.letters > 0 && (c.layout == Layout::centred || c.layout == Layout::page))
     throw std::runtime_error("letters are a setting of layouts \"text\" and \"document\"");

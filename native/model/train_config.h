@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/network_shape.h"
+#include "depth_hand.h"
 #include "transform_search.h"
 
 namespace tiae {
@@ -96,6 +97,9 @@ struct TrainConfig {
   double lambda_cluster = 0.0;  // the clustering term (terms.h; 0: the slides' objective)
   int clusters = 10;            // its k: the centres found by k-means at the start of every epoch
   uint64_t seed = 1;
+  // Data depth: the side of the square cut out around the hand, in metres at its depth
+  // (shared/depth_hand.h, step 5); recorded in the card's depth.cut.window_m.
+  double depth_window_m = 0.26;
   int train_samples = 0;    // 0: all 8,000 training digits; else the first N (tests)
   int threads = 0;          // 0: all hardware threads
   Precision precision = Precision::float32;
@@ -110,6 +114,9 @@ struct Setting {
 };
 // Every training setting, in the order configs list them.
 const std::vector<Setting>& training_settings();
+
+// How data depth's hands are cut out for this run: the defaults but for its window.
+DepthCutOptions depth_cut_options(const TrainConfig& c);
 
 // The rotations and scales C_res searches (the identity alone for shift models).
 TransformGrid transform_grid(const TrainConfig& c);

@@ -62,8 +62,8 @@ nlohmann::json train_pose(const PoseOptions& o) {
   const int train_count = o.hands > 0 ? o.hands : kDepthTrainHands;
   const int valid_count = train_count < kDepthTrainHands ? std::max(16, train_count / 6) : kDepthValidationHands;
   fmt::print("rendering {} training and {} validation hands\n", train_count, valid_count);
-  const auto train_hands = make_depth_hands(train_count, kDepthRenderSeed, HandStream::train, DepthCutOptions{}, int(threads));
-  const auto valid_hands = make_depth_hands(valid_count, kDepthRenderSeed, HandStream::validation, DepthCutOptions{}, int(threads));
+  const auto train_hands = make_depth_hands(train_count, kDepthRenderSeed, HandStream::train, depth_cut_options(model.config), int(threads));
+  const auto valid_hands = make_depth_hands(valid_count, kDepthRenderSeed, HandStream::validation, depth_cut_options(model.config), int(threads));
   std::mt19937_64 rng(o.seed);
   torch::manual_seed(o.seed);
   const int m = model.config.max_shift;

@@ -133,7 +133,7 @@ torch::Tensor training_images(const TrainConfig& config) {
   if (config.data == Dataset::depth) {
     const int n = config.train_samples > 0 ? std::min(config.train_samples, kDepthTrainHands) : kDepthTrainHands;
     const int threads = config.threads > 0 ? config.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-    auto hands = make_depth_hands(n, kDepthRenderSeed, HandStream::train, DepthCutOptions{}, threads);
+    auto hands = make_depth_hands(n, kDepthRenderSeed, HandStream::train, depth_cut_options(config), threads);
     return torch::from_blob(hands.images.data(), {n, 1, s, s}).clone();
   }
   if (config.data == Dataset::grasp) {
