@@ -1,7 +1,8 @@
 // `tiae depth` through the real program: frames it cannot read as depth, or that hold no
 // hand, end in one message and exit status 1 with nothing written (an 8-bit image, an empty
 // frame, a wall, a 30,000 x 30,000 16-bit PNG); a real frame of data/real-depth gives both
-// models' restorations, the TIAE's descriptor and the robot hand's 20 angles.
+// models' restorations, the TIAE's descriptor and the robot hand's 20 angles; `tiae pose`
+// resumes after a kill; a run's cut-out window is the one its card and `tiae depth` use.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -33,6 +34,11 @@ const fs::path& models() {
 
 CliResult depth(const fs::path& frame, const fs::path& out, const std::string& more = "") {
   return run_cli("depth " + frame.string() + " -o " + out.string() + " -m " + (models() / "tiae").string() + " --pca " + (models() / "pca").string() + more);
+}
+
+std::string file_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 void write_depth(const fs::path& path, int width, int height, uint16_t value) {
@@ -152,4 +158,34 @@ TEST_CASE("a depth run's window (depth_window_m) is how its hands are cut, in it
   const auto card = nlohmann::json::parse(std::ifstream(model / "model.json"));
   CHECK(card["depth"]["cut"]["window_m"].get<double>() == Approx(0.2));
   CHECK(card["training"]["config"]["depth_window_m"].get<double>() == Approx(0.2));
+}
+
+TEST_CASE("tiae pose killed after an epoch and resumed ends with the regressor of a run never killed") {
+  const fs::path whole = models() / "pca-pose-whole", killed = models() / "pca-pose-killed";
+  for (const auto& run : {whole, killed}) {
+    fs::remove_all(run);
+    fs::copy(models() / "pca", run, fs::copy_options::recursive);
+  }
+  const std::string args = " --hands 96 --epochs 4 --threads 1";
+  REQUIRE(run_cli("pose " + whole.string() + args).status == 0);
+  CHECK_FALSE(fs::exists(whole / "pose-training"));  // finished: nothing left to resume
+
+  // killed between the renames of its second epoch's checkpoint (the first set aside, the
+  // second not yet in place): the second is the one resumed
+  CHECK(run_cli("pose " + killed.string() + args, "TIAE_FAULT=between-renames:2").status != 0);
+  CHECK(fs::exists(killed / "pose-training" / "checkpoint.tmp" / "state.json"));
+  CHECK_FALSE(fs::exists(killed / "pose-training" / "checkpoint"));
+  const auto again = run_cli("pose " + killed.string() + args);  // without --resume: refused, the run kept
+  CHECK(again.status == 1);
+  CHECK(again.output.find("add --resume") != std::string::npos);
+  const auto resumed = run_cli("pose " + killed.string() + " --resume --threads 1");
+  INFO(resumed.output);
+  REQUIRE(resumed.status == 0);
+  CHECK(resumed.output.find("after epoch 2") != std::string::npos);
+  CHECK(file_bytes(killed / "pose" / "weights.bin") == file_bytes(whole / "pose" / "weights.bin"));
+  const auto a = nlohmann::json::parse(std::ifstream(whole / "pose" / "pose.json")), b = nlohmann::json::parse(std::ifstream(killed / "pose" / "pose.json"));
+  CHECK(b["log"] == a["log"]);
+  CHECK(b["epoch_kept"] == a["epoch_kept"]);
+  CHECK_FALSE(fs::exists(killed / "pose-training"));
+  CHECK(run_cli("pose " + killed.string() + " --resume").status != 0);  // nothing left to resume
 }

@@ -128,8 +128,9 @@ void save_checkpoint(const std::string& run_dir, int epochs_done, long steps_don
   remove_flat_folder(fresh.string());
   fs::create_directories(fresh);
   write_files(fresh.string());
-  nlohmann::json checksums = {{"weights.bin", file_checksum((fresh / "weights.bin").string())}};
-  if (fs::exists(fresh / "optimizer.pt")) checksums["optimizer.pt"] = file_checksum((fresh / "optimizer.pt").string());
+  if (!fs::exists(fresh / "weights.bin")) throw std::logic_error("a checkpoint without weights.bin");
+  nlohmann::json checksums = nlohmann::json::object();  // every file written (weights, optimizer, generator...)
+  for (const auto& entry : fs::directory_iterator(fresh)) checksums[entry.path().filename().string()] = file_checksum(entry.path().string());
   write_json_file((fresh / "state.json").string(), {{"epochs_done", epochs_done}, {"steps_done", steps_done}, {"checksums", checksums}});
   fault_point("checkpoint-written", epochs_done);
   // The one before is set aside only when there is one in place: a checkpoint.old that a

@@ -461,6 +461,7 @@ Action add_pose(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "seed of the shifts, order and initialisation")->capture_default_str();
   cmd->add_option("--threads", o->threads, "CPU threads (0: all)")->capture_default_str()->check(CLI::Range(0, 1024));
   cmd->add_option("--device", o->device, "auto, cpu or cuda");
+  cmd->add_flag("--resume", o->resume, "continue the regressor left unfinished in RUN/pose-training/ from its last epoch, with its own settings");
   return [o] { train_pose(*o); };
 }
 

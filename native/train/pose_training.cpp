@@ -7,9 +7,13 @@
 #include <random>
 #include <thread>
 
+#include "artifacts/model_card.h"
 #include "artifacts/model_folder.h"
+#include "artifacts/run_folder.h"
 #include "data/depth_hands.h"
 #include "io/files.h"
+#include "io/folder_lock.h"
+#include "io/folder_swap.h"
 #include "io/progress_bar.h"
 #include "model/pose_regressor.h"
 #include "model/terms.h"
@@ -49,10 +53,89 @@ double angle_error(PoseRegressor& r, const Examples& e) {
   return (r->forward(e.descriptors) - e.angles).abs().mean().item<double>();
 }
 
+void copy_weights(PoseRegressor& from, PoseRegressor& to) {
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < from->parameters().size(); ++i) to->parameters()[i].copy_(from->parameters()[i]);
+}
+
+// What a run continues with on --resume (pose-training/settings.json): everything but the
+// threads and the device, and the checksum of the model whose descriptors it reads.
+nlohmann::json pose_settings(const PoseOptions& o) {
+  return {{"hidden", o.hidden}, {"epochs", o.epochs}, {"copies", o.copies}, {"batch", o.batch}, {"hands", o.hands}, {"lr", o.lr},
+          {"lr_final", o.lr_final}, {"seed", o.seed}, {"model_checksum", file_checksum(run_weights_path(o.run))}};
+}
+
+// A new run (refused while an unfinished one waits in `work`), or the settings of the one
+// --resume continues (refused when the model's weights changed since).
+PoseOptions start_pose_run(const PoseOptions& o, const fs::path& work) {
+  if (!o.resume) {
+    if (last_checkpoint(work.string()))
+      throw std::runtime_error(work.string() + " holds an unfinished regressor: add --resume to continue it, or remove that folder to start again");
+    fs::remove_all(work);
+    fs::create_directories(work);
+    write_json_file((work / "settings.json").string(), pose_settings(o));
+    return o;
+  }
+  if (!fs::exists(work / "settings.json"))
+    throw std::runtime_error("--resume: " + o.run + " has no unfinished regressor (no pose-training/settings.json)");
+  const auto s = read_json_file((work / "settings.json").string());
+  PoseOptions r = o;
+  r.hidden = s.at("hidden").get<int>(), r.epochs = s.at("epochs").get<int>(), r.copies = s.at("copies").get<int>();
+  r.batch = s.at("batch").get<int>(), r.hands = s.at("hands").get<int>(), r.lr = s.at("lr").get<double>();
+  r.lr_final = s.at("lr_final").get<double>(), r.seed = s.at("seed").get<uint64_t>();
+  if (file_checksum(run_weights_path(o.run)) != s.at("model_checksum").get<std::string>())
+    throw std::runtime_error("--resume: " + o.run + "'s weights changed since its regressor was started: start it again without --resume");
+  return r;
+}
+
+// The regressor being trained, the best one so far and Adam; the epochs done and their log.
+struct PoseState {
+  PoseRegressor net, best;
+  std::unique_ptr<torch::optim::Adam> adam;
+  int epochs_done = 0, best_epoch = 0;
+  double best_error = INFINITY;
+  nlohmann::json log = nlohmann::json::array();
+};
+
+// The epoch's end: both networks, Adam and the random generator (the next epoch's order).
+void save_pose_epoch(const fs::path& work, int epochs_done, long steps_done, PoseState& st) {
+  append_log(work.string(), st.log.back());
+  save_checkpoint(work.string(), epochs_done, steps_done, [&](const std::string& dir) {
+    save_weights(*st.net, (fs::path(dir) / "weights.bin").string());
+    save_weights(*st.best, (fs::path(dir) / "best.bin").string());
+    torch::save(*st.adam, (fs::path(dir) / "optimizer.pt").string());
+    torch::save(at::detail::getDefaultCPUGenerator().get_state(), (fs::path(dir) / "generator.pt").string());
+  });
+}
+
+// A resumed run's state as its last finished epoch left it; the best epoch from the log.
+void resume_pose(const fs::path& work, PoseState& st) {
+  const auto cp = recover_checkpoint(work.string());
+  if (!cp) throw std::runtime_error("--resume: " + work.string() + " has not finished an epoch yet: start it again without --resume");
+  load_weights(*st.net, (fs::path(cp->dir) / "weights.bin").string());
+  load_weights(*st.best, (fs::path(cp->dir) / "best.bin").string());
+  torch::load(*st.adam, (fs::path(cp->dir) / "optimizer.pt").string());
+  torch::Tensor state;
+  torch::load(state, (fs::path(cp->dir) / "generator.pt").string());
+  at::Generator generator = at::detail::getDefaultCPUGenerator();  // a handle on the default one
+  generator.set_state(state);
+  trim_log(work.string(), cp->epochs_done);
+  st.epochs_done = cp->epochs_done;
+  for (const auto& line : read_log(work.string())) {
+    st.log.push_back(line);
+    if (line.at("validation_degrees").get<double>() < st.best_error)
+      st.best_error = line.at("validation_degrees").get<double>(), st.best_epoch = line.at("epoch").get<int>();
+  }
+  fmt::print("resuming {} after epoch {}\n", work.string(), st.epochs_done);
+}
+
 }  // namespace
 
-nlohmann::json train_pose(const PoseOptions& o) {
-  if (!fs::exists(fs::path(o.run) / "config.json")) throw std::runtime_error(o.run + " is not a training run (no config.json): tiae pose trains into a run");
+nlohmann::json train_pose(const PoseOptions& options) {
+  const fs::path run(options.run), dir = run / "pose", work = run / "pose-training";
+  if (!fs::exists(run / "config.json")) throw std::runtime_error(options.run + " is not a training run (no config.json): tiae pose trains into a run");
+  const FolderLock lock(dir.string());  // one regressor written at a time (pose/ and pose-training/)
+  const PoseOptions o = start_pose_run(options, work);
   const unsigned threads = o.threads > 0 ? unsigned(o.threads) : std::max(1u, std::thread::hardware_concurrency());
   torch::set_num_threads(int(threads));
   const torch::Device device = choose_device(o.device);
@@ -62,8 +145,9 @@ nlohmann::json train_pose(const PoseOptions& o) {
   const int train_count = o.hands > 0 ? o.hands : kDepthTrainHands;
   const int valid_count = train_count < kDepthTrainHands ? std::max(16, train_count / 6) : kDepthValidationHands;
   fmt::print("rendering {} training and {} validation hands\n", train_count, valid_count);
-  const auto train_hands = make_depth_hands(train_count, kDepthRenderSeed, HandStream::train, depth_cut_options(model.config), int(threads));
-  const auto valid_hands = make_depth_hands(valid_count, kDepthRenderSeed, HandStream::validation, depth_cut_options(model.config), int(threads));
+  const auto cut = depth_cut_options(model.config);
+  const auto train_hands = make_depth_hands(train_count, kDepthRenderSeed, HandStream::train, cut, int(threads));
+  const auto valid_hands = make_depth_hands(valid_count, kDepthRenderSeed, HandStream::validation, cut, int(threads));
   std::mt19937_64 rng(o.seed);
   torch::manual_seed(o.seed);
   const int m = model.config.max_shift;
@@ -77,50 +161,47 @@ nlohmann::json train_pose(const PoseOptions& o) {
   const auto x = (train.descriptors - mean) / scale, y = (train.angles - mid_t) / half_t;
 
   PoseShape shape{int(train.descriptors.size(1)), o.hidden, kHandJoints};
-  PoseRegressor net(shape), best(shape);
-  torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(o.lr));
+  PoseState st{PoseRegressor(shape), PoseRegressor(shape), nullptr};
+  st.adam = std::make_unique<torch::optim::Adam>(st.net->parameters(), torch::optim::AdamOptions(o.lr));
+  if (o.resume) resume_pose(work, st);
   const int64_t n = x.size(0), steps = (n + o.batch - 1) / o.batch;
-  double best_error = INFINITY;
-  int best_epoch = 0;
-  nlohmann::json log = nlohmann::json::array();
-  for (int epoch = 0; epoch < o.epochs; ++epoch) {
+  for (int epoch = st.epochs_done; epoch < o.epochs; ++epoch) {
     const auto order = torch::randperm(n);
     double loss = 0;
     for (int64_t b = 0; b < steps; ++b) {
       const double t = double(epoch * steps + b) / std::max<int64_t>(1, o.epochs * steps - 1);
-      for (auto& g : optimizer.param_groups()) g.options().set_lr(o.lr_final + 0.5 * (o.lr - o.lr_final) * (1 + std::cos(M_PI * t)));
+      for (auto& g : st.adam->param_groups()) g.options().set_lr(o.lr_final + 0.5 * (o.lr - o.lr_final) * (1 + std::cos(M_PI * t)));
       const auto index = order.narrow(0, b * o.batch, std::min<int64_t>(o.batch, n - b * o.batch));
-      optimizer.zero_grad();
-      const auto l = (net->forward(x.index_select(0, index)) - y.index_select(0, index)).pow(2).mean();
+      st.adam->zero_grad();
+      const auto l = (st.net->forward(x.index_select(0, index)) - y.index_select(0, index)).pow(2).mean();
       l.backward();
-      adam_step(optimizer);
+      adam_step(*st.adam);
       loss += l.item<double>() / double(steps);
     }
     // The validation error in degrees: the network as it would be folded.
     PoseRegressor folded(shape);
-    for (size_t i = 0; i < net->parameters().size(); ++i) folded->parameters()[i].data().copy_(net->parameters()[i].data());
+    copy_weights(st.net, folded);
     fold_normalisation(folded, mean, scale, mid_t, half_t);
     const double error = angle_error(folded, valid);
-    log.push_back({{"epoch", epoch + 1}, {"loss", loss}, {"validation_degrees", error}});
-    if (error < best_error) {
-      best_error = error, best_epoch = epoch + 1;
-      for (size_t i = 0; i < best->parameters().size(); ++i) best->parameters()[i].data().copy_(folded->parameters()[i].data());
-    }
+    if (error < st.best_error) st.best_error = error, st.best_epoch = epoch + 1, copy_weights(folded, st.best);
+    st.log.push_back({{"epoch", epoch + 1}, {"loss", loss}, {"validation_degrees", error}});
+    save_pose_epoch(work, epoch + 1, long((epoch + 1) * steps), st);
     if (o.progress) fmt::print("pose epoch {:>3}/{}  loss {:.4f}  validation {:.2f} degrees\n", epoch + 1, o.epochs, loss, error);
   }
-  const fs::path dir = fs::path(o.run) / "pose";
-  fs::create_directories(dir);
-  save_weights(*best, (dir / "weights.bin").string());
   nlohmann::json record = {{"shape", shape},
                            {"settings", {{"hidden", o.hidden}, {"epochs", o.epochs}, {"copies", o.copies}, {"batch", o.batch}, {"lr", o.lr},
                                          {"lr_final", o.lr_final}, {"seed", o.seed}}},
-                           {"epoch_kept", best_epoch},
-                           {"validation_degrees", best_error},
+                           {"epoch_kept", st.best_epoch},
+                           {"validation_degrees", st.best_error},
                            {"training_hands", train_count},
                            {"validation_hands", valid_count},
-                           {"log", log}};
-  write_json_file((dir / "pose.json").string(), record);
-  fmt::print("{}: the regressor of epoch {} (validation: {:.2f} degrees mean absolute error)\n", dir.string(), best_epoch, best_error);
+                           {"log", st.log}};
+  replace_folder(dir.string(), FolderStart::empty, [&](const std::string& fresh) {
+    save_weights(*st.best, (fs::path(fresh) / "weights.bin").string());
+    write_json_file((fs::path(fresh) / "pose.json").string(), record);
+  });
+  fs::remove_all(work);  // finished: a later `tiae pose` starts afresh
+  fmt::print("{}: the regressor of epoch {} (validation: {:.2f} degrees mean absolute error)\n", dir.string(), st.best_epoch, st.best_error);
   return record;
 }
 

@@ -6,7 +6,10 @@
 // angles scaled to their ranges; the weights kept are those of the epoch with the lowest
 // mean angle error on the validation hands (a set of their own, apart from the training
 // hands and from the evaluation's test hands). Writes RUN/pose/weights.bin and
-// RUN/pose/pose.json (the shape, the settings, the epoch kept, the log).
+// RUN/pose/pose.json (the shape, the settings, the epoch kept, the log), the folder whole
+// (io/folder_swap.h). While it trains, RUN/pose-training/ holds its settings, log and the
+// checkpoint of its last finished epoch (artifacts/run_folder.h), which --resume continues
+// after a kill; it is removed once the regressor is written.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
@@ -22,6 +25,7 @@ struct PoseOptions {
   int threads = 0;
   std::string device = "auto";
   bool progress = true;
+  bool resume = false;  // continue RUN/pose-training/ (its settings, not these)
 };
 
 // Returns pose.json's content.
