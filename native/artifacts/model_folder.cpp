@@ -104,8 +104,9 @@ DepthCutOptions model_depth_cut(const std::string& folder) {
     const auto card = read_model_card(folder);
     if (card.has_depth) return card.depth;
   }
-  auto cut = depth_cut_options(read_model_config(folder));
-  cut.size = read_model_config(folder).network.size;
+  const auto config = read_model_config(folder);
+  auto cut = depth_cut_options(config);
+  cut.size = config.network.size;
   return cut;
 }
 
