@@ -14,6 +14,7 @@
 #include <opencv2/imgproc.hpp>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "data/depth_hands.h"
 #include "data/real_depth.h"
@@ -183,4 +184,21 @@ TEST_CASE("rendered hands: the same on any number of threads and in a set of any
       CHECK((b.angles[size_t(i) * tiae::kHandJoints + j] >= joint.low && b.angles[size_t(i) * tiae::kHandJoints + j] <= joint.high));
     }
   }
+}
+
+TEST_CASE("rendering hands reports its progress from the calling thread, rising, and renders the same hands") {
+  const auto caller = std::this_thread::get_id();
+  std::vector<int> seen;
+  bool other_thread = false;
+  const auto with = tiae::make_depth_hands(1600, 5, tiae::HandStream::test, {}, 2, [&](int done) {
+    other_thread = other_thread || std::this_thread::get_id() != caller;
+    seen.push_back(done);
+  });
+  const auto without = tiae::make_depth_hands(1600, 5, tiae::HandStream::test, {}, 1);
+  CHECK_FALSE(other_thread);
+  REQUIRE(seen.size() == 4);  // at the first hand and every 256 of the calling thread's: 1, 513, 1025, 1537
+  CHECK(std::is_sorted(seen.begin(), seen.end()));
+  CHECK(seen.front() >= 1);
+  CHECK(seen.back() <= 1600);
+  CHECK(with.images == without.images);
 }

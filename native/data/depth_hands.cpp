@@ -167,7 +167,8 @@ RenderedHand render_depth_hand(uint64_t seed, HandStream stream, uint64_t index)
   return r;
 }
 
-DepthHandSet make_depth_hands(int count, uint64_t seed, HandStream stream, DepthCutOptions cut, int threads) {
+DepthHandSet make_depth_hands(int count, uint64_t seed, HandStream stream, DepthCutOptions cut, int threads,
+                              const std::function<void(int done)>& progress) {
   cut.focal_px = kRenderFocal;
   cut.size = DepthHandSet::kSize;
   DepthHandSet set;
@@ -176,7 +177,7 @@ DepthHandSet make_depth_hands(int count, uint64_t seed, HandStream stream, Depth
   // Hand i is frame i, or when the cut-out refuses it, a frame of its own reserve, 2^40 +
   // 16 i + k: hand i is the same in a set of any size, on any number of threads.
   const auto work = [&](int first) {
-    for (int i = first; i < count; i += threads)
+    for (int i = first; i < count; i += threads) {
       for (uint64_t k = 0;; ++k) {
         const uint64_t index = k == 0 ? uint64_t(i) : (uint64_t(1) << 40) + uint64_t(i) * 16 + k;
         const auto frame = render_depth_hand(seed, stream, index);
@@ -186,6 +187,8 @@ DepthHandSet make_depth_hands(int count, uint64_t seed, HandStream stream, Depth
         std::copy(frame.angles.begin(), frame.angles.end(), set.angles.begin() + long(i) * kHandJoints);
         break;
       }
+      if (first == 0 && progress && (i / threads) % 256 == 0) progress(i + 1);  // the other threads keep pace with this one
+    }
   };
   threads = std::max(1, threads);
   std::vector<std::thread> pool;

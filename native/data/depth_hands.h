@@ -10,6 +10,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "depth_hand.h"
@@ -44,8 +45,10 @@ struct DepthHandSet {
 // The first `count` hands of a stream, cut out with `cut` (its focal length replaced by the
 // renderer's); a frame whose hand the cut-out refuses (cut by the border, say) is drawn
 // again from a reserve of its own. Rendered on `threads` threads; hand i does not depend on
-// them nor on `count`.
-DepthHandSet make_depth_hands(int count, uint64_t seed, HandStream stream, DepthCutOptions cut, int threads);
+// them nor on `count`. `progress` (if given) is called now and then with about how many
+// hands are done, from the calling thread.
+DepthHandSet make_depth_hands(int count, uint64_t seed, HandStream stream, DepthCutOptions cut, int threads,
+                              const std::function<void(int done)>& progress = {});
 
 // The released models' sets: 8,000 training hands and 2,000 validation hands (seed 2017),
 // and the evaluation's 2,000 test hands (the protocol's seed).

@@ -145,9 +145,13 @@ nlohmann::json train_pose(const PoseOptions& options) {
   const int train_count = o.hands > 0 ? o.hands : kDepthTrainHands;
   const int valid_count = train_count < kDepthTrainHands ? std::max(16, train_count / 6) : kDepthValidationHands;
   fmt::print("rendering {} training and {} validation hands\n", train_count, valid_count);
-  const auto cut = depth_cut_options(model.config);
-  const auto train_hands = make_depth_hands(train_count, kDepthRenderSeed, HandStream::train, cut, int(threads));
-  const auto valid_hands = make_depth_hands(valid_count, kDepthRenderSeed, HandStream::validation, cut, int(threads));
+  const auto render = [&](int count, HandStream stream, const char* what) {  // a minute or more for 64,000
+    ProgressBar bar(fmt::format("rendering {} hands", what), count, o.progress);
+    auto set = make_depth_hands(count, kDepthRenderSeed, stream, depth_cut_options(model.config), int(threads), [&](int done) { bar.update(done); });
+    bar.finish();
+    return set;
+  };
+  const auto train_hands = render(train_count, HandStream::train, "training"), valid_hands = render(valid_count, HandStream::validation, "validation");
   std::mt19937_64 rng(o.seed);
   torch::manual_seed(o.seed);
   const int m = model.config.max_shift;
