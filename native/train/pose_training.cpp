@@ -53,6 +53,41 @@ double angle_error(PoseRegressor& r, const Examples& e) {
   return (r->forward(e.descriptors) - e.angles).abs().mean().item<double>();
 }
 
+// What the regressor learns from: the training hands' standardised descriptors and their
+// angles scaled to [-1, 1] by their ranges (with the scales, to fold them in afterwards), and
+// the validation hands as they are.
+struct PoseData {
+  torch::Tensor x, y, mean, scale, mid, half;
+  Examples valid;
+  int training_hands = 0;
+};
+PoseData pose_data(const PoseOptions& o, LoadedModel& model, unsigned threads, torch::Device device) {
+  // more than the models' 8,000 hands: the same stream rendered further (hand i depends on i alone)
+  const int train_count = o.hands > 0 ? o.hands : kDepthTrainHands;
+  const int valid_count = train_count < kDepthTrainHands ? std::max(16, train_count / 6) : kDepthValidationHands;
+  fmt::print("rendering {} training and {} validation hands\n", train_count, valid_count);
+  const auto render = [&](int count, HandStream stream, const char* what) {  // a minute or more for 64,000
+    ProgressBar bar(fmt::format("rendering {} hands", what), count, o.progress);
+    auto set = make_depth_hands(count, kDepthRenderSeed, stream, depth_cut_options(model.config), int(threads), [&](int done) { bar.update(done); });
+    bar.finish();
+    return set;
+  };
+  const auto train_hands = render(train_count, HandStream::train, "training"), valid_hands = render(valid_count, HandStream::validation, "validation");
+  std::mt19937_64 rng(o.seed);
+  torch::manual_seed(o.seed);
+  const int m = model.config.max_shift;
+  const auto train = encode_hands(model.network, train_hands, o.copies, m, rng, device);
+  PoseData d;
+  d.valid = encode_hands(model.network, valid_hands, 1, m, rng, device);
+  d.training_hands = train_count;
+  d.mean = train.descriptors.mean(0), d.scale = train.descriptors.std(0).clamp_min(1e-6);
+  std::vector<float> mid, half;
+  for (const auto& j : hand_joints()) mid.push_back((j.low + j.high) / 2), half.push_back((j.high - j.low) / 2);
+  d.mid = torch::tensor(mid), d.half = torch::tensor(half);
+  d.x = (train.descriptors - d.mean) / d.scale, d.y = (train.angles - d.mid) / d.half;
+  return d;
+}
+
 void copy_weights(PoseRegressor& from, PoseRegressor& to) {
   torch::NoGradGuard no_grad;
   for (size_t i = 0; i < from->parameters().size(); ++i) to->parameters()[i].copy_(from->parameters()[i]);
@@ -96,6 +131,25 @@ struct PoseState {
   double best_error = INFINITY;
   nlohmann::json log = nlohmann::json::array();
 };
+
+// One epoch of Adam over the training hands in a random order, the learning rate on its
+// cosine from o.lr to o.lr_final over the run; the epoch's mean loss.
+double pose_epoch(PoseState& st, const PoseData& d, const PoseOptions& o, int epoch) {
+  const int64_t n = d.x.size(0), steps = (n + o.batch - 1) / o.batch;
+  const auto order = torch::randperm(n);
+  double loss = 0;
+  for (int64_t b = 0; b < steps; ++b) {
+    const double t = double(epoch * steps + b) / std::max<int64_t>(1, o.epochs * steps - 1);
+    for (auto& g : st.adam->param_groups()) g.options().set_lr(o.lr_final + 0.5 * (o.lr - o.lr_final) * (1 + std::cos(M_PI * t)));
+    const auto index = order.narrow(0, b * o.batch, std::min<int64_t>(o.batch, n - b * o.batch));
+    st.adam->zero_grad();
+    const auto l = (st.net->forward(d.x.index_select(0, index)) - d.y.index_select(0, index)).pow(2).mean();
+    l.backward();
+    adam_step(*st.adam);
+    loss += l.item<double>() / double(steps);
+  }
+  return loss;
+}
 
 // The epoch's end: both networks, Adam and the random generator (the next epoch's order).
 void save_pose_epoch(const fs::path& work, int epochs_done, long steps_done, PoseState& st) {
@@ -141,55 +195,22 @@ nlohmann::json train_pose(const PoseOptions& options) {
   const torch::Device device = choose_device(o.device);
   auto model = load_model(o.run, device);
   if (model.config.data != Dataset::depth) throw std::runtime_error(o.run + " is not a depth model (data depth): its descriptor says nothing of a hand");
-  // more than the models' 8,000 hands: the same stream rendered further (hand i depends on i alone)
-  const int train_count = o.hands > 0 ? o.hands : kDepthTrainHands;
-  const int valid_count = train_count < kDepthTrainHands ? std::max(16, train_count / 6) : kDepthValidationHands;
-  fmt::print("rendering {} training and {} validation hands\n", train_count, valid_count);
-  const auto render = [&](int count, HandStream stream, const char* what) {  // a minute or more for 64,000
-    ProgressBar bar(fmt::format("rendering {} hands", what), count, o.progress);
-    auto set = make_depth_hands(count, kDepthRenderSeed, stream, depth_cut_options(model.config), int(threads), [&](int done) { bar.update(done); });
-    bar.finish();
-    return set;
-  };
-  const auto train_hands = render(train_count, HandStream::train, "training"), valid_hands = render(valid_count, HandStream::validation, "validation");
-  std::mt19937_64 rng(o.seed);
-  torch::manual_seed(o.seed);
-  const int m = model.config.max_shift;
-  const auto train = encode_hands(model.network, train_hands, o.copies, m, rng, device), valid = encode_hands(model.network, valid_hands, 1, m, rng, device);
-
-  // Standardised descriptors, angles scaled to [-1, 1] by their ranges.
-  const auto mean = train.descriptors.mean(0), scale = train.descriptors.std(0).clamp_min(1e-6);
-  std::vector<float> mid, half;
-  for (const auto& j : hand_joints()) mid.push_back((j.low + j.high) / 2), half.push_back((j.high - j.low) / 2);
-  const auto mid_t = torch::tensor(mid), half_t = torch::tensor(half);
-  const auto x = (train.descriptors - mean) / scale, y = (train.angles - mid_t) / half_t;
-
-  PoseShape shape{int(train.descriptors.size(1)), o.hidden, kHandJoints};
+  const auto data = pose_data(o, model, threads, device);
+  PoseShape shape{int(data.x.size(1)), o.hidden, kHandJoints};
   PoseState st{PoseRegressor(shape), PoseRegressor(shape), nullptr};
   st.adam = std::make_unique<torch::optim::Adam>(st.net->parameters(), torch::optim::AdamOptions(o.lr));
   if (o.resume) resume_pose(work, st);
-  const int64_t n = x.size(0), steps = (n + o.batch - 1) / o.batch;
+  const long steps = long((data.x.size(0) + o.batch - 1) / o.batch);
   for (int epoch = st.epochs_done; epoch < o.epochs; ++epoch) {
-    const auto order = torch::randperm(n);
-    double loss = 0;
-    for (int64_t b = 0; b < steps; ++b) {
-      const double t = double(epoch * steps + b) / std::max<int64_t>(1, o.epochs * steps - 1);
-      for (auto& g : st.adam->param_groups()) g.options().set_lr(o.lr_final + 0.5 * (o.lr - o.lr_final) * (1 + std::cos(M_PI * t)));
-      const auto index = order.narrow(0, b * o.batch, std::min<int64_t>(o.batch, n - b * o.batch));
-      st.adam->zero_grad();
-      const auto l = (st.net->forward(x.index_select(0, index)) - y.index_select(0, index)).pow(2).mean();
-      l.backward();
-      adam_step(*st.adam);
-      loss += l.item<double>() / double(steps);
-    }
+    const double loss = pose_epoch(st, data, o, epoch);
     // The validation error in degrees: the network as it would be folded.
     PoseRegressor folded(shape);
     copy_weights(st.net, folded);
-    fold_normalisation(folded, mean, scale, mid_t, half_t);
-    const double error = angle_error(folded, valid);
+    fold_normalisation(folded, data.mean, data.scale, data.mid, data.half);
+    const double error = angle_error(folded, data.valid);
     if (error < st.best_error) st.best_error = error, st.best_epoch = epoch + 1, copy_weights(folded, st.best);
     st.log.push_back({{"epoch", epoch + 1}, {"loss", loss}, {"validation_degrees", error}});
-    save_pose_epoch(work, epoch + 1, long((epoch + 1) * steps), st);
+    save_pose_epoch(work, epoch + 1, (epoch + 1) * steps, st);
     if (o.progress) fmt::print("pose epoch {:>3}/{}  loss {:.4f}  validation {:.2f} degrees\n", epoch + 1, o.epochs, loss, error);
   }
   nlohmann::json record = {{"shape", shape},
@@ -197,8 +218,8 @@ nlohmann::json train_pose(const PoseOptions& options) {
                                          {"lr_final", o.lr_final}, {"seed", o.seed}}},
                            {"epoch_kept", st.best_epoch},
                            {"validation_degrees", st.best_error},
-                           {"training_hands", train_count},
-                           {"validation_hands", valid_count},
+                           {"training_hands", data.training_hands},
+                           {"validation_hands", data.valid.angles.size(0)},
                            {"log", st.log}};
   replace_folder(dir.string(), FolderStart::empty, [&](const std::string& fresh) {
     save_weights(*st.best, (fs::path(fresh) / "weights.bin").string());
