@@ -17,6 +17,7 @@
 #include "io/progress_bar.h"
 #include "model/pose_regressor.h"
 #include "model/terms.h"
+#include "train/epoch_checkpoint.h"
 #include "train/fused_adam.h"
 
 namespace tiae {
@@ -130,6 +131,7 @@ struct PoseState {
   int epochs_done = 0, best_epoch = 0;
   double best_error = INFINITY;
   nlohmann::json log = nlohmann::json::array();
+  EpochState checkpoint() { return {{{"weights.bin", net.get()}, {"best.bin", best.get()}}, adam.get()}; }
 };
 
 // One epoch of Adam over the training hands in a random order, the learning rate on its
@@ -151,30 +153,9 @@ double pose_epoch(PoseState& st, const PoseData& d, const PoseOptions& o, int ep
   return loss;
 }
 
-// The epoch's end: both networks, Adam and the random generator (the next epoch's order).
-void save_pose_epoch(const fs::path& work, int epochs_done, long steps_done, PoseState& st) {
-  append_log(work.string(), st.log.back());
-  save_checkpoint(work.string(), epochs_done, steps_done, [&](const std::string& dir) {
-    save_weights(*st.net, (fs::path(dir) / "weights.bin").string());
-    save_weights(*st.best, (fs::path(dir) / "best.bin").string());
-    torch::save(*st.adam, (fs::path(dir) / "optimizer.pt").string());
-    torch::save(at::detail::getDefaultCPUGenerator().get_state(), (fs::path(dir) / "generator.pt").string());
-  });
-}
-
 // A resumed run's state as its last finished epoch left it; the best epoch from the log.
 void resume_pose(const fs::path& work, PoseState& st) {
-  const auto cp = recover_checkpoint(work.string());
-  if (!cp) throw std::runtime_error("--resume: " + work.string() + " has not finished an epoch yet: start it again without --resume");
-  load_weights(*st.net, (fs::path(cp->dir) / "weights.bin").string());
-  load_weights(*st.best, (fs::path(cp->dir) / "best.bin").string());
-  torch::load(*st.adam, (fs::path(cp->dir) / "optimizer.pt").string());
-  torch::Tensor state;
-  torch::load(state, (fs::path(cp->dir) / "generator.pt").string());
-  at::Generator generator = at::detail::getDefaultCPUGenerator();  // a handle on the default one
-  generator.set_state(state);
-  trim_log(work.string(), cp->epochs_done);
-  st.epochs_done = cp->epochs_done;
+  st.epochs_done = resume_epoch_checkpoint(work.string(), st.checkpoint());
   for (const auto& line : read_log(work.string())) {
     st.log.push_back(line);
     if (line.at("validation_degrees").get<double>() < st.best_error)
@@ -210,7 +191,8 @@ nlohmann::json train_pose(const PoseOptions& options) {
     const double error = angle_error(folded, data.valid);
     if (error < st.best_error) st.best_error = error, st.best_epoch = epoch + 1, copy_weights(folded, st.best);
     st.log.push_back({{"epoch", epoch + 1}, {"loss", loss}, {"validation_degrees", error}});
-    save_pose_epoch(work, epoch + 1, (epoch + 1) * steps, st);
+    append_log(work.string(), st.log.back());
+    save_epoch_checkpoint(work.string(), epoch + 1, (epoch + 1) * steps, st.checkpoint());
     if (o.progress) fmt::print("pose epoch {:>3}/{}  loss {:.4f}  validation {:.2f} degrees\n", epoch + 1, o.epochs, loss, error);
   }
   nlohmann::json record = {{"shape", shape},

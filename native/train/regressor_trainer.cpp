@@ -17,6 +17,7 @@
 #include "io/progress_bar.h"
 #include "model/network.h"
 #include "model/regressor.h"
+#include "train/epoch_checkpoint.h"
 
 namespace tiae {
 namespace fs = std::filesystem;
@@ -126,29 +127,6 @@ RegressorOptions start_run(const RegressorOptions& o) {
   return r;
 }
 
-// The epoch's end: R, Adam and the random generator, so that a resumed run goes on as if never killed.
-void save_epoch(const std::string& out, int epochs_done, long steps_done, Regressor& r, torch::optim::Adam& adam) {
-  save_checkpoint(out, epochs_done, steps_done, [&](const std::string& dir) {
-    save_weights(*r, (fs::path(dir) / "weights.bin").string());
-    torch::save(adam, (fs::path(dir) / "optimizer.pt").string());
-    torch::save(at::detail::getDefaultCPUGenerator().get_state(), (fs::path(dir) / "generator.pt").string());
-  });
-}
-
-// A resumed run's R, Adam and generator as its last epoch left them; the epochs done.
-int resume_epoch(const std::string& out, Regressor& r, torch::optim::Adam& adam) {
-  const auto cp = recover_checkpoint(out);
-  if (!cp) throw std::runtime_error("--resume: " + out + " has not finished an epoch yet: start it again without --resume");
-  load_weights(*r, (fs::path(cp->dir) / "weights.bin").string());
-  torch::load(adam, (fs::path(cp->dir) / "optimizer.pt").string());
-  torch::Tensor state;
-  torch::load(state, (fs::path(cp->dir) / "generator.pt").string());
-  at::Generator generator = at::detail::getDefaultCPUGenerator();  // a handle on the default one
-  generator.set_state(state);
-  trim_log(out, cp->epochs_done);
-  return cp->epochs_done;
-}
-
 }  // namespace
 
 nlohmann::json train_regressor(const RegressorOptions& options) {
@@ -164,7 +142,8 @@ nlohmann::json train_regressor(const RegressorOptions& options) {
   const auto grid = transform_grid(teacher.config);
   Regressor r(teacher.config.network.channels, regressor_outputs(grid));
   torch::optim::Adam adam(r->parameters(), torch::optim::AdamOptions(o.lr));
-  const int first_epoch = o.resume ? resume_epoch(o.out_dir, r, adam) : 0;
+  const EpochState state{{{"weights.bin", r.get()}}, &adam};  // R, Adam and the generator at each epoch's end
+  const int first_epoch = o.resume ? resume_epoch_checkpoint(o.out_dir, state) : 0;
   const auto split = load_mnist_split(find_mnist_package());
   const int64_t n = split.train.count();
   const auto digits = torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, 32, 32}).clone();
@@ -198,7 +177,7 @@ nlohmann::json train_regressor(const RegressorOptions& options) {
     const nlohmann::json line = {{"epoch", epoch + 1}, {"error", sum / double(steps)}, {"seconds", bar.seconds()}};
     record["log"].push_back(line);
     append_log(o.out_dir, line);
-    save_epoch(o.out_dir, epoch + 1, (epoch + 1) * steps, r, adam);
+    save_epoch_checkpoint(o.out_dir, epoch + 1, (epoch + 1) * steps, state);
     fmt::print("regressor epoch {:>3}/{}  error {:.4f}  {:.1f} s\n", epoch + 1, o.epochs, sum / double(steps), bar.seconds());
   }
   record["metrics"] = compare_with_search(r, teacher, grid);
