@@ -1,5 +1,6 @@
 #include "model/terms.h"
 
+#include "model/digit_styles.h"
 #include "model/precision.h"
 
 #include "extract.h"
@@ -253,7 +254,8 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   if (config.layout == Layout::document) {  // each view cut from the page at its shift
     shifted = centred_glyph_windows(glyphs, bs, shifts, config.touching, rng);
   } else {  // the same window in every view and in the target, shifted with zero fill
-    const auto placed = config.layout == Layout::text ? text_windows(glyphs, bs, rng) : digits;
+    const auto placed =
+        config.layout == Layout::text ? text_windows(glyphs, bs, rng) : restyle_digits(digits, config.digit_styles, rng);
     shifted = placed.repeat({batch.views, 1, 1, 1});
     if (!transform_grid(config).identity()) shifted = turn_at_random(shifted, rng, config);
     if (config.max_shift > 0) shifted = shift_images(shifted, shifts);

@@ -102,6 +102,8 @@ const std::vector<Setting>& training_settings() {
       mode("layout", "--layout", "centred (digits as MNIST), text (kind fg: windows over lines of glyphs), page (kind fg: crops of "
                                 "photographed pages) or document (kinds tiae, ae: windows centred on a glyph of a line)",
            &TrainConfig::layout, parse_layout),
+      number("digit_styles", "--digit-styles", "data mnist, layout centred: the fraction of training digits redrawn coarser or "
+             "with thicker strokes (model/digit_styles.h)", &TrainConfig::digit_styles, 0, 1),
       number("letters", "--letters", "layouts text, document: fraction of glyphs that are font letters, not digits", &TrainConfig::letters,
              0, 1, false, true),
       number("touching", "--touching", "layout document: fraction of lines whose neighbouring glyphs touch or overlap",
@@ -204,6 +206,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     throw std::runtime_error("lambda_cluster is a setting of kind tiae with layout centred (its targets are the training digits')");
   if (c.depth_window_m != TrainConfig{}.depth_window_m && c.data != Dataset::depth)
     throw std::runtime_error("depth_window_m is a setting of data \"depth\"");
+  if (c.digit_styles > 0 && (c.data != Dataset::mnist || c.layout != Layout::centred || c.kind == Kind::fg || c.kind == Kind::pca))
+    throw std::runtime_error("digit_styles is a setting of kinds tiae and ae on data \"mnist\" with layout \"centred\"");
   if (c.touching > 0 && c.layout != Layout::document) throw std::runtime_error("touching is a setting of layout \"document\"");
   if (c.letters > 0 && (c.layout == Layout::centred || c.layout == Layout::page))
     throw std::runtime_error("letters are a setting of layouts \"text\" and \"document\"");

@@ -78,6 +78,9 @@ struct TrainConfig {
   double max_scale = 1;
   int scale_steps = 1;
   Layout layout = Layout::centred;
+  // Data mnist, layout centred: the fraction of training digits redrawn coarser or thicker
+  // (model/digit_styles.h), for digits of other sources.
+  double digit_styles = 0;
   // Layouts text and document: the fraction of glyphs that are letters of handwriting-style fonts
   // (data/font_glyphs.h) rather than MNIST digits, in [0, 1).
   double letters = 0;
