@@ -72,12 +72,7 @@ void clear_results() {
 }
 
 void request_analysis() {
-  if (draw.in_flight) {
-    draw.pending = true;
-    return;
-  }
-  draw.in_flight = true;
-  draw.pending = false;
+  if (!draw.analysis.start()) return;
   // The page's bridge runs tiae.analyze for each model and calls app_set_result.
   EM_ASM({ Module.tiaeAnalyze(HEAPF32.slice($0 >> 2, ($0 >> 2) + 1024)); }, draw.input.data());
 }
@@ -353,8 +348,7 @@ void DrawTab::set_result(int model, const float* descriptor, int dim, const floa
 }
 
 void DrawTab::analysis_done() {
-  in_flight = false;
-  if (pending) request_analysis();
+  if (analysis.finish()) request_analysis();
 }
 
 void DrawTab::set_space(int model, const float* xy, const int* labels_, int n, const float* mean, const float* axes, int dim) {

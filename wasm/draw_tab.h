@@ -4,6 +4,7 @@
 // one request is in flight, and the latest drawing is sent when it returns, so the UI never
 // waits.
 #pragma once
+#include "analysis_gate.h"
 #include <array>
 #include <deque>
 #include <string>
@@ -38,7 +39,8 @@ struct DrawTab {
   Texture drawing_tex, input_tex;
   std::vector<float> input = std::vector<float>(32 * 32, 0.f);
   float brush = 11.f;
-  bool dirty = true, in_flight = false, pending = false;
+  bool dirty = true;
+  AnalysisGate analysis;
   ImVec2 last_pen{-1, -1};
   std::array<ModelView, kDrawModels> models;
   std::string status = "loading the models...";

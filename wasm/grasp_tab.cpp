@@ -58,12 +58,7 @@ void paint(ImVec2 from, ImVec2 to) {
 }
 
 void request_analysis() {
-  if (grasp.in_flight) {
-    grasp.pending = true;
-    return;
-  }
-  grasp.in_flight = true;
-  grasp.pending = false;
+  if (!grasp.analysis.start()) return;
   EM_ASM({ Module.tiaeAnalyzeGrasp(HEAPF32.slice($0 >> 2, ($0 >> 2) + 2048)); }, grasp.input.data());
 }
 
@@ -180,8 +175,7 @@ void GraspTab::set_result(int model, const float* canonical, const float* restor
 }
 
 void GraspTab::analysis_done() {
-  in_flight = false;
-  if (pending) request_analysis();
+  if (analysis.finish()) request_analysis();
 }
 
 // An example pair drawn into the canvas (nearest neighbour, 7 px per pixel).

@@ -3,6 +3,7 @@
 // 2 x 32 x 32 pair and handed to the page, which runs window.tiae.analyze with both grasp
 // models (ordinary AE, TIAE) and hands back their canonical pairs and estimated shifts.
 #pragma once
+#include "analysis_gate.h"
 #include <array>
 #include <string>
 #include <vector>
@@ -22,7 +23,8 @@ struct GraspTab {
   std::vector<float> input = std::vector<float>(2 * kPlane);
   int channel = 0;  // the brush: 0 hand, 1 object
   float brush = 9.f;
-  bool dirty = true, in_flight = false, pending = false;
+  bool dirty = true;
+  AnalysisGate analysis;
   ImVec2 last_pen{-1, -1};
   Texture drawing_tex;
   std::array<Result, kModels> results;
