@@ -1,6 +1,7 @@
 // Digits redrawn in other hands' styles (native/model/digit_styles.h) against OpenCV's
 // resize (INTER_AREA down, INTER_LINEAR up) and dilate on MNIST's own digits.
 #include "model/digit_styles.h"
+#include "model/terms.h"
 #include "model/train_config.h"
 #include "data/mnist_data.h"
 
@@ -79,6 +80,18 @@ TEST_CASE("every restyled digit is one of OpenCV's restylings of it; none at fra
   }
   CHECK(thick > 0);
   CHECK(thick < 12);  // both styles drawn among 12 digits (a half each)
+}
+
+TEST_CASE("a training batch with digit_styles: every view and the target are the same restyled digit") {
+  const auto digits = test_digits(6);
+  tiae::TrainConfig config;
+  config.views = 2, config.max_shift = 0, config.digit_styles = 1;
+  std::mt19937_64 a(4), b(4);
+  const auto batch = tiae::draw_batch(digits, a, config, nullptr);
+  const auto restyled = tiae::restyle_digits(digits, 1, b);
+  CHECK(torch::equal(batch.inputs, restyled.repeat({3, 1, 1, 1})));
+  CHECK(torch::equal(batch.targets, batch.inputs));
+  CHECK_FALSE(torch::allclose(restyled, digits));
 }
 
 TEST_CASE("digit_styles is refused where there are no centred digits to restyle") {
