@@ -57,7 +57,7 @@ TEST_CASE("coarsening and thickening are OpenCV's resize and dilate") {
   }
 }
 
-TEST_CASE("every restyled digit is one of OpenCV's restylings of it; none at fraction 0, and no draw") {
+TEST_CASE("every restyled digit is one of OpenCV's restylings of it and fraction 0 changes and draws nothing") {
   const auto digits = test_digits(12);
   std::mt19937_64 rng(5), untouched(5);
   CHECK(torch::equal(tiae::restyle_digits(digits, 0, rng), digits));
@@ -92,6 +92,21 @@ TEST_CASE("a training batch with digit_styles: every view and the target are the
   CHECK(torch::equal(batch.inputs, restyled.repeat({3, 1, 1, 1})));
   CHECK(torch::equal(batch.targets, batch.inputs));
   CHECK_FALSE(torch::allclose(restyled, digits));
+}
+
+TEST_CASE("the evaluation protocols draw the test digits as they are, whatever styles the model was trained with") {
+  const auto digits = test_digits(6);
+  tiae::TrainConfig styled, plain;
+  styled.digit_styles = 1, styled.views = plain.views = 2;
+  std::mt19937_64 a(2), b(2);
+  const auto x = tiae::draw_batch(digits, a, tiae::protocol_placements(styled), nullptr).inputs;
+  const auto y = tiae::draw_batch(digits, b, tiae::protocol_placements(plain), nullptr).inputs;
+  CHECK(x.size(0) == 6);  // one view
+  CHECK(torch::equal(x, y));
+  auto restyling = tiae::protocol_placements(styled);  // the same draw with the training's styles differs
+  restyling.digit_styles = 1;
+  std::mt19937_64 c(2);
+  CHECK_FALSE(torch::equal(tiae::draw_batch(digits, c, restyling, nullptr).inputs, x));
 }
 
 TEST_CASE("digit_styles is refused where there are no centred digits to restyle") {

@@ -64,9 +64,7 @@ nlohmann::json search_cost(const SearchCostOptions& o) {
   const int64_t n = std::min<int64_t>(o.images, split.test.count());
   const auto digits = torch::from_blob(const_cast<float*>(split.test.images.data()), {n, 1, 32, 32}).clone();
   std::mt19937_64 rng(7);
-  TrainConfig one = c;
-  one.kind = Kind::ae;
-  const auto inputs = draw_batch(digits, rng, one, nullptr).inputs;
+  const auto inputs = draw_batch(digits, rng, protocol_placements(c), nullptr).inputs;
   const auto canonical = model.network->decoder->forward(model.network->encoder->forward(inputs)).contiguous();
   const int m = c.max_shift, px = 32 * 32;
   nlohmann::json rows = nlohmann::json::array();

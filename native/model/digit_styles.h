@@ -13,7 +13,7 @@
 namespace tiae {
 
 // Resampling `side` pixels to `cells` by area averaging and back by bilinear interpolation
-// (half-pixel centres, edges clamped), as one [side, side] matrix M: a image X becomes
+// (half-pixel centres, edges clamped), as one [side, side] matrix M: an image X becomes
 // M X M^T. The same arithmetic as OpenCV's resize with INTER_AREA, then INTER_LINEAR.
 torch::Tensor coarsening_matrix(int64_t side, int64_t cells);
 

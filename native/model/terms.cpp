@@ -280,6 +280,12 @@ Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainC
   return batch;
 }
 
+TrainConfig protocol_placements(const TrainConfig& model) {
+  TrainConfig one = model;
+  one.kind = Kind::ae, one.layout = Layout::centred, one.digit_styles = 0;
+  return one;
+}
+
 Batch draw_page_batch(const PageBank& pages, int64_t count, std::mt19937_64& rng, const TrainConfig& config) {
   const int s = config.network.size, side = pages.side, views = pages.views, channels = pages.channels;
   if (s > side) throw std::logic_error("draw_page_batch: crops larger than the bank's pages");

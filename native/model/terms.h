@@ -109,6 +109,11 @@ struct Batch {
 Batch draw_batch(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& config,
                  const BackgroundSource* backgrounds, const torch::Tensor& letters = {});
 
+// A one-view draw of a model's family as the evaluation protocols use it: the digits at
+// random placements (shifts, turns, scales) as they are, never restyled (digit_styles is
+// the training data's, not the protocol's).
+TrainConfig protocol_placements(const TrainConfig& model);
+
 // Layout "page": `count` crops of network.size px cut at the same place from every view of
 // random bank pages, each turned by a random multiple of 90 degrees and mirrored at random;
 // targets = the crops of the pages' ink, the same for every view.

@@ -31,10 +31,11 @@ Restoration teacher_estimate(LoadedModel& teacher, const torch::Tensor& images, 
   return restoration_term(recon, images, teacher.config.max_shift, grid);
 }
 
-// Digits at random placements of the teacher's family (draw_batch of a one-view run).
-torch::Tensor placed(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& teacher) {
-  TrainConfig one = teacher;
-  one.kind = Kind::ae, one.layout = Layout::centred;
+// Digits at random placements of the teacher's family (draw_batch of a one-view run): in
+// training restyled as the teacher's own were (digit_styles), in the comparison as they are.
+torch::Tensor placed(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& teacher, bool restyled) {
+  TrainConfig one = protocol_placements(teacher);
+  if (restyled) one.digit_styles = teacher.digit_styles;
   return draw_batch(digits, rng, one, nullptr).inputs;
 }
 
@@ -51,7 +52,7 @@ nlohmann::json compare_with_search(Regressor& r, LoadedModel& teacher, const Tra
   const int64_t n = split.test.count();
   const auto digits = torch::from_blob(const_cast<float*>(split.test.images.data()), {n, 1, 32, 32}).clone();
   std::mt19937_64 rng(7);
-  const auto images = placed(digits, rng, teacher.config);
+  const auto images = placed(digits, rng, teacher.config, false);
   double search_s = 1e9, regressor_s = 1e9;
   torch::Tensor exact, predicted;
   for (int pass = 0; pass < 3; ++pass) {
@@ -149,8 +150,8 @@ nlohmann::json train_regressor(const RegressorOptions& options) {
   const auto digits = torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, 32, 32}).clone();
   nlohmann::json record = {{"teacher", o.teacher}, {"teacher_checksum", teacher_checksum(o.teacher)}, {"outputs", regressor_outputs(grid)},
                            {"prior", "centroid"}, {"epochs", o.epochs}, {"batch", o.batch}, {"lr", o.lr}, {"lr_final", o.lr_final}, {"seed", o.seed},
-                           {"data", "the 8,000 MNIST training digits at random placements of the teacher's family; targets: the "
-                                    "teacher's exact search (no labels)"},
+                           {"data", "the 8,000 MNIST training digits at random placements of the teacher's family, restyled as "
+                                    "the teacher's were (digit_styles); targets: the teacher's exact search (no labels)"},
                            {"log", read_log(o.out_dir)}};
   if (first_epoch > 0) fmt::print("resuming {} after epoch {}\n", o.out_dir, first_epoch);
   const long steps = long((n + o.batch - 1) / o.batch), total = steps * o.epochs;
@@ -164,7 +165,7 @@ nlohmann::json train_regressor(const RegressorOptions& options) {
       const double t = double(epoch * steps + b) / std::max(1L, total - 1);
       for (auto& g : adam.param_groups()) g.options().set_lr(o.lr_final + 0.5 * (o.lr - o.lr_final) * (1 + std::cos(M_PI * t)));
       const int64_t lo = b * o.batch, bs = std::min<int64_t>(o.batch, n - lo);
-      const auto images = placed(digits.index_select(0, order.narrow(0, lo, bs)), rng, teacher.config);
+      const auto images = placed(digits.index_select(0, order.narrow(0, lo, bs)), rng, teacher.config, true);
       const auto target = regressor_targets(teacher_estimate(teacher, images, grid), grid);
       adam.zero_grad();
       const auto loss = regressor_error(r->forward(images), target).mean();
