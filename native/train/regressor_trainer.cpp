@@ -31,12 +31,12 @@ Restoration teacher_estimate(LoadedModel& teacher, const torch::Tensor& images, 
   return restoration_term(recon, images, teacher.config.max_shift, grid);
 }
 
-// Digits at random placements of the teacher's family (draw_batch of a one-view run): in
-// training restyled as the teacher's own were (digit_styles), in the comparison as they are.
-torch::Tensor placed(const torch::Tensor& digits, std::mt19937_64& rng, const TrainConfig& teacher, bool restyled) {
+// R's training digits: at random placements of the teacher's family (a one-view draw), restyled
+// as the teacher's own were (digit_styles); the comparison draws them as they are.
+TrainConfig training_placements(const TrainConfig& teacher) {
   TrainConfig one = protocol_placements(teacher);
-  if (restyled) one.digit_styles = teacher.digit_styles;
-  return draw_batch(digits, rng, one, nullptr).inputs;
+  one.digit_styles = teacher.digit_styles;
+  return one;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -52,7 +52,7 @@ nlohmann::json compare_with_search(Regressor& r, LoadedModel& teacher, const Tra
   const int64_t n = split.test.count();
   const auto digits = torch::from_blob(const_cast<float*>(split.test.images.data()), {n, 1, 32, 32}).clone();
   std::mt19937_64 rng(7);
-  const auto images = placed(digits, rng, teacher.config, false);
+  const auto images = draw_batch(digits, rng, protocol_placements(teacher.config), nullptr).inputs;
   double search_s = 1e9, regressor_s = 1e9;
   torch::Tensor exact, predicted;
   for (int pass = 0; pass < 3; ++pass) {
@@ -141,6 +141,7 @@ nlohmann::json train_regressor(const RegressorOptions& options) {
   if (teacher.config.kind != Kind::tiae || teacher.config.layout != Layout::centred || teacher.config.data != Dataset::mnist)
     throw std::runtime_error(o.teacher + ": a regressor learns the estimates of a TIAE of centred digits (kind tiae, data mnist)");
   const auto grid = transform_grid(teacher.config);
+  const auto placements = training_placements(teacher.config);
   Regressor r(teacher.config.network.channels, regressor_outputs(grid));
   torch::optim::Adam adam(r->parameters(), torch::optim::AdamOptions(o.lr));
   const EpochState state{{{"weights.bin", r.get()}}, &adam};  // R, Adam and the generator at each epoch's end
@@ -165,7 +166,7 @@ nlohmann::json train_regressor(const RegressorOptions& options) {
       const double t = double(epoch * steps + b) / std::max(1L, total - 1);
       for (auto& g : adam.param_groups()) g.options().set_lr(o.lr_final + 0.5 * (o.lr - o.lr_final) * (1 + std::cos(M_PI * t)));
       const int64_t lo = b * o.batch, bs = std::min<int64_t>(o.batch, n - lo);
-      const auto images = placed(digits.index_select(0, order.narrow(0, lo, bs)), rng, teacher.config, true);
+      const auto images = draw_batch(digits.index_select(0, order.narrow(0, lo, bs)), rng, placements, nullptr).inputs;
       const auto target = regressor_targets(teacher_estimate(teacher, images, grid), grid);
       adam.zero_grad();
       const auto loss = regressor_error(r->forward(images), target).mean();
