@@ -15,6 +15,7 @@ logs=build/test-logs
 mkdir -p "$logs"
 ctest --test-dir build --output-on-failure | tee "$logs/native.txt"
 ctest --test-dir build-wasm --output-on-failure | tee "$logs/wasm.txt"
+node web/server.mjs --precompress  # the page as scripts/demo.sh serves it: compressed copies, made once per content
 node --test web/server.test.mjs web/browser.test.mjs | tee "$logs/browser.txt"
 scripts/fuzz.sh 30 | tee "$logs/fuzz.txt"  # each libFuzzer harness for 30 s (ASan + UBSan)
 

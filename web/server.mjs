@@ -13,6 +13,7 @@
 // build/web-cache/: a changed file can never be answered with an old file's copy.
 import crypto from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -189,30 +190,51 @@ function brotliParams(file, size) {
 
 const brotli = promisify(zlib.brotliCompress);
 
-// Makes the compressed copy of each file that lacks one (kept only when smaller); removes
-// the copies of contents no longer among `files` when `prune`. Returns the copies made.
+// The compressed copies `files` want (copy's name -> the first file with that content) and
+// those not made yet, the largest first.
+export async function plannedCopies(files, { cacheDir = defaults.cacheDir } = {}) {
+  const wanted = new Map();
+  for (const file of files.filter((f) => compressible.has(path.extname(f)))) {
+    const name = path.basename(copyPath(cacheDir, crypto.createHash('sha256').update(await fsp.readFile(file)).digest('hex')));
+    if (!wanted.has(name)) wanted.set(name, file);
+  }
+  const missing = [];
+  for (const [name, file] of wanted)
+    if (!(await fsp.stat(path.join(cacheDir, name)).then(() => true, () => false))) missing.push([name, file, fs.statSync(file).size]);
+  return { wanted, missing: missing.sort((a, b) => b[2] - a[2]) };
+}
+
+// Makes the compressed copy of each content that lacks one (kept only when smaller), as many
+// at once as there are cores (the strongest setting takes a 14 MB wasm file about 35 s), the
+// largest first so that no core is left with a long one at the end; removes the copies of
+// contents no longer among `files` when `prune`. Returns the copies made.
 export async function precompress(files, { cacheDir = defaults.cacheDir, prune = false, log = () => {} } = {}) {
   await fsp.mkdir(cacheDir, { recursive: true });
-  const wanted = new Set();
+  const { wanted, missing } = await plannedCopies(files, { cacheDir });
   let made = 0;
-  for (const file of files) {
-    if (!compressible.has(path.extname(file))) continue;
-    const data = await fsp.readFile(file);
-    const hash = crypto.createHash('sha256').update(data).digest('hex'), copy = copyPath(cacheDir, hash);
-    wanted.add(path.basename(copy));
-    if (await fsp.stat(copy).then(() => true, () => false)) continue;
-    log(`compressing ${path.relative(root, file)} (${(data.length / 1e6).toFixed(1)} MB)`);
-    const packed = await brotli(data, { params: brotliParams(file, data.length) });
-    if (packed.length >= data.length) continue;
-    const tmp = `${copy}.${process.pid}.tmp`;
-    await fsp.writeFile(tmp, packed);
-    await fsp.rename(tmp, copy);
-    made++;
-  }
+  const worker = async () => {
+    for (let job = missing.shift(); job; job = missing.shift()) {
+      const one = await compressOne(path.join(cacheDir, job[0]), job[1], log);  // then added: no update lost
+      made += one;
+    }
+  };
+  await Promise.all(Array.from({ length: os.availableParallelism() }, worker));
   if (prune)
     for (const name of await fsp.readdir(cacheDir))
       if (!wanted.has(name)) await fsp.rm(path.join(cacheDir, name), { recursive: true, force: true });  // older copies' folders too
   return made;
+}
+
+// Writes file's compressed copy to `copy` (whole or not at all); 1 when made, 0 when no smaller.
+async function compressOne(copy, file, log) {
+  const data = await fsp.readFile(file);
+  log(`compressing ${path.relative(root, file)} (${(data.length / 1e6).toFixed(1)} MB)`);
+  const packed = await brotli(data, { params: brotliParams(file, data.length) });
+  if (packed.length >= data.length) return 0;
+  const tmp = `${copy}.${process.pid}.tmp`;
+  await fsp.writeFile(tmp, packed);
+  await fsp.rename(tmp, copy);
+  return 1;
 }
 
 // Every compressible file the page can load: its own, the wasm builds, ONNX Runtime's, and
@@ -327,4 +349,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes(
   const i = process.argv.indexOf('--port');
   const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT || 8080);
   createServer().listen(port, '127.0.0.1', () => console.log(`TIAE demo: http://127.0.0.1:${port}/`));
+  // Without the copies a visit downloads twice the bytes, and a browser may not cache the largest.
+  const { missing } = await plannedCopies(await loadableFiles());
+  if (missing.length)
+    console.log(`${missing.length} of the page's files have no compressed copy and go out whole; ` +
+                'make them with node web/server.mjs --precompress (scripts/demo.sh does)');
 }

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import { CONTENT_SECURITY_POLICY, createServer, loadableFiles, modelNames, PAGE_FILES, precompress, sendBody } from './server.mjs';
+import { CONTENT_SECURITY_POLICY, createServer, loadableFiles, modelNames, PAGE_FILES, plannedCopies, precompress, sendBody } from './server.mjs';
 
 const web = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(web);
@@ -145,6 +145,25 @@ test('compressed transfer: brotli when accepted, from a copy made ahead; plain o
   const png = await get('/examples/page.png', 'GET', 'Accept-Encoding: br\r\n');
   assert.equal(png.headers['content-encoding'], undefined);
   assert.equal(Number(png.headers['content-length']), fs.statSync(path.join(web, 'examples/page.png')).size);
+});
+
+test("precompress: one copy per content, made several at once, each the file's bytes, and the count right", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiae-files-')), cacheDir = path.join(dir, 'cache');
+  try {
+    const files = Array.from({ length: 7 }, (_, i) => path.join(dir, `f${i}.js`));
+    files.forEach((f, i) => fs.writeFileSync(f, `export const n = ${i % 5};\n`.repeat(300 + 100 * (i % 5))));  // f5, f6 as f0, f1
+    assert.equal((await plannedCopies(files, { cacheDir })).missing.length, 5);
+    assert.equal(await precompress(files, { cacheDir }), 5);
+    assert.equal(fs.readdirSync(cacheDir).length, 5);
+    for (const f of files) {
+      const copy = path.join(cacheDir, `${crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')}.br`);
+      assert.deepEqual(zlib.brotliDecompressSync(fs.readFileSync(copy)), fs.readFileSync(f));
+    }
+    assert.deepEqual((await plannedCopies(files, { cacheDir })).missing, []);
+    assert.equal(await precompress(files, { cacheDir }), 0, 'made once');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a file replaced by another with an older mtime is never answered with the old copy', async () => {
