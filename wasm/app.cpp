@@ -272,10 +272,12 @@ EMSCRIPTEN_KEEPALIVE int app_rect(const char* name, float* out) {
 // ---- Draw tab
 
 // Results of tiae.analyze for one model (0: AE, 1: TIAE).
-EMSCRIPTEN_KEEPALIVE void app_set_result(int model, const float* descriptor, int dim, const float* canonical,
-                                         const float* restored, int dx, int dy) {
-  draw.set_result(model, descriptor, dim, canonical, restored, dx, dy);
+EMSCRIPTEN_KEEPALIVE void app_set_result(int family, int model, const float* descriptor, int dim, const float* canonical,
+                                         const float* restored, const float* pose, int pose_size) {
+  draw.set_result(family, model, descriptor, dim, canonical, restored, pose, pose_size);
 }
+// Whether the page has the pair trained for turns and sizes (the Draw tab's second choice).
+EMSCRIPTEN_KEEPALIVE void app_set_turns_available(int available) { draw.turns_available = available != 0; }
 EMSCRIPTEN_KEEPALIVE void app_analysis_done() { draw.analysis_done(); }
 // The descriptor space of a model: n points (x, y) with labels, and the PCA that made them.
 EMSCRIPTEN_KEEPALIVE void app_set_space(int model, const float* xy, const int* labels, int n, const float* mean,

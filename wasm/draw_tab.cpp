@@ -9,6 +9,7 @@
 #include "nudge.h"
 #include "resample.h"
 #include "screen.h"
+#include "transform_search.h"
 
 DrawTab draw;
 
@@ -16,7 +17,8 @@ namespace {
 
 constexpr int kDraw = DrawTab::kDraw;
 constexpr int kSide = 32;
-const char* kModelTitles[kDrawModels] = {"ordinary auto-encoder", "TIAE: shift-invariant auto-encoder"};
+const char* kModelTitles[2][kDrawModels] = {{"ordinary auto-encoder", "TIAE: shift-invariant auto-encoder"},
+                                            {"ordinary auto-encoder", "TIAE: invariant to shifts, turns, sizes"}};
 const ImU32 kDigitColours[10] = {IM_COL32(31, 119, 180, 255), IM_COL32(255, 127, 14, 255), IM_COL32(44, 160, 44, 255),
                                  IM_COL32(214, 39, 40, 255),  IM_COL32(148, 103, 189, 255), IM_COL32(140, 86, 75, 255),
                                  IM_COL32(227, 119, 194, 255), IM_COL32(127, 127, 127, 255), IM_COL32(188, 189, 34, 255),
@@ -58,6 +60,50 @@ void nudges() {
   }
 }
 
+// The turn and size buttons: the drawing turned by 10 degrees about its centre (counter-
+// clockwise as seen: +), or scaled by the affine models' grid step, sqrt(1.25), so that a
+// press moves their pose by one grid point.
+void turns() {
+  constexpr float kStep = 1.118034f;
+  const struct { const char* label; const char* name; float angle, scale; } buttons[] = {
+      {"+10 deg", "turn-left", 10.f, 1.f}, {"-10 deg", "turn-right", -10.f, 1.f},
+      {"larger", "size-up", 0.f, kStep}, {"smaller", "size-down", 0.f, 1 / kStep}};
+  ImGui::TextUnformatted("turn:");
+  for (int i = 0; i < 4; ++i) {
+    if (i == 2) {  // on a phone, sizes on a line of their own
+      if (!screen.narrow) ImGui::SameLine(0, px(12));
+      ImGui::TextUnformatted("size:");
+    }
+    ImGui::SameLine(0, px(4));
+    if (ImGui::SmallButton(buttons[i].label)) {
+      push_undo();
+      std::vector<float> turned(draw.drawing.size());
+      tiae::turn_image(draw.drawing.data(), kDraw, 1, buttons[i].angle, buttons[i].scale, turned.data(), kDraw);
+      draw.drawing.swap(turned);
+      draw.dirty = true;
+    }
+    remember(buttons[i].name);
+  }
+}
+
+// Which pair answers: the models trained for shifts, or for shifts, turns and sizes.
+void family_choice() {
+  ImGui::TextUnformatted("trained for:");
+  int family = draw.family;
+  ImGui::SameLine();
+  ImGui::RadioButton("shifts", &family, kShifts);
+  remember("draw-family-0");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!draw.turns_available);
+  ImGui::RadioButton(screen.narrow ? "+ turns, sizes" : "shifts, turns and sizes", &family, kTurns);
+  ImGui::EndDisabled();
+  remember("draw-family-1");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip(draw.turns_available ? "mnist-affine-ae and mnist-affine-tiae: turns of -30 to 30 deg, sizes 0.8 to 1.25"
+                                           : "the mnist-affine models are not in models/");
+  draw.set_family(family);
+}
+
 // Every model's panels back to empty, until there is a drawing to analyse.
 void clear_results() {
   for (auto& m : draw.models) {
@@ -74,7 +120,7 @@ void clear_results() {
 void request_analysis() {
   if (!draw.analysis.start()) return;
   // The page's bridge runs tiae.analyze for each model and calls app_set_result.
-  EM_ASM({ Module.tiaeAnalyze(HEAPF32.slice($0 >> 2, ($0 >> 2) + 1024)); }, draw.input.data());
+  EM_ASM({ Module.tiaeAnalyze(HEAPF32.slice($0 >> 2, ($0 >> 2) + 1024), $1); }, draw.input.data(), draw.family);
 }
 
 // An image under a caption in words; `formula` (if any) shows when the pointer rests on it.
@@ -227,18 +273,40 @@ void drawing_tools() {
   ImGui::EndDisabled();
   ImGui::SameLine();
   download_button("draw-download", draw.models[1].has_result, 0,
-                  "both models' results as JSON: the 32x32 input, each model's code, drawing, shift and moved drawing");
+                  "both models' results as JSON: the 32x32 input, each model's code, drawing, shift (turn and size for the second pair) and moved drawing");
   nudges();
+  turns();
+  family_choice();
 }
 
 // The network's input, what to look for, and the status.
 void drawing_notes(float width) {
   image_panel("the networks' input (32x32)", draw.input_tex, px(96));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-  ImGui::TextDisabled("Move your digit (the arrows above, or Shift + arrow keys): the TIAE's drawing, code and dot stay "
-                      "put while the place it finds follows your digit; the ordinary auto-encoder's all move.");
+  if (draw.family == kTurns)
+    ImGui::TextDisabled("Move, turn or resize your digit (the buttons above): the TIAE's drawing, code and dot stay put "
+                        "while the place, turn and size it finds follow your digit; the ordinary auto-encoder's all move.");
+  else
+    ImGui::TextDisabled("Move your digit (the arrows above, or Shift + arrow keys): the TIAE's drawing, code and dot stay "
+                        "put while the place it finds follows your digit; the ordinary auto-encoder's all move. Turn "
+                        "it, and both change: these two were trained for shifts only.");
   ImGui::TextWrapped("%s", draw.status.c_str());
   ImGui::PopTextWrapPos();
+}
+
+// Where a model finds the digit: the shift, and for the turns family its turn and size.
+void pose_text(const ModelView& m, int k, bool narrow) {
+  const int dx = int(std::lround(m.dx)) + 0, dy = int(std::lround(m.dy)) + 0;  // + 0: no "-0"
+  ImGui::BeginGroup();
+  if (!m.has_result) ImGui::TextUnformatted(narrow ? "draw to start" : "draw a digit to start");
+  else if (k == 1) ImGui::Text(narrow ? "at (%+d, %+d)" : "your digit is at (%+d, %+d)", dx, dy);
+  else ImGui::Text(narrow ? "(%+d, %+d): in place" : "(%+d, %+d): it draws in place", dx, dy);
+  if (m.has_result && m.posed) ImGui::Text(narrow ? "%+d deg x%.2f" : "turned %+d deg, x%.2f", int(std::lround(m.angle)) + 0, m.scale);
+  ImGui::EndGroup();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(m.posed ? "the estimated transform: the theta minimising ||D(E(I)) - T(theta) I||^2 over 17 x 17 "
+                                "shifts x 7 turns x 5 sizes; shown the other way round, where your digit sits"
+                              : "the estimated shift: the theta minimising ||D(E(I)) - T(theta) I||^2 over all 17 x 17 shifts");
 }
 
 // A model's title, its two images (`image` device px) and where it puts the digit.
@@ -247,17 +315,13 @@ void model_answer(int k, float image) {
   const bool narrow = screen.narrow;
   ImGui::BeginGroup();
   ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s",
-                     narrow ? (k == 1 ? "TIAE" : "ordinary AE") : kModelTitles[k]);
+                     narrow ? (k == 1 ? "TIAE" : "ordinary AE") : kModelTitles[draw.family][k]);
   image_panel(narrow ? "it draws" : "what it draws", m.canonical_tex, image,
               "its canonical image D(E(I)): the decoder's image of the code");
   ImGui::SameLine(0, px(narrow ? 6 : 14));
   image_panel(narrow ? "moved" : "moved to your digit", m.restored_tex, image,
               "T(shift) D(E(I)): what it draws, moved by the shift it found");
-  if (!m.has_result) ImGui::TextUnformatted(narrow ? "draw to start" : "draw a digit to start");
-  else if (k == 1) ImGui::Text(narrow ? "at (%+d, %+d)" : "your digit is at (%+d, %+d)", m.dx, m.dy);
-  else ImGui::Text(narrow ? "(%+d, %+d): in place" : "(%+d, %+d): it draws in place", m.dx, m.dy);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("the estimated shift: the theta minimising ||D(E(I)) - T(theta) I||^2 over all 17 x 17 shifts");
+  pose_text(m, k, narrow);
   ImGui::EndGroup();
   remember(k == 0 ? "result-0" : "result-1");
 }
@@ -317,7 +381,7 @@ void narrow_layout() {
   for (int k = 1; k >= 0; --k) {
     ImGui::Spacing();
     ImGui::BeginGroup();
-    ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kModelTitles[k]);
+    ImGui::TextColored(k == 1 ? ImVec4(0.55f, 0.8f, 1, 1) : ImVec4(0.9f, 0.75f, 0.5f, 1), "%s", kModelTitles[draw.family][k]);
     model_code(k);
     ImGui::EndGroup();
     remember(k == 0 ? "model-0" : "model-1");
@@ -328,14 +392,26 @@ void narrow_layout() {
 
 bool DrawTab::has_ink() const { return *std::max_element(drawing.begin(), drawing.end()) > 0; }
 
-void DrawTab::set_result(int model, const float* descriptor, int dim, const float* canonical, const float* restored, int dx,
-                         int dy) {
-  if (model < 0 || model >= kDrawModels || !has_ink()) return;  // a result for a drawing since cleared
+void DrawTab::set_family(int f) {
+  if (f == family || (f == kTurns && !turns_available)) return;
+  family = f;
+  clear_results();
+  for (auto& m : models) m.points.clear(), m.labels.clear(), m.projection.dim = 0;  // the other pair's spaces come next
+  EM_ASM({ Module.tiaeDrawFamily($0); }, f);
+  dirty = true;  // the drawing analysed again by the other pair
+}
+
+void DrawTab::set_result(int from_family, int model, const float* descriptor, int dim, const float* canonical,
+                         const float* restored, const float* pose, int pose_size) {
+  // a result for a drawing since cleared, or from the pair shown before
+  if (model < 0 || model >= kDrawModels || !has_ink() || from_family != family || (pose_size != 2 && pose_size != 4)) return;
   ModelView& m = models[size_t(model)];
   m.descriptor.assign(descriptor, descriptor + dim);
   m.canonical.assign(canonical, canonical + kSide * kSide);
   m.restored.assign(restored, restored + kSide * kSide);
-  m.dx = dx, m.dy = dy;
+  m.dx = pose[0], m.dy = pose[1];
+  m.posed = pose_size == 4;
+  m.angle = m.posed ? pose[2] : 0.f, m.scale = m.posed ? pose[3] : 1.f;
   m.has_result = true;
   if (m.projection.dim == dim) {
     std::array<float, 2> xy;
@@ -359,6 +435,8 @@ void DrawTab::set_space(int model, const float* xy, const int* labels_, int n, c
   m.projection.dim = dim;
   m.projection.mean.assign(mean, mean + dim);
   m.projection.axes.assign(axes, axes + 2 * dim);
+  m.trail.clear();
+  m.scatter_size = ImVec2(0, 0);  // painted again: the other pair's points may be as many
   for (int a = 0; a < 2; ++a) {
     m.lo[a] = 1e30f, m.hi[a] = -1e30f;
     for (int i = 0; i < n; ++i) m.lo[a] = std::min(m.lo[a], xy[2 * i + a]), m.hi[a] = std::max(m.hi[a], xy[2 * i + a]);

@@ -2,7 +2,8 @@
 // (shared/resample.h) and handed to the page, which runs window.tiae.analyze for each model
 // (the API's own code path) and hands the results back. Inference is asynchronous: at most
 // one request is in flight, and the latest drawing is sent when it returns, so the UI never
-// waits.
+// waits. Two pairs of models: trained for shifts, or for shifts, turns and sizes; the
+// drawing can be moved, turned and resized.
 #pragma once
 #include "analysis_gate.h"
 #include <array>
@@ -15,11 +16,15 @@
 #include "texture.h"
 
 constexpr int kDrawModels = 2;  // 0: ordinary AE, 1: TIAE
+// The pair shown: trained for shifts (mnist-shift-*), or for shifts, turns and sizes
+// (mnist-affine-*; docs/method.md, "Rotation and scale").
+enum DrawFamily { kShifts = 0, kTurns = 1 };
 
 struct ModelView {
   bool has_result = false;
   std::vector<float> descriptor, canonical = std::vector<float>(32 * 32), restored = canonical;
-  int dx = 0, dy = 0;
+  float dx = 0, dy = 0, angle = 0, scale = 1;  // where it finds the digit: the input's pose
+  bool posed = false;                          // angle and scale found too (the turns family)
   Texture canonical_tex, restored_tex;
   // Descriptor space: the MNIST test digits' 2-D points and the projection that made them.
   std::vector<float> points;  // x, y pairs
@@ -46,9 +51,15 @@ struct DrawTab {
   std::string status = "loading the models...";
   std::vector<std::vector<float>> examples;  // 32x32 test digits, one per class (models/mnist-shift-tiae/examples.json)
   int example = -1;                          // the one shown, unchanged since (-1: none)
+  int family = kShifts;
+  bool turns_available = false;  // the page has both mnist-affine models
 
   bool has_ink() const;
-  void set_result(int model, const float* descriptor, int dim, const float* canonical, const float* restored, int dx, int dy);
+  void set_family(int f);  // the other pair: its panels empty until its spaces and results come
+  // pose: (dx, dy), or (dx, dy, angle, scale) for the turns family; a result for a family no
+  // longer shown is dropped.
+  void set_result(int family, int model, const float* descriptor, int dim, const float* canonical, const float* restored,
+                  const float* pose, int pose_size);
   void analysis_done();  // all models answered: send the latest drawing if it changed meanwhile
   void set_space(int model, const float* xy, const int* labels, int n, const float* mean, const float* axes, int dim);
   float canonical_sum(int model) const;

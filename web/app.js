@@ -136,7 +136,8 @@ function callsFromApp(canvas, pickers, early) {
   const downloads = [draw.download, extract.download, () => documents.download(0), () => documents.download(1), grasp.download,
                      depth.download];
   return {
-    tiaeAnalyze: (pixels) => (app ? draw.analyze(pixels) : early.push(pixels)),  // the first frame can come first
+    tiaeAnalyze: (pixels, family) => (app ? draw.analyze(pixels, family) : early.push([pixels, family])),  // the first frame can come first
+    tiaeDrawFamily: (family) => draw.chooseFamily(family).catch((e) => draw.setStatus(`could not load: ${e.message}`)),
     tiaeAnalyzeGrasp: (pixels) => grasp.analyzeGrasp(pixels),
     tiaeOpenPhoto: () => pickers.photo.click(),
     tiaeOpenPage: () => pickers.page.click(),
@@ -176,8 +177,9 @@ function wakeOnCalls() {
 // The models' files for the tabs: descriptor spaces, examples, the foreground models' list;
 // then the view the URL names.
 async function whenReady() {
-  const { backend, models } = await tiae.ready;
+  const { backend, models, available } = await tiae.ready;
   const missing = draw.MODELS.filter((m) => !models.includes(m));
+  app._app_set_turns_available(Number(draw.FAMILIES[1].every((m) => available.includes(m))));
   draw.setStatus(`running on ${backend}` + (missing.length ? `; missing: ${missing.join(', ')}` : ''));
   const [, digits] = await Promise.all([draw.loadSpaces(), draw.loadExamples(draw.MODELS[1], (p) => app._app_digit_example(p)),
                                         draw.loadExamples(grasp.GRASP_MODELS[1], (p) => app._app_grasp_example(p)),
@@ -198,11 +200,12 @@ export async function startApp(canvas) {
   fitCanvas(canvas);
   window.addEventListener('resize', () => fitCanvas(canvas));
   window.addEventListener('scroll', () => showView(canvas), { passive: true });
-  early.forEach((pixels) => draw.analyze(pixels));
+  early.forEach(([pixels, family]) => draw.analyze(pixels, family));
   whenReady().catch((e) => draw.setStatus(`could not start: ${e.message}`));
   window.tiaeApp = {  // for tests and scripts: the app's state, and what a drop or a picker does
     canonicalSum: (model) => app._app_canonical_sum(model),
     analyses: () => draw.analyses,
+    drawing: draw.lastAnalysis,  // the Draw tab's latest input and answers
     openPhoto,
     foreground: extract.lastForeground,
     openPage,

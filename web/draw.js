@@ -4,9 +4,13 @@
 // evaluation files; the results can be kept as JSON.
 import { app, asJson, offer, say, withCopies, withString } from './bridge.js';
 
-export const MODELS = ['mnist-shift-ae', 'mnist-shift-tiae'];  // the app's model 0 and model 1
+// The app's model 0 and model 1 for each of its choices: trained for shifts, or for shifts,
+// turns and sizes (loaded when first chosen).
+export const FAMILIES = [['mnist-shift-ae', 'mnist-shift-tiae'], ['mnist-affine-ae', 'mnist-affine-tiae']];
+export const MODELS = FAMILIES[0];
 const tiae = window.tiae;
-const last = { input: null, results: {} };  // the latest analysis, for the download
+const last = { input: null, results: {} };  // the latest analysis, for the download and tests
+export const lastAnalysis = () => last;
 
 export function setStatus(text) {
   withString(text, (p) => app._app_set_status(p));
@@ -14,20 +18,30 @@ export function setStatus(text) {
 }
 
 export let analyses = 0;  // for tests: how many drawings were sent to tiae.analyze
-export async function analyze(pixels) {
+let loading = -1;  // the family being loaded, while it is
+export async function analyze(pixels, family = 0) {
   analyses++;
   try {
-    const { models } = await tiae.ready;
+    // the start-up pair: those that loaded (the others are named missing at start); the
+    // other pair loads when first asked for
+    const { models, available } = await tiae.ready;
     const words = [], results = {};
-    for (const [k, name] of MODELS.entries()) {
-      if (!models.includes(name)) continue;
+    for (const [k, name] of FAMILIES[family].entries()) {
+      if (!(family === 0 ? models : available).includes(name)) continue;
       const r = await tiae.analyze(pixels, name);
-      withCopies([r.descriptor, r.canonical, r.restored], (d, c, s) =>
-        app._app_set_result(k, d, r.descriptor.length, c, s, r.shift[0], r.shift[1]));
-      words.push(`${name}: estimated shift (${r.shift[0]}, ${r.shift[1]})`);
+      const pose = Float32Array.from(r.angle === undefined ? r.shift : [...r.shift, r.angle, r.scale]);
+      withCopies([r.descriptor, r.canonical, r.restored, pose], (d, c, s, p) =>
+        app._app_set_result(family, k, d, r.descriptor.length, c, s, p, pose.length));
+      words.push(r.angle === undefined ? `${name}: estimated shift (${r.shift[0]}, ${r.shift[1]})`
+                                       : `${name}: at (${r.shift.map((v) => v.toFixed(1)).join(', ')}), turned ` +
+                                         `${r.angle.toFixed(0)} degrees, scale ${r.scale.toFixed(2)}`);
       results[name] = r;
     }
-    Object.assign(last, { input: pixels, results });
+    Object.assign(last, { input: pixels, family, results });
+    if (loading === family) {
+      loading = -1;
+      setStatus(`running on ${(await tiae.ready).backend}`);
+    }
     say(`drawing analysed; ${words.join('; ')}`, 'draw');
   } catch (e) {
     setStatus(`analysis failed: ${e.message}`);
@@ -36,8 +50,20 @@ export async function analyze(pixels) {
   }
 }
 
-export async function loadSpaces() {
-  for (const [k, name] of MODELS.entries()) {
+// The app chose a family: its spaces, and a word while a pair not loaded yet loads (its
+// first analysis loads it, and says when it is in).
+export async function chooseFamily(family) {
+  const { models } = await tiae.ready;
+  if (FAMILIES[family].some((name) => !models.includes(name))) {
+    setStatus(`loading ${FAMILIES[family].join(' and ')}...`);
+    loading = family;
+  }
+  await loadSpaces(family);
+}
+
+// The descriptor spaces of a family's two models (the app's panels of test digits).
+export async function loadSpaces(family = 0) {
+  for (const [k, name] of FAMILIES[family].entries()) {
     const response = await fetch(`/models/${name}/descriptor-space.json`);
     if (!response.ok) continue;  // a model without an evaluation: no panel points
     const s = await response.json();
@@ -61,7 +87,8 @@ export async function loadExamples(model, add) {
 // relative to the drawing; `tiae infer` prints -shift as its theta).
 export function resultsJson(input, results) {
   const models = Object.fromEntries(Object.entries(results).map(([name, r]) => [name, {
-    descriptor: [...r.descriptor], canonical: [...r.canonical], shift: r.shift, restored: [...r.restored] }]));
+    descriptor: [...r.descriptor], canonical: [...r.canonical], shift: r.shift,
+    ...(r.angle === undefined ? {} : { angle: r.angle, scale: r.scale }), restored: [...r.restored] }]));
   return asJson({ input: [...input], models });
 }
 
