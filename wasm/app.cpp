@@ -278,6 +278,8 @@ EMSCRIPTEN_KEEPALIVE void app_set_result(int family, int model, const float* des
 }
 // Whether the page has the pair trained for turns and sizes (the Draw tab's second choice).
 EMSCRIPTEN_KEEPALIVE void app_set_turns_available(int available) { draw.turns_available = available != 0; }
+// The pair the page's URL names (0: shifts, 1: turns and sizes), as its radio button does.
+EMSCRIPTEN_KEEPALIVE void app_draw_family(int family) { draw.set_family(family); }
 EMSCRIPTEN_KEEPALIVE void app_analysis_done() { draw.analysis_done(); }
 // The descriptor space of a model: n points (x, y) with labels, and the PCA that made them.
 EMSCRIPTEN_KEEPALIVE void app_set_space(int model, const float* xy, const int* labels, int n, const float* mean,

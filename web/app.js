@@ -28,13 +28,15 @@ const LEAD = {
              'character, found without being told what one is, and the characters are sorted into kinds.',
   grasp: 'Paint a hand holding an object, then move the pair: the TIAE draws the same pair in the same place wherever ' +
          'it is, so its code names the grasp, not the place.',
+  drawTurns: 'Draw a digit, then turn or resize it with the buttons under the drawing: this TIAE, trained for turns ' +
+             'and sizes too, draws much the same shape and finds the turn and size at which your digit sits.',
   depth: 'A depth camera sees a hand: PCA and the TIAE each restore it and pose a robot hand from what they read. Move the ' +
          'crop: the TIAE\'s hand and robot hand stay put, PCA\'s change.',
 };
 
 // ---- the URL
 
-const view = { tab: 'draw', example: {} };  // the example shown per tab (absent: none)
+const view = { tab: 'draw', example: {}, pair: 0 };  // the example shown per tab (absent: none); the Draw tab's pair
 const requested = new URLSearchParams(location.search);  // as the page was opened (the app rewrites it)
 
 function writeUrl() {
@@ -42,13 +44,20 @@ function writeUrl() {
   params.set('tab', view.tab);
   if (view.example[view.tab] !== undefined) params.set('example', view.example[view.tab]);
   else params.delete('example');
+  if (view.tab === 'draw' && view.pair === 1) params.set('pair', 'turns');  // the models trained for turns and sizes
+  else params.delete('pair');
   history.replaceState(null, '', `${location.pathname}?${params}`);
+}
+
+// What to look for, for the tab shown (and the Draw tab's pair).
+function showLead() {
+  document.getElementById('lead').textContent = LEAD[view.tab === 'draw' && view.pair === 1 ? 'drawTurns' : view.tab];
 }
 
 function tabShown(name) {
   view.tab = name;
   setShownTab(name);
-  document.getElementById('lead').textContent = LEAD[name];
+  showLead();
   writeUrl();
   if (name === 'depth' && !depthOpened && !requested.has('example')) openDepthFrame(0);  // results from the first look
 }
@@ -80,6 +89,7 @@ async function openUrlView(digits) {
   if (tab > 0) app._app_select_tab(tab);
   const number = Number(example ?? NaN);
   app._app_show_digit(tab <= 0 && Number.isInteger(number) && number >= 0 && number < digits ? number : FIRST_DIGIT);
+  if (requested.get('pair') === 'turns') app._app_draw_family(1);  // when the page has that pair
   if (example === null) return;
   if (tab === 1 || tab === 2) await openExample(tab - 1);
   if (tab === 3 && Number.isInteger(number)) app._app_grasp_load_example(number);
@@ -137,7 +147,12 @@ function callsFromApp(canvas, pickers, early) {
                      depth.download];
   return {
     tiaeAnalyze: (pixels, family) => (app ? draw.analyze(pixels, family) : early.push([pixels, family])),  // the first frame can come first
-    tiaeDrawFamily: (family) => draw.chooseFamily(family).catch((e) => draw.setStatus(`could not load: ${e.message}`)),
+    tiaeDrawFamily: (family) => {
+      view.pair = family;
+      showLead();
+      writeUrl();
+      draw.chooseFamily(family).catch((e) => draw.setStatus(`could not load: ${e.message}`));
+    },
     tiaeAnalyzeGrasp: (pixels) => grasp.analyzeGrasp(pixels),
     tiaeOpenPhoto: () => pickers.photo.click(),
     tiaeOpenPage: () => pickers.page.click(),

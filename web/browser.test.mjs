@@ -315,7 +315,7 @@ test('Shift + arrow keys move the drawing 1 px a press: the TIAE\'s shift follow
   assert.ok(Math.abs(sumAfter - sumBefore) <= 0.15 * sumBefore, 'the canonical shape stays');
 });
 
-test('the Draw tab\'s pair trained for turns and sizes: a turn of the drawing by its buttons is found, as tiae infer finds it (screenshot kept)', async () => {
+test('the Draw tab\'s pair trained for turns and sizes: a turn of the drawing by its buttons is found as tiae infer finds it, and a link names the pair (screenshot kept)', async () => {
   const { page, foreign } = await openPage('wasm');
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -342,8 +342,16 @@ test('the Draw tab\'s pair trained for turns and sizes: a turn of the drawing by
   const turned = await press('turn-left', 2);  // 20 degrees counter-clockwise
   const smaller = await press('size-down', 1);  // the examples are found at the largest size
   await page.screenshot({ path: path.join(artifacts, 'draw-turns.png') });
-  const live = await page.locator('#live').textContent();
+  const live = await page.locator('#live').textContent(), url = page.url();
   await page.close();
+  // a link names the pair: opened again, the page answers with it
+  const { page: again } = await openPage('wasm');
+  await again.goto(url);
+  await again.waitForFunction(() => window.tiaeApp?.drawing().results?.['mnist-affine-tiae'], null, { timeout: 60000 });
+  const lead = await again.locator('#lead').textContent();
+  await again.close();
+  assert.match(url, /[?&]pair=turns/);
+  assert.match(lead, /turn or resize/);
   console.log(`turns pair: pose ${upright.pose.map((v) => v.toFixed(2))} -> turned 20 deg ${turned.pose.map((v) => v.toFixed(2))} ` +
               `-> smaller ${smaller.pose.map((v) => v.toFixed(2))}; canonical ink ${upright.ink.toFixed(1)}, ${turned.ink.toFixed(1)}`);
   const turn = turned.pose[2] - upright.pose[2];
