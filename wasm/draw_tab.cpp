@@ -320,7 +320,8 @@ void model_answer(int k, float image) {
               "its canonical image D(E(I)): the decoder's image of the code");
   ImGui::SameLine(0, px(narrow ? 6 : 14));
   image_panel(narrow ? "moved" : "moved to your digit", m.restored_tex, image,
-              "T(shift) D(E(I)): what it draws, moved by the shift it found");
+              m.posed ? "what it draws, put where, as turned and as large as it found your digit"
+                      : "T(shift) D(E(I)): what it draws, moved by the shift it found");
   pose_text(m, k, narrow);
   ImGui::EndGroup();
   remember(k == 0 ? "result-0" : "result-1");
