@@ -1,14 +1,13 @@
 // `tiae average` through the real program, on two tiny real runs: its weights are LibTorch's
 // weighted mean of the runs' parameters; bad requests end in one message and write nothing;
 // the average, which has no optimizer state, refuses --resume.
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli_run.h"
+#include "process_folder.h"
 #include "model/network.h"
 #include "model/train_config.h"
 
@@ -17,10 +16,9 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path& work() {
+  static const ProcessFolder folder("tiae-average-test");
   static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("tiae-average-test-" + std::to_string(getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
+    const fs::path& d = folder.path();
     for (const char* seed : {"1", "2"}) {
       const auto r = run_cli("train --kind tiae --epochs 1 --train-samples 128 --batch 64 --views 2 --threads 2 --no-progress "
                              "--device cpu --seed " + std::string(seed) + " -o " + (d / ("run" + std::string(seed))).string());

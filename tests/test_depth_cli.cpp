@@ -11,6 +11,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "cli_run.h"
+#include "process_folder.h"
 
 namespace fs = std::filesystem;
 
@@ -18,10 +19,9 @@ namespace {
 
 // Tiny depth models (a TIAE of one epoch, PCA) with robot hand regressors of two epochs.
 const fs::path& models() {
+  static const ProcessFolder folder("tiae-depth-cli-test");
   static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("tiae-depth-cli-test-" + std::to_string(getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
+    const fs::path& d = folder.path();
     std::ofstream(d / "pca.json") << R"({"data": "depth", "kind": "pca", "network": {"arch": "linear"}, "epochs": 1, "views": 1})";
     const std::string small = " --train-samples 96 --threads 1 --no-progress -o ";
     REQUIRE(run_cli("train --data depth --epochs 1 --batch 32" + small + (d / "tiae").string()).status == 0);

@@ -16,6 +16,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "cli_run.h"
+#include "process_folder.h"
 
 namespace fs = std::filesystem;
 
@@ -23,10 +24,9 @@ namespace {
 
 // A tiny foreground run (one epoch on 64 digits): these tests are about files, not quality.
 const fs::path& work() {
+  static const ProcessFolder folder("tiae-extract-test");
   static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("tiae-extract-test-" + std::to_string(getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
+    const fs::path& d = folder.path();
     const auto r = run_cli("train --kind fg --background noise --max-shift 0 --layout text --epochs 1 --train-samples 64 --batch 64 "
                        "--threads 1 --no-progress -o " + (d / "run").string());
     REQUIRE(r.status == 0);

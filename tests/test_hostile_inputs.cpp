@@ -5,9 +5,11 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -193,4 +195,27 @@ TEST_CASE("tiae card records an evaluation's metrics and ink threshold in the ca
   fs::remove(eval / "metrics.json");
   check_refused(run_cli("card " + (d / "model").string() + " --eval " + eval.string()), "no metrics.json");
   CHECK(read_bytes(d / "model" / "model.json") == before);
+}
+
+// Run by the test below as a process of its own (hidden: no ctest entry of its own).
+TEST_CASE("print the tiny model's folder", "[.]") {
+  std::cout << "folder: " << tiny_model_dir().string() << std::endl;
+  CHECK(fs::exists(tiny_model_dir() / "model"));
+}
+
+TEST_CASE("the tiny model's folder goes with the test process that made it") {
+  const std::string self = fs::read_symlink("/proc/self/exe").string();  // this test program, run again
+  FILE* child = popen(("'" + self + "' \"print the tiny model's folder\" 2>&1").c_str(), "r");
+  REQUIRE(child);
+  std::string output;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, child)) > 0;) output.append(buf, n);
+  const int status = pclose(child);
+  INFO(output);
+  REQUIRE(status == 0);
+  const auto at = output.find("folder: ");
+  REQUIRE(at != std::string::npos);
+  const fs::path folder = output.substr(at + 8, output.find('\n', at) - at - 8);
+  CHECK(folder.filename().string().rfind("tiae-hostile-test-", 0) == 0);
+  CHECK_FALSE(fs::exists(folder));
 }

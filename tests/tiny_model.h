@@ -1,8 +1,6 @@
 // A one-epoch shift model trained by the real program, its exported folder, a blank 32x32
 // input for `tiae infer` and a small photo: what the tests of hostile inputs run against.
 #pragma once
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -12,14 +10,14 @@
 #include <vector>
 
 #include "cli_run.h"
+#include "process_folder.h"
 
 // <dir>/run, <dir>/model, <dir>/digit.f32, <dir>/photo.png in a folder of this process.
 inline const std::filesystem::path& tiny_model_dir() {
   namespace fs = std::filesystem;
+  static const ProcessFolder folder("tiae-hostile-test");
   static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("tiae-hostile-test-" + std::to_string(getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
+    const fs::path& d = folder.path();
     REQUIRE(run_cli("train --epochs 1 --train-samples 64 --batch 64 --threads 1 --no-progress -o " + (d / "run").string()).status == 0);
     REQUIRE(run_cli("export " + (d / "run").string() + " -o " + (d / "model").string()).status == 0);
     std::vector<float> raw(32 * 32, 0.f);  // a blank 32x32 image for infer
