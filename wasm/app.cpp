@@ -276,8 +276,11 @@ EMSCRIPTEN_KEEPALIVE void app_set_result(int family, int model, const float* des
                                          const float* restored, const float* pose, int pose_size) {
   draw.set_result(family, model, descriptor, dim, canonical, restored, pose, pose_size);
 }
-// Whether the page has the pair trained for turns and sizes (the Draw tab's second choice).
-EMSCRIPTEN_KEEPALIVE void app_set_turns_available(int available) { draw.turns_available = available != 0; }
+// The grid of the pair trained for turns and sizes (the Draw tab's second choice), from its
+// card: angles (n, degrees), scales (m) and the largest shift. Never called: no such pair.
+EMSCRIPTEN_KEEPALIVE void app_set_turn_grid(const float* angles, int n, const float* scales, int m, int max_shift) {
+  draw.turn_grid = {std::vector<float>(angles, angles + n), std::vector<float>(scales, scales + m), max_shift};
+}
 // The pair the page's URL names (0: shifts, 1: turns and sizes), as its radio button does.
 EMSCRIPTEN_KEEPALIVE void app_draw_family(int family) { draw.set_family(family); }
 EMSCRIPTEN_KEEPALIVE void app_analysis_done() { draw.analysis_done(); }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "download_button.h"
 #include "nudge.h"
@@ -60,14 +61,17 @@ void nudges() {
   }
 }
 
-// The turn and size buttons: the drawing turned by 10 degrees about its centre (counter-
-// clockwise as seen: +), or scaled by the affine models' grid step, sqrt(1.25), so that a
-// press moves their pose by one grid point.
+// The turn and size buttons: the drawing turned about its centre (counter-clockwise as
+// seen: +) or scaled, by one step of the turns pair's grid, so that a press moves its pose
+// by one grid point.
 void turns() {
-  constexpr float kStep = 1.118034f;
+  const float angle = draw.turn_grid.angle_step(), scale = draw.turn_grid.scale_step();
+  char left[32], right[32];
+  std::snprintf(left, sizeof left, "+%g deg", angle);
+  std::snprintf(right, sizeof right, "-%g deg", angle);
   const struct { const char* label; const char* name; float angle, scale; } buttons[] = {
-      {"+10 deg", "turn-left", 10.f, 1.f}, {"-10 deg", "turn-right", -10.f, 1.f},
-      {"larger", "size-up", 0.f, kStep}, {"smaller", "size-down", 0.f, 1 / kStep}};
+      {left, "turn-left", angle, 1.f}, {right, "turn-right", -angle, 1.f},
+      {"larger", "size-up", 0.f, scale}, {"smaller", "size-down", 0.f, 1 / scale}};
   ImGui::TextUnformatted("turn:");
   for (int i = 0; i < 4; ++i) {
     if (i == 2) {  // on a phone, sizes on a line of their own
@@ -94,13 +98,18 @@ void family_choice() {
   ImGui::RadioButton("shifts", &family, kShifts);
   remember("draw-family-0");
   ImGui::SameLine();
-  ImGui::BeginDisabled(!draw.turns_available);
+  const auto& grid = draw.turn_grid;
+  ImGui::BeginDisabled(!grid.available());
   ImGui::RadioButton(screen.narrow ? "+ turns, sizes" : "shifts, turns and sizes", &family, kTurns);
   ImGui::EndDisabled();
   remember("draw-family-1");
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip(draw.turns_available ? "mnist-affine-ae and mnist-affine-tiae: turns of -30 to 30 deg, sizes 0.8 to 1.25"
-                                           : "the mnist-affine models are not in models/");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    if (grid.available())
+      ImGui::SetTooltip("mnist-affine-ae and mnist-affine-tiae: turns of %g to %g deg, sizes %.2f to %.2f",
+                        grid.angles.front(), grid.angles.back(), grid.scales.front(), grid.scales.back());
+    else
+      ImGui::SetTooltip("the mnist-affine models are not in models/");
+  }
   draw.set_family(family);
 }
 
@@ -303,10 +312,16 @@ void pose_text(const ModelView& m, int k, bool narrow) {
   else ImGui::Text(narrow ? "(%+d, %+d): in place" : "(%+d, %+d): it draws in place", dx, dy);
   if (m.has_result && m.posed) ImGui::Text(narrow ? "%+d deg x%.2f" : "turned %+d deg, x%.2f", int(std::lround(m.angle)) + 0, m.scale);
   ImGui::EndGroup();
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip(m.posed ? "the estimated transform: the theta minimising ||D(E(I)) - T(theta) I||^2 over 17 x 17 "
-                                "shifts x 7 turns x 5 sizes; shown the other way round, where your digit sits"
-                              : "the estimated shift: the theta minimising ||D(E(I)) - T(theta) I||^2 over all 17 x 17 shifts");
+  if (ImGui::IsItemHovered()) {
+    const auto& grid = draw.turn_grid;
+    const int side = 2 * grid.max_shift + 1;
+    if (m.posed)
+      ImGui::SetTooltip("the estimated transform: the theta minimising ||D(E(I)) - T(theta) I||^2 over %d x %d shifts x "
+                        "%d turns x %d sizes; shown the other way round, where your digit sits",
+                        side, side, int(grid.angles.size()), int(grid.scales.size()));
+    else
+      ImGui::SetTooltip("the estimated shift: the theta minimising ||D(E(I)) - T(theta) I||^2 over all 17 x 17 shifts");
+  }
 }
 
 // A model's title, its two images (`image` device px) and where it puts the digit.
@@ -394,7 +409,7 @@ void narrow_layout() {
 bool DrawTab::has_ink() const { return *std::max_element(drawing.begin(), drawing.end()) > 0; }
 
 void DrawTab::set_family(int f) {
-  if (f == family || (f == kTurns && !turns_available)) return;
+  if (f == family || (f == kTurns && !turn_grid.available())) return;
   family = f;
   clear_results();
   for (auto& m : models) m.points.clear(), m.labels.clear(), m.projection.dim = 0;  // the other pair's spaces come next

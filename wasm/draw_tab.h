@@ -52,7 +52,14 @@ struct DrawTab {
   std::vector<std::vector<float>> examples;  // 32x32 test digits, one per class (models/mnist-shift-tiae/examples.json)
   int example = -1;                          // the one shown, unchanged since (-1: none)
   int family = kShifts;
-  bool turns_available = false;  // the page has both mnist-affine models
+  // The turns pair's grid, from its TIAE's card (empty: the page lacks that pair).
+  struct TurnGrid {
+    std::vector<float> angles, scales;  // degrees, evenly spaced; sizes, evenly in log
+    int max_shift = 0;
+    bool available() const { return !angles.empty() && !scales.empty(); }
+    float angle_step() const { return angles.size() > 1 ? angles[1] - angles[0] : 10.f; }
+    float scale_step() const { return scales.size() > 1 ? scales[1] / scales[0] : 1.1f; }
+  } turn_grid;
 
   bool has_ink() const;
   void set_family(int f);  // the other pair: its panels empty until its spaces and results come

@@ -194,11 +194,12 @@ function wakeOnCalls() {
 async function whenReady() {
   const { backend, models, available } = await tiae.ready;
   const missing = draw.MODELS.filter((m) => !models.includes(m));
-  app._app_set_turns_available(Number(draw.FAMILIES[1].every((m) => available.includes(m))));
   draw.setStatus(`running on ${backend}` + (missing.length ? `; missing: ${missing.join(', ')}` : ''));
   const [, digits] = await Promise.all([draw.loadSpaces(), draw.loadExamples(draw.MODELS[1], (p) => app._app_digit_example(p)),
                                         draw.loadExamples(grasp.GRASP_MODELS[1], (p) => app._app_grasp_example(p)),
-                                        extract.listForegroundModels(), depth.listFrames()]);
+                                        extract.listForegroundModels(), depth.listFrames(),
+                                        // the Draw tab's second pair, when the page has it (a link may name it)
+                                        draw.FAMILIES[1].every((m) => available.includes(m)) && draw.loadTurnGrid().catch(() => {})]);
   await openUrlView(digits);
 }
 

@@ -61,6 +61,13 @@ export async function chooseFamily(family) {
   await loadSpaces(family);
 }
 
+// The turns pair's grid, from its TIAE's card: the app's turn and size steps and its words.
+export async function loadTurnGrid() {
+  const { transform } = await (await fetch(`/models/${FAMILIES[1][1]}/model.json`)).json();
+  withCopies([Float32Array.from(transform.angles), Float32Array.from(transform.scales)], (a, s) =>
+    app._app_set_turn_grid(a, transform.angles.length, s, transform.scales.length, transform.max_shift));
+}
+
 // The descriptor spaces of a family's two models (the app's panels of test digits).
 export async function loadSpaces(family = 0) {
   for (const [k, name] of FAMILIES[family].entries()) {
