@@ -143,6 +143,16 @@ async function contentHash(file, fh, stat) {
   return hashes.get(file).hash;
 }
 
+// A file's content hash by its real path, as a request for it finds it (then not read again).
+async function fileHash(file) {
+  const real = await fsp.realpath(file), fh = await fsp.open(real, fs.constants.O_RDONLY);
+  try {
+    return await contentHash(real, fh, await fh.stat());
+  } finally {
+    await fh.close();
+  }
+}
+
 const copyPath = (cacheDir, hash) => path.join(cacheDir, `${hash}.br`);
 
 // Whether the request accepts brotli ("br" listed, and not with q=0).
@@ -195,7 +205,7 @@ const brotli = promisify(zlib.brotliCompress);
 export async function plannedCopies(files, { cacheDir = defaults.cacheDir } = {}) {
   const wanted = new Map();
   for (const file of files.filter((f) => compressible.has(path.extname(f)))) {
-    const name = path.basename(copyPath(cacheDir, crypto.createHash('sha256').update(await fsp.readFile(file)).digest('hex')));
+    const name = path.basename(copyPath(cacheDir, await fileHash(file)));
     if (!wanted.has(name)) wanted.set(name, file);
   }
   const missing = [];
