@@ -175,6 +175,9 @@ Action add_eval(CLI::App& app) {
                                               "instead of MNIST's test digits; 1-NN among them, each left out");
   cmd->add_flag("--tuning-digits", o->eval.tuning_digits, "digit models: the first 2,000 of MNIST's training digits instead of its "
                                                           "test digits, for choices made without them; 1-NN among them, each left out");
+  cmd->add_flag("--write-descriptors", o->eval.write_descriptors,
+                "shift models: also write each model's test descriptors, its D(E(I)) and the labels as .npy files "
+                "(descriptors-NAME.npy, canonical-NAME.npy, labels.npy)");
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar");
   cmd->add_flag("--real-pages-only", o->eval.real_pages_only,
                 "foreground models: score the real pages (data/real-pages) alone, not the digits and synthetic pages");

@@ -15,6 +15,7 @@
 #include "io/files.h"
 #include "io/folder_lock.h"
 #include "io/folder_swap.h"
+#include "io/npy_file.h"
 #include "io/output_path.h"
 #include "evaluate/metrics.h"
 #include "evaluate/spectral_embedding.h"
@@ -277,6 +278,17 @@ void write_descriptor_space(const std::string& out_dir, const std::string& name,
 #endif
 }
 
+// The test images' descriptors and D(E(I)) at their first placements, and their labels
+// (`eval --write-descriptors`).
+void write_descriptor_arrays(const std::string& out_dir, const std::string& name, const Encoded& a, const ShiftProtocol& p,
+                             int dim) {
+  const auto n = int64_t(p.test_labels.size());
+  const fs::path dir(out_dir);
+  write_npy((dir / ("descriptors-" + name + ".npy")).string(), a.descriptors, n, dim);
+  write_npy((dir / ("canonical-" + name + ".npy")).string(), a.reconstructions, n, int64_t(p.pixels()));
+  write_npy((dir / "labels.npy").string(), p.test_labels, n, 0);
+}
+
 // examples.json: a test image of each class, unshifted (C x 32 x 32 values each), for the
 // page's example buttons (web/app.js: the Draw and Grasp tabs).
 void write_examples(const std::string& out_dir, const ShiftProtocol& p) {
@@ -352,10 +364,12 @@ bool evaluation_file(const std::string& name) {
     return name.size() > end.size() && name.compare(name.size() - end.size(), end.size(), end) == 0;
   };
   for (const char* file :
-       {"metrics.json", "examples.json", "reconstructions.png", "shifts.png", "flyers.png", "hard-pages.png", "real-pages.png"})
+       {"metrics.json", "examples.json", "reconstructions.png", "shifts.png", "flyers.png", "hard-pages.png", "real-pages.png", "labels.npy"})
     if (name == file) return true;
   for (const char* prefix : {"scatter-", "foreground-", "document-"})
     if (name.rfind(prefix, 0) == 0 && ends(".png")) return true;
+  for (const char* prefix : {"descriptors-", "canonical-"})
+    if (name.rfind(prefix, 0) == 0 && ends(".npy")) return true;
   return name.rfind("descriptor-space-", 0) == 0 && ends(".json");
 }
 
@@ -370,6 +384,8 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
   }
   if (datasets.size() > 1) throw std::runtime_error("eval: runs of different data (mnist, grasp, depth) are evaluated apart");
   use_cpu_threads(0);
+  if (options.write_descriptors && (*datasets.begin() == "depth" || foreground > 0 || documents > 0))
+    throw std::runtime_error("eval --write-descriptors: for shift models of digits or grasp masks only");
   if (*datasets.begin() == "depth") {
 #ifdef TIAE_HAVE_OPENCV
     return evaluate_depth(runs, options);
@@ -410,6 +426,7 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
     metrics["kind"] = loaded.config.kind;
     result["models"][name] = metrics;
     write_descriptor_space(options.out_dir, name, a, p, dim);
+    if (options.write_descriptors) write_descriptor_arrays(options.out_dir, name, a, p, dim);
     figures.add_model(name, a, demo);
     fmt::print("{:<24} 1-NN {:.3f}  invariance ratio {:.3f}  k-means NMI {:.3f}  C_res {:.2f}  shift consistency {:.3f}\n", name,
                metrics["one_nn_accuracy"].get<double>(), metrics["invariance_ratio"].get<double>(), metrics["kmeans_nmi"].get<double>(),

@@ -42,6 +42,10 @@ struct EvalOptions {
   // test digits and the held-out ones stay unseen. 1-NN among them, each left out.
   bool tuning_digits = false;
   bool progress = true;
+  // Shift models: also each model's descriptors and D(E(I)) of the test images at their first
+  // placements, and the labels, as .npy files (descriptors-NAME.npy, canonical-NAME.npy,
+  // labels.npy), for clusterings done elsewhere (scripts/umap_clusters.py).
+  bool write_descriptors = false;
   bool real_pages_only = false;  // foreground models: only the real pages (data/real-pages), not the digits and synthetic pages
   bool document_tuning = false;  // document models: score the tuning pages (what settings are chosen on), not the held-out ones
   double adapt_seconds = 0;  // > 0: the real pages also through `tiae extract --adapt` with this budget
