@@ -99,6 +99,24 @@ TEST_CASE("tiae document into the folder of an earlier run leaves none of that r
   CHECK(fs::exists(out / "peaks.json"));
 }
 
+TEST_CASE("tiae eval --write-descriptors writes the test digits' arrays, and an evaluation into that folder again leaves none") {
+  const auto& d = work();
+  const fs::path out = d / "eval-arrays";
+  REQUIRE(run_cli("eval " + (d / "model").string() + " --write-descriptors --no-progress -o " + out.string()).status == 0);
+  const auto metrics = nlohmann::json::parse(read_bytes(out / "metrics.json"));
+  const auto n = metrics["protocol"]["test_digits"].get<int>();
+  const auto dim = nlohmann::json::parse(read_bytes(d / "model" / "model.json"))["descriptor_size"].get<int>();
+  // the .npy header's shape (io/npy_file.h; NumPy reads these files in test_npy_numpy.cpp)
+  CHECK(read_bytes(out / "descriptors-model.npy").find("'shape': (" + std::to_string(n) + ", " + std::to_string(dim) + ")") != std::string::npos);
+  CHECK(read_bytes(out / "canonical-model.npy").find("'shape': (" + std::to_string(n) + ", 1024)") != std::string::npos);
+  CHECK(read_bytes(out / "labels.npy").find("'shape': (" + std::to_string(n) + ",)") != std::string::npos);
+  CHECK(fs::file_size(out / "descriptors-model.npy") == 128 + size_t(n) * dim * 4);
+  REQUIRE(run_cli("eval " + (d / "model").string() + " --no-progress -o " + out.string()).status == 0);
+  CHECK_FALSE(fs::exists(out / "labels.npy"));
+  CHECK_FALSE(fs::exists(out / "descriptors-model.npy"));
+  CHECK(fs::exists(out / "metrics.json"));
+}
+
 TEST_CASE("tiae compact replaces its files, never rewrites them in place, and the card names the new ones") {
   const auto& d = work();
   const fs::path model = d / "compact-model";
