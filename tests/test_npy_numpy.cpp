@@ -1,6 +1,6 @@
 // `tiae eval --write-descriptors`'s .npy files (io/npy_file.h) read back by NumPy itself
 // (Debian's python3-numpy, with python3-sklearn): the shape, the type and every value, for
-// shapes whose headers need each amount of padding.
+// vectors and matrices of several shapes.
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
