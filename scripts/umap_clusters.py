@@ -72,13 +72,16 @@ def main():
     parser.add_argument("--picture", metavar="FILE.svg", help="also each model's descriptors by a 2-D UMAP, coloured by digit")
     args = parser.parse_args()
     folder = pathlib.Path(args.eval_dir)
-    if not (folder / "labels.npy").is_file():
-        sys.exit(f"umap_clusters: {folder} has no labels.npy: run tiae eval with --write-descriptors")
+    for needed in ["metrics.json", "labels.npy"]:
+        if not (folder / needed).is_file():
+            sys.exit(f"umap_clusters: {folder} has no {needed}: give the folder of tiae eval RUN... --write-descriptors -o FOLDER")
     seed = json.loads((folder / "metrics.json").read_text())["protocol"]["seed"]
     labels = np.load(folder / "labels.npy")
     result = {"seed": seed, "settings": {"n_neighbors": 20, "min_dist": 0.0, "metric": "euclidean"}, "models": {}}
     for path in sorted(folder.glob("descriptors-*.npy")):
         name = path.name[len("descriptors-"):-len(".npy")]
+        if not (folder / f"canonical-{name}.npy").is_file():
+            sys.exit(f"umap_clusters: {folder} has descriptors-{name}.npy but no canonical-{name}.npy")
         result["models"][name] = {
             "umap_kmeans_nmi": n2d_nmi(np.load(path), labels, seed),
             "umap_kmeans_nmi_canonical": n2d_nmi(np.load(folder / f"canonical-{name}.npy"), labels, seed),
