@@ -278,15 +278,14 @@ void write_descriptor_space(const std::string& out_dir, const std::string& name,
 #endif
 }
 
-// The test images' descriptors and D(E(I)) at their first placements, and their labels
-// (`eval --write-descriptors`).
+// A model's descriptors and D(E(I)) of the test images at their first placements
+// (`eval --write-descriptors`; the labels, once for all models, in labels.npy).
 void write_descriptor_arrays(const std::string& out_dir, const std::string& name, const Encoded& a, const ShiftProtocol& p,
                              int dim) {
   const auto n = int64_t(p.test_labels.size());
   const fs::path dir(out_dir);
   write_npy((dir / ("descriptors-" + name + ".npy")).string(), a.descriptors, n, dim);
   write_npy((dir / ("canonical-" + name + ".npy")).string(), a.reconstructions, n, int64_t(p.pixels()));
-  write_npy((dir / "labels.npy").string(), p.test_labels, n, 0);
 }
 
 // examples.json: a test image of each class, unshifted (C x 32 x 32 values each), for the
@@ -434,6 +433,8 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
   }
   figures.write(options.out_dir);
   write_examples(options.out_dir, p);
+  if (options.write_descriptors)
+    write_npy((fs::path(options.out_dir) / "labels.npy").string(), p.test_labels, int64_t(p.test_labels.size()), 0);
   write_json_file((fs::path(options.out_dir) / "metrics.json").string(), result);
   return result;
 }
