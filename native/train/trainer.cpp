@@ -16,6 +16,7 @@
 #include "data/depth_hands.h"
 #include "data/grasp_masks.h"
 #include "data/mnist_data.h"
+#include "data/mnist_idx.h"
 #include "data/page_bank_file.h"
 #include "data/training_pages.h"
 #include "model/network.h"
@@ -141,10 +142,15 @@ torch::Tensor training_images(const TrainConfig& config) {
     const int n = config.train_samples > 0 ? std::min(config.train_samples, split.train.count()) : split.train.count();
     return torch::from_blob(const_cast<float*>(split.train.images.data()), {n, c, s, s}).clone();
   }
-  const auto split = load_mnist_split(find_mnist_package());
-  const int n = config.train_samples > 0 ? std::min(config.train_samples, split.train.count()) : split.train.count();
+  auto train = load_mnist_split(find_mnist_package()).train;
+  if (config.extra_digits > 0) {
+    const auto extra = load_mnist_extra_digits(config.extra_digits);
+    train.images.insert(train.images.end(), extra.images.begin(), extra.images.end());
+    train.labels.insert(train.labels.end(), extra.labels.begin(), extra.labels.end());
+  }
+  const int n = config.train_samples > 0 ? std::min(config.train_samples, train.count()) : train.count();
   // Gray digits (layout page counts its steps by them; colour pages come from the bank)
-  return torch::from_blob(const_cast<float*>(split.train.images.data()), {n, 1, DigitSet::kSize, DigitSet::kSize}).clone();
+  return torch::from_blob(train.images.data(), {n, 1, DigitSet::kSize, DigitSet::kSize}).clone();
 }
 
 // Layout page: the pages of config.pages_file, or drawn now (OpenCV).
