@@ -7,6 +7,7 @@
 
 #include "data/mnist_data.h"
 #include "data/mnist_idx.h"
+#include "model/train_config.h"
 
 namespace {
 std::string idx(const char* name) { return (std::filesystem::path(tiae::find_mnist_idx_package()) / name).string(); }
@@ -64,4 +65,18 @@ TEST_CASE("a short, foreign or missing IDX file is refused with its name, and di
   CHECK_THROWS_WITH(tiae::read_mnist_idx(images, labels, 59999, 2), Catch::Contains("60000"));
   CHECK_THROWS(tiae::load_mnist_extra_digits(50001));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("extra_digits is refused where there are no centred digits to add to, and beyond MNIST's 50,000") {
+  for (const nlohmann::json& setting : {nlohmann::json{{"data", "depth"}}, nlohmann::json{{"kind", "fg"}}, nlohmann::json{{"kind", "pca"}, {"epochs", 1}, {"network", {{"arch", "linear"}}}}}) {
+    tiae::TrainConfig c;
+    auto config = setting;
+    config["extra_digits"] = 100;
+    CHECK_THROWS_WITH(tiae::from_json(config, c), Catch::Contains("extra_digits is a setting"));
+  }
+  tiae::TrainConfig c;
+  CHECK_THROWS(tiae::from_json({{"extra_digits", 50001}}, c));
+  tiae::TrainConfig fresh;
+  tiae::from_json({{"extra_digits", 50000}}, fresh);
+  CHECK(fresh.extra_digits == 50000);
 }
