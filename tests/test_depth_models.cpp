@@ -54,3 +54,14 @@ TEST_CASE("the robot hand regressor with its normalisation folded in equals the 
   const auto expected = mid + half * plain->forward((x - mean) / scale);
   CHECK((folded->forward(x) - expected).abs().max().item<float>() < 1e-3f);
 }
+
+TEST_CASE("depth_hands is a setting of depth runs only, within what the training stream is drawn for") {
+  tiae::TrainConfig depth;
+  tiae::from_json({{"data", "depth"}, {"depth_hands", 32000}}, depth);
+  CHECK(depth.depth_hands == 32000);
+  tiae::TrainConfig digits;
+  CHECK_THROWS_WITH(tiae::from_json({{"depth_hands", 32000}}, digits), Catch::Contains("depth_hands is a setting of data"));
+  tiae::TrainConfig too_many;
+  CHECK_THROWS(tiae::from_json({{"data", "depth"}, {"depth_hands", 64001}}, too_many));
+  CHECK(tiae::TrainConfig{}.depth_hands == tiae::kDepthTrainHands);
+}

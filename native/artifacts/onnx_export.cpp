@@ -379,7 +379,7 @@ std::pair<nlohmann::json, std::string> transform_and_data(const TrainConfig& con
   if (config.data == Dataset::depth)
     return {shift, fmt::format("{} rendered depth frames of a hand (native/data/depth_hands.h, seed {}) with a body or a table behind "
                                "and a depth sensor's faults, cut out as `tiae depth` cuts a frame (the card's \"depth\"), {}",
-                               kDepthTrainHands, kDepthRenderSeed,
+                               config.depth_hands, kDepthRenderSeed,
                                config.kind == Kind::pca ? fmt::format("each at {} random shifts, fitted once", config.views)
                                                         : std::string("each step at random shifts"))};
   if (config.data == Dataset::grasp)

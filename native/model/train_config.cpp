@@ -136,6 +136,8 @@ const std::vector<Setting>& training_settings() {
       number("depth_window_m", "--depth-window", "data depth: the side of the window cut out around the hand, metres at its depth",
              &TrainConfig::depth_window_m, 0.05, 1),
       integer("seed", "--seed", "seed of initialisation, order and shifts", &TrainConfig::seed, 0, INT64_MAX),
+      integer("depth_hands", "--depth-hands", "data depth: how many hands of the training stream to train on (8,000: the "
+              "released models'; the regressor's own --hands draws from the same stream)", &TrainConfig::depth_hands, 16, 64000),
       integer("train_samples", "--train-samples", "use only the first N training digits (0: all)", &TrainConfig::train_samples,
               0, 1000000),
       integer("threads", "--threads", "CPU threads (0: all)", &TrainConfig::threads, 0, 1024),
@@ -208,6 +210,8 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
   if (c.page_documents > 0 && c.layout != Layout::page) throw std::runtime_error("page_documents is a setting of layout \"page\"");
   if (c.lambda_cluster > 0 && (c.kind != Kind::tiae || c.layout != Layout::centred))
     throw std::runtime_error("lambda_cluster is a setting of kind tiae with layout centred (its targets are the training digits')");
+  if (c.depth_hands != TrainConfig{}.depth_hands && c.data != Dataset::depth)
+    throw std::runtime_error("depth_hands is a setting of data \"depth\"");
   if (c.depth_window_m != TrainConfig{}.depth_window_m && c.data != Dataset::depth)
     throw std::runtime_error("depth_window_m is a setting of data \"depth\"");
   if (c.digit_styles > 0 && (c.data != Dataset::mnist || c.layout != Layout::centred || c.kind == Kind::fg || c.kind == Kind::pca))

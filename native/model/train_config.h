@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/network_shape.h"
+#include "data/depth_hands.h"
 #include "depth_hand.h"
 #include "transform_search.h"
 
@@ -106,6 +107,7 @@ struct TrainConfig {
   // Data depth: the side of the square cut out around the hand, in metres at its depth
   // (shared/depth_hand.h, step 5); recorded in the card's depth.cut.window_m.
   double depth_window_m = 0.26;
+  int depth_hands = kDepthTrainHands;  // data depth: how many hands of the training stream (data/depth_hands.h) to train on
   int train_samples = 0;    // 0: all 8,000 training digits; else the first N (tests)
   int threads = 0;          // 0: all hardware threads
   Precision precision = Precision::float32;

@@ -132,7 +132,7 @@ torch::Tensor training_images(const TrainConfig& config) {
   const int s = config.network.size, c = config.network.channels;
   if (s != DigitSet::kSize && config.layout != Layout::page) throw std::runtime_error("training needs a 32x32 network");
   if (config.data == Dataset::depth) {
-    const int n = config.train_samples > 0 ? std::min(config.train_samples, kDepthTrainHands) : kDepthTrainHands;
+    const int n = config.train_samples > 0 ? std::min(config.train_samples, config.depth_hands) : config.depth_hands;
     const int threads = config.threads > 0 ? config.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     auto hands = make_depth_hands(n, kDepthRenderSeed, HandStream::train, depth_cut_options(config), threads);
     return torch::from_blob(hands.images.data(), {n, 1, s, s}).clone();
