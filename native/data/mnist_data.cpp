@@ -17,17 +17,16 @@ namespace {
 constexpr int kRaw = 28;
 constexpr int kPad = (DigitSet::kSize - kRaw) / 2;
 
-void append_padded(DigitSet& set, const std::vector<float>& raw, size_t index, int label) {
+}  // namespace
+
+void append_padded_digit(DigitSet& set, const float* raw28, int label) {
   const size_t base = set.images.size();
   set.images.resize(base + DigitSet::kSize * DigitSet::kSize, 0.f);
   for (int y = 0; y < kRaw; ++y)
-    for (int x = 0; x < kRaw; ++x) {
-      const float v = raw[index * kRaw * kRaw + y * kRaw + x];
-      set.images[base + (y + kPad) * DigitSet::kSize + (x + kPad)] = std::clamp(v, 0.f, 1.f);
-    }
+    for (int x = 0; x < kRaw; ++x)
+      set.images[base + (y + kPad) * DigitSet::kSize + (x + kPad)] = std::clamp(raw28[y * kRaw + x], 0.f, 1.f);
   set.labels.push_back(label);
 }
-}  // namespace
 
 MnistSplit load_mnist_split(const std::string& package_dir, uint64_t split_seed) {
   std::vector<float> raw;  // all digits, class by class
@@ -54,7 +53,7 @@ MnistSplit load_mnist_split(const std::string& package_dir, uint64_t split_seed)
   const size_t n_train = order.size() * 4 / 5;  // 8,000 of the package's 10,000
   MnistSplit split;
   for (size_t i = 0; i < order.size(); ++i)
-    append_padded(i < n_train ? split.train : split.test, raw, order[i], labels[order[i]]);
+    append_padded_digit(i < n_train ? split.train : split.test, raw.data() + order[i] * kRaw * kRaw, labels[order[i]]);
   return split;
 }
 

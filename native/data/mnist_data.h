@@ -20,6 +20,9 @@ struct DigitSet {
   const float* image(int i) const { return images.data() + size_t(i) * kSize * kSize; }
 };
 
+// Appends one 28 x 28 MNIST digit (values in [0, 1], clamped) padded by 2 pixels to 32 x 32.
+void append_padded_digit(DigitSet& set, const float* raw28, int label);
+
 struct MnistSplit {
   DigitSet train, test;
 };

@@ -14,7 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr int kRaw = 28;
-constexpr int kPad = (DigitSet::kSize - kRaw) / 2;
 constexpr int kImagesMagic = 0x00000803, kLabelsMagic = 0x00000801;  // unsigned bytes, 3 or 1 dimensions
 
 uint32_t big_endian(const std::array<unsigned char, 4>& b) { return uint32_t(b[0]) << 24 | b[1] << 16 | b[2] << 8 | b[3]; }
@@ -55,13 +54,11 @@ DigitSet read_mnist_idx(const std::string& images_file, const std::string& label
   labels.read(reinterpret_cast<char*>(classes.data()), std::streamsize(classes.size()));
   if (!images || !labels) throw std::runtime_error("cannot read MNIST files " + images_file);
   DigitSet set;
-  set.images.assign(size_t(count) * DigitSet::kSize * DigitSet::kSize, 0.f);
+  std::vector<float> digit(kRaw * kRaw);
   for (int i = 0; i < count; ++i) {
     if (classes[size_t(i)] > 9) throw std::runtime_error(fmt::format("{}: label {} of digit {}", labels_file, classes[size_t(i)], first + i));
-    set.labels.push_back(classes[size_t(i)]);
-    float* image = set.images.data() + size_t(i) * DigitSet::kSize * DigitSet::kSize;
-    for (int y = 0; y < kRaw; ++y)
-      for (int x = 0; x < kRaw; ++x) image[(y + kPad) * DigitSet::kSize + x + kPad] = pixels[(size_t(i) * kRaw + y) * kRaw + x] / 255.f;
+    for (int k = 0; k < kRaw * kRaw; ++k) digit[size_t(k)] = pixels[size_t(i) * kRaw * kRaw + size_t(k)] / 255.f;
+    append_padded_digit(set, digit.data(), classes[size_t(i)]);
   }
   return set;
 }

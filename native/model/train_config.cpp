@@ -135,9 +135,9 @@ const std::vector<Setting>& training_settings() {
       integer("clusters", "--clusters", "the clustering term's k", &TrainConfig::clusters, 2, 1000),
       number("depth_window_m", "--depth-window", "data depth: the side of the window cut out around the hand, metres at its depth",
              &TrainConfig::depth_window_m, 0.05, 1),
-      integer("seed", "--seed", "seed of initialisation, order and shifts", &TrainConfig::seed, 0, INT64_MAX),
       integer("depth_hands", "--depth-hands", "data depth: how many hands of the training stream to train on (8,000: the "
               "released models'; the regressor's own --hands draws from the same stream)", &TrainConfig::depth_hands, 16, 64000),
+      integer("seed", "--seed", "seed of initialisation, order and shifts", &TrainConfig::seed, 0, INT64_MAX),
       integer("train_samples", "--train-samples", "use only the first N training digits (0: all)", &TrainConfig::train_samples,
               0, 1000000),
       integer("threads", "--threads", "CPU threads (0: all)", &TrainConfig::threads, 0, 1024),
