@@ -63,5 +63,4 @@ TEST_CASE("depth_hands is a setting of depth runs only, within what the training
   CHECK_THROWS_WITH(tiae::from_json({{"depth_hands", 32000}}, digits), Catch::Contains("depth_hands is a setting of data"));
   tiae::TrainConfig too_many;
   CHECK_THROWS(tiae::from_json({{"data", "depth"}, {"depth_hands", 64001}}, too_many));
-  CHECK(tiae::TrainConfig{}.depth_hands == tiae::kDepthTrainHands);
 }
