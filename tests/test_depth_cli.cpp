@@ -189,3 +189,32 @@ TEST_CASE("tiae pose killed after an epoch and resumed ends with the regressor o
   CHECK_FALSE(fs::exists(killed / "pose-training"));
   CHECK(run_cli("pose " + killed.string() + " --resume").status != 0);  // nothing left to resume
 }
+
+TEST_CASE("tiae pose --ceiling trains a fresh encoder with the regressor on the angles, reading the run and writing only its file") {
+  const fs::path run = models() / "tiae", out = models() / "ceiling";
+  const auto before = file_bytes(run / "checkpoint" / "weights.bin");
+  const auto r = run_cli("pose " + run.string() + " --ceiling " + out.string() + " --hands 512 --epochs 4 --threads 1");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto record = nlohmann::json::parse(std::ifstream(out / "pose-ceiling.json"));
+  const auto& log = record.at("log");
+  REQUIRE(log.size() == 4);
+  CHECK(log.back().at("loss").get<double>() < log.front().at("loss").get<double>());  // it learns the angles
+  double least = INFINITY, by_joint = 0;
+  for (const auto& line : log) least = std::min(least, line.at("validation_degrees").get<double>());
+  const auto& joints = record.at("validation_degrees_by_joint");
+  REQUIRE(joints.size() == 20);
+  CHECK(joints.contains("index PIP"));
+  for (const auto& [name, e] : joints.items()) by_joint += e.get<double>() / 20;
+  CHECK(record.at("validation_degrees").get<double>() == Approx(least));  // the best epoch's, by joint as a whole
+  CHECK(by_joint == Approx(least).epsilon(1e-4));
+  CHECK(record.at("settings").at("training_hands").get<int>() == 512);
+  CHECK(file_bytes(run / "checkpoint" / "weights.bin") == before);
+  CHECK_FALSE(fs::exists(run / "pose-ceiling.json"));
+  fs::create_directories(models() / "mnist-config");
+  std::ofstream(models() / "mnist-config" / "config.json") << R"({"data": "mnist"})";
+  const auto mnist = run_cli("pose " + (models() / "mnist-config").string() + " --ceiling " + out.string());
+  CHECK(mnist.status != 0);
+  CHECK_THAT(mnist.output, Catch::Contains("is not a depth model"));
+  CHECK(run_cli("pose " + run.string() + " --ceiling " + out.string() + " --resume").status != 0);
+}

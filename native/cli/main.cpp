@@ -26,6 +26,7 @@
 #include "io/project_files.h"
 #include "train/benchmark.h"
 #include "train/launcher.h"
+#include "train/pose_ceiling.h"
 #include "train/pose_training.h"
 #include "train/regressor_trainer.h"
 #include "train/trainer.h"
@@ -465,7 +466,12 @@ Action add_pose(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "CPU threads (0: all)")->capture_default_str()->check(CLI::Range(0, 1024));
   cmd->add_option("--device", o->device, "auto, cpu or cuda");
   cmd->add_flag("--resume", o->resume, "continue the regressor left unfinished in RUN/pose-training/ from its last epoch, with its own settings");
-  return [o] { train_pose(*o); };
+  auto ceiling = std::make_shared<std::string>();
+  cmd->add_option("--ceiling", *ceiling, "instead: a fresh encoder of RUN's shape (RUN may be a model folder here) trained with the "
+                                         "regressor on the angles themselves (supervised), what that network could read at best; "
+                                         "writes FOLDER/pose-ceiling.json")
+      ->excludes("--resume");
+  return [o, ceiling] { ceiling->empty() ? (void)train_pose(*o) : (void)train_pose_ceiling(*o, *ceiling); };
 }
 
 Action add_depth(CLI::App& app) {
