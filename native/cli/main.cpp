@@ -470,6 +470,7 @@ Action add_pose(CLI::App& app) {
   cmd->add_option("--ceiling", *ceiling, "instead: a fresh encoder of RUN's shape (RUN may be a model folder here) trained with the "
                                          "regressor on the angles themselves (supervised), what that network could read at best; "
                                          "writes FOLDER/pose-ceiling.json")
+      ->type_name("FOLDER")
       ->excludes("--resume");
   return [o, ceiling] { ceiling->empty() ? (void)train_pose(*o) : (void)train_pose_ceiling(*o, *ceiling); };
 }
