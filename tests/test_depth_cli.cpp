@@ -2,7 +2,8 @@
 // hand, end in one message and exit status 1 with nothing written (an 8-bit image, an empty
 // frame, a wall, a 30,000 x 30,000 16-bit PNG); a real frame of data/real-depth gives both
 // models' restorations, the TIAE's descriptor and the robot hand's 20 angles; `tiae pose`
-// resumes after a kill; a run's cut-out window is the one its card and `tiae depth` use.
+// resumes after a kill, and `--ceiling` trains a fresh encoder on the angles, leaving the run
+// as it was; a run's cut-out window is the one its card and `tiae depth` use.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
