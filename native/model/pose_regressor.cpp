@@ -1,5 +1,9 @@
 #include "model/pose_regressor.h"
 
+#include <vector>
+
+#include "hand_model.h"
+
 namespace tiae {
 
 PoseLayersImpl::PoseLayersImpl(const PoseShape& s) {
@@ -13,6 +17,12 @@ torch::Tensor PoseLayersImpl::forward(const torch::Tensor& x) {
 }
 
 PoseRegressorImpl::PoseRegressorImpl(const PoseShape& s) : shape(s) { pose = register_module("pose", PoseLayers(s)); }
+
+JointScale joint_scale() {
+  std::vector<float> mid, half;
+  for (const auto& j : hand_joints()) mid.push_back((j.low + j.high) / 2), half.push_back((j.high - j.low) / 2);
+  return {torch::tensor(mid), torch::tensor(half)};
+}
 
 void fold_normalisation(PoseRegressor& r, const torch::Tensor& mean, const torch::Tensor& scale, const torch::Tensor& mid,
                         const torch::Tensor& half) {

@@ -29,6 +29,13 @@ struct PoseRegressorImpl : torch::nn::Module {
 };
 TORCH_MODULE(PoseRegressor);
 
+// Each joint's range as the regressor learns its angles, y' in [-1, 1]: the middle and half
+// the width of the hand model's plausible range (hand_joints()), [20] each.
+struct JointScale {
+  torch::Tensor mid, half;
+};
+JointScale joint_scale();
+
 // Folds x' = (x - mean) / scale into fc1 and y' = mid + half * y into fc3.
 void fold_normalisation(PoseRegressor& r, const torch::Tensor& input_mean, const torch::Tensor& input_scale,
                         const torch::Tensor& output_mid, const torch::Tensor& output_half);

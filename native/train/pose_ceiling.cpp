@@ -71,9 +71,8 @@ CeilingData ceiling_data(const PoseOptions& o, const TrainConfig& config, int th
   const auto cut = model_depth_cut(o.run);
   CeilingData d{render_hands(o.hands > 0 ? o.hands : kDepthTrainHands, HandStream::train, cut, threads, o.progress),
                 render_hands(kDepthValidationHands, HandStream::validation, cut, threads, o.progress), {}, {}, {}};
-  std::vector<float> mid, half;
-  for (const auto& j : hand_joints()) mid.push_back((j.low + j.high) / 2), half.push_back((j.high - j.low) / 2);
-  d.mid = torch::tensor(mid), d.half = torch::tensor(half);
+  const auto joints = joint_scale();
+  d.mid = joints.mid, d.half = joints.half;
   d.target = (d.train.angles - d.mid) / d.half;
   d.valid.images = shift_images(d.valid.images, random_shifts(d.valid.images.size(0), config.max_shift, rng));
   return d;

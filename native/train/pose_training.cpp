@@ -82,9 +82,8 @@ PoseData pose_data(const PoseOptions& o, LoadedModel& model, unsigned threads, t
   d.valid = encode_hands(model.network, valid_hands, 1, m, rng, device);
   d.training_hands = train_count;
   d.mean = train.descriptors.mean(0), d.scale = train.descriptors.std(0).clamp_min(1e-6);
-  std::vector<float> mid, half;
-  for (const auto& j : hand_joints()) mid.push_back((j.low + j.high) / 2), half.push_back((j.high - j.low) / 2);
-  d.mid = torch::tensor(mid), d.half = torch::tensor(half);
+  const auto joints = joint_scale();
+  d.mid = joints.mid, d.half = joints.half;
   d.x = (train.descriptors - d.mean) / d.scale, d.y = (train.angles - d.mid) / d.half;
   return d;
 }
