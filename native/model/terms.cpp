@@ -22,6 +22,13 @@ torch::Tensor shift_images(const torch::Tensor& images, const torch::Tensor& shi
   return padded.gather(2, index).view({n, c, s, s});
 }
 
+torch::Tensor random_shifts(int64_t n, int max_shift, std::mt19937_64& rng) {
+  std::uniform_int_distribution<int64_t> shift(-max_shift, max_shift);
+  std::vector<int64_t> xy(size_t(n) * 2);
+  for (auto& v : xy) v = shift(rng);
+  return torch::from_blob(xy.data(), {n, 2}, torch::kLong).clone();
+}
+
 torch::Tensor invariance_term(const torch::Tensor& reference, const torch::Tensor& views) {
   return (views - reference.unsqueeze(0)).pow(2).flatten(2).sum(std::vector<int64_t>{0, 2});
 }

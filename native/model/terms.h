@@ -18,6 +18,8 @@ namespace tiae {
 // T(dx, dy) per image with zero fill: out[n](y, x) = images[n](y - dy, x - dx).
 // images [N, C, S, S]; shifts [N, 2] integer (dx, dy) with |dx|, |dy| <= S.
 torch::Tensor shift_images(const torch::Tensor& images, const torch::Tensor& shifts);
+// n shifts (dx, dy) drawn evenly from [-max_shift, max_shift]^2, [n, 2] kLong, as shift_images takes them.
+torch::Tensor random_shifts(int64_t n, int max_shift, std::mt19937_64& rng);
 
 // Invariance term: ||D(E(I)) - D(E(T I))||^2 for each transformed view.
 // reference [N, C, S, S]; views [K, N, C, S, S] -> [N], summed over the K views.

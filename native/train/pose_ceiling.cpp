@@ -31,13 +31,6 @@ Hands render_hands(int count, HandStream stream, const DepthCutOptions& cut, int
   return {torch::from_blob(set.images.data(), {n, 1, s, s}).clone(), torch::from_blob(set.angles.data(), {n, kHandJoints}).clone()};
 }
 
-torch::Tensor random_shifts(int64_t n, int max_shift, std::mt19937_64& rng) {
-  std::uniform_int_distribution<int64_t> shift(-max_shift, max_shift);
-  std::vector<int64_t> xy(size_t(n) * 2);
-  for (auto& v : xy) v = shift(rng);
-  return torch::from_blob(xy.data(), {n, 2}, torch::kLong).clone();
-}
-
 // The encoder and regressor as one network: images -> angles scaled to [-1, 1].
 struct Reader {
   Encoder encoder;

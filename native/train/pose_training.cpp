@@ -35,14 +35,11 @@ Examples encode_hands(AutoEncoder& model, const DepthHandSet& hands, int copies,
   const int64_t n = hands.count(), s = DepthHandSet::kSize;
   const auto images = torch::from_blob(const_cast<float*>(hands.images.data()), {n, 1, s, s});
   const auto angles = torch::from_blob(const_cast<float*>(hands.angles.data()), {n, kHandJoints});
-  std::uniform_int_distribution<int64_t> shift(-max_shift, max_shift);
   std::vector<torch::Tensor> parts;
   for (int c = 0; c < copies; ++c)
     for (int64_t lo = 0; lo < n; lo += 500) {
       const int64_t count = std::min<int64_t>(500, n - lo);
-      std::vector<int64_t> xy(size_t(count) * 2);
-      for (auto& v : xy) v = shift(rng);
-      const auto shifted = shift_images(images.narrow(0, lo, count), torch::from_blob(xy.data(), {count, 2}, torch::kLong));
+      const auto shifted = shift_images(images.narrow(0, lo, count), random_shifts(count, max_shift, rng));
       parts.push_back(model->encoder->forward(shifted.to(device)).to(torch::kCPU));
     }
   return {torch::cat(parts), angles.repeat({copies, 1}).clone()};
