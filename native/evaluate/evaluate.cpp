@@ -19,6 +19,7 @@
 #include "io/output_path.h"
 #include "evaluate/metrics.h"
 #include "evaluate/spectral_embedding.h"
+#include "evaluate/transform_kmeans.h"
 #include "data/grasp_masks.h"
 #include "data/mnist_data.h"
 #include "data/uci_digits.h"
@@ -249,6 +250,11 @@ nlohmann::json shift_metrics(const Encoded& a, const Encoded& b, const Encoded& 
       kmeans(spectral_embedding(unit_length(a.descriptors, dim), dim, p.classes), p.classes, p.classes, seed), p.test_labels);
   metrics["spectral_nmi_canonical"] = normalized_mutual_information(
       kmeans(spectral_embedding(a.reconstructions, int(p.pixels()), p.classes), p.classes, p.classes, seed), p.test_labels);
+  // Transformation-invariant k-means of the canonical images: prototypes fitted under turns,
+  // slants, stretches and stroke widths (transform_kmeans.h), a protocol of its own too.
+  if (p.channels == 1)
+    metrics["dti_kmeans_nmi_canonical"] =
+        normalized_mutual_information(transform_kmeans(a.reconstructions, kSide, p.classes, seed).clusters, p.test_labels);
   double c_res = 0;
   for (float d : a.distances) c_res += d;
   metrics["c_res_mean"] = c_res / double(a.distances.size());
@@ -260,6 +266,21 @@ nlohmann::json shift_metrics(const Encoded& a, const Encoded& b, const Encoded& 
                                                              placements_of(p.place_b), angle_step, scale_step, 2.0);
   }
   return metrics;
+}
+
+// The baseline of the clusters without any model: the test images at their first placements,
+// each moved so that its ink's centroid sits on the window's centre (the classical way to undo
+// a shift), read by the same k-means and transformation-invariant k-means as the canonical
+// images D(E(I)).
+nlohmann::json centred_input_clusters(const ShiftProtocol& p, uint64_t seed) {
+  const auto n = int64_t(p.test_labels.size());
+  const auto inputs = place(p.test, p.place_a, 0, n);
+  const auto axis = torch::arange(kSide, torch::kFloat32), mass = inputs.sum({1, 2, 3}).clamp_min(1e-6);
+  const auto x = (inputs.sum({1, 2}) * axis).sum(1) / mass, y = (inputs.sum({1, 3}) * axis).sum(1) / mass;
+  const auto to_centre = torch::stack({(kSide - 1) / 2.0 - x, (kSide - 1) / 2.0 - y}, 1).round().to(torch::kLong);
+  const auto centred = to_vector(shift_images(inputs, to_centre));
+  return {{"kmeans_nmi", normalized_mutual_information(kmeans(centred, kSide * kSide, p.classes, seed), p.test_labels)},
+          {"dti_kmeans_nmi", normalized_mutual_information(transform_kmeans(centred, kSide, p.classes, seed).clusters, p.test_labels)}};
 }
 
 // The 2-D PCA of the test descriptors: for the page's descriptor-space panel (web/,
@@ -430,6 +451,11 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
     fmt::print("{:<24} 1-NN {:.3f}  invariance ratio {:.3f}  k-means NMI {:.3f}  C_res {:.2f}  shift consistency {:.3f}\n", name,
                metrics["one_nn_accuracy"].get<double>(), metrics["invariance_ratio"].get<double>(), metrics["kmeans_nmi"].get<double>(),
                metrics["c_res_mean"].get<double>(), metrics["shift_consistency"].get<double>());
+  }
+  if (p.channels == 1) {
+    result["baseline_centred_inputs"] = centred_input_clusters(p, options.seed);
+    fmt::print("{:<24} k-means NMI {:.3f}  transform k-means NMI {:.3f}\n", "inputs, centred on ink",
+               result["baseline_centred_inputs"]["kmeans_nmi"].get<double>(), result["baseline_centred_inputs"]["dti_kmeans_nmi"].get<double>());
   }
   figures.write(options.out_dir);
   write_examples(options.out_dir, p);
