@@ -453,9 +453,9 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
                metrics["c_res_mean"].get<double>(), metrics["shift_consistency"].get<double>());
   }
   if (p.channels == 1) {
-    result["baseline_centred_inputs"] = centred_input_clusters(p, options.seed);
+    result["baselines"]["inputs_centred_on_ink"] = centred_input_clusters(p, options.seed);
     fmt::print("{:<24} k-means NMI {:.3f}  transform k-means NMI {:.3f}\n", "inputs, centred on ink",
-               result["baseline_centred_inputs"]["kmeans_nmi"].get<double>(), result["baseline_centred_inputs"]["dti_kmeans_nmi"].get<double>());
+               result["baselines"]["inputs_centred_on_ink"]["kmeans_nmi"].get<double>(), result["baselines"]["inputs_centred_on_ink"]["dti_kmeans_nmi"].get<double>());
   }
   figures.write(options.out_dir);
   write_examples(options.out_dir, p);
