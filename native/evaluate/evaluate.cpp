@@ -250,11 +250,6 @@ nlohmann::json shift_metrics(const Encoded& a, const Encoded& b, const Encoded& 
       kmeans(spectral_embedding(unit_length(a.descriptors, dim), dim, p.classes), p.classes, p.classes, seed), p.test_labels);
   metrics["spectral_nmi_canonical"] = normalized_mutual_information(
       kmeans(spectral_embedding(a.reconstructions, int(p.pixels()), p.classes), p.classes, p.classes, seed), p.test_labels);
-  // Transformation-invariant k-means of the canonical images: prototypes fitted under turns,
-  // slants, stretches and stroke widths (transform_kmeans.h), a protocol of its own too.
-  if (p.channels == 1)
-    metrics["dti_kmeans_nmi_canonical"] =
-        normalized_mutual_information(transform_kmeans(a.reconstructions, kSide, p.classes, seed).clusters, p.test_labels);
   double c_res = 0;
   for (float d : a.distances) c_res += d;
   metrics["c_res_mean"] = c_res / double(a.distances.size());
@@ -281,6 +276,33 @@ nlohmann::json centred_input_clusters(const ShiftProtocol& p, uint64_t seed) {
   const auto centred = to_vector(shift_images(inputs, to_centre));
   return {{"kmeans_nmi", normalized_mutual_information(kmeans(centred, kSide * kSide, p.classes, seed), p.test_labels)},
           {"dti_kmeans_nmi", normalized_mutual_information(transform_kmeans(centred, kSide, p.classes, seed).clusters, p.test_labels)}};
+}
+
+// clusters-NAME.png: each prototype of the transform k-means and the first canonical images
+// it gathered, each captioned with its digit, so that a cluster's mix can be seen.
+void write_cluster_picture(const std::string& out_dir, const std::string& name, const TransformKmeans& clusters,
+                           const Encoded& a, const ShiftProtocol& p) {
+#ifdef TIAE_HAVE_OPENCV
+  constexpr int kShown = 12;
+  const int pixels = kSide * kSide;
+  std::vector<ImageRow> rows(clusters.prototypes.size() / size_t(pixels));
+  for (size_t k = 0; k < rows.size(); ++k) {
+    rows[k].images.push_back(&clusters.prototypes[k * size_t(pixels)]);
+    rows[k].captions.push_back("prototype");
+  }
+  std::vector<int> members(rows.size(), 0);
+  for (size_t i = 0; i < clusters.clusters.size(); ++i) {
+    auto& row = rows[size_t(clusters.clusters[i])];
+    if (++members[size_t(clusters.clusters[i])] > kShown) continue;
+    row.images.push_back(&a.reconstructions[i * size_t(pixels)]);
+    row.captions.push_back(p.class_names.empty() ? std::to_string(p.test_labels[i]) : p.class_names[size_t(p.test_labels[i])]);
+  }
+  for (size_t k = 0; k < rows.size(); ++k) rows[k].label = fmt::format("{} ({})", k, members[k]);
+  write_image_grid((fs::path(out_dir) / ("clusters-" + name + ".png")).string(),
+                   name + ": transform k-means of D(E(I)), each prototype and its first images (their digits below)", rows, kSide, 2, 1);
+#else
+  (void)out_dir, (void)name, (void)clusters, (void)a, (void)p;
+#endif
 }
 
 // The 2-D PCA of the test descriptors: for the page's descriptor-space panel (web/,
@@ -386,7 +408,7 @@ bool evaluation_file(const std::string& name) {
   for (const char* file :
        {"metrics.json", "examples.json", "reconstructions.png", "shifts.png", "flyers.png", "hard-pages.png", "real-pages.png", "labels.npy"})
     if (name == file) return true;
-  for (const char* prefix : {"scatter-", "foreground-", "document-"})
+  for (const char* prefix : {"scatter-", "clusters-", "foreground-", "document-"})
     if (name.rfind(prefix, 0) == 0 && ends(".png")) return true;
   for (const char* prefix : {"descriptors-", "canonical-"})
     if (name.rfind(prefix, 0) == 0 && ends(".npy")) return true;
@@ -444,6 +466,13 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
     bar.finish();
     auto metrics = shift_metrics(a, b, tr, p, dim, options.seed, grid);
     metrics["kind"] = loaded.config.kind;
+    // Transformation-invariant k-means of the canonical images: prototypes fitted under turns,
+    // slants, stretches and stroke widths (transform_kmeans.h), a protocol of its own too.
+    if (p.channels == 1) {
+      const auto clusters = transform_kmeans(a.reconstructions, kSide, p.classes, options.seed);
+      metrics["dti_kmeans_nmi_canonical"] = normalized_mutual_information(clusters.clusters, p.test_labels);
+      write_cluster_picture(options.out_dir, name, clusters, a, p);
+    }
     result["models"][name] = metrics;
     write_descriptor_space(options.out_dir, name, a, p, dim);
     if (options.write_descriptors) write_descriptor_arrays(options.out_dir, name, a, p, dim);

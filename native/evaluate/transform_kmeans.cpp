@@ -110,8 +110,10 @@ TransformKmeans one_restart(const std::vector<float>& images, const torch::Tenso
     fit = next;
     if (settled) break;
   }
-  const auto clusters = fit.prototype.to(torch::kInt32).contiguous();
-  return {{clusters.data_ptr<int>(), clusters.data_ptr<int>() + n}, fit.distance.to(torch::kFloat64).sum().item<double>()};
+  const auto clusters = fit.prototype.to(torch::kInt32).contiguous(), drawn = prototypes.contiguous();
+  return {{clusters.data_ptr<int>(), clusters.data_ptr<int>() + n},
+          {drawn.data_ptr<float>(), drawn.data_ptr<float>() + drawn.numel()},
+          fit.distance.to(torch::kFloat64).sum().item<double>()};
 }
 
 }  // namespace

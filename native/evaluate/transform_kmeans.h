@@ -24,7 +24,8 @@ struct TransformKmeansGrid {
 
 struct TransformKmeans {
   std::vector<int> clusters;
-  double objective = 0;  // the summed distances of the restart kept (the lowest)
+  std::vector<float> prototypes;  // k x side x side, the restart kept
+  double objective = 0;           // the summed distances of the restart kept (the lowest)
 };
 
 // images: n x side x side values, row-major. Restarts begin from the card's k-means
