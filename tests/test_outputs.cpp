@@ -111,6 +111,9 @@ TEST_CASE("tiae eval --write-descriptors writes the test digits' arrays, and an 
   CHECK(read_bytes(out / "canonical-model.npy").find("'shape': (" + std::to_string(n) + ", 1024)") != std::string::npos);
   CHECK(read_bytes(out / "labels.npy").find("'shape': (" + std::to_string(n) + ",)") != std::string::npos);
   CHECK(fs::file_size(out / "descriptors-model.npy") == 128 + size_t(n) * dim * 4);
+  CHECK(fs::exists(out / "clusters-model.png"));  // the transform k-means' prototypes and members
+  CHECK(metrics["models"]["model"].contains("dti_kmeans_nmi_canonical"));
+  CHECK(metrics["baselines"]["inputs_centred_on_ink"].contains("dti_kmeans_nmi"));
   REQUIRE(run_cli("eval " + (d / "model").string() + " --no-progress -o " + out.string()).status == 0);
   CHECK_FALSE(fs::exists(out / "labels.npy"));
   CHECK_FALSE(fs::exists(out / "descriptors-model.npy"));

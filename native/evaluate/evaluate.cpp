@@ -6,6 +6,7 @@
 
 #include <fmt/core.h>
 
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <random>
@@ -469,6 +470,7 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
     // Transformation-invariant k-means of the canonical images: prototypes fitted under turns,
     // slants, stretches and stroke widths (transform_kmeans.h), a protocol of its own too.
     if (p.channels == 1) {
+      if (options.progress) fmt::print("{}: transform k-means of its canonical images (about a minute)\n", name), std::fflush(stdout);
       const auto clusters = transform_kmeans(a.reconstructions, kSide, p.classes, options.seed);
       metrics["dti_kmeans_nmi_canonical"] = normalized_mutual_information(clusters.clusters, p.test_labels);
       write_cluster_picture(options.out_dir, name, clusters, a, p);
@@ -482,9 +484,10 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
                metrics["c_res_mean"].get<double>(), metrics["shift_consistency"].get<double>());
   }
   if (p.channels == 1) {
-    result["baselines"]["inputs_centred_on_ink"] = centred_input_clusters(p, options.seed);
-    fmt::print("{:<24} k-means NMI {:.3f}  transform k-means NMI {:.3f}\n", "inputs, centred on ink",
-               result["baselines"]["inputs_centred_on_ink"]["kmeans_nmi"].get<double>(), result["baselines"]["inputs_centred_on_ink"]["dti_kmeans_nmi"].get<double>());
+    if (options.progress) fmt::print("the baseline: the same clusterings of the inputs centred on their ink\n"), std::fflush(stdout);
+    const auto& centred = result["baselines"]["inputs_centred_on_ink"] = centred_input_clusters(p, options.seed);
+    fmt::print("{:<24} k-means NMI {:.3f}  transform k-means NMI {:.3f}\n", "inputs, centred on ink", centred["kmeans_nmi"].get<double>(),
+               centred["dti_kmeans_nmi"].get<double>());
   }
   figures.write(options.out_dir);
   write_examples(options.out_dir, p);
