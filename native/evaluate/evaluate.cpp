@@ -26,6 +26,7 @@
 #include "data/uci_digits.h"
 #include "artifacts/model_folder.h"
 #include "model/network.h"
+#include "model/regressor.h"
 #include "io/progress_bar.h"
 #include "projection.h"
 #include "model/terms.h"
@@ -271,10 +272,7 @@ nlohmann::json shift_metrics(const Encoded& a, const Encoded& b, const Encoded& 
 nlohmann::json centred_input_clusters(const ShiftProtocol& p, uint64_t seed) {
   const auto n = int64_t(p.test_labels.size());
   const auto inputs = place(p.test, p.place_a, 0, n);
-  const auto axis = torch::arange(kSide, torch::kFloat32), mass = inputs.sum({1, 2, 3}).clamp_min(1e-6);
-  const auto x = (inputs.sum({1, 2}) * axis).sum(1) / mass, y = (inputs.sum({1, 3}) * axis).sum(1) / mass;
-  const auto to_centre = torch::stack({(kSide - 1) / 2.0 - x, (kSide - 1) / 2.0 - y}, 1).round().to(torch::kLong);
-  const auto centred = to_vector(shift_images(inputs, to_centre));
+  const auto centred = to_vector(shift_images(inputs, centroid_prior_of(inputs).round().to(torch::kLong)));
   return {{"kmeans_nmi", normalized_mutual_information(kmeans(centred, kSide * kSide, p.classes, seed), p.test_labels)},
           {"dti_kmeans_nmi", normalized_mutual_information(transform_kmeans(centred, kSide, p.classes, seed).clusters, p.test_labels)}};
 }

@@ -28,12 +28,14 @@ torch::Tensor RegressorImpl::forward(const torch::Tensor& images) {
   return fc2->forward(torch::relu(fc1->forward(h.flatten(1)))) + prior(images);
 }
 
-torch::Tensor RegressorImpl::prior(const torch::Tensor& images) const {
+torch::Tensor centroid_prior_of(const torch::Tensor& images, int outputs) {
   const auto p = centroid_prior(int(images.size(1)), int(images.size(2)), outputs);
   const auto flat = images.flatten(1);
   const auto w = p.weights.to(flat.device(), flat.scalar_type()), m = p.mass.to(flat.device(), flat.scalar_type());
   return torch::matmul(flat, w.t()) / (torch::matmul(flat, m.t()) + kCentroidEps);
 }
+
+torch::Tensor RegressorImpl::prior(const torch::Tensor& images) const { return centroid_prior_of(images, outputs); }
 
 int regressor_outputs(const TransformGrid& grid) { return grid.identity() ? 2 : 4; }
 

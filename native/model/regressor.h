@@ -43,6 +43,9 @@ struct CentroidPrior {
 };
 CentroidPrior centroid_prior(int channels, int size, int outputs);
 constexpr float kCentroidEps = 1e-3f;
+// The prior of images [N, C, S, S]: [N, outputs], (c - x_I, c - y_I[, 0, 0]), the shift that
+// brings each image's ink centroid to the window's centre (also `tiae eval`'s baseline).
+torch::Tensor centroid_prior_of(const torch::Tensor& images, int outputs = 2);
 
 // What R learns to give for images whose exact search found `r` over `grid`:
 // (dx, dy[, angle, scale]) per image, float [N, outputs].
