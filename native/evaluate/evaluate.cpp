@@ -49,12 +49,10 @@ torch::Tensor shifts_tensor(const std::vector<int64_t>& xy) {
   return torch::from_blob(const_cast<int64_t*>(xy.data()), {int64_t(xy.size() / 2), 2}, torch::kLong).clone();
 }
 
-// Random (dx, dy) pairs, one per image.
-std::vector<int64_t> random_shifts(std::mt19937_64& rng, int count, int m) {
-  std::uniform_int_distribution<int64_t> d(-m, m);
-  std::vector<int64_t> s(size_t(count) * 2);
-  for (auto& v : s) v = d(rng);
-  return s;
+// Random (dx, dy) pairs, one per image (terms.h's draws), as the flat list Placements keeps.
+std::vector<int64_t> shift_list(std::mt19937_64& rng, int count, int m) {
+  const auto shifts = random_shifts(count, m, rng).contiguous();
+  return {shifts.data_ptr<int64_t>(), shifts.data_ptr<int64_t>() + shifts.numel()};
 }
 
 // Each image's placement: a shift, and with rotations and scales a turn before it
@@ -202,8 +200,8 @@ ShiftProtocol make_protocol(Dataset data, const EvalOptions& options) {
   p.max_shift = options.max_shift, p.max_rotation = options.max_rotation, p.max_scale = options.max_scale;
   const int n_test = int(p.test_labels.size()), n_train = int(p.train_labels.size()), m = p.max_shift;
   std::mt19937_64 rng(options.seed);
-  p.place_a.shifts = random_shifts(rng, n_test, m), p.place_b.shifts = random_shifts(rng, n_test, m);
-  p.place_train.shifts = random_shifts(rng, n_train, m);
+  p.place_a.shifts = shift_list(rng, n_test, m), p.place_b.shifts = shift_list(rng, n_test, m);
+  p.place_train.shifts = shift_list(rng, n_train, m);
   p.other.resize(size_t(n_test));
   for (int i = 0; i < n_test; ++i) p.other[size_t(i)] = (i + 1 + int(rng() % uint64_t(n_test - 1))) % n_test;
   if (p.max_rotation > 0 || p.max_scale > 1)
