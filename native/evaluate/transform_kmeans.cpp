@@ -121,11 +121,11 @@ TransformKmeans one_restart(const std::vector<float>& images, const torch::Tenso
 TransformKmeans transform_kmeans(const std::vector<float>& images, int side, int k, uint64_t seed,
                                  const TransformKmeansGrid& grid, int restarts, int iterations) {
   const int64_t n = int64_t(images.size()) / (int64_t(side) * side);
-  if (n < k || n * side * side != int64_t(images.size()) || grid.strokes.empty())
+  if (n < k || n * side * side != int64_t(images.size()))
     throw std::runtime_error("transform_kmeans: fewer images than clusters, or images not side x side");
   const auto stack = torch::from_blob(const_cast<float*>(images.data()), {n, 1, side, side}).clone();
   const auto maps = grid_matrices(grid);
-  if (maps.size(0) == 0) throw std::runtime_error("transform_kmeans: an empty grid");
+  if (maps.size(0) == 0 || grid.strokes.empty()) throw std::runtime_error("transform_kmeans: an empty grid");
   TransformKmeans best;
   best.objective = std::numeric_limits<double>::infinity();
   for (int r = 0; r < restarts; ++r) {
