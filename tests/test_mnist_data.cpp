@@ -1,3 +1,6 @@
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <catch2/catch.hpp>
 
@@ -45,6 +48,50 @@ TEST_CASE("the split is fixed by its seed and disjoint") {
   int shared = 0;
   for (int i = 0; i < a.test.count(); ++i) shared += train.count(std::vector<float>(a.test.image(i), a.test.image(i) + 1024));
   CHECK(shared <= 2);  // MNIST itself holds a handful of exact duplicates
+}
+
+TEST_CASE("the digit files read as events hold the values nlohmann-json's whole document holds, and bad ones are refused") {
+  namespace fs = std::filesystem;
+  const fs::path digits = fs::path(tiae::find_mnist_package()) / "src" / "digits";
+  for (int label = 0; label < 10; ++label) {
+    const auto file = (digits / (std::to_string(label) + ".json")).string();
+    const auto whole = nlohmann::json::parse(std::ifstream(file)).at("data").get<std::vector<float>>();
+    INFO(file);
+    CHECK(tiae::read_mnist_digit_file(file) == whole);
+  }
+  const fs::path dir = fs::temp_directory_path() / "tiae-mnist-files";
+  fs::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream((dir / name).string()) << text;
+    return (dir / name).string();
+  };
+  std::string one_digit = "[0.5";
+  for (int i = 1; i < 784; ++i) one_digit += i % 2 ? ",0" : ",1";
+  one_digit += "]";
+  // other keys and values around "data" are left alone, as the whole document's .at("data") does
+  const auto around = tiae::read_mnist_digit_file(
+      write("around.json", R"({"about": {"data": [1, "x"]}, "n": null, "data": )" + one_digit + R"(, "more": [true]})"));
+  REQUIRE(around.size() == 784);
+  CHECK(around[0] == 0.5f);
+  CHECK(around[1] == 0.f);
+  CHECK(around[2] == 1.f);
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+           {"cut.json", R"({"data": [0, 0.5, 1)"},
+           {"string.json", R"({"data": [0, "0.5"]})"},
+           {"nested.json", R"({"data": [[0, 1]]})"},
+           {"object.json", R"({"data": [{"v": 1}]})"},
+           {"no-data.json", R"({"values": [0, 1]})"},
+           {"not-top.json", R"({"x": {"data": )" + one_digit + "}}"},
+           {"array.json", one_digit},
+           {"number.json", R"({"data": 3})"},
+           {"empty.json", ""}}) {
+    INFO(name);
+    CHECK_THROWS_WITH(tiae::read_mnist_digit_file(write(name, text)),
+                      Catch::Contains("malformed MNIST file") && Catch::Contains(name));
+  }
+  CHECK_THROWS_WITH(tiae::read_mnist_digit_file(write("short.json", R"({"data": [0, 1, 0]})")), Catch::Contains("28x28"));
+  CHECK_THROWS_WITH(tiae::read_mnist_digit_file((dir / "none.json").string()), Catch::Contains("npm ci"));
+  fs::remove_all(dir);
 }
 
 TEST_CASE("a missing MNIST package gives an error that says how to get it") {

@@ -23,6 +23,11 @@ struct DigitSet {
 // Appends one 28 x 28 MNIST digit (values in [0, 1], clamped) padded by 2 pixels to 32 x 32.
 void append_padded_digit(DigitSet& set, const float* raw28, int label);
 
+// The values of one of the package's files, {"data": [28 x 28 values, digit after digit]},
+// read as nlohmann-json's events (no document built). Throws std::runtime_error naming the
+// file when it is missing, is not such JSON, or holds no whole number of digits.
+std::vector<float> read_mnist_digit_file(const std::string& file);
+
 struct MnistSplit {
   DigitSet train, test;
 };
