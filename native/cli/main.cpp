@@ -31,7 +31,6 @@
 #include "train/regressor_trainer.h"
 #include "train/trainer.h"
 #ifdef TIAE_HAVE_OPENCV
-#include "cli/idle_threads.h"
 #include "commands/depth_frame.h"
 #include "commands/document_page.h"
 #include "commands/extract_photo.h"
@@ -602,7 +601,6 @@ Action add_pages(CLI::App& app) {
 int main(int argc, char** argv) {
   // a line at a time: epoch and progress lines reach a log file as they are printed
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  rerun_with_idle_threads_asleep(argc, argv);
   CLI::App app{"Transform Invariant Auto-encoder: train, evaluate and export shift-invariant auto-encoders"};
   app.require_subcommand(1);
   for (const auto& add : {add_train, add_eval, add_average, add_export, add_compact, add_card, add_regressor, add_infer, add_bench, add_extract, add_document, add_depth, add_pose, add_flyers, add_pages}) {
