@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -59,7 +61,7 @@ TEST_CASE("the digit files read as events hold the values nlohmann-json's whole 
     INFO(file);
     CHECK(tiae::read_mnist_digit_file(file) == whole);
   }
-  const fs::path dir = fs::temp_directory_path() / "tiae-mnist-files";
+  const fs::path dir = fs::temp_directory_path() / ("tiae-mnist-files-" + std::to_string(getpid()));
   fs::create_directories(dir);
   const auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream((dir / name).string()) << text;
