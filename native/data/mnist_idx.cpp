@@ -51,12 +51,11 @@ DigitSet read_mnist_idx(const std::string& images_file, const std::string& label
   std::vector<unsigned char> classes(static_cast<size_t>(count));
   const int per_read = step == 1 ? count : 1;  // contiguous records: one read
   for (int i = 0; i < count; i += per_read) {
-    const int n = per_read;
     const int64_t record = first + int64_t(i) * step;
     images.seekg(16 + record * kRaw * kRaw);
     labels.seekg(8 + record);
-    images.read(reinterpret_cast<char*>(pixels.data()) + size_t(i) * kRaw * kRaw, std::streamsize(size_t(n) * kRaw * kRaw));
-    labels.read(reinterpret_cast<char*>(classes.data()) + i, n);
+    images.read(reinterpret_cast<char*>(pixels.data()) + size_t(i) * kRaw * kRaw, std::streamsize(size_t(per_read) * kRaw * kRaw));
+    labels.read(reinterpret_cast<char*>(classes.data()) + i, per_read);
   }
   if (!images || !labels) throw std::runtime_error("cannot read MNIST files " + images_file);
   DigitSet set;
