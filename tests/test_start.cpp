@@ -45,6 +45,7 @@ std::set<std::string> environment_of_program(const std::vector<std::string>& giv
   for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60); std::chrono::steady_clock::now() < deadline;) {
     std::error_code error;
     if (fs::read_symlink(proc / "exe", error).filename() == "tiae-main") {
+      // the new image's environment shows once exec has set it up: read until it does
       std::ifstream in(proc / "environ", std::ios::binary);
       const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
       for (size_t at = 0, end; at < text.size(); at = end + 1) {
@@ -52,7 +53,7 @@ std::set<std::string> environment_of_program(const std::vector<std::string>& giv
         if (end == std::string::npos) end = text.size();
         environment.insert(text.substr(at, end - at));
       }
-      break;
+      if (!environment.empty()) break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
@@ -70,11 +71,13 @@ TEST_CASE("tiae runs tiae-main in its own process with the idle-thread settings,
   CHECK(plain.count("OMP_WAIT_POLICY=PASSIVE") == 1);
   CHECK(plain.count("OPENBLAS_THREAD_TIMEOUT=4") == 1);
   const auto own = environment_of_program({"OMP_WAIT_POLICY=ACTIVE", "OPENBLAS_THREAD_TIMEOUT=0"});
+  REQUIRE(!own.empty());
   CHECK(own.count("OMP_WAIT_POLICY=ACTIVE") == 1);
   CHECK(own.count("OMP_WAIT_POLICY=PASSIVE") == 0);
   CHECK(own.count("OPENBLAS_THREAD_TIMEOUT=0") == 1);
   // GOMP_SPINCOUNT is the other way to say how OpenMP's threads wait: then no policy is added
   const auto spin = environment_of_program({"GOMP_SPINCOUNT=1000"});
+  REQUIRE(!spin.empty());
   CHECK(spin.count("GOMP_SPINCOUNT=1000") == 1);
   for (const auto& entry : spin) CHECK(entry.rfind("OMP_WAIT_POLICY=", 0) != 0);
 }
