@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <fstream>
 #include <catch2/catch.hpp>
 
@@ -67,6 +68,27 @@ TEST_CASE("MNIST's IDX files hold the package mnist's 10,000 digits first, and t
   shared = 0;
   for (int i = 0; i < unseen.count(); ++i) shared += int(json_digits.count(bytes(unseen.image(i))));
   CHECK(shared <= 2);
+
+  // eval --fresh-digits: every 25th from 10,012, none of them an unseen digit
+  const auto fresh = tiae::load_mnist_spread_digits(2000, tiae::kFreshDigitsOffset);
+  REQUIRE(fresh.count() == 2000);
+  for (int i : {0, 1999}) {
+    std::vector<char> raw(784);
+    images.seekg(16 + std::streamoff(10012 + 25 * i) * 784);
+    images.read(raw.data(), 784);
+    labels.seekg(8 + 10012 + 25 * i);
+    INFO("fresh digit " << i);
+    CHECK(labels.get() == fresh.labels[size_t(i)]);
+    const auto padded = bytes(fresh.image(i));
+    CHECK(padded[size_t(2 * 32 + 2)] == uint8_t(raw[0]));
+    CHECK(padded[size_t(16 * 32 + 16)] == uint8_t(raw[14 * 28 + 14]));
+  }
+  std::set<std::vector<uint8_t>> unseen_set;
+  for (int i = 0; i < unseen.count(); ++i) unseen_set.insert(bytes(unseen.image(i)));
+  shared = 0;
+  for (int i = 0; i < fresh.count(); ++i) shared += int(unseen_set.count(bytes(fresh.image(i))));
+  CHECK(shared <= 2);
+  CHECK_THROWS_WITH(tiae::load_mnist_spread_digits(2000, 25), Catch::Contains("offset 25"));
 }
 
 TEST_CASE("a short, foreign or missing IDX file is refused with its name, and digits past the end are not read") {

