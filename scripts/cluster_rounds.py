@@ -5,7 +5,8 @@ A NumPy copy of `tiae eval`'s transform k-means (native/evaluate/transform_kmean
 grid of turns, scales, slants, stretches and stroke widths, the ink's gain, 20 iterations;
 its restarts begin from scikit-learn's k-means at random_state 7000 + r instead of the card's
 k-means), and the candidate readings each round tried, on the .npy files of
-`tiae eval models/mnist-shift-tiae --unseen-digits --write-descriptors --seed S -o DIR`:
+`tiae eval models/mnist-shift-tiae --unseen-digits --write-descriptors --seed S -o DIR` (or
+--fresh-digits, the fifth round's):
 
   base DIR [--restarts N]      the copy itself, the restart of lowest objective kept
   merge DIR                    20 clusters merged into 10 by linkage of the prototypes' distances
