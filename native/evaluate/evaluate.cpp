@@ -308,6 +308,26 @@ nlohmann::json centred_input_clusters(const ShiftProtocol& p, uint64_t seed) {
           {"dti_kmeans_nmi", normalized_mutual_information(transform_kmeans(centred, kSide, p.classes, seed).clusters, p.test_labels)}};
 }
 
+// The model's shift regressor R (model/regressor.h), where its folder has one, against the exact
+// search on the same test images: R's one-pass shift within 1 px on both axes, and how far off
+// (px); with the centroid prior alone beside it, the answer R starts from.
+nlohmann::json regressor_agreement(Regressor& r, const Encoded& a, const ShiftProtocol& p, torch::Device device) {
+  const auto n = int64_t(p.test_labels.size());
+  const auto inputs = place(p.test, p.place_a, 0, n);
+  std::vector<float> exact;
+  for (const auto& e : a.estimated_transforms) exact.push_back(float(e.dx)), exact.push_back(float(e.dy));
+  const auto search = torch::from_blob(exact.data(), {n, 2}).clone();
+  const auto agreement = [&search](const torch::Tensor& shifts) {
+    const auto d = shifts.narrow(1, 0, 2).to(torch::kCPU) - search;
+    return std::pair{(d.abs().amax(1) <= 1).to(torch::kFloat64).mean().item<double>(), d.pow(2).sum(1).sqrt().mean().item<double>()};
+  };
+  r->eval();
+  const auto [within, error] = agreement(r->forward(inputs.to(device)));
+  const auto [prior_within, prior_error] = agreement(centroid_prior_of(inputs));
+  return {{"regressor_shift_within_1px", within}, {"regressor_shift_error_px_mean", error},
+          {"centroid_prior_shift_within_1px", prior_within}, {"centroid_prior_shift_error_px_mean", prior_error}};
+}
+
 // clusters-NAME.png: each prototype of the transform k-means and the first canonical images
 // it gathered, each captioned with its digit, so that a cluster's mix can be seen.
 void write_cluster_picture(const std::string& out_dir, const std::string& name, const TransformKmeans& clusters,
@@ -496,6 +516,7 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
     bar.finish();
     auto metrics = shift_metrics(a, b, tr, p, dim, options.seed, grid);
     metrics["kind"] = loaded.config.kind;
+    if (loaded.regressor && grid.identity()) metrics.update(regressor_agreement(loaded.regressor, a, p, device));
     // Transformation-invariant k-means of the canonical images: prototypes fitted under turns,
     // slants, stretches and stroke widths (transform_kmeans.h), a protocol of its own too.
     if (p.channels == 1) {
@@ -511,6 +532,10 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
     fmt::print("{:<24} 1-NN {:.3f}  invariance ratio {:.3f}  k-means NMI {:.3f}  C_res {:.2f}  shift consistency {:.3f}\n", name,
                metrics["one_nn_accuracy"].get<double>(), metrics["invariance_ratio"].get<double>(), metrics["kmeans_nmi"].get<double>(),
                metrics["c_res_mean"].get<double>(), metrics["shift_consistency"].get<double>());
+    if (metrics.contains("regressor_shift_within_1px"))
+      fmt::print("{:<24} R's shift within 1 px of the search {:.3f} ({:.2f} px off; its centroid prior alone {:.3f})\n", "", 
+                 metrics["regressor_shift_within_1px"].get<double>(), metrics["regressor_shift_error_px_mean"].get<double>(),
+                 metrics["centroid_prior_shift_within_1px"].get<double>());
   }
   if (p.channels == 1) {
     if (options.progress) fmt::print("the baseline: the same clusterings of the inputs centred on their ink\n"), std::fflush(stdout);
