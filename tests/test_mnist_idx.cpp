@@ -19,6 +19,23 @@ std::vector<uint8_t> bytes(const float* image) {
   for (int k = 0; k < 1024; ++k) b[size_t(k)] = uint8_t(std::lround(image[k] * 255));
   return b;
 }
+
+// Digit i of `set` against record `record` of the IDX files, read independently here: its
+// label, and its 28 x 28 inside the 2-pixel pad.
+void check_record(const tiae::DigitSet& set, int i, int record) {
+  std::ifstream images(idx("train-images-idx3-ubyte"), std::ios::binary), labels(idx("train-labels-idx1-ubyte"), std::ios::binary);
+  std::vector<char> raw(784);
+  images.seekg(16 + std::streamoff(record) * 784);
+  images.read(raw.data(), 784);
+  labels.seekg(8 + record);
+  INFO("digit " << i << ", record " << record);
+  CHECK(labels.get() == set.labels[size_t(i)]);
+  std::vector<uint8_t> cropped;
+  const auto padded = bytes(set.image(i));
+  for (int y = 2; y < 30; ++y)
+    for (int x = 2; x < 30; ++x) cropped.push_back(padded[size_t(y * 32 + x)]);
+  CHECK(cropped == std::vector<uint8_t>(raw.begin(), raw.end()));
+}
 }  // namespace
 
 // The package `mnist` ships MNIST's training images 0-9,999 as JSON; the IDX files are an
@@ -51,20 +68,7 @@ TEST_CASE("MNIST's IDX files hold the package mnist's 10,000 digits first, and t
   // eval --unseen-digits: every 25th record from 10,000, read independently here
   const auto unseen = tiae::load_mnist_spread_digits(2000);
   REQUIRE(unseen.count() == 2000);
-  std::ifstream images(idx("train-images-idx3-ubyte"), std::ios::binary), labels(idx("train-labels-idx1-ubyte"), std::ios::binary);
-  for (int i : {0, 1, 1999}) {
-    std::vector<char> raw(784);
-    images.seekg(16 + std::streamoff(10000 + 25 * i) * 784);
-    images.read(raw.data(), 784);
-    labels.seekg(8 + 10000 + 25 * i);
-    INFO("unseen digit " << i);
-    CHECK(labels.get() == unseen.labels[size_t(i)]);
-    std::vector<uint8_t> cropped;  // the 28 x 28 inside the 2-pixel pad
-    const auto padded = bytes(unseen.image(i));
-    for (int y = 2; y < 30; ++y)
-      for (int x = 2; x < 30; ++x) cropped.push_back(padded[size_t(y * 32 + x)]);
-    CHECK(cropped == std::vector<uint8_t>(raw.begin(), raw.end()));
-  }
+  for (int i : {0, 1, 1999}) check_record(unseen, i, 10000 + 25 * i);
   shared = 0;
   for (int i = 0; i < unseen.count(); ++i) shared += int(json_digits.count(bytes(unseen.image(i))));
   CHECK(shared <= 2);
@@ -72,17 +76,7 @@ TEST_CASE("MNIST's IDX files hold the package mnist's 10,000 digits first, and t
   // eval --fresh-digits: every 25th from 10,012, none of them an unseen digit
   const auto fresh = tiae::load_mnist_spread_digits(2000, tiae::kFreshDigitsOffset);
   REQUIRE(fresh.count() == 2000);
-  for (int i : {0, 1999}) {
-    std::vector<char> raw(784);
-    images.seekg(16 + std::streamoff(10012 + 25 * i) * 784);
-    images.read(raw.data(), 784);
-    labels.seekg(8 + 10012 + 25 * i);
-    INFO("fresh digit " << i);
-    CHECK(labels.get() == fresh.labels[size_t(i)]);
-    const auto padded = bytes(fresh.image(i));
-    CHECK(padded[size_t(2 * 32 + 2)] == uint8_t(raw[0]));
-    CHECK(padded[size_t(16 * 32 + 16)] == uint8_t(raw[14 * 28 + 14]));
-  }
+  for (int i : {0, 1999}) check_record(fresh, i, 10012 + 25 * i);
   std::set<std::vector<uint8_t>> unseen_set;
   for (int i = 0; i < unseen.count(); ++i) unseen_set.insert(bytes(unseen.image(i)));
   shared = 0;
