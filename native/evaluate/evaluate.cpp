@@ -154,7 +154,7 @@ ShiftProtocol among_themselves(const DigitSet& digits, int count, nlohmann::json
 ShiftProtocol load_protocol_data(Dataset data, const EvalOptions& o) {
   if (int(o.heldout) + int(o.tuning_digits) + int(o.unseen_digits) + int(o.fresh_digits) > 1)
     throw std::runtime_error("eval: one of --heldout, --tuning-digits, --unseen-digits and --fresh-digits");
-  const char* flag = o.heldout           ? "--heldout"
+  const char* flag = o.heldout         ? "--heldout"
                      : o.tuning_digits ? "--tuning-digits"
                      : o.unseen_digits ? "--unseen-digits"
                      : o.fresh_digits  ? "--fresh-digits"
@@ -533,7 +533,7 @@ nlohmann::json evaluate_models(const std::vector<std::string>& runs, const EvalO
                metrics["one_nn_accuracy"].get<double>(), metrics["invariance_ratio"].get<double>(), metrics["kmeans_nmi"].get<double>(),
                metrics["c_res_mean"].get<double>(), metrics["shift_consistency"].get<double>());
     if (metrics.contains("regressor_shift_within_1px"))
-      fmt::print("{:<24} R's shift within 1 px of the search {:.3f} ({:.2f} px off; its centroid prior alone {:.3f})\n", "", 
+      fmt::print("{:<24} R's shift within 1 px of the search {:.3f} ({:.2f} px off; its centroid prior alone {:.3f})\n", "",
                  metrics["regressor_shift_within_1px"].get<double>(), metrics["regressor_shift_error_px_mean"].get<double>(),
                  metrics["centroid_prior_shift_within_1px"].get<double>());
   }
