@@ -314,18 +314,12 @@ nlohmann::json centred_input_clusters(const ShiftProtocol& p, uint64_t seed) {
 nlohmann::json regressor_agreement(Regressor& r, const Encoded& a, const ShiftProtocol& p, torch::Device device) {
   const auto n = int64_t(p.test_labels.size());
   const auto inputs = place(p.test, p.place_a, 0, n);
-  std::vector<float> exact;
-  for (const auto& e : a.estimated_transforms) exact.push_back(float(e.dx)), exact.push_back(float(e.dy));
-  const auto search = torch::from_blob(exact.data(), {n, 2}).clone();
-  const auto agreement = [&search](const torch::Tensor& shifts) {
-    const auto d = shifts.narrow(1, 0, 2).to(torch::kCPU) - search;
-    return std::pair{(d.abs().amax(1) <= 1).to(torch::kFloat64).mean().item<double>(), d.pow(2).sum(1).sqrt().mean().item<double>()};
-  };
+  const auto search = torch::from_blob(const_cast<int64_t*>(a.estimated.data()), {n, 2}, torch::kLong);  // theta_hat (dx, dy)
   r->eval();
-  const auto [within, error] = agreement(r->forward(inputs.to(device)));
-  const auto [prior_within, prior_error] = agreement(centroid_prior_of(inputs));
-  return {{"regressor_shift_within_1px", within}, {"regressor_shift_error_px_mean", error},
-          {"centroid_prior_shift_within_1px", prior_within}, {"centroid_prior_shift_error_px_mean", prior_error}};
+  const auto own = shift_agreement(r->forward(inputs.to(device)), search);
+  const auto prior = shift_agreement(centroid_prior_of(inputs), search);
+  return {{"regressor_shift_within_1px", own.within_1px}, {"regressor_shift_error_px_mean", own.error_px_mean},
+          {"centroid_prior_shift_within_1px", prior.within_1px}, {"centroid_prior_shift_error_px_mean", prior.error_px_mean}};
 }
 
 // clusters-NAME.png: each prototype of the transform k-means and the first canonical images

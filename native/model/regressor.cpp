@@ -62,4 +62,9 @@ torch::Tensor regressor_error(const torch::Tensor& predicted, const torch::Tenso
   return d.pow(2).sum(1);
 }
 
+ShiftAgreement shift_agreement(const torch::Tensor& shifts, const torch::Tensor& exact) {
+  const auto d = shifts.narrow(1, 0, 2).to(torch::kCPU, torch::kFloat64) - exact.narrow(1, 0, 2).to(torch::kCPU, torch::kFloat64);
+  return {(d.abs().amax(1) <= 1).to(torch::kFloat64).mean().item<double>(), d.pow(2).sum(1).sqrt().mean().item<double>()};
+}
+
 }  // namespace tiae

@@ -55,4 +55,11 @@ torch::Tensor regressor_targets(const Restoration& r, const TransformGrid& grid)
 // log in tenths, so that a px, 10 degrees and a tenth of log scale weigh alike. [N]
 torch::Tensor regressor_error(const torch::Tensor& predicted, const torch::Tensor& target);
 
+// How near shifts are to the exact search's: `shifts` [N, >= 2] with (dx, dy) first, `exact`
+// [N, >= 2] likewise; the share within 1 px on both axes and the mean distance in px.
+struct ShiftAgreement {
+  double within_1px = 0, error_px_mean = 0;
+};
+ShiftAgreement shift_agreement(const torch::Tensor& shifts, const torch::Tensor& exact);
+
 }  // namespace tiae

@@ -63,11 +63,11 @@ nlohmann::json compare_with_search(Regressor& r, LoadedModel& teacher, const Tra
     predicted = r->forward(images);
     regressor_s = std::min(regressor_s, seconds_since(t));
   }
-  const auto d = (predicted - exact).narrow(1, 0, 2);
+  const auto agreement = shift_agreement(predicted, exact);
   nlohmann::json m = {{"test_digits", n},
                       {"protocol_seed", 7},
-                      {"shift_error_px_mean", d.pow(2).sum(1).sqrt().mean().item<double>()},
-                      {"shift_within_1px", (d.abs().amax(1) <= 1).to(torch::kFloat64).mean().item<double>()},
+                      {"shift_error_px_mean", agreement.error_px_mean},
+                      {"shift_within_1px", agreement.within_1px},
                       {"search_ms_per_image", 1000 * search_s / double(n)},
                       {"regressor_ms_per_image", 1000 * regressor_s / double(n)},
                       {"threads", torch::get_num_threads()}};
